@@ -1,0 +1,1 @@
+"""Kefu: a self-hosted, multi-channel help desk for crypto wallets and exchanges."""

@@ -1,0 +1,59 @@
+"""Administration of agents and teams (admin role), and an agent's own availability."""
+
+from django.db import transaction
+
+from kefu.agents.models import Agent, Availability, Role, Team
+from kefu.agents.permissions import require_agent, require_role
+from kefu.core import audit
+
+
+def create_agent(
+    *,
+    actor: Agent,
+    username: str,
+    password: str,
+    display_name: str,
+    role: str = Role.L1,
+    language: str = "zh-Hans",
+    email: str = "",
+) -> Agent:
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        agent = Agent.objects.create_user(
+            username=username,
+            password=password,
+            email=email,
+            display_name=display_name,
+            role=Role(role),
+            language=language,
+            is_staff=role == Role.ADMIN,
+        )
+        audit.record(actor, "agent.create", agent, role=role)
+    return agent
+
+
+def set_role(*, actor: Agent, agent: Agent, role: str) -> Agent:
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        previous = agent.role
+        agent.role = Role(role)
+        # Django's admin site is for administrators only.
+        agent.is_staff = agent.role == Role.ADMIN
+        agent.save(update_fields=["role", "is_staff"])
+        audit.record(actor, "agent.role", agent, old=previous, new=role)
+    return agent
+
+
+def create_team(*, actor: Agent, name: str, slug: str) -> Team:
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        team = Team.objects.create(name=name, slug=slug)
+        audit.record(actor, "team.create", team)
+    return team
+
+
+def set_availability(*, agent: Agent, availability: str) -> Agent:
+    require_agent(agent)
+    agent.availability = Availability(availability)
+    agent.save(update_fields=["availability"])
+    return agent

@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.languages import Language
+
+
+class IdentityKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    PLATFORM_USER = "platform_user", _("Platform user id")
+    TELEGRAM = "telegram", _("Telegram")
+    WECHAT = "wechat", _("WeChat")
+    WEBCHAT = "webchat", _("Website visitor")
+
+
+class Contact(models.Model):
+    """A customer, however many channels they reach us on."""
+
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    # Shown in every email we send, so the customer can tell our mail from a phisher's.
+    anti_phishing_code = models.CharField(_("anti-phishing code"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A merged contact stays as a tombstone so that old links and audit rows resolve.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_contacts"
+    )
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or str(_("Customer #%(id)s") % {"id": self.pk})
+
+
+class ContactIdentity(models.Model):
+    """One address of a contact on one channel; an address belongs to one contact."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=16, choices=IdentityKind.choices)
+    value = models.CharField(max_length=255)
+    verified = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="contact_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class SignInCode(models.Model):
+    """A one-time portal sign-in code (typed) and link (clicked) sent to an email address.
+
+    Only hashes are stored, so a database reader cannot sign in as a customer.
+    """
+
+    email = models.CharField(max_length=255, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    link_hash = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,327 @@
+"""Every write to conversations, and its consequences (audit, events, delivery jobs)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.agents.models import Agent, Role
+from kefu.agents.permissions import require_agent, require_role
+from kefu.contacts.actions import find_or_create_contact, surviving
+from kefu.contacts.models import Contact
+from kefu.conversations import attachments, events
+from kefu.conversations.html import sanitize
+from kefu.conversations.models import (
+    Attachment,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+    Tag,
+)
+from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
+from kefu.core import audit
+from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
+from kefu.core.language import detect_language
+from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.routing.assignment import pick_assignee
+from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
+from kefu.safety.ingress import screen_inbound
+
+ACTIVE_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+def _check_text(text: str, has_attachments: bool) -> None:
+    if not text.strip() and not has_attachments:
+        raise MessageRejected(_("The message is empty."))
+    if len(text) > settings.KEFU_MAX_MESSAGE_CHARS:
+        raise MessageRejected(
+            _("The message is too long (at most %(limit)s characters).")
+            % {"limit": settings.KEFU_MAX_MESSAGE_CHARS}
+        )
+
+
+def _store_attachments(
+    message: Message, files: Sequence[InboundAttachment], types: Sequence[str]
+) -> None:
+    for upload, content_type in zip(files, types, strict=True):
+        attachment = Attachment(
+            message=message,
+            filename=upload.filename[:255],
+            content_type=content_type,
+            size=len(upload.content),
+        )
+        attachment.file.save(upload.filename, ContentFile(upload.content), save=False)
+        attachment.save()
+
+
+def _sender(inbound: InboundMessage, language: str) -> Contact:
+    if inbound.contact is not None:
+        return surviving(inbound.contact)
+    return find_or_create_contact(
+        inbound.identity_kind, inbound.identity_value, name=inbound.contact_name, language=language
+    )
+
+
+def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[Conversation, bool]:
+    """The conversation this message belongs to, and whether it was just opened."""
+    previous = inbound.conversation
+    while previous is not None and previous.merged_into_id is not None:
+        previous = Conversation.objects.get(pk=previous.merged_into_id)
+    if previous is not None and previous.contact_id != contact.pk:
+        raise PermissionDenied(_("This conversation belongs to another customer."))
+    if previous is not None and previous.status != Status.CLOSED:
+        return previous, False
+    conversation = Conversation.objects.create(
+        contact=contact,
+        inbox=inbound.inbox,
+        channel=inbound.inbox.channel,
+        subject=inbound.subject[:255],
+        intent=inbound.intent,
+        language=inbound.language or contact.language,
+        priority=priority_for(inbound.intent),
+        last_message_at=now,
+        follow_up_of=previous,
+        team=inbound.inbox.default_team,
+    )
+    return conversation, True
+
+
+def _route_new(conversation: Conversation) -> None:
+    from kefu.agents.models import Team
+
+    slug = TEAM_FOR_INTENT.get(conversation.intent)
+    if slug:
+        conversation.team = Team.objects.filter(slug=slug).first() or conversation.team
+    if conversation.inbox.config.get("auto_assign"):
+        conversation.assignee = pick_assignee(conversation)
+    conversation.save(update_fields=["team", "assignee"])
+
+
+def receive_message(inbound: InboundMessage) -> Message:
+    """Store one customer message: screen it, thread it, open or reopen its conversation.
+
+    Validation and redaction happen before the transaction, so a refused message
+    changes nothing and a secret never reaches the database, a log or an event.
+    """
+    inbound = screen_inbound(inbound).inbound
+    _check_text(inbound.text, bool(inbound.attachments))
+    types = [attachments.check(upload) for upload in inbound.attachments]
+    language = inbound.language or detect_language(inbound.subject + "\n" + inbound.text)
+    now = timezone.now()
+    with transaction.atomic():
+        contact = _sender(inbound, language)
+        if inbound.external_id:
+            duplicate = Message.objects.filter(
+                conversation__inbox=inbound.inbox, external_id=inbound.external_id
+            ).first()
+            if duplicate is not None:
+                return duplicate
+        conversation, is_new = _thread(inbound, contact, now)
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=MessageKind.INBOUND,
+            author_contact=contact,
+            text=inbound.text,
+            html=sanitize(inbound.html) if inbound.html else "",
+            external_id=inbound.external_id[:255],
+        )
+        _store_attachments(message, inbound.attachments, types)
+        if is_new:
+            _route_new(conversation)
+        else:
+            if conversation.status in REOPENED_BY_CUSTOMER:
+                conversation.status = Status.OPEN
+                conversation.resolved_at = None
+            conversation.last_message_at = now
+            conversation.save(update_fields=["status", "resolved_at", "last_message_at"])
+        events.message_added(message)
+        events.conversation_updated(conversation, "status", "last_message_at")
+    return message
+
+
+def _require_writable(conversation: Conversation) -> None:
+    if conversation.status == Status.CLOSED or conversation.merged_into_id is not None:
+        raise InvalidTransition(_("%(ref)s is closed.") % {"ref": conversation.reference})
+
+
+def send_reply(
+    *,
+    conversation: Conversation,
+    agent: Agent,
+    text: str,
+    files: Sequence[InboundAttachment] = (),
+    then_status: str = "",
+) -> Message:
+    """Store an agent's reply and queue its delivery on the conversation's channel."""
+    from kefu.conversations.tasks import deliver_message
+    from kefu.safety.outbound import guard_reply
+
+    require_agent(agent)
+    _require_writable(conversation)
+    _check_text(text, bool(files))
+    guard_reply(conversation=conversation, agent=agent, text=text)
+    types = [attachments.check(upload) for upload in files]
+    if then_status and not can_transition(conversation.status, then_status):
+        raise _transition_error(conversation, then_status)
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=MessageKind.OUTBOUND,
+            author_agent=agent,
+            text=text,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+        _store_attachments(message, files, types)
+        changed = ["last_message_at"]
+        conversation.last_message_at = now
+        if conversation.first_response_at is None:
+            conversation.first_response_at = now
+            changed.append("first_response_at")
+        if then_status:
+            _apply_status(conversation, then_status, now)
+            changed += ["status", "resolved_at", "closed_at"]
+        conversation.save(update_fields=changed)
+        audit.record(agent, "conversation.reply", conversation, message=message.pk)
+        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+        events.message_added(message)
+        events.conversation_updated(conversation, *changed)
+    return message
+
+
+def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
+    """An internal note: seen by agents only, never delivered to the customer."""
+    require_agent(agent)
+    _check_text(text, False)
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation, kind=MessageKind.NOTE, author_agent=agent, text=text
+        )
+        audit.record(agent, "conversation.note", conversation, message=message.pk)
+        events.message_added(message)
+    return message
+
+
+def assign(
+    *, conversation: Conversation, actor: Agent, assignee: Agent | None, team_id: int | None = None
+) -> Conversation:
+    """Assign to an agent (or nobody). Agents take or release their own; others need a supervisor."""
+    require_agent(actor)
+    _require_writable(conversation)
+    own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)
+    if not own:
+        require_role(actor, Role.SUPERVISOR)
+    if assignee is not None and not assignee.is_active:
+        raise PermissionDenied(_("This agent's account is disabled."))
+    with transaction.atomic():
+        conversation.assignee = assignee
+        fields = ["assignee"]
+        if team_id is not None:
+            conversation.team_id = team_id
+            fields.append("team")
+        conversation.save(update_fields=fields)
+        audit.record(
+            actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
+        )
+        events.conversation_updated(conversation, *fields)
+    return conversation
+
+
+def _transition_error(conversation: Conversation, target: str) -> InvalidTransition:
+    return InvalidTransition(
+        _("%(ref)s cannot go from “%(current)s” to “%(target)s”.")
+        % {
+            "ref": conversation.reference,
+            "current": Status(conversation.status).label,
+            "target": Status(target).label,
+        }
+    )
+
+
+def _apply_status(conversation: Conversation, status: str, now: datetime) -> None:
+    conversation.status = Status(status)
+    if status == Status.RESOLVED:
+        conversation.resolved_at = now
+    elif status == Status.CLOSED:
+        conversation.closed_at = now
+    else:
+        conversation.resolved_at = None
+
+
+def change_status(*, conversation: Conversation, actor: Agent, status: str) -> Conversation:
+    require_agent(actor)
+    if status not in Status.values or not can_transition(conversation.status, status):
+        raise _transition_error(conversation, status if status in Status.values else "open")
+    with transaction.atomic():
+        previous = conversation.status
+        _apply_status(conversation, status, timezone.now())
+        conversation.save(update_fields=["status", "resolved_at", "closed_at"])
+        audit.record(actor, "conversation.status", conversation, old=previous, new=status)
+        events.conversation_updated(conversation, "status")
+    return conversation
+
+
+def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> Conversation:
+    require_agent(actor)
+    _require_writable(conversation)
+    priority = Priority(priority)
+    with transaction.atomic():
+        previous = conversation.priority
+        conversation.priority = priority
+        conversation.save(update_fields=["priority"])
+        audit.record(actor, "conversation.priority", conversation, old=previous, new=priority)
+        events.conversation_updated(conversation, "priority")
+    return conversation
+
+
+def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Conversation:
+    """Set the conversation's tags to exactly `names` (created on first use)."""
+    require_agent(actor)
+    wanted = sorted({name.strip()[:50] for name in names if name.strip()})
+    with transaction.atomic():
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
+        conversation.tags.set(tags)
+        audit.record(actor, "conversation.tags", conversation, tags=wanted)
+        events.conversation_updated(conversation, "tags")
+    return conversation
+
+
+def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conversation:
+    """Move a duplicate's messages into `target` and close the duplicate as merged.
+
+    Only one customer's conversations merge: otherwise each customer would see the
+    other's messages on the portal and in the record download.
+    """
+    require_agent(actor)
+    if source.pk == target.pk or source.merged_into_id or target.merged_into_id:
+        raise MergeRefused(_("These conversations cannot be merged."))
+    if source.contact_id != target.contact_id:
+        raise MergeRefused(_("Only conversations of the same customer can be merged."))
+    _require_writable(target)
+    now = timezone.now()
+    with transaction.atomic():
+        source.messages.update(conversation=target)
+        Message.objects.create(
+            conversation=target,
+            kind=MessageKind.SYSTEM,
+            author_agent=actor,
+            text=_("%(source)s was merged into this conversation.") % {"source": source.reference},
+        )
+        source.merged_into = target
+        source.status = Status.CLOSED
+        source.closed_at = now
+        source.save(update_fields=["merged_into", "status", "closed_at"])
+        target.last_message_at = max(target.last_message_at, source.last_message_at)
+        target.save(update_fields=["last_message_at"])
+        audit.record(actor, "conversation.merge", target, source=source.pk)
+        events.conversation_updated(source, "status", "merged_into")
+        events.conversation_updated(target, "messages")
+    return target

@@ -1,0 +1,40 @@
+"""Event payloads. They carry ids, never message text: a client fetches what it may see
+through an authorized request, so a mistaken group subscription cannot leak content."""
+
+from typing import Any
+
+from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.core.events import AGENTS_GROUP, contact_group, conversation_group, publish_on_commit
+
+
+def message_added(message: Message) -> None:
+    conversation = message.conversation
+    event: dict[str, Any] = {
+        "kind": "message_added",
+        "conversation_id": conversation.pk,
+        "message_id": message.pk,
+        "message_kind": message.kind,
+    }
+    groups = [AGENTS_GROUP, conversation_group(conversation.pk)]
+    # Internal notes stay among agents.
+    if message.kind != MessageKind.NOTE:
+        groups.append(contact_group(conversation.contact_id))
+    publish_on_commit(groups, event)
+
+
+def conversation_updated(conversation: Conversation, *fields: str) -> None:
+    event = {"kind": "conversation_updated", "conversation_id": conversation.pk, "fields": fields}
+    publish_on_commit(
+        [AGENTS_GROUP, conversation_group(conversation.pk), contact_group(conversation.contact_id)],
+        event,
+    )
+
+
+def delivery_updated(message: Message) -> None:
+    event = {
+        "kind": "delivery_updated",
+        "conversation_id": message.conversation_id,
+        "message_id": message.pk,
+        "status": message.delivery_status,
+    }
+    publish_on_commit([conversation_group(message.conversation_id)], event)

@@ -1,0 +1,160 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.intents import Intent
+from kefu.core.languages import Language
+from kefu.inboxes.models import Channel
+
+REFERENCE_PREFIX = "K-"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending customer")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    """A ticket: every exchange with a customer about one matter, on one channel."""
+
+    contact = models.ForeignKey(
+        "contacts.Contact", on_delete=models.PROTECT, related_name="conversations"
+    )
+    inbox = models.ForeignKey(
+        "inboxes.Inbox", on_delete=models.PROTECT, related_name="conversations"
+    )
+    # Copied from the inbox so the inbox list filters without a join.
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    intent = models.CharField(max_length=32, choices=Intent.choices, blank=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ZH_HANS)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    team = models.ForeignKey(
+        "agents.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    # The customer sent a recovery phrase, key or password (removed before storage):
+    # they must be told to move their funds, and a supervisor must look.
+    secret_exposed = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-last_message_at"], name="conv_status_recent"),
+            models.Index(fields=["assignee", "status", "-last_message_at"], name="conv_mine"),
+            models.Index(fields=["-last_message_at"], name="conv_recent"),
+            models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """The number customers quote: K-000123 (the primary key, zero-padded)."""
+        return f"{REFERENCE_PREFIX}{self.pk:06d}"
+
+
+class MessageKind(models.TextChoices):
+    INBOUND = "inbound", _("From the customer")
+    OUTBOUND = "outbound", _("Reply")
+    NOTE = "note", _("Internal note")
+    SYSTEM = "system", _("System")
+
+
+class DeliveryStatus(models.TextChoices):
+    NOT_APPLICABLE = "", _("Not applicable")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    RETRYING = "retrying", _("Retrying")
+    FAILED = "failed", _("Failed")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(max_length=8, choices=MessageKind.choices)
+    author_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    # Sanitized at ingress; templates may render it as safe.
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The channel's own id (an email Message-ID, a chat client id) for de-duplication.
+    external_id = models.CharField(max_length=255, blank=True, db_index=True)
+    delivery_status = models.CharField(
+        max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.NOT_APPLICABLE
+    )
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    delivery_error = models.CharField(max_length=500, blank=True)
+    # Look-alike links found in the text: [{"url", "host", "reason", "imitates"}].
+    link_warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is random: a customer's file name can hold anything, including
+    # text the redactor removed from the visible name.
+    return f"attachments/{instance.message.conversation_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.filename

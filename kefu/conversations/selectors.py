@@ -1,0 +1,137 @@
+"""Reads that views, the API and the portal need, each with a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from kefu.agents.models import Agent
+from kefu.contacts.models import Contact
+from kefu.conversations.models import REFERENCE_PREFIX, Conversation, Message, MessageKind
+from kefu.core.errors import NotFound
+
+PAGE_SIZE = 25
+
+
+def parse_reference(reference: str) -> int | None:
+    """K-000123, k-123 or 123 -> 123; anything else -> None."""
+    value = reference.strip().upper().removeprefix(REFERENCE_PREFIX)
+    return int(value) if value.isdigit() and len(value) <= 12 else None
+
+
+def _not_found(reference: str) -> NotFound:
+    return NotFound(_("Conversation %(ref)s was not found.") % {"ref": reference})
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    view: str = "all"  # all | mine | unassigned
+    channel: str = ""
+    status: str = ""
+    intent: str = ""
+    priority: str = ""
+    contact_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    conversations: list[Conversation]
+    page: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def inbox_queryset(agent: Agent, filters: InboxFilters) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.filter(merged_into__isnull=True)
+    if filters.view == "mine":
+        conversations = conversations.filter(assignee=agent)
+    elif filters.view == "unassigned":
+        conversations = conversations.filter(assignee__isnull=True)
+    for field in ("channel", "status", "intent", "priority"):
+        value = getattr(filters, field)
+        if value:
+            conversations = conversations.filter(**{field: value})
+    if filters.contact_id is not None:
+        conversations = conversations.filter(contact_id=filters.contact_id)
+    return conversations
+
+
+def inbox_page(agent: Agent, filters: InboxFilters, page: int = 1) -> InboxPage:
+    """One page of the unified inbox, newest activity first.
+
+    No COUNT(*): on a large inbox it costs more than the page itself, and "next" is
+    all the list needs, so one extra row is fetched instead.
+    """
+    page = max(page, 1)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        inbox_queryset(agent, filters)
+        .select_related("contact", "assignee", "team")
+        .prefetch_related("tags")
+        .order_by("-last_message_at", "-pk")[start : start + PAGE_SIZE + 1]
+    )
+    return InboxPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+
+
+def conversation_for_agent(agent: Agent, reference: str) -> Conversation:
+    number = parse_reference(reference)
+    conversation = (
+        Conversation.objects.select_related("contact", "assignee", "team", "inbox")
+        .prefetch_related("tags", "contact__identities")
+        .filter(pk=number)
+        .first()
+        if number is not None
+        else None
+    )
+    if conversation is None or not agent.is_active:
+        raise _not_found(reference)
+    return conversation
+
+
+def timeline(conversation: Conversation, *, include_notes: bool) -> list[Message]:
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author_agent", "author_contact")
+        .prefetch_related("attachments")
+    )
+    if not include_notes:
+        messages = messages.exclude(kind=MessageKind.NOTE)
+    return list(messages.order_by("created_at", "pk"))
+
+
+def conversations_for_contact(contact: Contact) -> list[Conversation]:
+    return list(
+        Conversation.objects.filter(contact=contact, merged_into__isnull=True).order_by(
+            "-last_message_at", "-pk"
+        )
+    )
+
+
+def conversation_for_contact(contact: Contact, reference: str) -> Conversation:
+    """The contact's own conversation; another customer's is reported as not found."""
+    number = parse_reference(reference)
+    conversation = (
+        Conversation.objects.select_related("inbox")
+        .filter(pk=number, contact=contact, merged_into__isnull=True)
+        .first()
+        if number is not None
+        else None
+    )
+    if conversation is None:
+        raise _not_found(reference)
+    return conversation
+
+
+def message_for_contact(contact: Contact, message_id: int) -> Message:
+    message = (
+        Message.objects.select_related("conversation")
+        .exclude(kind=MessageKind.NOTE)
+        .filter(pk=message_id, conversation__contact=contact)
+        .first()
+    )
+    if message is None:
+        raise NotFound(_("Message not found."))
+    return message

@@ -1,0 +1,56 @@
+"""Background delivery of outbound messages, with retries and a visible status."""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from kefu.conversations import events
+from kefu.conversations.models import DeliveryStatus, Message
+from kefu.inboxes.base import PermanentError, RetryableError
+from kefu.inboxes.registry import deliverer_for
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+
+
+def retry_delay(attempt: int) -> timedelta:
+    """30 s, 2 min, 8 min, 32 min, ~2 h: long enough to outlast a provider's outage."""
+    return timedelta(seconds=30 * 4 ** (attempt - 1))
+
+
+def _finish(message: Message, status: str, error: str = "") -> None:
+    with transaction.atomic():
+        message.delivery_status = status
+        message.delivery_error = error[:500]
+        message.save(update_fields=["delivery_status", "delivery_error", "delivery_attempts"])
+        events.delivery_updated(message)
+
+
+@task(queue_name="delivery")
+def deliver_message(message_id: int) -> str:
+    message = Message.objects.select_related(
+        "conversation__inbox", "conversation__contact", "author_agent"
+    ).get(pk=message_id)
+    if message.delivery_status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
+        return str(message.delivery_status)  # a duplicate job; the first one decided
+    message.delivery_attempts += 1
+    try:
+        deliverer_for(message.conversation.channel)(message)
+    except RetryableError as error:
+        if message.delivery_attempts >= MAX_ATTEMPTS:
+            _finish(message, DeliveryStatus.FAILED, str(error))
+            return DeliveryStatus.FAILED
+        _finish(message, DeliveryStatus.RETRYING, str(error))
+        when = timezone.now() + retry_delay(message.delivery_attempts)
+        deliver_message.using(run_after=when).enqueue(message_id)
+        logger.warning("delivery of message %s will be retried: %s", message_id, error)
+        return DeliveryStatus.RETRYING
+    except PermanentError as error:
+        _finish(message, DeliveryStatus.FAILED, str(error))
+        return DeliveryStatus.FAILED
+    _finish(message, DeliveryStatus.SENT)
+    return DeliveryStatus.SENT

@@ -1,0 +1,45 @@
+"""Errors that reach a person: each has a stable code (for the API) and a translated message."""
+
+from django.utils.functional import Promise
+
+
+class KefuError(Exception):
+    """A refusal the user can act on. Nothing was changed when one is raised."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str | Promise, **params: object) -> None:
+        self.message = str(message)
+        self.params = params
+        super().__init__(self.message)
+
+
+class NotFound(KefuError):
+    code = "not_found"
+    status = 404
+
+
+class InvalidTransition(KefuError):
+    code = "invalid_status_transition"
+    status = 409
+
+
+class AttachmentRejected(KefuError):
+    code = "attachment_rejected"
+    status = 413
+
+
+class MessageRejected(KefuError):
+    code = "message_rejected"
+    status = 422
+
+
+class MergeRefused(KefuError):
+    code = "merge_refused"
+    status = 409
+
+
+class SignInFailed(KefuError):
+    code = "sign_in_failed"
+    status = 400

@@ -1,0 +1,43 @@
+"""Real-time events: published to channel-layer groups, only after the transaction commits.
+
+Publishing inside a transaction would let a client hear about a message that a rollback
+then erases, or fetch it before it is visible; on_commit rules out both.
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+AGENTS_GROUP = "agents"
+# Safety alerts (blocked replies, exposed secrets) for supervisors' consoles.
+SUPERVISORS_GROUP = "supervisors"
+
+
+def conversation_group(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+def contact_group(contact_id: int) -> str:
+    return f"contact.{contact_id}"
+
+
+def publish(groups: list[str], event: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "kefu.event", "event": event})
+        except Exception:
+            # The write has committed; a fan-out failure must not turn it into an error
+            # for the caller. Clients catch up when they reload or reconnect.
+            logger.exception("could not publish %s to %s", event.get("kind"), group)
+
+
+def publish_on_commit(groups: list[str], event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: publish(groups, event))

@@ -1,0 +1,57 @@
+"""`kefu serve`: the web app (HTTP + WebSockets) and a background worker, in one command."""
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Kefu on one address and run a job worker beside it."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1, help="app processes (uvicorn)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start a job worker (run one elsewhere)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(
+            self.style.SUCCESS("Kefu is starting:")
+            + f"\n  agent console   {base}/console/"
+            + f"\n  customer portal {base}/portal/"
+            + f"\n  REST API docs   {base}/api/docs"
+            + f"\n  admin           {base}/admin/\n"
+        )
+        if options["workers"] > 1 and not settings.REDIS_URL:
+            self.stderr.write(
+                "Several app processes need KEFU_REDIS_URL, or live updates only reach "
+                "clients connected to the process that raised them."
+            )
+        worker = None
+        if not options["no_worker"]:
+            # The worker shares the database queue; it is a child so Ctrl-C stops both.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "kefu.cli", "db_worker", "--queue-name", "*"],
+                env=os.environ.copy(),
+            )
+        try:
+            uvicorn.run(
+                "kefu.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                log_level="info",
+                lifespan="off",
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

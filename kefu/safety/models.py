@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficialKind(models.TextChoices):
+    PHONE = "phone", _("Phone number")
+    EMAIL = "email", _("Email address")
+    DOMAIN = "domain", _("Website domain")
+    TELEGRAM = "telegram", _("Telegram")
+    X = "x", _("X (Twitter)")
+    WECHAT = "wechat", _("WeChat")
+    FACEBOOK = "facebook", _("Facebook")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class OfficialChannel(models.Model):
+    """One official address of the company; the verification page answers from these rows."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=OfficialKind.choices)
+    # Stored in normal form (see safety.verification.normalize) so lookups are exact.
+    value = models.CharField(_("value"), max_length=255)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="official_channel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class SafetyAlert(models.Model):
+    """Something a supervisor must look at: an exposed secret or a blocked agent reply."""
+
+    class Kind(models.TextChoices):
+        SECRET_EXPOSED = "secret_exposed", _("A customer sent a secret")
+        OUTBOUND_BLOCKED = "outbound_blocked", _("An agent reply was blocked")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="safety_alerts"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Kinds of secret or guard reasons: ids only, never the secret.
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.conversation_id}"

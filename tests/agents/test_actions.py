@@ -1,0 +1,46 @@
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from kefu.agents import actions
+from kefu.agents.models import Agent, Role
+from kefu.api.actions import create_token
+from kefu.inboxes.models import Inbox
+
+
+@pytest.mark.django_db
+class TestAdministration:
+    @pytest.mark.parametrize("role", [Role.L1, Role.L2, Role.SUPERVISOR])
+    def test_only_an_admin_manages_agents_teams_and_tokens(
+        self, role: Role, agent_factory: Callable[..., Agent], inbox: Inbox
+    ) -> None:
+        actor = agent_factory(role=role)
+        with pytest.raises(PermissionDenied):
+            actions.create_agent(actor=actor, username="x", password="pw-123456", display_name="X")
+        with pytest.raises(PermissionDenied):
+            actions.set_role(actor=actor, agent=actor, role=Role.ADMIN)
+        with pytest.raises(PermissionDenied):
+            actions.create_team(actor=actor, name="T", slug="t")
+        with pytest.raises(PermissionDenied):
+            create_token(actor=actor, name="crm", inbox=inbox, acts_as=actor)
+        actor.refresh_from_db()
+        assert actor.role == role
+        assert Agent.objects.count() == 1
+
+    def test_an_admin_creates_an_agent_and_grants_admin_site_access_with_the_role(
+        self, agent_factory: Callable[..., Agent]
+    ) -> None:
+        admin = agent_factory(role=Role.ADMIN)
+        agent = actions.create_agent(
+            actor=admin, username="li.na", password="pw-123456", display_name="李娜"
+        )
+        assert not agent.is_staff
+        assert agent.public_id.startswith("KF-")
+        actions.set_role(actor=admin, agent=agent, role=Role.ADMIN)
+        assert agent.is_staff
+
+    def test_a_disabled_agent_can_do_nothing(self, agent_factory: Callable[..., Agent]) -> None:
+        agent = agent_factory(is_active=False)
+        with pytest.raises(PermissionDenied):
+            actions.set_availability(agent=agent, availability="online")

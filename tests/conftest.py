@@ -1,0 +1,144 @@
+"""Fixtures shared by the whole suite: people, conversations, signed-in clients, the job queue."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kefu.agents.models import Agent, Availability, Role
+from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
+from kefu.conversations.models import Conversation, Message, MessageKind, Status
+from kefu.inboxes.models import Channel, Inbox
+from kefu.portal.session import CONTACT_SESSION_KEY
+from tests.services import reachable, services_required
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        url = f"postgres://{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}"
+        if not reachable(url):
+            reason = f"PostgreSQL is not reachable at {url}"
+            if services_required():
+                pytest.exit(f"{reason} (KEFU_REQUIRE_SERVICES=1)", returncode=1)
+            pytest.exit(f"skipping the PostgreSQL run: {reason}", returncode=0)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: Any, settings: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def inbox(db: None) -> Inbox:
+    return Inbox.objects.create(name="Help center", channel=Channel.PORTAL)
+
+
+_counter = iter(range(1, 10**9))
+
+
+@pytest.fixture
+def contact_factory(db: None) -> Callable[..., Contact]:
+    def make(name: str = "", email: str = "", language: str = "zh-Hans") -> Contact:
+        n = next(_counter)
+        contact = Contact.objects.create(name=name or f"客户{n}", language=language)
+        ContactIdentity.objects.create(
+            contact=contact, kind=IdentityKind.EMAIL, value=email or f"customer{n}@example.com"
+        )
+        return contact
+
+    return make
+
+
+@pytest.fixture
+def agent_factory(db: None) -> Callable[..., Agent]:
+    def make(role: str = Role.L1, username: str = "", **fields: Any) -> Agent:
+        n = next(_counter)
+        fields.setdefault("availability", Availability.ONLINE)
+        return Agent.objects.create_user(
+            username=username or f"agent{n}",
+            password="correct horse battery staple",
+            display_name=fields.pop("display_name", f"Agent {n}"),
+            role=role,
+            is_staff=role == Role.ADMIN,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def conversation_factory(
+    inbox: Inbox, contact_factory: Callable[..., Contact]
+) -> Callable[..., Conversation]:
+    def make(
+        status: str = Status.OPEN, contact: Contact | None = None, text: str = "提现一直没到账", **fields: Any
+    ) -> Conversation:
+        contact = contact or contact_factory()
+        now = timezone.now()
+        conversation = Conversation.objects.create(
+            contact=contact,
+            inbox=fields.pop("inbox", inbox),
+            channel=fields.pop("channel", Channel.PORTAL),
+            status=status,
+            last_message_at=now,
+            resolved_at=now if status in (Status.RESOLVED, Status.CLOSED) else None,
+            closed_at=now if status == Status.CLOSED else None,
+            **fields,
+        )
+        Message.objects.create(
+            conversation=conversation, kind=MessageKind.INBOUND, author_contact=contact, text=text
+        )
+        return conversation
+
+    return make
+
+
+def verified_client(agent: Agent) -> Client:
+    """A console client past both factors, as after a real TOTP sign-in."""
+    device = TOTPDevice.objects.filter(user=agent, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=agent, name="default", confirmed=True)
+    client = Client()
+    client.force_login(agent)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def agent(agent_factory: Callable[..., Agent]) -> Agent:
+    return agent_factory(role=Role.L1)
+
+
+@pytest.fixture
+def agent_client(agent: Agent) -> Client:
+    return verified_client(agent)
+
+
+def portal_client_for(contact: Contact) -> Client:
+    client = Client()
+    session = client.session
+    session[CONTACT_SESSION_KEY] = contact.pk
+    session.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
+
+
+@pytest.fixture
+def run_tasks(db: None) -> Iterator[Callable[[], None]]:
+    """Run every job that is due, in this process, with the real database worker."""
+
+    def run() -> None:
+        call_command(
+            "db_worker", batch=True, queue_name="*", no_startup_delay=True, interval=0, verbosity=0
+        )
+
+    yield run

@@ -1,0 +1,77 @@
+from collections.abc import Callable
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from kefu.agents.models import Agent, Role
+from kefu.asgi import application
+from kefu.conversations import actions
+from kefu.conversations.models import Conversation
+from tests.conftest import verified_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def connect(client: Client) -> WebsocketCommunicator:
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/console/",
+        headers=[(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")],
+    )
+    return communicator
+
+
+async def test_a_verified_agent_hears_about_new_messages(
+    agent_factory: Callable[..., Agent], conversation_factory: Callable[..., Conversation]
+) -> None:
+    agent = await database_sync_to_async(agent_factory)()
+    conversation = await database_sync_to_async(conversation_factory)()
+    client = await database_sync_to_async(verified_client)(agent)
+    communicator = await connect(client)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"subscribe": conversation.pk})
+    assert await communicator.receive_json_from() == {
+        "kind": "subscribed",
+        "conversation_id": conversation.pk,
+    }
+    note = await database_sync_to_async(actions.add_note)(
+        conversation=conversation, agent=agent, text="looking"
+    )
+    event = await communicator.receive_json_from()
+    assert event == {
+        "kind": "message_added",
+        "conversation_id": conversation.pk,
+        "message_id": note.pk,
+        "message_kind": "note",
+    }
+    await communicator.disconnect()
+
+
+async def test_a_password_only_session_is_refused(agent_factory: Callable[..., Agent]) -> None:
+    agent = await database_sync_to_async(agent_factory)()
+    client = Client()
+    await database_sync_to_async(client.force_login)(agent)
+    communicator = await connect(client)
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4401
+
+
+async def test_bad_frames_get_an_error_and_the_socket_stays_open(
+    agent_factory: Callable[..., Agent],
+) -> None:
+    agent = await database_sync_to_async(agent_factory)(role=Role.SUPERVISOR)
+    client = await database_sync_to_async(verified_client)(agent)
+    communicator = await connect(client)
+    assert (await communicator.connect())[0]
+    for frame in ["not json", "[1, 2]", '{"subscribe": "agents"}', '{"subscribe": true}']:
+        await communicator.send_to(text_data=frame)
+        assert (await communicator.receive_json_from())["kind"] == "error"
+    await communicator.send_json_to({"subscribe": 1})
+    assert (await communicator.receive_json_from())["kind"] == "subscribed"
+    await communicator.disconnect()

@@ -1,0 +1,80 @@
+from collections.abc import Callable
+
+import pytest
+
+from kefu.agents.models import Agent
+from kefu.conversations import selectors
+from kefu.conversations.models import Conversation, MessageKind, Status
+from kefu.core.errors import NotFound
+
+
+@pytest.mark.parametrize(
+    ("reference", "number"),
+    [("K-000123", 123), ("k-42", 42), (" 7 ", 7), ("K-", None), ("abc", None), ("K-1e3", None)],
+)
+def test_parse_reference(reference: str, number: int | None) -> None:
+    assert selectors.parse_reference(reference) == number
+
+
+@pytest.mark.django_db
+class TestInbox:
+    def test_views_and_filters(
+        self, agent: Agent, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        mine = conversation_factory(assignee=agent, intent="fees")
+        unassigned = conversation_factory(status=Status.PENDING, priority="urgent")
+
+        def refs(**filters: object) -> set[str]:
+            page = selectors.inbox_page(agent, selectors.InboxFilters(**filters))  # type: ignore[arg-type]
+            return {c.reference for c in page.conversations}
+
+        assert refs(view="mine") == {mine.reference}
+        assert refs(view="unassigned") == {unassigned.reference}
+        assert refs(status="pending") == {unassigned.reference}
+        assert refs(intent="fees") == {mine.reference}
+        assert refs(priority="urgent") == {unassigned.reference}
+        assert refs(channel="email") == set()
+
+    def test_paging_without_counting(
+        self, agent: Agent, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        for _ in range(selectors.PAGE_SIZE + 1):
+            conversation_factory()
+        first = selectors.inbox_page(agent, selectors.InboxFilters(), 1)
+        second = selectors.inbox_page(agent, selectors.InboxFilters(), 2)
+        assert (len(first.conversations), first.has_next, first.has_previous) == (25, True, False)
+        assert (len(second.conversations), second.has_next) == (1, False)
+
+    def test_query_count_does_not_grow_with_rows(
+        self,
+        agent: Agent,
+        conversation_factory: Callable[..., Conversation],
+        django_assert_max_num_queries: Callable[..., object],
+    ) -> None:
+        for n in range(30):
+            conversation = conversation_factory(assignee=agent if n % 2 else None)
+            conversation.tags.create(name=f"t{n}")
+        with django_assert_max_num_queries(2):  # type: ignore[operator]
+            page = selectors.inbox_page(agent, selectors.InboxFilters())
+            rows = [(c.contact.name, c.assignee, [t.name for t in c.tags.all()]) for c in page.conversations]
+        assert len(rows) == 25
+
+
+@pytest.mark.django_db
+def test_a_customer_only_reaches_their_own_conversation(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    own, other = conversation_factory(), conversation_factory()
+    assert selectors.conversation_for_contact(own.contact, own.reference) == own
+    with pytest.raises(NotFound):
+        selectors.conversation_for_contact(own.contact, other.reference)
+
+
+@pytest.mark.django_db
+def test_the_customer_timeline_hides_notes(
+    agent: Agent, conversation_factory: Callable[..., Conversation]
+) -> None:
+    conversation = conversation_factory()
+    conversation.messages.create(kind=MessageKind.NOTE, author_agent=agent, text="internal")
+    assert len(selectors.timeline(conversation, include_notes=True)) == 2
+    assert [m.kind for m in selectors.timeline(conversation, include_notes=False)] == ["inbound"]

@@ -1,0 +1,66 @@
+from collections.abc import Callable
+from unittest import mock
+
+import pytest
+
+from kefu.agents.models import Agent
+from kefu.conversations import actions, tasks
+from kefu.conversations.models import Conversation, DeliveryStatus
+from kefu.inboxes.base import PermanentError, RetryableError
+
+
+@pytest.fixture
+def reply(
+    agent: Agent,
+    conversation_factory: Callable[..., Conversation],
+    django_capture_on_commit_callbacks: Callable[..., object],
+):
+    conversation = conversation_factory()
+    return actions.send_reply(conversation=conversation, agent=agent, text="您好")
+
+
+@pytest.mark.django_db
+class TestDeliverMessage:
+    def test_a_provider_outage_is_retried_then_marked_failed(self, reply) -> None:
+        with mock.patch.dict(
+            "kefu.inboxes.registry._DELIVERERS",
+            {"portal": mock.Mock(side_effect=RetryableError("smtp down"))},
+        ):
+            for attempt in range(1, tasks.MAX_ATTEMPTS):
+                assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.RETRYING
+                reply.refresh_from_db()
+                assert (reply.delivery_attempts, reply.delivery_error) == (attempt, "smtp down")
+            assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.FAILED
+        reply.refresh_from_db()
+        assert reply.delivery_status == DeliveryStatus.FAILED
+
+    def test_a_permanent_error_fails_at_once(self, reply) -> None:
+        with mock.patch.dict(
+            "kefu.inboxes.registry._DELIVERERS",
+            {"portal": mock.Mock(side_effect=PermanentError("no such user"))},
+        ):
+            assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.FAILED
+        reply.refresh_from_db()
+        assert reply.delivery_error == "no such user"
+
+    def test_a_duplicate_job_does_not_send_twice(self, reply) -> None:
+        deliver = mock.Mock()
+        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+            tasks.deliver_message.call(reply.pk)
+            tasks.deliver_message.call(reply.pk)
+        deliver.assert_called_once()
+
+    def test_the_portal_notification_mail_names_the_agent_and_the_ticket(
+        self, reply, mailoutbox
+    ) -> None:
+        tasks.deliver_message.call(reply.pk)
+        (mail,) = mailoutbox
+        assert reply.conversation.reference in mail.subject
+        assert reply.author_agent.public_id in mail.body
+        assert "您好" in mail.body
+
+
+def test_backoff_grows() -> None:
+    delays = [tasks.retry_delay(n).total_seconds() for n in range(1, 6)]
+    assert delays == sorted(delays)
+    assert delays[0] == 30
