@@ -1,0 +1,24 @@
+from django.urls import path
+
+from kefu.portal.views import attachments, home, records, sign_in, tickets
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("sign-in/", sign_in.request_code, name="sign_in"),
+    path("sign-in/code/", sign_in.enter_code, name="sign_in_code"),
+    path("sign-in/<str:token>/", sign_in.sign_in_link, name="sign_in_link"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
+    path("tickets/", tickets.ticket_list, name="tickets"),
+    path("tickets/new/", tickets.new_ticket, name="new_ticket"),
+    path("tickets/<str:reference>/", tickets.ticket, name="ticket"),
+    path("tickets/<str:reference>/reply/", tickets.reply, name="reply"),
+    path("tickets/<str:reference>/record.html", records.record_html, name="record_html"),
+    path("tickets/<str:reference>/record.txt", records.record_txt, name="record_txt"),
+    path(
+        "attachments/<int:message_id>/<int:attachment_id>/",
+        attachments.attachment,
+        name="attachment",
+    ),
+]
