@@ -111,15 +111,23 @@ def conversations_for_contact(contact: Contact) -> list[Conversation]:
 
 
 def conversation_for_contact(contact: Contact, reference: str) -> Conversation:
-    """The contact's own conversation; another customer's is reported as not found."""
+    """The contact's own conversation; another customer's is reported as not found.
+
+    A merged conversation's old number leads to the one it was merged into, so links
+    in earlier emails keep working.
+    """
     number = parse_reference(reference)
     conversation = (
-        Conversation.objects.select_related("inbox")
-        .filter(pk=number, contact=contact, merged_into__isnull=True)
-        .first()
+        Conversation.objects.select_related("inbox").filter(pk=number, contact=contact).first()
         if number is not None
         else None
     )
+    while conversation is not None and conversation.merged_into_id is not None:
+        conversation = (
+            Conversation.objects.select_related("inbox")
+            .filter(pk=conversation.merged_into_id, contact=contact)
+            .first()
+        )
     if conversation is None:
         raise _not_found(reference)
     return conversation

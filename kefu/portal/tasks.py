@@ -8,6 +8,7 @@ from django.utils import translation
 from django_tasks import task
 
 from kefu.contacts.actions import SIGN_IN_CODE_LIFETIME, issue_sign_in_code
+from kefu.contacts.selectors import anti_phishing_code_for
 
 
 @task()
@@ -24,6 +25,7 @@ def send_sign_in_code(email: str, language: str) -> None:
         "code": issued.code,
         "link": link,
         "minutes": int(SIGN_IN_CODE_LIFETIME.total_seconds() // 60),
+        "anti_phishing_code": anti_phishing_code_for(issued.email),
     }
     code = language if translation.check_for_language(language) else settings.LANGUAGE_CODE
     with translation.override(code):

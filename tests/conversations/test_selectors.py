@@ -78,3 +78,15 @@ def test_the_customer_timeline_hides_notes(
     conversation.messages.create(kind=MessageKind.NOTE, author_agent=agent, text="internal")
     assert len(selectors.timeline(conversation, include_notes=True)) == 2
     assert [m.kind for m in selectors.timeline(conversation, include_notes=False)] == ["inbound"]
+
+
+@pytest.mark.django_db
+def test_a_merged_conversations_number_leads_to_the_surviving_one(
+    agent: Agent, conversation_factory: Callable[..., Conversation]
+) -> None:
+    from kefu.conversations import actions
+
+    target = conversation_factory()
+    source = conversation_factory(contact=target.contact)
+    actions.merge(source=source, target=target, actor=agent)
+    assert selectors.conversation_for_contact(target.contact, source.reference) == target

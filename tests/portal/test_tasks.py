@@ -48,3 +48,11 @@ def test_the_queue_holds_neither_the_code_nor_the_link(run_tasks) -> None:
     )
     assert code.group(1) not in stored
     assert token.group(1) not in stored
+
+
+def test_the_sign_in_mail_shows_the_anti_phishing_code(contact_factory, mailoutbox) -> None:
+    contact = contact_factory(email="tiger@example.com")
+    contact.anti_phishing_code = "Tiger42"
+    contact.save()
+    send_sign_in_code.call("tiger@example.com", "en")
+    assert mailoutbox[0].body.startswith("Your anti-phishing code: Tiger42")
