@@ -1,6 +1,6 @@
 """Fixtures shared by the whole suite: people, conversations, signed-in clients, the job queue."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -78,7 +78,10 @@ def conversation_factory(
     inbox: Inbox, contact_factory: Callable[..., Contact]
 ) -> Callable[..., Conversation]:
     def make(
-        status: str = Status.OPEN, contact: Contact | None = None, text: str = "提现一直没到账", **fields: Any
+        status: str = Status.OPEN,
+        contact: Contact | None = None,
+        text: str = "提现一直没到账",
+        **fields: Any,
     ) -> Conversation:
         contact = contact or contact_factory()
         now = timezone.now()
@@ -133,7 +136,7 @@ def portal_client_for(contact: Contact) -> Client:
 
 
 @pytest.fixture
-def run_tasks(db: None) -> Iterator[Callable[[], None]]:
+def run_tasks(db: None) -> Callable[[], None]:
     """Run every job that is due, in this process, with the real database worker."""
 
     def run() -> None:
@@ -141,4 +144,4 @@ def run_tasks(db: None) -> Iterator[Callable[[], None]]:
             "db_worker", batch=True, queue_name="*", no_startup_delay=True, interval=0, verbosity=0
         )
 
-    yield run
+    return run

@@ -30,9 +30,7 @@ def surviving(contact: Contact) -> Contact:
     return contact
 
 
-def find_or_create_contact(
-    kind: str, value: str, *, name: str = "", language: str = ""
-) -> Contact:
+def find_or_create_contact(kind: str, value: str, *, name: str = "", language: str = "") -> Contact:
     value = normalize(kind, value)
     identity = ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value)
     found = identity.first()

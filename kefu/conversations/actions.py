@@ -33,7 +33,12 @@ from kefu.core.language import detect_language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.routing.assignment import pick_assignee
 from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
+from kefu.safety.actions import raise_alert
+from kefu.safety.exposure import exposure_warning
 from kefu.safety.ingress import screen_inbound
+from kefu.safety.models import SafetyAlert
+from kefu.safety.redaction import redact
+from kefu.safety.registry import link_warnings
 
 ACTIVE_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
@@ -111,7 +116,8 @@ def receive_message(inbound: InboundMessage) -> Message:
     Validation and redaction happen before the transaction, so a refused message
     changes nothing and a secret never reaches the database, a log or an event.
     """
-    inbound = screen_inbound(inbound).inbound
+    screened = screen_inbound(inbound)
+    inbound = screened.inbound
     _check_text(inbound.text, bool(inbound.attachments))
     types = [attachments.check(upload) for upload in inbound.attachments]
     language = inbound.language or detect_language(inbound.subject + "\n" + inbound.text)
@@ -132,6 +138,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             text=inbound.text,
             html=sanitize(inbound.html) if inbound.html else "",
             external_id=inbound.external_id[:255],
+            link_warnings=link_warnings(inbound.text),
         )
         _store_attachments(message, inbound.attachments, types)
         if is_new:
@@ -143,8 +150,30 @@ def receive_message(inbound: InboundMessage) -> Message:
             conversation.last_message_at = now
             conversation.save(update_fields=["status", "resolved_at", "last_message_at"])
         events.message_added(message)
+        if screened.kinds:
+            _handle_exposure(conversation, screened.kinds)
         events.conversation_updated(conversation, "status", "last_message_at")
     return message
+
+
+def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
+    """The customer sent a secret (already removed): warn them now, flag, escalate."""
+    from kefu.conversations.tasks import deliver_message
+
+    conversation.secret_exposed = True
+    conversation.priority = Priority.URGENT
+    conversation.save(update_fields=["secret_exposed", "priority"])
+    warning = Message.objects.create(
+        conversation=conversation,
+        kind=MessageKind.OUTBOUND,
+        text=exposure_warning(kinds, conversation.language),
+        delivery_status=DeliveryStatus.QUEUED,
+    )
+    transaction.on_commit(lambda: deliver_message.enqueue(warning.pk))
+    events.message_added(warning)
+    raise_alert(
+        kind=SafetyAlert.Kind.SECRET_EXPOSED, conversation=conversation, reasons=sorted(kinds)
+    )
 
 
 def _require_writable(conversation: Conversation) -> None:
@@ -168,6 +197,8 @@ def send_reply(
     _require_writable(conversation)
     _check_text(text, bool(files))
     guard_reply(conversation=conversation, agent=agent, text=text)
+    # A reply may quote what a customer pasted; it is stored and sent redacted too.
+    text = redact(text, conversation.language).text
     types = [attachments.check(upload) for upload in files]
     if then_status and not can_transition(conversation.status, then_status):
         raise _transition_error(conversation, then_status)
@@ -179,6 +210,7 @@ def send_reply(
             author_agent=agent,
             text=text,
             delivery_status=DeliveryStatus.QUEUED,
+            link_warnings=link_warnings(text),
         )
         _store_attachments(message, files, types)
         changed = ["last_message_at"]
@@ -201,6 +233,7 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     """An internal note: seen by agents only, never delivered to the customer."""
     require_agent(agent)
     _check_text(text, False)
+    text = redact(text, conversation.language).text
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation, kind=MessageKind.NOTE, author_agent=agent, text=text
@@ -213,7 +246,10 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
 def assign(
     *, conversation: Conversation, actor: Agent, assignee: Agent | None, team_id: int | None = None
 ) -> Conversation:
-    """Assign to an agent (or nobody). Agents take or release their own; others need a supervisor."""
+    """Assign to an agent (or nobody).
+
+    Agents take or release their own conversations; anything else needs a supervisor.
+    """
     require_agent(actor)
     _require_writable(conversation)
     own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)

@@ -38,7 +38,11 @@ AGENTS = (
     DemoAgent("new.agent", "New Agent", Role.L1, "zh-Hans", enrolled=False),
 )
 
-TEAMS = (("security", "账户安全 Security"), ("payments", "充提 Payments"), ("technical", "技术 Technical"))
+TEAMS = (
+    ("security", "账户安全 Security"),
+    ("payments", "充提 Payments"),
+    ("technical", "技术 Technical"),
+)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ _FROM_DJANGO = {code: language for language, code in _TO_DJANGO.items()}
 
 
 def to_django(language: str) -> str:
-    return _TO_DJANGO.get(Language(language), "zh-hans") if language in Language.values else "zh-hans"
+    return (
+        _TO_DJANGO.get(Language(language), "zh-hans") if language in Language.values else "zh-hans"
+    )
 
 
 def from_django(code: str) -> Language:

@@ -1,13 +1,18 @@
 """The outbound guard as the actions see it: block, record, alert supervisors."""
 
+from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent
 from kefu.conversations.models import Conversation
 from kefu.core import audit
 from kefu.core.errors import KefuError
-from kefu.core.events import SUPERVISORS_GROUP, publish_on_commit
-from kefu.safety.outbound_guard import check_outbound, explain
+from kefu.core.languages import from_django
+from kefu.safety.actions import raise_alert
+from kefu.safety.guard_explanations import explain
+from kefu.safety.models import SafetyAlert
+from kefu.safety.outbound_guard import check_outbound
 from kefu.safety.redaction import redact
 
 
@@ -27,23 +32,23 @@ def guard_reply(*, conversation: Conversation, agent: Agent, text: str) -> None:
         return
     # Kept as evidence for the supervisor (an insider posing as support is the threat
     # model), after redaction in case the agent pasted a customer's secret.
-    audit.record(
-        agent,
-        "safety.outbound_blocked",
-        conversation,
-        reasons=list(verdict.reasons),
-        text=redact(text, conversation.language).text,
-    )
-    publish_on_commit(
-        [SUPERVISORS_GROUP],
-        {
-            "kind": "outbound_blocked",
-            "conversation_id": conversation.pk,
-            "agent_id": agent.pk,
-            "reasons": list(verdict.reasons),
-        },
-    )
-    explanation = " ".join(explain(reason) for reason in verdict.reasons)
+    with transaction.atomic():
+        audit.record(
+            agent,
+            "safety.outbound_blocked",
+            conversation,
+            reasons=list(verdict.reasons),
+            text=redact(text, conversation.language).text,
+        )
+        raise_alert(
+            kind=SafetyAlert.Kind.OUTBOUND_BLOCKED,
+            conversation=conversation,
+            reasons=list(verdict.reasons),
+            agent=agent,
+        )
+    # The explanation is for the agent, in the agent's language.
+    language = from_django(get_language() or "en")
+    explanation = " ".join(explain(reason, language) for reason in verdict.reasons)
     raise OutboundBlocked(
         _("This reply was not sent: %(why)s The attempt was reported to supervisors.")
         % {"why": explanation},

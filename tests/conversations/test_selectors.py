@@ -56,7 +56,10 @@ class TestInbox:
             conversation.tags.create(name=f"t{n}")
         with django_assert_max_num_queries(2):  # type: ignore[operator]
             page = selectors.inbox_page(agent, selectors.InboxFilters())
-            rows = [(c.contact.name, c.assignee, [t.name for t in c.tags.all()]) for c in page.conversations]
+            rows = [
+                (c.contact.name, c.assignee, [t.name for t in c.tags.all()])
+                for c in page.conversations
+            ]
         assert len(rows) == 25
 
 

@@ -64,3 +64,12 @@ def test_backoff_grows() -> None:
     delays = [tasks.retry_delay(n).total_seconds() for n in range(1, 6)]
     assert delays == sorted(delays)
     assert delays[0] == 30
+
+
+@pytest.mark.django_db
+def test_the_notification_shows_the_customers_anti_phishing_code(reply, mailoutbox) -> None:
+    contact = reply.conversation.contact
+    contact.anti_phishing_code = "Tiger42"
+    contact.save()
+    tasks.deliver_message.call(reply.pk)
+    assert "Tiger42" in mailoutbox[0].body

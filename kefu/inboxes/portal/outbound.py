@@ -27,6 +27,7 @@ def deliver(message: Message) -> None:
             "conversation": conversation,
             "message": message,
             "url": settings.SITE_URL + reverse("portal:ticket", args=[conversation.reference]),
+            "anti_phishing_code": contact.anti_phishing_code,
         }
         subject = render_to_string("inboxes/portal/reply_subject.txt", context).strip()
         body = render_to_string("inboxes/portal/reply_body.txt", context)

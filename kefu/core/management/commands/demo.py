@@ -25,8 +25,11 @@ class Command(BaseCommand):
                 call_command(
                     "db_worker", batch=True, queue_name="*", no_startup_delay=True, verbosity=0
                 )
-        self.stdout.write(self.style.SUCCESS("\nDemo sign-in (password for every agent: ")
-                          + demo_data.DEMO_PASSWORD + ")")
+        self.stdout.write(
+            self.style.SUCCESS("\nDemo sign-in (password for every agent: ")
+            + demo_data.DEMO_PASSWORD
+            + ")"
+        )
         for username, name, role, codes in demo_data.sign_in_hints():
             self.stdout.write(f"  {username:<10} {name:<12} {role:<24} recovery codes: {codes}")
         self.stdout.write(

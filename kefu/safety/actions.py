@@ -1,0 +1,86 @@
+"""Writes of the safety app: alerts for supervisors, the official registry, anti-phishing codes."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kefu.agents.models import Agent, Role
+from kefu.agents.permissions import require_role
+from kefu.contacts.models import Contact
+from kefu.conversations.models import Conversation
+from kefu.core import audit
+from kefu.core.errors import KefuError
+from kefu.core.events import SUPERVISORS_GROUP, publish_on_commit
+from kefu.safety.models import OfficialChannel, SafetyAlert
+from kefu.safety.verification import normalize
+
+# Setting the code that proves our emails are ours is as sensitive as a password change.
+FRESH_SIGN_IN = timedelta(minutes=10)
+
+
+class SignInTooOld(KefuError):
+    code = "fresh_sign_in_required"
+    status = 403
+
+
+def raise_alert(
+    *, kind: str, conversation: Conversation, reasons: list[str], agent: Agent | None = None
+) -> SafetyAlert:
+    """Record an alert and show it on every supervisor's console once committed."""
+    alert = SafetyAlert.objects.create(
+        kind=kind, conversation=conversation, agent=agent, reasons=reasons
+    )
+    publish_on_commit(
+        [SUPERVISORS_GROUP],
+        {
+            "kind": kind,
+            "alert_id": alert.pk,
+            "conversation_id": conversation.pk,
+            "agent_id": agent.pk if agent else None,
+            "reasons": reasons,
+        },
+    )
+    return alert
+
+
+def acknowledge_alert(*, actor: Agent, alert: SafetyAlert) -> SafetyAlert:
+    require_role(actor, Role.SUPERVISOR)
+    with transaction.atomic():
+        alert.acknowledged_by = actor
+        alert.acknowledged_at = timezone.now()
+        alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
+        audit.record(actor, "safety.alert_acknowledged", alert.conversation, alert=alert.pk)
+    return alert
+
+
+def add_official_channel(
+    *, actor: Agent, kind: str, value: str, label: str = ""
+) -> OfficialChannel:
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        channel, _created = OfficialChannel.objects.update_or_create(
+            kind=kind, value=normalize(kind, value), defaults={"label": label, "is_active": True}
+        )
+        audit.record(actor, "safety.official_channel_add", channel)
+    return channel
+
+
+def retire_official_channel(*, actor: Agent, channel: OfficialChannel) -> None:
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        channel.is_active = False
+        channel.save(update_fields=["is_active"])
+        audit.record(actor, "safety.official_channel_retire", channel)
+
+
+def set_anti_phishing_code(*, contact: Contact, code: str, signed_in_at: datetime) -> Contact:
+    if timezone.now() - signed_in_at > FRESH_SIGN_IN:
+        raise SignInTooOld(_("For your safety, please sign in again before changing this code."))
+    code = code.strip()
+    if code and not (4 <= len(code) <= 20):
+        raise KefuError(_("The anti-phishing code must be 4 to 20 characters long."))
+    contact.anti_phishing_code = code
+    contact.save(update_fields=["anti_phishing_code"])
+    return contact

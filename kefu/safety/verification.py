@@ -1,0 +1,148 @@
+"""“Is this official?” for a phone number, email address, link, social handle or agent id."""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from kefu.agents.models import Agent
+from kefu.safety.links import check_links, find_links, near
+from kefu.safety.models import OfficialChannel, OfficialKind
+
+AGENT_ID = re.compile(r"^KF-[0-9A-Z]{6}$")
+_PHONE = re.compile(r"^\+?[\d\s\-().]{6,24}$")
+_HANDLE_HOSTS = {
+    "t.me": OfficialKind.TELEGRAM,
+    "telegram.me": OfficialKind.TELEGRAM,
+    "x.com": OfficialKind.X,
+    "twitter.com": OfficialKind.X,
+    "facebook.com": OfficialKind.FACEBOOK,
+    "wa.me": OfficialKind.WHATSAPP,
+}
+
+
+class Verdict(StrEnum):
+    OFFICIAL = "official"
+    NOT_OFFICIAL = "not_official"
+    UNKNOWN = "unknown"
+
+
+_DEFINITENESS = {Verdict.OFFICIAL: 0, Verdict.NOT_OFFICIAL: 1, Verdict.UNKNOWN: 2}
+HANDLE_KINDS = (OfficialKind.TELEGRAM, OfficialKind.X, OfficialKind.WECHAT, OfficialKind.FACEBOOK)
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: Verdict
+    kind: str  # an OfficialKind value, or "agent"
+    value: str  # the normal form that was looked up
+    label: str = ""  # the official entry's label, or the agent's display name
+    imitates: str = ""  # for an impostor: the official value it imitates
+
+
+def normalize_phone(value: str) -> str:
+    digits = re.sub(r"[\s\-().]", "", value)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    return digits
+
+
+def normalize(kind: str, value: str) -> str:
+    """The form OfficialChannel.value is stored in."""
+    value = value.strip()
+    if kind == OfficialKind.PHONE or kind == OfficialKind.WHATSAPP:
+        return normalize_phone(value)
+    if kind == OfficialKind.DOMAIN:
+        links = find_links(value)
+        host = links[0].host if links else value.lower()
+        return host.removeprefix("www.")
+    return value.lstrip("@").lower()
+
+
+def _official(kind: str) -> dict[str, str]:
+    rows = OfficialChannel.objects.filter(kind=kind, is_active=True).values_list("value", "label")
+    return dict(rows)
+
+
+def _check_domain(host: str) -> Verification:
+    domains = _official(OfficialKind.DOMAIN)
+    if any(host == d or host.endswith("." + d) for d in domains):
+        official = next(d for d in domains if host == d or host.endswith("." + d))
+        return Verification(Verdict.OFFICIAL, OfficialKind.DOMAIN, host, domains[official])
+    warnings = check_links(host, domains)
+    if warnings:
+        return Verification(
+            Verdict.NOT_OFFICIAL, OfficialKind.DOMAIN, host, imitates=warnings[0].imitates or ""
+        )
+    return Verification(Verdict.UNKNOWN, OfficialKind.DOMAIN, host)
+
+
+def _check_email(address: str) -> Verification:
+    address = address.lower()
+    emails = _official(OfficialKind.EMAIL)
+    if address in emails:
+        return Verification(Verdict.OFFICIAL, OfficialKind.EMAIL, address, emails[address])
+    domain = _check_domain(address.rsplit("@", 1)[1])
+    if domain.verdict == Verdict.NOT_OFFICIAL:
+        return Verification(
+            Verdict.NOT_OFFICIAL, OfficialKind.EMAIL, address, imitates=domain.imitates
+        )
+    # An unlisted address on our own domain is not one we write from.
+    verdict = Verdict.NOT_OFFICIAL if domain.verdict == Verdict.OFFICIAL else Verdict.UNKNOWN
+    return Verification(verdict, OfficialKind.EMAIL, address)
+
+
+def _check_handle(kind: str, handle: str) -> Verification:
+    handle = handle.lstrip("@").lower()
+    handles = _official(kind)
+    if handle in handles:
+        return Verification(Verdict.OFFICIAL, kind, handle, handles[handle])
+    for official in handles:
+        # "kefu_support_vip" for "kefu_support", "kefu_suport" for "kefu_support".
+        if official in handle or near(handle, official):
+            return Verification(Verdict.NOT_OFFICIAL, kind, handle, imitates=official)
+    return Verification(Verdict.UNKNOWN, kind, handle)
+
+
+def _check_phone(number: str) -> Verification:
+    number = normalize_phone(number)
+    phones = _official(OfficialKind.PHONE)
+    # "+86 400 …" and "400 …" are the same hotline for a caller inside China.
+    for official, label in phones.items():
+        if number == official or (len(number) >= 7 and official.endswith(number)):
+            return Verification(Verdict.OFFICIAL, OfficialKind.PHONE, official, label)
+    return Verification(Verdict.UNKNOWN, OfficialKind.PHONE, number)
+
+
+def _check_agent(agent_id: str) -> Verification:
+    agent = Agent.objects.filter(public_id=agent_id, is_active=True).first()
+    if agent is None:
+        return Verification(Verdict.NOT_OFFICIAL, "agent", agent_id)
+    return Verification(Verdict.OFFICIAL, "agent", agent_id, agent.display_name)
+
+
+def verify(query: str, kind: str = "") -> Verification:
+    """Classify `query` (or take `kind` as given) and look it up in the registry."""
+    query = query.strip()
+    upper = query.upper()
+    if kind == "agent" or AGENT_ID.match(upper):
+        return _check_agent(upper)
+    if kind in HANDLE_KINDS:
+        return _check_handle(kind, query)
+    if kind == OfficialKind.EMAIL or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", query):
+        return _check_email(query)
+    if kind in (OfficialKind.PHONE, OfficialKind.WHATSAPP) or _PHONE.match(query):
+        return _check_phone(query)
+    links = find_links(query)
+    if links:
+        link = links[0]
+        handle_kind = _HANDLE_HOSTS.get(link.host.removeprefix("www."))
+        path = urlsplit(link.url if "://" in link.url else "//" + link.url).path.strip("/")
+        if handle_kind is not None and path:
+            return _check_handle(handle_kind, path.split("/")[0])
+        return _check_domain(link.host)
+    if query.startswith("@"):
+        # A bare @handle could be on any network: the most definite answer wins.
+        results = [_check_handle(kind, query) for kind in HANDLE_KINDS]
+        return min(results, key=lambda result: _DEFINITENESS[result.verdict])
+    return Verification(Verdict.UNKNOWN, "", query)

@@ -1,0 +1,25 @@
+import pytest
+from django.core.management import call_command
+
+from kefu.agents.models import Agent
+from kefu.conversations.models import Conversation, MessageKind, Status
+from kefu.core import demo_data
+
+
+@pytest.mark.django_db
+def test_the_demo_has_every_status_three_languages_and_sign_in_hints(capsys) -> None:
+    call_command("demo")
+    assert set(Conversation.objects.values_list("status", flat=True)) == set(Status)
+    assert set(Conversation.objects.values_list("language", flat=True)) == {
+        "zh-Hans",
+        "zh-Hant",
+        "en",
+    }
+    assert Conversation.objects.filter(messages__kind=MessageKind.NOTE).exists()
+    out = capsys.readouterr().out
+    assert demo_data.DEMO_PASSWORD in out
+    assert "li.n00demo" in out
+    li_na = Agent.objects.get(username="li.na")
+    assert li_na.check_password(demo_data.DEMO_PASSWORD)
+    call_command("demo")  # a second run changes nothing
+    assert Conversation.objects.count() == len(demo_data.CONVERSATIONS)

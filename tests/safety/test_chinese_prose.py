@@ -1,0 +1,49 @@
+import json
+import random
+import re
+from pathlib import Path
+
+from mnemonic import Mnemonic
+
+from kefu.safety.chinese_prose import forms_word, looks_random, reads_as_prose
+
+PROSE = [
+    "客服你好我昨天晚上在你们平台提了一笔钱到现在已经十几个小时了还没有到账页面上一直显示审核中",
+    "請問谷歌驗證器遺失了怎麼辦我換了新手機以後忘記把驗證器轉移過來舊手機已經恢復原廠設定了",
+    "我的助记词丢了怎么办当时创建钱包的时候写在一张纸上搬家的时候不小心弄丢了",
+]
+
+
+def test_random_phrases_look_random() -> None:
+    rng = random.Random(7)
+    for language in ("chinese_simplified", "chinese_traditional"):
+        generator = Mnemonic(language)
+        phrases = [generator.to_mnemonic(rng.randbytes(16)).split() for _ in range(500)]
+        assert sum(not looks_random(phrase) for phrase in phrases) <= 2
+
+
+def test_customer_service_prose_does_not() -> None:
+    for text in PROSE:
+        for start in range(len(text) - 12):
+            assert not looks_random(list(text[start : start + 12]))
+
+
+def test_corpus_paragraphs_do_not() -> None:
+    lines = (Path(__file__).parent / "corpus.jsonl").read_text("utf-8").splitlines()
+    negatives = [json.loads(line)["text"] for line in lines if '"kinds": []' in line]
+    runs = [run for text in negatives for run in re.findall(r"[\u4e00-\u9fff]{12,}", text)]
+    assert len(runs) > 50
+    for run in runs:
+        assert not any(looks_random(list(run[i : i + 12])) for i in range(len(run) - 11))
+
+
+def test_common_words_are_known() -> None:
+    assert forms_word("提", "币") or forms_word("到", "账") or forms_word("钱", "包")
+    assert forms_word("錢", "包") == forms_word("钱", "包")  # traditional shares indices
+
+
+def test_what_a_longer_window_would_add_is_judged() -> None:
+    chars = list("丝微泥靠穆致辊卫七苍深韦帮我看看钱包")
+    assert reads_as_prose(chars, 12, 15)  # 帮我看
+    assert not reads_as_prose(chars, 9, 12)  # 苍深韦, phrase characters
+    assert reads_as_prose(chars, 12, len(chars))

@@ -1,0 +1,144 @@
+"""Secrets pushed through every ingress must not reach the database, the logs or a job.
+
+Runs a real Kefu process on a SQLite file with SQL logging on, then reads the database
+file (and its WAL), everything the process logged and the job rows, byte for byte.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mnemonic import Mnemonic
+
+from kefu.core.languages import Language
+from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.inboxes.models import Inbox
+from kefu.safety.ingress import screen_inbound
+
+PHRASE_EN = Mnemonic("english").to_mnemonic(bytes(range(16)))
+PHRASE_ZH = "".join(Mnemonic("chinese_simplified").to_mnemonic(bytes(range(100, 116))).split())
+WIF = "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ"
+PASSWORD = "Hunter2-Secret!"
+
+PUSH = r"""
+import json, os, sys
+from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from kefu.agents.models import Agent, Role
+from kefu.api.actions import create_token
+from kefu.contacts.models import Contact
+from kefu.conversations import actions
+from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.inboxes.models import Inbox
+from kefu.inboxes.portal.inbound import from_form
+
+secrets = json.loads(os.environ["KEFU_TEST_SECRETS"])
+phrase, phrase_zh = secrets["phrase"], secrets["phrase_zh"]
+wif, password = secrets["wif"], secrets["password"]
+admin = Agent.objects.create_user(username="admin", password="x-123456", role=Role.ADMIN,
+                                  display_name="Admin", is_staff=True)
+api_inbox = Inbox.objects.create(name="API", channel="api")
+_, token = create_token(actor=admin, name="crm", inbox=api_inbox, acts_as=admin)
+api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+# 1. the REST API: a new conversation (text, subject, contact name) and a follow-up message
+created = api.post("/api/v1/conversations", content_type="application/json", data={
+    "contact": {"email": "victim@example.com", "name": f"my seed {phrase}"},
+    "subject": f"助记词 {phrase_zh}", "text": f"my recovery phrase is {phrase} please help"})
+assert created.status_code == 201, created.content
+reference = created.json()["reference"]
+follow = api.post(f"/api/v1/conversations/{reference}/messages", content_type="application/json",
+                  data={"text": f"私钥 {wif}"})
+assert follow.status_code in (200, 201), follow.content
+
+# 2. the portal: a new ticket and a reply through the portal's own adapter
+contact = Contact.objects.get(identities__value="victim@example.com")
+ticket = actions.receive_message(from_form(
+    contact=contact, text=f"密码是 {password}", subject=f"seed phrase: {phrase}",
+    intent="account_stolen"))
+actions.receive_message(from_form(contact=contact, text=f"助记词：{phrase_zh}",
+                                  conversation=ticket.conversation))
+
+# 3. email-shaped input: subject, body, attachment name, sender name
+email_inbox = Inbox.objects.create(name="Mail", channel="email")
+actions.receive_message(InboundMessage(
+    inbox=email_inbox, identity_kind="email", identity_value="other@example.com",
+    contact_name=f"Key {wif}", subject=f"Re: my mnemonic {phrase}",
+    text=f"mnemonic:\n{phrase}\n", html=f"<p>mnemonic: {phrase}</p>",
+    attachments=(InboundAttachment(f"seed {phrase}.txt", "text/plain", b"screenshot notes"),)))
+
+# 4. an agent's note and reply that quote the customer
+conversation = ticket.conversation
+actions.add_note(conversation=conversation, agent=admin, text=f"customer pasted {phrase}")
+actions.send_reply(conversation=conversation, agent=admin, text=f"You sent {wif}; never share it.")
+
+# 5. the console over HTTP: a note typed by an agent
+device = TOTPDevice.objects.create(user=admin, name="t", confirmed=True)
+console = Client(HTTP_HOST="127.0.0.1")
+console.force_login(admin)
+session = console.session
+session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+session.save()
+noted = console.post(f"/console/c/{reference}/note/", {"text": f"助记词 {phrase_zh}"})
+assert noted.status_code in (200, 302), noted.content
+
+call_command("db_worker", batch=True, queue_name="*", no_startup_delay=True, verbosity=2)
+print("PUSHED", file=sys.stderr)
+"""
+
+
+def test_secrets_reach_no_table_no_log_and_no_job(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "KEFU_VAR_DIR": str(tmp_path),
+        "KEFU_DEBUG": "1",  # Django logs every SQL statement with its parameters
+        "KEFU_LOG_LEVEL": "DEBUG",
+        "DJANGO_SETTINGS_MODULE": "kefu.settings",
+    }
+    env.pop("KEFU_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], env=env, check=True)
+    secrets = {"phrase": PHRASE_EN, "phrase_zh": PHRASE_ZH, "wif": WIF, "password": PASSWORD}
+    run = subprocess.run(
+        [sys.executable, "-m", "kefu.cli", "shell", "-c", PUSH],
+        env={**env, "KEFU_TEST_SECRETS": json.dumps(secrets)},
+        capture_output=True,
+        text=True,
+    )
+    logs = run.stdout + run.stderr
+    assert run.returncode == 0, logs[-3000:]
+    assert "PUSHED" in logs
+    assert "INSERT INTO" in logs, "SQL logging must be on for this test to mean anything"
+    stored = b"".join(path.read_bytes() for path in tmp_path.glob("kefu.sqlite3*"))
+    stored += b"".join(
+        path.read_bytes() for path in (tmp_path / "media").rglob("*") if path.is_file()
+    )
+    for name, secret in secrets.items():
+        # The phrase's first four words together are already far beyond chance.
+        needles = [secret, " ".join(secret.split()[:4])] if name == "phrase" else [secret]
+        for needle in needles:
+            assert needle not in logs, f"{name} reached the logs"
+            assert needle.encode() not in stored, f"{name} reached the database or files"
+            assert json.dumps(needle)[1:-1].encode() not in stored, f"{name} reached a job payload"
+
+
+@pytest.mark.django_db
+def test_screening_reports_kinds_and_drops_html_that_held_a_secret(inbox: Inbox) -> None:
+    screened = screen_inbound(
+        InboundMessage(
+            inbox=inbox,
+            text=f"my seed phrase: {PHRASE_EN}",
+            html="<p>my seed phrase:<br>" + "<br>".join(PHRASE_EN.split()) + "</p>",
+            subject="help",
+            language=Language.EN,
+            attachments=(InboundAttachment(f"{WIF}.png", "image/png", b""),),
+        )
+    )
+    assert screened.kinds == {"recovery_phrase", "private_key"}
+    assert screened.inbound.html == ""
+    assert PHRASE_EN not in screened.inbound.text
+    assert WIF not in screened.inbound.attachments[0].filename
