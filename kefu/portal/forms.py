@@ -99,3 +99,102 @@ def inbound_files(upload: UploadedFile | None) -> tuple[InboundAttachment, ...]:
             content=content,
         ),
     )
+
+
+# What the customer may say they are checking. Empty: the page works it out from the text.
+VERIFY_KINDS = [
+    ("", _("Find out for me")),
+    ("agent", _("Agent id (KF-…)")),
+    ("phone", _("Phone number")),
+    ("email", _("Email address")),
+    ("domain", _("Website or link")),
+    ("telegram", _("Telegram account")),
+    ("x", _("X (Twitter) account")),
+    ("wechat", _("WeChat account")),
+    ("facebook", _("Facebook account")),
+    ("whatsapp", _("WhatsApp number")),
+]
+
+
+class VerifyForm(forms.Form):
+    q = forms.CharField(
+        label=_("What do you want to check?"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "KF-7Q2M9A",
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+            }
+        ),
+    )
+    kind = forms.ChoiceField(label=_("What is it?"), choices=VERIFY_KINDS, required=False)
+
+
+# How an impostor reached the customer; the agents read the label in the report.
+REPORT_CHANNELS = [
+    ("phone", _("Phone call")),
+    ("sms", _("SMS")),
+    ("email", _("Email")),
+    ("telegram", _("Telegram")),
+    ("whatsapp", _("WhatsApp")),
+    ("wechat", _("WeChat")),
+    ("x", _("X (Twitter)")),
+    ("website", _("A website")),
+    ("other", _("Other")),
+]
+
+
+class ImpostorReportForm(forms.Form):
+    contacted_by = forms.CharField(
+        label=_("Who contacted you?"),
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    channel = forms.ChoiceField(label=_("How did they contact you?"))
+    asked_for = forms.CharField(
+        label=_("What did they ask you for?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    # Only asked of someone who is not signed in: it is where the answer goes.
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+    def __init__(self, *args: Any, signed_in: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        channel = self.fields["channel"]
+        assert isinstance(channel, forms.ChoiceField)
+        channel.choices = [("", _("Choose one")), *REPORT_CHANNELS]
+        if signed_in:
+            del self.fields["email"]
+
+    def channel_label(self) -> str:
+        return str(dict(REPORT_CHANNELS)[self.cleaned_data["channel"]])
+
+
+class AntiPhishingCodeForm(forms.Form):
+    # The action checks the length too; checking here gives the message next to the field.
+    code = forms.CharField(
+        label=_("Your anti-phishing code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        if not 4 <= len(code) <= 20:
+            raise forms.ValidationError(_("Use 4 to 20 characters."))
+        if not code.isprintable():
+            raise forms.ValidationError(_("Use letters, digits, words or symbols only."))
+        return code

@@ -4,6 +4,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,9 @@ def hit(limit: Limit, key: str) -> bool:
         cache.set(cache_key, 1, timeout=limit.window_seconds)
         count = 1
     return count <= limit.attempts
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is the client's to invent. Behind a proxy,
+    # uvicorn's --proxy-headers sets REMOTE_ADDR from the trusted proxy's header.
+    return str(request.META.get("REMOTE_ADDR", ""))

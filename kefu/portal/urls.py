@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.portal.views import attachments, home, records, sign_in, tickets
+from kefu.portal.views import attachments, home, records, security, sign_in, tickets, verify
 
 app_name = "portal"
 
@@ -21,4 +21,9 @@ urlpatterns = [
         attachments.attachment,
         name="attachment",
     ),
+    path("verify/", verify.verify, name="verify"),
+    path("verify/report/", verify.report_impostor, name="report_impostor"),
+    path("verify/report/sent/", verify.report_sent, name="report_sent"),
+    path("security/", security.security, name="security"),
+    path("security/sign-in-again/", security.sign_in_again, name="security_sign_in_again"),
 ]

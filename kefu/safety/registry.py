@@ -4,6 +4,11 @@ from kefu.safety.links import check_links
 from kefu.safety.models import OfficialChannel, OfficialKind
 
 
+def official_channels() -> list[OfficialChannel]:
+    """The active registry, ordered for display."""
+    return list(OfficialChannel.objects.filter(is_active=True).order_by("kind", "value"))
+
+
 def official_domains() -> list[str]:
     return list(
         OfficialChannel.objects.filter(kind=OfficialKind.DOMAIN, is_active=True).values_list(

@@ -2,20 +2,21 @@
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 
 from kefu.contacts.models import Contact
 from kefu.core.errors import NotFound
 
-# Another issue builds the page that says whether an agent id, number or link is
-# official; until it exists the portal links to its address.
-VERIFY_PATH = "/portal/verify/"
+# Lazy: this module is imported while the URLconf that defines the name is loading. Every
+# user (templates, build_absolute_uri) turns it into a str when it is used.
+VERIFY_PATH = cast(str, reverse_lazy("portal:verify"))
 
 
 def render_page(

@@ -31,12 +31,6 @@ PENDING_EMAIL_KEY = "portal_sign_in_email"
 NEXT_KEY = "portal_sign_in_next"
 
 
-def _client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a
-    # trusted proxy rewrites it, and the proxy set-up is the deployment's to declare.
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _next_url(request: HttpRequest, candidate: str) -> str:
     """Where to go after signing in: a portal page on this site, or the ticket list."""
     if candidate.startswith(reverse("portal:home")) and url_has_allowed_host_and_scheme(
@@ -53,7 +47,7 @@ def request_code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, "portal/home.html", {"form": form}, status=400)
     email = normalize(IdentityKind.EMAIL, form.cleaned_data["email"])
-    allowed = throttle.hit(throttle.CODE_REQUESTS_PER_IP, _client_address(request)) and (
+    allowed = throttle.hit(throttle.CODE_REQUESTS_PER_IP, throttle.client_address(request)) and (
         throttle.hit(throttle.CODE_REQUESTS_PER_EMAIL, email)
     )
     if not allowed:

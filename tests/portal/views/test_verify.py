@@ -1,0 +1,253 @@
+"""“Is this really Kefu support?”: the answer for each kind of contact, and impostor reports."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from kefu.agents.models import Agent
+from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
+from kefu.conversations.models import Conversation, Message
+from kefu.core.intents import Intent
+from kefu.portal.views.verify import LOOKUPS_PER_IP, REPORTS_PER_IP
+from kefu.safety.models import OfficialChannel, OfficialKind
+from tests.portal.conftest import client_reading
+
+pytestmark = pytest.mark.django_db
+
+EN = {"Accept-Language": "en"}
+ZH_HANS = {"Accept-Language": "zh-CN,zh;q=0.9"}
+
+
+@pytest.fixture(autouse=True)
+def registry() -> None:
+    for kind, value, label in [
+        (OfficialKind.DOMAIN, "kefu-exchange.com", "Main website"),
+        (OfficialKind.EMAIL, "support@kefu-exchange.com", "Support mailbox"),
+        (OfficialKind.PHONE, "+864001234567", "Hotline"),
+        (OfficialKind.TELEGRAM, "kefu_support", ""),
+    ]:
+        OfficialChannel.objects.create(kind=kind, value=value, label=label)
+    OfficialChannel.objects.create(kind=OfficialKind.X, value="kefu_retired", is_active=False)
+
+
+def _check(client: Client, query: str, headers: dict[str, str] = EN) -> str:
+    response = client.get("/portal/verify/", {"q": query}, headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_official_domain_is_official(client: Client) -> None:
+    body = _check(client, "https://www.kefu-exchange.com/login")
+    assert 'class="verdict verdict-official"' in body
+    assert "This is an official Kefu website: Main website." in body
+
+
+def test_a_look_alike_domain_is_not_official_and_says_what_it_imitates(client: Client) -> None:
+    body = _check(client, "kefu-exchanqe.com")
+    assert 'class="verdict verdict-not_official"' in body
+    assert "This is <strong>NOT</strong> an official Kefu website." in body
+    assert 'It imitates our official <code class="checked-value">kefu-exchange.com</code>.' in body
+    assert "Never pay an “unlock fee”" in body
+    assert "safe wallet" in body
+
+
+def test_an_unknown_phone_number_is_to_be_treated_as_not_official(client: Client) -> None:
+    body = _check(client, "+86 138 0013 8000")
+    assert 'class="verdict verdict-unknown"' in body
+    assert "This is not in our list of official channels. Treat it as NOT official." in body
+    assert "recovery phrase (助记词), private key, password or any verification code" in body
+
+
+def test_an_official_agent_id_shows_the_agents_name(
+    client: Client, agent_factory: Callable[..., Agent]
+) -> None:
+    agent_factory(display_name="李娜", public_id="KF-7Q2M9A")
+    body = _check(client, "kf-7q2m9a")
+    assert 'class="verdict verdict-official"' in body
+    assert "This is an official Kefu support agent: 李娜." in body
+    assert "Someone who uses this id anywhere else is pretending to be them." in body
+
+
+def test_an_unknown_agent_id_is_not_official(client: Client) -> None:
+    body = _check(client, "KF-ZZZZZZ")
+    assert 'class="verdict verdict-not_official"' in body
+    assert "This is <strong>NOT</strong> an official Kefu support agent." in body
+
+
+def test_a_deactivated_agent_is_no_longer_official(
+    client: Client, agent_factory: Callable[..., Agent]
+) -> None:
+    agent_factory(public_id="KF-OLD111", is_active=False)
+    assert 'class="verdict verdict-not_official"' in _check(client, "KF-OLD111")
+
+
+def test_the_kind_can_be_chosen(client: Client) -> None:
+    response = client.get("/portal/verify/", {"q": "@kefu_support", "kind": "telegram"}, headers=EN)
+    assert "This is an official Kefu Telegram account." in response.content.decode()
+
+
+def test_the_page_lists_the_active_official_channels(client: Client) -> None:
+    body = client.get("/portal/verify/", headers=EN).content.decode()
+    assert "Our official channels" in body
+    for heading, value in [
+        ("Websites", "kefu-exchange.com"),
+        ("Email addresses", "support@kefu-exchange.com"),
+        ("Phone numbers", "+864001234567"),
+        ("Telegram", "@kefu_support"),
+    ]:
+        assert heading in body
+        assert f'<span class="official-value">{value}</span>' in body
+    assert "kefu_retired" not in body
+    assert 'class="verdict' not in body  # nothing asked, nothing answered
+
+
+def test_a_link_that_was_checked_is_never_made_clickable(client: Client) -> None:
+    body = _check(client, 'http://evil.example/login"><a href="http://evil.example/x">go</a>')
+    assert '<a href="http://evil' not in body
+    assert 'href="http://evil' not in body
+    assert "&lt;a href=&quot;http://evil.example/x&quot;&gt;" in body
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    client: Client, agent_factory: Callable[..., Agent], django_assert_max_num_queries
+) -> None:
+    agent_factory(public_id="KF-7Q2M9A")
+    # the agent, the registry list (no session yet)
+    with django_assert_max_num_queries(2):
+        assert client.get("/portal/verify/", {"q": "KF-7Q2M9A"}).status_code == 200
+
+
+def test_lookups_are_rate_limited_per_address(client: Client) -> None:
+    for _ in range(LOOKUPS_PER_IP.attempts):
+        assert client.get("/portal/verify/", {"q": "+8613800138000"}).status_code == 200
+    response = client.get("/portal/verify/", {"q": "KF-7Q2M9A"}, headers=EN)
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "Too many checks from your connection." in body
+    assert 'class="verdict' not in body
+    # Another address is not held back by this one.
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert other.get("/portal/verify/", {"q": "KF-7Q2M9A"}).status_code == 200
+
+
+def test_the_page_follows_the_chosen_language(client: Client) -> None:
+    body = _check(client, "kefu-exchanqe.com", headers=ZH_HANS)
+    assert "这<strong>不是</strong> Kefu 官方网站" in body
+    client.cookies["django_language"] = "zh-hant"
+    body = _check(client, "kefu-exchanqe.com")
+    assert "這<strong>不是</strong> Kefu 官方網站" in body
+    client.cookies["django_language"] = "en"
+    assert "This is <strong>NOT</strong> an official Kefu website." in _check(
+        client, "kefu-exchanqe.com"
+    )
+
+
+def test_the_ticket_page_links_agent_ids_to_this_page(
+    conversation_factory: Callable[..., Conversation], agent_factory: Callable[..., Agent]
+) -> None:
+    conversation = conversation_factory()
+    agent = agent_factory(public_id="KF-7Q2M9A")
+    Message.objects.create(
+        conversation=conversation, kind="outbound", author_agent=agent, text="hi"
+    )
+    body = client_reading(conversation.contact).get(f"/portal/tickets/{conversation.reference}/")
+    assert 'href="/portal/verify/?q=KF-7Q2M9A"' in body.content.decode()
+
+
+# --- impostor reports -----------------------------------------------------------------------
+
+REPORT = {
+    "contacted_by": "@kefu_support_vip",
+    "channel": "telegram",
+    "asked_for": "他们让我把USDT转到一个安全钱包",
+}
+
+
+def test_the_report_form_is_prefilled_with_what_was_checked(client: Client) -> None:
+    body = _check(client, "@kefu_support_vip")
+    assert 'action="/portal/verify/report/"' in body
+    assert 'name="contacted_by" value="@kefu_support_vip"' in body
+    assert 'name="email"' in body
+
+
+def test_a_signed_in_customer_reports_an_impostor(
+    contact_factory: Callable[..., Contact],
+) -> None:
+    me = contact_factory(language="en")
+    client = client_reading(me)
+    assert 'name="email"' not in client.get("/portal/verify/").content.decode()
+    response = client.post("/portal/verify/report/", REPORT)
+    conversation = Conversation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/portal/tickets/{conversation.reference}/"
+    assert conversation.contact == me
+    assert conversation.intent == Intent.VERIFY_SUPPORT
+    assert conversation.subject == "Impostor report: @kefu_support_vip"
+    text = conversation.messages.get().text
+    assert "Who contacted me: @kefu_support_vip" in text
+    assert "How: Telegram" in text
+    assert "not official (imitates kefu_support)" in text
+    assert "他们让我把USDT转到一个安全钱包" in text
+    page = client.get(response["Location"]).content.decode()
+    assert conversation.reference in page
+    assert "Your report is ticket" in page
+
+
+def test_an_anonymous_report_is_answered_by_email_without_signing_in(client: Client) -> None:
+    response = client.post(
+        "/portal/verify/report/", {**REPORT, "email": "Wang@Example.com"}, headers=ZH_HANS
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/verify/report/sent/"
+    conversation = Conversation.objects.get()
+    identity = ContactIdentity.objects.get(kind=IdentityKind.EMAIL, value="wang@example.com")
+    assert conversation.contact == identity.contact
+    assert conversation.intent == Intent.VERIFY_SUPPORT
+    assert conversation.subject == "冒充客服举报：@kefu_support_vip"
+    assert conversation.language == "zh-Hans"
+    page = client.get(response["Location"], headers=EN).content.decode()
+    assert conversation.reference in page
+    assert "We will reply by email to <strong>Wang@Example.com</strong>" in page
+    # Typing an address proves nothing: the reporter is not signed in as its owner.
+    assert client.get("/portal/tickets/").status_code == 302
+
+
+def test_an_anonymous_report_without_an_email_is_refused_and_stores_nothing(
+    client: Client,
+) -> None:
+    response = client.post("/portal/verify/report/", REPORT, headers=EN)
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert not Conversation.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_a_report_without_what_they_asked_for_is_refused(client: Client) -> None:
+    response = client.post(
+        "/portal/verify/report/",
+        {**REPORT, "asked_for": "", "email": "a@example.com"},
+        headers=EN,
+    )
+    assert response.status_code == 400
+    assert not Conversation.objects.exists()
+
+
+def test_reports_are_rate_limited_per_address(client: Client) -> None:
+    data = {**REPORT, "email": "a@example.com"}
+    for _ in range(REPORTS_PER_IP.attempts):
+        assert client.post("/portal/verify/report/", data).status_code == 302
+    response = client.post("/portal/verify/report/", data, headers=EN)
+    assert response.status_code == 429
+    assert "Too many reports from your connection." in response.content.decode()
+    assert Conversation.objects.count() == REPORTS_PER_IP.attempts
+
+
+def test_the_sent_page_without_a_report_goes_back_to_the_check(client: Client) -> None:
+    assert client.get("/portal/verify/report/sent/")["Location"] == "/portal/verify/"
+
+
+def test_everyone_sees_the_verify_link_in_the_header(client: Client) -> None:
+    body = client.get("/portal/", headers=EN).content.decode()
+    assert '<a class="nav-verify" href="/portal/verify/">' in body
+    assert "Verify support" in body
