@@ -116,10 +116,7 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = os.environ.get("KEFU_DATABASE_URL")
     if url:
-        config: dict[str, Any] = dj_database_url.parse(
-            url, conn_max_age=60, conn_health_checks=True
-        )
-        return config
+        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("KEFU_SQLITE_PATH", str(VAR_DIR / "kefu.sqlite3")),

@@ -131,6 +131,7 @@ def portal_client_for(contact: Contact) -> Client:
     session = client.session
     session[CONTACT_SESSION_KEY] = contact.pk
     session.save()
+    assert session.session_key is not None
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
 

@@ -133,4 +133,4 @@ async def listen_on_b_while_a_creates(
         while True:
             event = json.loads(await asyncio.wait_for(socket_b.recv(), timeout=10))
             if event["kind"] == "message_added":
-                return event  # type: ignore[no-any-return]
+                return event

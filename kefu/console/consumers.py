@@ -11,7 +11,7 @@ from kefu.core.consumers import EventConsumer
 from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, conversation_group
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _verified(session: Any) -> bool:
     """The session passed the second factor (the HTTP side's OTPMiddleware is not here)."""
     persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None

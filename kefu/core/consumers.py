@@ -8,7 +8,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 logger = logging.getLogger(__name__)
 
 
-class EventConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class EventConsumer(AsyncJsonWebsocketConsumer):
     """Forwards `kefu.event` group messages to the socket as JSON.
 
     Subclasses decide who may connect and which groups they join; a malformed frame

@@ -228,5 +228,5 @@ def sign_in_hints() -> list[tuple[str, str, str, str]]:
             device__user__username=spec.username, device__confirmed=True
         ).values_list("token", flat=True)[:2]
         codes = ", ".join(tokens) if spec.enrolled else "(enrols an authenticator at first sign-in)"
-        hints.append((spec.username, spec.display_name, Role(spec.role).label, codes))
+        hints.append((spec.username, spec.display_name, str(Role(spec.role).label), codes))
     return hints

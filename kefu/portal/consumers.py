@@ -9,7 +9,7 @@ from kefu.core.events import contact_group
 from kefu.portal.session import CONTACT_SESSION_KEY
 
 
-@database_sync_to_async
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _surviving_contact_id(contact_id: int) -> int | None:
     # After a contact merge the session still names the old contact; events now go to
     # the contact it was merged into.

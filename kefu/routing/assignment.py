@@ -16,7 +16,7 @@ def pick_assignee(conversation: Conversation) -> Agent | None:
         candidates = candidates.filter(teams=conversation.team_id)
     best: Agent | None = None
     for agent in candidates.order_by("load", "last_login", "pk"):
-        if agent.load >= agent.max_concurrent:  # type: ignore[attr-defined]
+        if agent.load >= agent.max_concurrent:
             continue
         # An empty skill list means "any"; a listed one must match.
         if agent.skill_languages and conversation.language not in agent.skill_languages:

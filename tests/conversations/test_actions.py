@@ -3,6 +3,7 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from kefu.agents.models import Agent, Role
 from kefu.contacts.models import Contact
@@ -158,11 +159,11 @@ class TestAgentActions:
         self,
         agent: Agent,
         conversation_factory: Callable[..., Conversation],
-        django_capture_on_commit_callbacks: Callable[..., object],
+        django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
         run_tasks: Callable[[], None],
     ) -> None:
         conversation = conversation_factory()
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        with django_capture_on_commit_callbacks(execute=True):
             reply = actions.send_reply(
                 conversation=conversation, agent=agent, text="已为您查询", then_status="pending"
             )

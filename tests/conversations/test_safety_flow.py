@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from mnemonic import Mnemonic
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from kefu.agents.models import Agent
 from kefu.conversations import actions
@@ -20,9 +21,9 @@ PHRASE = Mnemonic("english").to_mnemonic(bytes(range(16)))
 @pytest.mark.django_db
 class TestExposedSecret:
     def test_the_customer_is_warned_and_the_conversation_escalated(
-        self, inbox: Inbox, django_capture_on_commit_callbacks: Callable[..., object]
+        self, inbox: Inbox, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
     ) -> None:
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        with django_capture_on_commit_callbacks(execute=True):
             message = actions.receive_message(
                 InboundMessage(
                     inbox=inbox,

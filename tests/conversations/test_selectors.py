@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from kefu.agents.models import Agent
 from kefu.conversations import selectors
@@ -49,12 +50,12 @@ class TestInbox:
         self,
         agent: Agent,
         conversation_factory: Callable[..., Conversation],
-        django_assert_max_num_queries: Callable[..., object],
+        django_assert_max_num_queries: DjangoAssertNumQueries,
     ) -> None:
         for n in range(30):
             conversation = conversation_factory(assignee=agent if n % 2 else None)
             conversation.tags.create(name=f"t{n}")
-        with django_assert_max_num_queries(2):  # type: ignore[operator]
+        with django_assert_max_num_queries(2):
             page = selectors.inbox_page(agent, selectors.InboxFilters())
             rows = [
                 (c.contact.name, c.assignee, [t.name for t in c.tags.all()])

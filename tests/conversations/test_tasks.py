@@ -2,6 +2,7 @@ from collections.abc import Callable
 from unittest import mock
 
 import pytest
+from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from kefu.agents.models import Agent
 from kefu.conversations import actions, tasks
@@ -13,7 +14,7 @@ from kefu.inboxes.base import PermanentError, RetryableError
 def reply(
     agent: Agent,
     conversation_factory: Callable[..., Conversation],
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
 ):
     conversation = conversation_factory()
     return actions.send_reply(conversation=conversation, agent=agent, text="您好")
