@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from django_otp.admin import OTPAdminSite
 
 from kefu.api.routers import api
+
+# The admin site asks for the second factor too: a password alone opens nothing.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),

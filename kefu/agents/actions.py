@@ -5,6 +5,7 @@ from django.db import transaction
 from kefu.agents.models import Agent, Availability, Role, Team
 from kefu.agents.permissions import require_agent, require_role
 from kefu.core import audit
+from kefu.core.languages import Language
 
 
 def create_agent(
@@ -56,4 +57,11 @@ def set_availability(*, agent: Agent, availability: str) -> Agent:
     require_agent(agent)
     agent.availability = Availability(availability)
     agent.save(update_fields=["availability"])
+    return agent
+
+
+def set_language(*, agent: Agent, language: str) -> Agent:
+    require_agent(agent)
+    agent.language = Language(language)
+    agent.save(update_fields=["language"])
     return agent

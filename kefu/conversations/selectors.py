@@ -1,16 +1,25 @@
 """Reads that views, the API and the portal need, each with a fixed number of queries."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent
 from kefu.contacts.models import Contact
-from kefu.conversations.models import REFERENCE_PREFIX, Conversation, Message, MessageKind
+from kefu.conversations.models import (
+    REFERENCE_PREFIX,
+    Attachment,
+    Conversation,
+    Message,
+    MessageKind,
+)
 from kefu.core.errors import NotFound
 
 PAGE_SIZE = 25
+PREVIEW_CHARS = 120
 
 
 def parse_reference(reference: str) -> int | None:
@@ -143,3 +152,33 @@ def message_for_contact(contact: Contact, message_id: int) -> Message:
     if message is None:
         raise NotFound(_("Message not found."))
     return message
+
+
+def previews(conversations: Sequence[Conversation]) -> dict[int, str]:
+    """The start of each conversation's first customer-visible message, in one query."""
+    if not conversations:
+        return {}
+    first_text = (
+        Message.objects.filter(conversation=OuterRef("pk"))
+        .exclude(kind__in=[MessageKind.NOTE, MessageKind.SYSTEM])
+        .order_by("created_at", "pk")
+        .annotate(start=Substr("text", 1, PREVIEW_CHARS))
+        .values("start")[:1]
+    )
+    rows = (
+        Conversation.objects.filter(pk__in=[c.pk for c in conversations])
+        .annotate(preview=Subquery(first_text))
+        .values_list("pk", "preview")
+    )
+    return {pk: " ".join((text or "").split()) for pk, text in rows}
+
+
+def attachment_for_agent(agent: Agent, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+        if agent.is_active
+        else None
+    )
+    if attachment is None or not attachment.file:
+        raise NotFound(_("This file was not found."))
+    return attachment

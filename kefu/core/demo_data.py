@@ -1,5 +1,6 @@
 """Sample team, customers and conversations for `kefu demo` (and the README's first minutes)."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -144,6 +145,11 @@ def _inbox(channel: Channel) -> Inbox:
     return inbox
 
 
+def demo_recovery_code(username: str, n: int) -> str:
+    # Letters and digits only: the sign-in form ignores dots, dashes and spaces in codes.
+    return re.sub(r"[^a-z0-9]", "", username)[:4] + f"{n:02d}demo"
+
+
 def _agent(spec: DemoAgent) -> Agent:
     agent = Agent.objects.create_user(
         username=spec.username,
@@ -161,7 +167,7 @@ def _agent(spec: DemoAgent) -> Agent:
         TOTPDevice.objects.create(user=agent, name="demo authenticator", confirmed=True)
         recovery = StaticDevice.objects.create(user=agent, name="recovery codes", confirmed=True)
         for n in range(RECOVERY_CODES_PER_AGENT):
-            StaticToken.objects.create(device=recovery, token=f"{spec.username[:4]}{n:02d}demo")
+            StaticToken.objects.create(device=recovery, token=demo_recovery_code(spec.username, n))
     return agent
 
 

@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import dateformat, timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation, Message, MessageKind
@@ -159,9 +160,13 @@ def as_text(record: Record, *, verify_url: str) -> str:
         _field(_("Last activity"), format_time(record.last_activity_at)),
     ]
     if record.resolved_at:
-        header.append(_field(_("Resolved"), format_time(record.resolved_at)))
+        header.append(
+            _field(pgettext("record heading", "Resolved at"), format_time(record.resolved_at))
+        )
     if record.closed_at:
-        header.append(_field(_("Closed"), format_time(record.closed_at)))
+        header.append(
+            _field(pgettext("record heading", "Closed at"), format_time(record.closed_at))
+        )
     header += [
         _field(_("Downloaded"), format_time(record.generated_at)),
         _field(_("Time zone"), record.time_zone),

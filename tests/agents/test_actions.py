@@ -44,3 +44,16 @@ class TestAdministration:
         agent = agent_factory(is_active=False)
         with pytest.raises(PermissionDenied):
             actions.set_availability(agent=agent, availability="online")
+
+
+@pytest.mark.django_db
+def test_the_admin_site_needs_the_second_factor(agent_factory: Callable[..., Agent]) -> None:
+    from django.test import Client
+
+    from tests.conftest import verified_client
+
+    admin = agent_factory(role=Role.ADMIN, is_superuser=True)
+    password_only = Client()
+    password_only.force_login(admin)
+    assert password_only.get("/admin/").status_code == 302
+    assert verified_client(admin).get("/admin/").status_code == 200

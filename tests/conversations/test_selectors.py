@@ -4,8 +4,8 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 
 from kefu.agents.models import Agent
-from kefu.conversations import selectors
-from kefu.conversations.models import Conversation, MessageKind, Status
+from kefu.conversations import actions, selectors
+from kefu.conversations.models import Conversation, Message, MessageKind, Status
 from kefu.core.errors import NotFound
 
 
@@ -88,9 +88,39 @@ def test_the_customer_timeline_hides_notes(
 def test_a_merged_conversations_number_leads_to_the_surviving_one(
     agent: Agent, conversation_factory: Callable[..., Conversation]
 ) -> None:
-    from kefu.conversations import actions
-
     target = conversation_factory()
     source = conversation_factory(contact=target.contact)
     actions.merge(source=source, target=target, actor=agent)
     assert selectors.conversation_for_contact(target.contact, source.reference) == target
+
+
+def test_previews_skip_notes_and_squeeze_whitespace(
+    agent, conversation_factory, django_assert_num_queries
+):
+    first = conversation_factory(text="  充值   没到账\n\n请查一下  ")
+    second = conversation_factory(text="x" * 500)
+    Message.objects.filter(conversation=second).delete()
+    actions.add_note(conversation=second, agent=agent, text="internal only")
+    with django_assert_num_queries(1):
+        found = selectors.previews([first, second])
+    assert found == {first.pk: "充值 没到账 请查一下", second.pk: ""}
+    with django_assert_num_queries(0):
+        assert selectors.previews([]) == {}
+
+
+def test_previews_are_cut_short(conversation_factory):
+    conversation = conversation_factory(text="字" * 1000)
+    assert len(selectors.previews([conversation])[conversation.pk]) == selectors.PREVIEW_CHARS
+
+
+def test_unknown_attachment_is_not_found(agent):
+    with pytest.raises(NotFound):
+        selectors.attachment_for_agent(agent, 424242)
+
+
+def test_notes_do_not_count_as_first_words(agent, conversation_factory):
+    conversation = conversation_factory(text="真正的问题")
+    note = actions.add_note(conversation=conversation, agent=agent, text="note")
+    Message.objects.filter(pk=note.pk).update(created_at="2000-01-01T00:00:00Z")
+    assert selectors.previews([conversation])[conversation.pk] == "真正的问题"
+    assert note.kind == MessageKind.NOTE

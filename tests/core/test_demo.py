@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from kefu.agents.models import Agent
 from kefu.conversations.models import Conversation, MessageKind, Status
@@ -18,8 +19,13 @@ def test_the_demo_has_every_status_three_languages_and_sign_in_hints(capsys) -> 
     assert Conversation.objects.filter(messages__kind=MessageKind.NOTE).exists()
     out = capsys.readouterr().out
     assert demo_data.DEMO_PASSWORD in out
-    assert "li.n00demo" in out
+    assert "lina00demo" in out
     li_na = Agent.objects.get(username="li.na")
     assert li_na.check_password(demo_data.DEMO_PASSWORD)
+    client = Client()
+    client.post("/console/login/", {"username": "li.na", "password": demo_data.DEMO_PASSWORD})
+    verified = client.post("/console/login/verify/", {"code": "lina00demo"})
+    assert verified.status_code == 302
+    assert client.get("/console/").status_code == 200
     call_command("demo")  # a second run changes nothing
     assert Conversation.objects.count() == len(demo_data.CONVERSATIONS)

@@ -1,0 +1,7 @@
+"""Reads about agents that more than one page needs."""
+
+from kefu.agents.models import Agent
+
+
+def assignable_agents() -> list[Agent]:
+    return list(Agent.objects.filter(is_active=True).order_by("display_name", "username"))

@@ -1,0 +1,155 @@
+"""Forms for every console input: each view parses with one of these before calling an action."""
+
+import re
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from kefu.agents.models import Agent, Availability
+from kefu.conversations.models import Priority, Status
+from kefu.core.intents import Intent
+from kefu.core.languages import Language
+from kefu.inboxes.base import InboundAttachment
+from kefu.inboxes.models import Channel
+
+MAX_FILES_PER_REPLY = 5
+# Agents type Chinese and Western punctuation alike.
+_TAG_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's GET parameters; anything unknown is ignored rather than an error."""
+
+    view = forms.ChoiceField(
+        choices=[("all", _("All")), ("mine", _("Mine")), ("unassigned", _("Unassigned"))],
+        required=False,
+    )
+    channel = forms.ChoiceField(choices=[("", _("Any channel")), *Channel.choices], required=False)
+    status = forms.ChoiceField(choices=[("", _("Any status")), *Status.choices], required=False)
+    intent = forms.ChoiceField(choices=[("", _("Any intent")), *Intent.choices], required=False)
+    priority = forms.ChoiceField(
+        choices=[("", _("Any priority")), *Priority.choices], required=False
+    )
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files]
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    then_status = forms.ChoiceField(label=_("and set status"), required=False)
+    attachments = MultipleFileField(label=_("Attach files"), required=False)
+
+    def __init__(self, *args: Any, allowed_statuses: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Offered: the transitions allowed from the current status. Posted: any status,
+        # so a stale page's choice reaches the action and gets its clear refusal.
+        field = cast(forms.ChoiceField, self.fields["then_status"])
+        field.choices = [("", ""), *Status.choices]
+        field.widget.choices = [("", _("keep the status")), *allowed_statuses]
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_FILES_PER_REPLY:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s files to one reply.") % {"count": MAX_FILES_PER_REPLY}
+            )
+        limit = settings.KEFU_MAX_ATTACHMENT_BYTES
+        for upload in files:
+            # Refused on the declared size, before the content is read into memory.
+            if (upload.size or 0) > limit:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than the %(limit)s limit.")
+                    % {"name": upload.name, "limit": filesizeformat(limit)}
+                )
+        return files
+
+    def uploads(self) -> tuple[InboundAttachment, ...]:
+        return tuple(
+            InboundAttachment(
+                filename=upload.name or "file",
+                content_type=upload.content_type or "application/octet-stream",
+                content=upload.read(),
+            )
+            for upload in self.cleaned_data.get("attachments") or []
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"), strip=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=Agent.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class TagsForm(forms.Form):
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
+
+    def names(self) -> list[str]:
+        return [name.strip() for name in _TAG_SEPARATORS.split(self.cleaned_data["tags"])]
+
+
+class MergeForm(forms.Form):
+    target = forms.CharField(label=_("Merge into"), max_length=20)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=Language.choices)
+    next = forms.CharField(required=False)
+
+
+class AvailabilityForm(forms.Form):
+    availability = forms.ChoiceField(choices=Availability.choices)

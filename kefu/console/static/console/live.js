@@ -1,0 +1,252 @@
+/* Kefu console: live updates over WebSocket and a few small page behaviours.
+ *
+ * Events carry ids only; on each one the page asks the server for fresh HTML
+ * fragments (htmx), so nothing here knows how a conversation is rendered and a
+ * missed event only means a later refresh. No framework, no build step. */
+(function () {
+  "use strict";
+
+  var body = document.body;
+
+  /* The browser's time zone, for pages rendered before an agent profile applies. */
+  (function setTimezoneCookie() {
+    if (/(?:^|;\s*)kefu_tz=/.test(document.cookie)) return;
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    if (!zone) return;
+    document.cookie = "kefu_tz=" + encodeURIComponent(zone) +
+      "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
+  })();
+
+  /* ---------- small behaviours ---------- */
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) return;
+    if (target.closest("[data-print]")) { window.print(); return; }
+    // A whole inbox row opens its conversation, unless a link or control was clicked.
+    var row = target.closest("tr[data-href]");
+    if (row && !target.closest("a, button, input, select, label")) {
+      if (event.metaKey || event.ctrlKey) window.open(row.getAttribute("data-href"), "_blank");
+      else location.href = row.getAttribute("data-href");
+    }
+    // Close an open menu when clicking elsewhere.
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(target)) menu.removeAttribute("open");
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) &&
+        target instanceof HTMLTextAreaElement && target.hasAttribute("data-submit-on-ctrl-enter")) {
+      event.preventDefault();
+      if (target.form) target.form.requestSubmit();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "file") return;
+    var label = input.closest(".file-pick");
+    if (!label) return;
+    var text = label.querySelector("span");
+    if (!label.dataset.original) label.dataset.original = text.textContent;
+    var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+    text.textContent = names.length ? names.join(", ") : label.dataset.original;
+    label.classList.toggle("has-files", names.length > 0);
+  });
+
+  /* Filter forms send only the filters in use, so the address bar stays readable. */
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    var data = event.detail && event.detail.formData;
+    if (!(elt instanceof Element) || !elt.hasAttribute("data-drop-empty") || !data) return;
+    var empty = [];
+    data.forEach(function (value, key) {
+      if (value === "" || (key === "view" && value === "all")) empty.push(key);
+    });
+    empty.forEach(function (key) { data.delete(key); });
+  });
+
+  /* ---------- the timeline stays at the bottom while the agent is there ---------- */
+
+  var stickToBottom = true;
+
+  function timeline() { return document.getElementById("timeline"); }
+
+  function scrollTimelineToEnd() {
+    var el = timeline();
+    if (el) el.scrollTop = el.scrollHeight;
+  }
+
+  document.addEventListener("scroll", function (event) {
+    var el = event.target;
+    if (el instanceof Element && el.id === "timeline") {
+      stickToBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    }
+  }, true);
+
+  document.addEventListener("submit", function (event) {
+    if (event.target instanceof Element && event.target.closest(".composer")) stickToBottom = true;
+  }, true);
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (stickToBottom) scrollTimelineToEnd();
+  });
+
+  document.addEventListener("DOMContentLoaded", scrollTimelineToEnd);
+  if (document.readyState !== "loading") scrollTimelineToEnd();
+
+  /* A live refresh must not wipe out what the agent is typing into a panel: it waits
+     until the focus leaves the panel. */
+  var LIVE_EVENTS = /kefu-(inbox|conversation)-changed/;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!(elt instanceof Element) || !LIVE_EVENTS.test(elt.getAttribute("hx-trigger") || "")) return;
+    if (elt.id === "timeline") return;
+    var active = document.activeElement;
+    if (active && active !== body && elt.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) {
+      event.preventDefault();
+      elt.setAttribute("data-stale", "1");
+    }
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var stale = event.target instanceof Element && event.target.closest("[data-stale]");
+    if (!stale) return;
+    setTimeout(function () {
+      if (stale.contains(document.activeElement) || !window.htmx) return;
+      stale.removeAttribute("data-stale");
+      htmx.ajax("GET", stale.getAttribute("hx-get"), { source: stale, target: stale, swap: "outerHTML" });
+    }, 150);
+  });
+
+  /* ---------- WebSocket ---------- */
+
+  var consoleRoot = body.getAttribute("data-live");
+  if (!consoleRoot || !("WebSocket" in window)) return;
+
+  var strings = {};
+  try {
+    strings = JSON.parse(document.getElementById("kefu-live-strings").textContent);
+  } catch (e) { /* toasts fall back to English below */ }
+
+  var conversationId = parseInt(body.getAttribute("data-conversation-id") || "", 10);
+  var isSupervisor = body.getAttribute("data-supervisor") === "1";
+  var connected = null;
+
+  // The dot is looked up each time: filter changes swap the navigation it sits in.
+  function showStatus() {
+    var dot = document.querySelector("[data-live-status]");
+    if (!dot || connected === null) return;
+    dot.classList.toggle("is-live", connected);
+    dot.classList.toggle("is-down", !connected);
+    dot.title = connected ? (strings.live || "Live") : (strings.reconnecting || "Reconnecting…");
+  }
+
+  function setStatus(live) {
+    connected = live;
+    showStatus();
+  }
+
+  document.addEventListener("htmx:afterSettle", showStatus);
+
+  // Several events often arrive together (a reply is "message_added" plus
+  // "conversation_updated", on two groups): one refresh answers them all.
+  var pending = {};
+  function refreshSoon(eventName) {
+    if (pending[eventName]) return;
+    pending[eventName] = setTimeout(function () {
+      delete pending[eventName];
+      if (window.htmx) htmx.trigger(body, eventName);
+    }, 250);
+  }
+
+  function reference(id) {
+    var digits = String(id);
+    while (digits.length < 6) digits = "0" + digits;
+    return "K-" + digits;
+  }
+
+  function toast(event) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var ref = reference(event.conversation_id);
+    var item = document.createElement("div");
+    item.className = "toast";
+    item.setAttribute("role", "alert");
+    var text = document.createElement("span");
+    var template = event.kind === "secret_exposed"
+      ? (strings.exposed || "A customer in {reference} sent a secret.")
+      : (strings.blocked || "A reply in {reference} was blocked by the safety guard.");
+    text.textContent = template.replace("{reference}", ref) + " ";
+    var link = document.createElement("a");
+    link.href = consoleRoot + "c/" + ref + "/";
+    link.textContent = strings.open || "Open";
+    text.appendChild(link);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "×";
+    close.setAttribute("aria-label", strings.dismiss || "Dismiss");
+    close.addEventListener("click", function () { item.remove(); });
+    item.appendChild(text);
+    item.appendChild(close);
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 30000);
+  }
+
+  function handle(event) {
+    if (!event || typeof event !== "object") return;
+    switch (event.kind) {
+      case "message_added":
+      case "conversation_updated":
+        refreshSoon("kefu-inbox-changed");
+        if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
+        break;
+      case "delivery_updated":
+        if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
+        break;
+      case "outbound_blocked":
+      case "secret_exposed":
+        // Safety alerts go to the supervisors' group only; the check is a second guard.
+        if (isSupervisor) toast(event);
+        break;
+      default:
+        break;
+    }
+  }
+
+  var attempt = 0;
+  var everOpened = false;
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    var socket = new WebSocket(scheme + "//" + location.host + "/ws/console/");
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      setStatus(true);
+      if (conversationId) socket.send(JSON.stringify({ subscribe: conversationId }));
+      // Whatever happened while disconnected is fetched once now.
+      if (everOpened) {
+        refreshSoon("kefu-inbox-changed");
+        if (conversationId) refreshSoon("kefu-conversation-changed");
+      }
+      everOpened = true;
+    });
+    socket.addEventListener("message", function (message) {
+      try { handle(JSON.parse(message.data)); } catch (e) { /* not an event */ }
+    });
+    socket.addEventListener("close", function (closed) {
+      setStatus(false);
+      attempt += 1;
+      // Exponential back-off with jitter, so a restarted server is not hit by every
+      // console at the same instant; 4401 means the session ended, so wait longest.
+      var delay = closed.code === 4401 ? 30000 : Math.min(30000, 1000 * Math.pow(2, attempt - 1));
+      setTimeout(connect, delay / 2 + Math.random() * delay / 2);
+    });
+  }
+
+  connect();
+})();

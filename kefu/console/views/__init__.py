@@ -1,0 +1,1 @@
+"""The agent console's views, one module per page or group of endpoints."""

@@ -1,0 +1,144 @@
+"""The conversation page and the fragments it refreshes: header, timeline, details."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kefu.agents import selectors as agent_selectors
+from kefu.agents.models import Role
+from kefu.console.decorators import AgentRequest, agent_required
+from kefu.console.forms import NoteForm, ReplyForm
+from kefu.console.htmx import is_htmx
+from kefu.conversations import selectors
+from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
+from kefu.conversations.status import TRANSITIONS
+from kefu.core.errors import NotFound
+
+_CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
+
+ConversationView = Callable[[AgentRequest, Conversation], HttpResponse]
+
+
+def error_response(request: AgentRequest, message: str, status: int) -> HttpResponse:
+    """A refusal as a whole page, or as a small box when htmx asked for a fragment."""
+    template = "console/_error.html" if is_htmx(request) else "console/error.html"
+    return render(request, template, {"message": message, "status": status}, status=status)
+
+
+def with_conversation(view: ConversationView) -> Callable[[AgentRequest, str], HttpResponse]:
+    """Resolve the URL's reference (K-000123) to a conversation the agent may see, or 404."""
+
+    @wraps(view)
+    def wrapped(request: AgentRequest, reference: str) -> HttpResponse:
+        try:
+            conversation = selectors.conversation_for_agent(request.agent, reference)
+        except NotFound as error:
+            return error_response(request, error.message, error.status)
+        return view(request, conversation)
+
+    return wrapped
+
+
+def allowed_statuses(conversation: Conversation) -> list[tuple[str, str]]:
+    """The statuses the status machine allows from here, in the usual order."""
+    allowed = TRANSITIONS[Status(conversation.status)]
+    return [(value, str(label)) for value, label in Status.choices if value in allowed]
+
+
+def reply_form(conversation: Conversation, data: Any = None, files: Any = None) -> ReplyForm:
+    return ReplyForm(data, files, allowed_statuses=allowed_statuses(conversation))
+
+
+def is_writable(conversation: Conversation) -> bool:
+    return conversation.status != Status.CLOSED and conversation.merged_into_id is None
+
+
+def header_context(
+    conversation: Conversation, messages: list[Message] | None = None
+) -> dict[str, Any]:
+    """The header; given the timeline already loaded, its title costs no query."""
+    title = conversation.subject
+    if not title and messages is not None:
+        first = next((m for m in messages if m.kind in _CUSTOMER_VISIBLE), None)
+        title = " ".join(first.text[: selectors.PREVIEW_CHARS].split()) if first else ""
+    elif not title:
+        title = selectors.previews([conversation]).get(conversation.pk, "")
+    return {"conversation": conversation, "title": title}
+
+
+def timeline_context(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "conversation": conversation,
+        "messages": selectors.timeline(conversation, include_notes=True),
+    }
+
+
+def details_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
+    others = [
+        other
+        for other in selectors.conversations_for_contact(conversation.contact)
+        if other.pk != conversation.pk
+    ]
+    can_assign_anyone = request.agent.has_role(Role.SUPERVISOR)
+    return {
+        "conversation": conversation,
+        "writable": is_writable(conversation),
+        "status_choices": allowed_statuses(conversation),
+        "priority_choices": Priority.choices,
+        "can_assign_anyone": can_assign_anyone,
+        "agents": agent_selectors.assignable_agents() if can_assign_anyone else [],
+        "tags_value": ", ".join(tag.name for tag in conversation.tags.all()),
+        "merge_candidates": [o for o in others if o.status != Status.CLOSED],
+        "other_conversations": others,
+    }
+
+
+def page_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
+    loaded = timeline_context(conversation)
+    return {
+        **header_context(conversation, loaded["messages"]),
+        **loaded,
+        **details_context(request, conversation),
+        "reply_form": reply_form(conversation),
+        "note_form": NoteForm(),
+        "contact": conversation.contact,
+    }
+
+
+def render_page(
+    request: AgentRequest, conversation: Conversation, status: int = 200, **overrides: Any
+) -> HttpResponse:
+    context = {**page_context(request, conversation), **overrides}
+    return render(request, "console/conversation.html", context, status=status)
+
+
+@require_GET
+@agent_required
+@with_conversation
+def conversation_page(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    return render_page(request, conversation)
+
+
+@require_GET
+@agent_required
+@with_conversation
+def header(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    return render(request, "console/_header.html", header_context(conversation))
+
+
+@require_GET
+@agent_required
+@with_conversation
+def timeline(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    return render(request, "console/_timeline.html", timeline_context(conversation))
+
+
+@require_GET
+@agent_required
+@with_conversation
+def details(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    return render(request, "console/_details.html", details_context(request, conversation))

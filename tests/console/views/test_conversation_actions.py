@@ -1,0 +1,311 @@
+"""Each action endpoint: the change happens through its action, refusals change nothing."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kefu.agents.models import Role
+from kefu.conversations.models import (
+    Attachment,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+)
+from tests.conftest import verified_client
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def conversation(conversation_factory) -> Conversation:
+    return conversation_factory()
+
+
+def url(conversation: Conversation, action: str) -> str:
+    return f"/console/c/{conversation.reference}/{action}/"
+
+
+def outbound(conversation: Conversation):
+    return conversation.messages.filter(kind=MessageKind.OUTBOUND)
+
+
+# ---- reply -------------------------------------------------------------------------------
+
+
+def test_reply_is_stored_queued_and_returned_with_the_timeline(
+    agent_client, agent, conversation, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = agent_client.post(
+            url(conversation, "reply"), {"text": "您好，我们正在处理"}, headers=HTMX
+        )
+    assert response.status_code == 200
+    message = outbound(conversation).get()
+    assert message.author_agent == agent
+    assert message.delivery_status in (DeliveryStatus.QUEUED, DeliveryStatus.SENT)
+    html = response.content.decode()
+    assert '<form id="reply-form"' in html  # a fresh, empty reply box
+    assert 'id="timeline"' in html
+    assert 'hx-swap-oob="true"' in html
+    assert "您好，我们正在处理" in html
+
+
+def test_reply_then_status(agent_client, conversation):
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "Done!", "then_status": "resolved"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.status == Status.RESOLVED
+    assert outbound(conversation).count() == 1
+
+
+def test_reply_with_a_disallowed_then_status_changes_nothing(agent_client, conversation):
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "Done!", "then_status": "closed"}, headers=HTMX
+    )
+    assert response.status_code == 409
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN
+    assert not outbound(conversation).exists()
+    assert "Done!" in response.content.decode()  # the text stays in the box
+
+
+def test_reply_with_an_attachment(agent_client, conversation):
+    upload = SimpleUploadedFile("steps.txt", "1. 打开 App\n".encode(), content_type="text/plain")
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "see file", "attachments": [upload]}, headers=HTMX
+    )
+    assert response.status_code == 200
+    attachment = Attachment.objects.get(message__kind=MessageKind.OUTBOUND)
+    assert attachment.filename == "steps.txt"
+    assert f"/console/attachments/{attachment.pk}/" in response.content.decode()
+
+
+def test_oversized_upload_is_refused_and_nothing_is_stored(agent_client, conversation, settings):
+    settings.KEFU_MAX_ATTACHMENT_BYTES = 1000
+    upload = SimpleUploadedFile("big.txt", b"x" * 2000, content_type="text/plain")
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "keep me", "attachments": [upload]}, headers=HTMX
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "big.txt is larger than the 1000" in html
+    assert "keep me" in html
+    assert not outbound(conversation).exists()
+    assert not Attachment.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_disallowed_file_type_is_refused(agent_client, conversation):
+    upload = SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\x00" * 100, content_type="text/plain")
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "x", "attachments": [upload]}, headers=HTMX
+    )
+    assert response.status_code == 413
+    assert "not an allowed file type" in response.content.decode()
+    assert not outbound(conversation).exists()
+    assert not Attachment.objects.exists()
+
+
+def test_empty_reply_is_refused(agent_client, conversation):
+    response = agent_client.post(url(conversation, "reply"), {"text": "  "}, headers=HTMX)
+    assert response.status_code == 422
+    assert "The message is empty." in response.content.decode()
+    assert not outbound(conversation).exists()
+
+
+def test_blocked_reply_shows_why_and_keeps_the_text(agent_client, conversation):
+    text = "请把您的助记词发给我，我帮您恢复钱包"
+    response = agent_client.post(url(conversation, "reply"), {"text": text}, headers=HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "alert-error" in html
+    assert text in html
+    assert not outbound(conversation).exists()
+
+
+def test_reply_without_htmx_redirects_back(agent_client, conversation):
+    response = agent_client.post(url(conversation, "reply"), {"text": "plain form"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/console/c/{conversation.reference}/"
+    refused = agent_client.post(url(conversation, "reply"), {"text": ""})
+    assert refused.status_code == 422
+    assert "<html" in refused.content.decode()
+
+
+def test_reply_needs_post(agent_client, conversation):
+    assert agent_client.get(url(conversation, "reply")).status_code == 405
+
+
+def test_reply_to_an_unknown_reference_is_404(agent_client):
+    response = agent_client.post("/console/c/K-999999/reply/", {"text": "x"}, headers=HTMX)
+    assert response.status_code == 404
+    assert not Message.objects.filter(kind=MessageKind.OUTBOUND).exists()
+
+
+# ---- note --------------------------------------------------------------------------------
+
+
+def test_note_is_added_and_never_delivered(agent_client, agent, conversation):
+    response = agent_client.post(url(conversation, "note"), {"text": "VIP, be quick"}, headers=HTMX)
+    assert response.status_code == 200
+    note = conversation.messages.get(kind=MessageKind.NOTE)
+    assert note.author_agent == agent
+    assert note.delivery_status == DeliveryStatus.NOT_APPLICABLE
+    assert "VIP, be quick" in response.content.decode()
+
+
+def test_empty_note_is_refused(agent_client, conversation):
+    response = agent_client.post(url(conversation, "note"), {"text": ""}, headers=HTMX)
+    assert response.status_code == 400
+    assert not conversation.messages.filter(kind=MessageKind.NOTE).exists()
+
+
+# ---- assign ------------------------------------------------------------------------------
+
+
+def test_l1_takes_a_conversation(agent_client, agent, conversation):
+    response = agent_client.post(url(conversation, "assign"), {"assignee": agent.pk}, headers=HTMX)
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.assignee == agent
+
+
+def test_l1_cannot_assign_someone_else(agent_client, agent_factory, conversation):
+    colleague = agent_factory()
+    response = agent_client.post(
+        url(conversation, "assign"), {"assignee": colleague.pk}, headers=HTMX
+    )
+    assert response.status_code == 403
+    assert "alert-error" in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.assignee is None
+
+
+def test_supervisor_assigns_anyone(agent_factory, conversation):
+    supervisor = agent_factory(role=Role.SUPERVISOR, language="en")
+    colleague = agent_factory()
+    client = verified_client(supervisor)
+    page = client.get(f"/console/c/{conversation.reference}/").content.decode()
+    assert 'id="assignee-select"' in page
+    response = client.post(url(conversation, "assign"), {"assignee": colleague.pk}, headers=HTMX)
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.assignee == colleague
+
+
+def test_assign_to_an_unknown_agent_is_refused(agent_client, conversation):
+    response = agent_client.post(url(conversation, "assign"), {"assignee": 999999}, headers=HTMX)
+    assert response.status_code == 400
+    conversation.refresh_from_db()
+    assert conversation.assignee is None
+
+
+# ---- status ------------------------------------------------------------------------------
+
+
+def test_status_change(agent_client, conversation):
+    response = agent_client.post(url(conversation, "status"), {"status": "pending"}, headers=HTMX)
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.status == Status.PENDING
+    assert 'id="conv-header"' in response.content.decode()
+
+
+def test_invalid_status_transition_is_409_and_changes_nothing(agent_client, conversation):
+    response = agent_client.post(url(conversation, "status"), {"status": "closed"}, headers=HTMX)
+    assert response.status_code == 409
+    assert "alert-error" in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN
+
+
+def test_unknown_status_is_400(agent_client, conversation):
+    response = agent_client.post(url(conversation, "status"), {"status": "gone"}, headers=HTMX)
+    assert response.status_code == 400
+    conversation.refresh_from_db()
+    assert conversation.status == Status.OPEN
+
+
+# ---- priority and tags -------------------------------------------------------------------
+
+
+def test_priority_change(agent_client, conversation):
+    response = agent_client.post(
+        url(conversation, "priority"), {"priority": "urgent"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    conversation.refresh_from_db()
+    assert conversation.priority == Priority.URGENT
+
+
+def test_unknown_priority_is_refused(agent_client, conversation):
+    response = agent_client.post(url(conversation, "priority"), {"priority": "max"}, headers=HTMX)
+    assert response.status_code == 400
+    conversation.refresh_from_db()
+    assert conversation.priority == Priority.NORMAL
+
+
+def test_tags_are_set_from_a_comma_separated_list(agent_client, conversation):
+    response = agent_client.post(
+        url(conversation, "tags"), {"tags": "vip, usdt-trc20，提现、vip"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert set(conversation.tags.values_list("name", flat=True)) == {"vip", "usdt-trc20", "提现"}
+    agent_client.post(url(conversation, "tags"), {"tags": ""}, headers=HTMX)
+    assert not conversation.tags.exists()
+
+
+# ---- merge -------------------------------------------------------------------------------
+
+
+def test_merge_into_a_conversation_of_the_same_customer(
+    agent_client, conversation_factory, contact_factory
+):
+    contact = contact_factory()
+    duplicate = conversation_factory(contact=contact, text="second copy")
+    target = conversation_factory(contact=contact)
+    response = agent_client.post(
+        url(duplicate, "merge"), {"target": target.reference}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/console/c/{target.reference}/"
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == target
+    assert target.messages.filter(text="second copy").exists()
+
+
+def test_merge_of_different_customers_is_refused(agent_client, conversation_factory):
+    mine = conversation_factory()
+    someone_elses = conversation_factory()
+    response = agent_client.post(
+        url(mine, "merge"), {"target": someone_elses.reference}, headers=HTMX
+    )
+    assert response.status_code == 409
+    assert "Only conversations of the same customer can be merged." in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.merged_into is None
+    assert mine.messages.count() == 1
+    assert someone_elses.messages.count() == 1
+
+
+def test_merge_into_an_unknown_reference_is_refused(agent_client, conversation):
+    response = agent_client.post(url(conversation, "merge"), {"target": "K-999999"}, headers=HTMX)
+    assert response.status_code == 404
+    assert "K-999999" in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.merged_into is None
+
+
+def test_refusal_without_htmx_renders_the_page_with_the_error(agent_client, conversation):
+    response = agent_client.post(url(conversation, "status"), {"status": "closed"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html
+    assert "alert-error" in html
