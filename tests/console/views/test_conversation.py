@@ -149,3 +149,29 @@ def test_page_query_count_does_not_grow_with_messages(
     assert len(many) == len(few)
     with django_assert_max_num_queries(len(few)):
         agent_client.get(url)
+
+
+def test_an_exposed_secret_and_look_alike_links_are_shown_to_the_agent(
+    agent_client, conversation_factory
+):
+    from kefu.inboxes.base import InboundMessage
+    from kefu.safety.models import OfficialChannel, OfficialKind
+
+    OfficialChannel.objects.create(kind=OfficialKind.DOMAIN, value="kefu-exchange.com")
+    conversation = conversation_factory()
+    actions.receive_message(
+        InboundMessage(
+            inbox=conversation.inbox,
+            contact=conversation.contact,
+            conversation=conversation,
+            text="my password is Hunter2-Secret and they sent kefu-exchange.com.login-verify.io",
+            language="en",
+        )
+    )
+    page = agent_client.get(f"/console/c/{conversation.reference}/").content.decode()
+    assert "Hunter2-Secret" not in page
+    assert "Secret exposed" in page
+    assert "Automatic safety message" in page
+    assert "imitates kefu-exchange.com" in page
+    rows = agent_client.get("/console/inbox/rows/").content.decode()
+    assert "Secret exposed" in rows
