@@ -11,7 +11,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.PROTECT, related_name="+")
     # The agent whose permissions the integration acts with (for replies, notes, status).
-    acts_as = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acts_as = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -19,9 +19,10 @@ from kefu.contacts.actions import (
 )
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, IdentityKind
+from kefu.core import throttle
 from kefu.core.errors import SignInFailed
 from kefu.core.languages import from_django
-from kefu.portal import session, throttle
+from kefu.portal import limits, session
 from kefu.portal.forms import CodeForm, EmailForm
 from kefu.portal.tasks import send_sign_in_code
 from kefu.portal.views.layout import render_page
@@ -47,8 +48,8 @@ def request_code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, "portal/home.html", {"form": form}, status=400)
     email = normalize(IdentityKind.EMAIL, form.cleaned_data["email"])
-    allowed = throttle.hit(throttle.CODE_REQUESTS_PER_IP, throttle.client_address(request)) and (
-        throttle.hit(throttle.CODE_REQUESTS_PER_EMAIL, email)
+    allowed = throttle.hit(limits.CODE_REQUESTS_PER_IP, throttle.client_address(request)) and (
+        throttle.hit(limits.CODE_REQUESTS_PER_EMAIL, email)
     )
     if not allowed:
         form.add_error(

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind, SignInCode
-from kefu.portal import throttle
+from kefu.portal import limits
 from kefu.portal.session import CONTACT_SESSION_KEY
 from tests.conftest import portal_client_for
 
@@ -208,7 +208,7 @@ def test_code_requests_are_limited_per_email(
 def test_code_requests_are_limited_per_address_of_the_requester(
     client: Client, django_capture_on_commit_callbacks, run_tasks
 ) -> None:
-    limit = throttle.CODE_REQUESTS_PER_IP.attempts
+    limit = limits.CODE_REQUESTS_PER_IP.attempts
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(limit):
             client.post("/portal/sign-in/", {"email": f"g{n}@example.com"})

@@ -2,7 +2,7 @@
 
 import time
 
-from kefu.portal import throttle
+from kefu.core import throttle
 
 LIMIT = throttle.Limit("test", attempts=3, window_seconds=1)
 

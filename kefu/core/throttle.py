@@ -1,4 +1,4 @@
-"""Counting sign-in code requests, so nobody can mail-bomb an address or farm codes."""
+"""Counting attempts per key (an address, an IP) in a time window, in the shared cache."""
 
 import hashlib
 from dataclasses import dataclass
@@ -14,18 +14,10 @@ class Limit:
     window_seconds: int
 
 
-# A person who mistyped their address or lost a mail needs a few tries; five in a
-# quarter of an hour is plenty, and caps how often one inbox can be mailed. An address
-# gets more room: mobile carriers (carrier-grade NAT) and offices put many customers
-# behind one IP, and they must not lock each other out.
-CODE_REQUESTS_PER_EMAIL = Limit("code-email", attempts=5, window_seconds=15 * 60)
-CODE_REQUESTS_PER_IP = Limit("code-ip", attempts=20, window_seconds=15 * 60)
-
-
 def _cache_key(limit: Limit, key: str) -> str:
     # Hashed: the cache (Redis in production) should not hold a list of email addresses.
     digest = hashlib.sha256(key.encode()).hexdigest()
-    return f"portal:throttle:{limit.scope}:{digest}"
+    return f"throttle:{limit.scope}:{digest}"
 
 
 def hit(limit: Limit, key: str) -> bool:

@@ -1,0 +1,93 @@
+"""API requests -> InboundMessage: the API channel's inbound side (no database writes)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from ninja import UploadedFile
+
+from kefu.api.errors import UnsupportedAttachment
+from kefu.api.schemas import ConversationCreate
+from kefu.conversations.attachments import ALLOWED_TYPES, sniffed_type
+from kefu.conversations.models import Conversation
+from kefu.core.errors import AttachmentRejected
+from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.inboxes.models import Inbox
+
+MAX_FILES = 10
+
+
+def new_conversation(payload: ConversationCreate, inbox: Inbox) -> InboundMessage:
+    kind, value = payload.contact.identity()
+    return InboundMessage(
+        inbox=inbox,
+        text=payload.text,
+        identity_kind=kind,
+        identity_value=value,
+        contact_name=payload.contact.name,
+        subject=payload.subject,
+        external_id=payload.external_id,
+        intent=payload.intent.value if payload.intent else "",
+        language=payload.contact.language.value if payload.contact.language else "",
+    )
+
+
+def into_conversation(
+    conversation: Conversation,
+    inbox: Inbox,
+    *,
+    text: str,
+    external_id: str = "",
+    files: tuple[InboundAttachment, ...] = (),
+) -> InboundMessage:
+    """A further message from the conversation's customer.
+
+    Only into the token's own inbox: an integration must not be able to speak as the
+    customer in a thread that arrived by email or chat.
+    """
+    if conversation.inbox_id != inbox.pk:
+        raise PermissionDenied(
+            _("An integration can add customer messages only to its own inbox's conversations.")
+        )
+    return InboundMessage(
+        inbox=inbox,
+        text=text,
+        contact=conversation.contact,
+        conversation=conversation,
+        external_id=external_id,
+        attachments=files,
+        language=conversation.language,
+    )
+
+
+def attachments_from(files: list[UploadedFile]) -> tuple[InboundAttachment, ...]:
+    """Read uploads, refusing what is too large before reading it into memory.
+
+    The conversations action checks size and type again; checking here first keeps a
+    huge upload out of memory and lets a wrong type answer 415 rather than 413.
+    """
+    if len(files) > MAX_FILES:
+        raise AttachmentRejected(
+            _("At most %(count)s files can be sent with one message.") % {"count": MAX_FILES}
+        )
+    limit = settings.KEFU_MAX_ATTACHMENT_BYTES
+    result = []
+    for upload in files:
+        name = upload.name or "file"
+        if upload.size is not None and upload.size > limit:
+            raise AttachmentRejected(
+                _("%(name)s is larger than the %(limit)s limit.")
+                % {"name": name, "limit": filesizeformat(limit)}
+            )
+        attachment = InboundAttachment(
+            filename=name,
+            content_type=upload.content_type or "application/octet-stream",
+            content=upload.read(),
+        )
+        if sniffed_type(attachment) not in ALLOWED_TYPES:
+            raise UnsupportedAttachment(
+                _("%(name)s is not an allowed file type (images, PDF or plain text).")
+                % {"name": name}
+            )
+        result.append(attachment)
+    return tuple(result)

@@ -1,0 +1,317 @@
+"""/api/v1/conversations: open, read and work conversations as an integration.
+
+Each operation parses, looks up through a selector, calls one action and renders a schema;
+refusals are exceptions that kefu.api.errors turns into JSON.
+"""
+
+from datetime import datetime
+
+from django.db.models import prefetch_related_objects
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Status, UploadedFile
+
+from kefu.api import inbound
+from kefu.api.auth import acting_agent, token_inbox
+from kefu.api.schemas import (
+    AssigneeIn,
+    ConversationCreate,
+    ConversationFilters,
+    ConversationOut,
+    ConversationPage,
+    CustomerMessageForm,
+    CustomerMessageIn,
+    MessageOut,
+    NoteIn,
+    PriorityIn,
+    ReplyIn,
+    StatusIn,
+    TagsIn,
+    error_responses,
+)
+from kefu.api.selectors import agent_by_public_id, attachment_in
+from kefu.conversations import actions, selectors
+from kefu.conversations.models import Conversation, Message
+
+router = Router(tags=["conversations"])
+
+_READ_ERRORS = error_responses(401, 404, 422)
+_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+
+def _conversation(request: HttpRequest, reference: str) -> Conversation:
+    return selectors.conversation_for_agent(acting_agent(request), reference)
+
+
+def _stored(message: Message, since: datetime) -> int:
+    """201 for a message stored by this request, 200 for a replay of an external_id.
+
+    receive_message returns the first message when an external_id comes again; a message
+    created before this request started can only be that replay.
+    """
+    return 201 if message.created_at >= since else 200
+
+
+@router.post(
+    "",
+    response={201: ConversationOut, 200: ConversationOut, **_WRITE_ERRORS},
+    summary="Open a conversation from a customer message",
+    description=(
+        "Stores the customer's first message in the token's inbox and opens a conversation: "
+        "the contact is found or created from `platform_user_id`, `email` or `phone` (in "
+        "that order), secrets in the text are redacted, and the intent sets priority and "
+        "queue (`account_stolen` is urgent). Answers 201 with the new conversation, or 200 "
+        "with the existing one when `external_id` was already received."
+    ),
+)
+def create_conversation(
+    request: HttpRequest, payload: ConversationCreate
+) -> Status[ConversationOut]:
+    started = timezone.now()
+    message = actions.receive_message(inbound.new_conversation(payload, token_inbox(request)))
+    return Status(_stored(message, started), ConversationOut.of(message.conversation))
+
+
+@router.get(
+    "",
+    response={200: ConversationPage, **_READ_ERRORS},
+    summary="List conversations",
+    description=(
+        "Newest activity first, 25 a page. Filters combine; `view=mine` means assigned to "
+        "the token's agent. Use `next_page` while `has_next` is true."
+    ),
+)
+def list_conversations(
+    request: HttpRequest, filters: Query[ConversationFilters]
+) -> ConversationPage:
+    page = selectors.inbox_page(
+        acting_agent(request),
+        selectors.InboxFilters(
+            view=filters.view,
+            channel=filters.channel or "",
+            status=filters.status or "",
+            intent=filters.intent or "",
+            priority=filters.priority or "",
+            contact_id=filters.contact_id,
+        ),
+        filters.page,
+    )
+    return ConversationPage(
+        items=[ConversationOut.of(conversation) for conversation in page.conversations],
+        page=page.page,
+        has_next=page.has_next,
+        next_page=page.page + 1 if page.has_next else None,
+    )
+
+
+@router.get(
+    "/{reference}",
+    response={200: ConversationOut, **_READ_ERRORS},
+    summary="Get a conversation",
+    description="By reference: `K-000123` (also accepted: `k-123`, `123`).",
+)
+def get_conversation(request: HttpRequest, reference: str) -> ConversationOut:
+    return ConversationOut.of(_conversation(request, reference))
+
+
+@router.get(
+    "/{reference}/messages",
+    response={200: list[MessageOut], **_READ_ERRORS},
+    summary="List a conversation's messages",
+    description="Oldest first. Internal notes are left out unless `include_notes=true`.",
+)
+def list_messages(
+    request: HttpRequest, reference: str, include_notes: bool = False
+) -> list[MessageOut]:
+    conversation = _conversation(request, reference)
+    messages = selectors.timeline(conversation, include_notes=include_notes)
+    return [MessageOut.of(message) for message in messages]
+
+
+@router.post(
+    "/{reference}/messages",
+    response={201: MessageOut, 200: MessageOut, **_WRITE_ERRORS},
+    summary="Add a customer message",
+    description=(
+        "A further message from the conversation's customer (only for conversations of the "
+        "token's inbox). A resolved or pending conversation reopens; a closed one gets a "
+        "follow-up conversation, whose reference the answer carries. 200 for a repeated "
+        "`external_id`."
+    ),
+)
+def post_customer_message(
+    request: HttpRequest, reference: str, payload: CustomerMessageIn
+) -> Status[MessageOut]:
+    conversation = _conversation(request, reference)
+    started = timezone.now()
+    message = actions.receive_message(
+        inbound.into_conversation(
+            conversation,
+            token_inbox(request),
+            text=payload.text,
+            external_id=payload.external_id,
+        )
+    )
+    status = _stored(message, started)
+    return Status(status, MessageOut.of(message, with_attachments=status == 200))
+
+
+@router.post(
+    "/{reference}/messages/multipart",
+    response={
+        201: MessageOut,
+        200: MessageOut,
+        **error_responses(400, 401, 403, 404, 413, 415, 422),
+    },
+    summary="Add a customer message with files",
+    description=(
+        "The multipart/form-data twin of the JSON endpoint: `text`, `external_id` and up to "
+        "10 `files` (images, PDF, plain text; 10 MB each by default). A file too large "
+        "answers 413, a type not allowed 415, both with code `attachment_rejected`."
+    ),
+)
+def post_customer_message_with_files(
+    request: HttpRequest,
+    reference: str,
+    payload: Form[CustomerMessageForm],
+    files: File[list[UploadedFile]],
+) -> Status[MessageOut]:
+    conversation = _conversation(request, reference)
+    uploads = inbound.attachments_from(files)
+    started = timezone.now()
+    message = actions.receive_message(
+        inbound.into_conversation(
+            conversation,
+            token_inbox(request),
+            text=payload.text,
+            external_id=payload.external_id,
+            files=uploads,
+        )
+    )
+    return Status(_stored(message, started), MessageOut.of(message))
+
+
+@router.get(
+    "/{reference}/attachments/{attachment_id}",
+    response={**_READ_ERRORS},
+    summary="Download an attachment",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, with its checked content type.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    attachment = attachment_in(_conversation(request, reference), attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+
+
+@router.post(
+    "/{reference}/replies",
+    response={201: MessageOut, **_WRITE_ERRORS},
+    summary="Reply as the token's agent",
+    description=(
+        "Stores the reply and queues its delivery on the conversation's channel. A reply "
+        "that asks the customer for a recovery phrase, private key, password, 2FA code, "
+        "remote access or a transfer is refused with 422 `outbound_blocked` (with "
+        "`reasons`) and reported to supervisors. 409 on a closed conversation."
+    ),
+)
+def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[MessageOut]:
+    message = actions.send_reply(
+        conversation=_conversation(request, reference),
+        agent=acting_agent(request),
+        text=payload.text,
+        then_status=payload.then_status or "",
+    )
+    return Status(201, MessageOut.of(message, with_attachments=False))
+
+
+@router.post(
+    "/{reference}/notes",
+    response={201: MessageOut, **_WRITE_ERRORS},
+    summary="Add an internal note",
+    description="Seen by agents only, never delivered to the customer.",
+)
+def post_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[MessageOut]:
+    message = actions.add_note(
+        conversation=_conversation(request, reference),
+        agent=acting_agent(request),
+        text=payload.text,
+    )
+    return Status(201, MessageOut.of(message, with_attachments=False))
+
+
+@router.post(
+    "/{reference}/status",
+    response={200: ConversationOut, **_WRITE_ERRORS},
+    summary="Change the status",
+    description=(
+        "open ⇄ pending ⇄ on_hold → resolved → closed (or resolved → open). Closed is final. "
+        "A change the status machine does not allow answers 409 "
+        "`invalid_status_transition` and changes nothing."
+    ),
+)
+def set_status(request: HttpRequest, reference: str, payload: StatusIn) -> ConversationOut:
+    conversation = actions.change_status(
+        conversation=_conversation(request, reference),
+        actor=acting_agent(request),
+        status=payload.status,
+    )
+    return ConversationOut.of(conversation)
+
+
+@router.post(
+    "/{reference}/priority",
+    response={200: ConversationOut, **_WRITE_ERRORS},
+    summary="Change the priority",
+)
+def set_priority(request: HttpRequest, reference: str, payload: PriorityIn) -> ConversationOut:
+    conversation = actions.set_priority(
+        conversation=_conversation(request, reference),
+        actor=acting_agent(request),
+        priority=payload.priority,
+    )
+    return ConversationOut.of(conversation)
+
+
+@router.post(
+    "/{reference}/assignee",
+    response={200: ConversationOut, **_WRITE_ERRORS},
+    summary="Assign or unassign",
+    description=(
+        "`agent_public_id` null unassigns. A token's agent may take an unassigned "
+        "conversation or release its own; anything else needs a supervisor's token (403)."
+    ),
+)
+def set_assignee(request: HttpRequest, reference: str, payload: AssigneeIn) -> ConversationOut:
+    conversation = _conversation(request, reference)
+    assignee = agent_by_public_id(payload.agent_public_id) if payload.agent_public_id else None
+    actions.assign(conversation=conversation, actor=acting_agent(request), assignee=assignee)
+    return ConversationOut.of(conversation)
+
+
+@router.post(
+    "/{reference}/tags",
+    response={200: ConversationOut, **_WRITE_ERRORS},
+    summary="Set the tags",
+    description="Replaces the conversation's tags with `tags` (created on first use).",
+)
+def set_tags(request: HttpRequest, reference: str, payload: TagsIn) -> ConversationOut:
+    conversation = actions.tag(
+        conversation=_conversation(request, reference),
+        actor=acting_agent(request),
+        names=payload.tags,
+    )
+    prefetch_related_objects([conversation], "tags")
+    return ConversationOut.of(conversation)

@@ -1,0 +1,469 @@
+"""The shapes the REST API reads and writes, with the descriptions and examples of its docs.
+
+Input schemas refuse unknown fields: an integration that misspells `intent` should hear
+about it at once instead of silently opening conversations without one.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from kefu.agents.models import Agent
+from kefu.contacts.models import Contact, IdentityKind
+from kefu.conversations.models import (
+    Attachment,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Priority,
+    Status,
+)
+from kefu.core.intents import Intent
+from kefu.core.languages import Language
+from kefu.inboxes.models import Channel
+
+SUBJECT_MAX_CHARS = 255
+NAME_MAX_CHARS = 200
+EXTERNAL_ID_MAX_CHARS = 255
+TAG_MAX_CHARS = 50
+MAX_TAGS = 20
+
+
+def checked_text(value: str, *, allow_blank: bool = False) -> str:
+    """Refuse blank or over-long message text with field codes the API documents.
+
+    The limit is a setting read per request, not at import: a deployment may change it.
+    """
+    if not allow_blank and not value.strip():
+        raise PydanticCustomError("blank", "The text is blank.")
+    limit = settings.KEFU_MAX_MESSAGE_CHARS
+    if len(value) > limit:
+        raise PydanticCustomError("string_too_long", "The text is too long.", {"max_length": limit})
+    return value
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- input
+
+
+class ContactIn(InputSchema):
+    """Who wrote: at least one of email, phone or platform_user_id identifies the customer."""
+
+    email: str | None = Field(
+        None,
+        max_length=254,
+        description="The customer's email address.",
+        examples=["li@example.com"],
+    )
+    phone: str | None = Field(
+        None,
+        max_length=32,
+        pattern=r"^\+?[0-9 ()\-.]{5,31}$",
+        description="The customer's phone number, preferably in E.164 form.",
+        examples=["+8613800138000"],
+    )
+    platform_user_id: str | None = Field(
+        None,
+        max_length=255,
+        description="The customer's user id on the wallet/exchange platform. When given, it "
+        "identifies the customer (it wins over email and phone).",
+        examples=["u-1029384"],
+    )
+    name: str = Field("", max_length=NAME_MAX_CHARS, description="Display name.", examples=["李雷"])
+    language: Language | None = Field(
+        None,
+        description="The customer's language; detected from the text when omitted.",
+        examples=["zh-Hans"],
+    )
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None:
+            local, at, domain = value.strip().rpartition("@")
+            if not at or not local or "." not in domain or " " in value.strip():
+                raise PydanticCustomError("invalid", "Not an email address.")
+        return value
+
+    @model_validator(mode="after")
+    def _identified(self) -> "ContactIn":
+        if not (self.email or self.phone or self.platform_user_id):
+            raise PydanticCustomError(
+                "missing_identity", "Give an email, a phone or a platform_user_id."
+            )
+        return self
+
+    def identity(self) -> tuple[str, str]:
+        """The channel address that finds or creates the contact."""
+        if self.platform_user_id:
+            return IdentityKind.PLATFORM_USER, self.platform_user_id
+        if self.email:
+            return IdentityKind.EMAIL, self.email
+        assert self.phone  # _identified guarantees one of the three
+        return IdentityKind.PHONE, self.phone
+
+
+class ConversationCreate(InputSchema):
+    contact: ContactIn
+    subject: str = Field("", max_length=SUBJECT_MAX_CHARS, examples=["提现一直没到账"])
+    text: str = Field(
+        description="The customer's first message (plain text, at most 20,000 characters by "
+        "default). Secrets such as recovery phrases are redacted before anything is stored.",
+        examples=["我昨天提现的 USDT 到现在还没到账，订单号 W20240501。"],
+    )
+    intent: Intent | None = Field(
+        None,
+        description="The triage intent when the integration already knows it (a button in "
+        "the app); it sets the priority and the queue.",
+        examples=["withdrawal_delayed"],
+    )
+    external_id: str = Field(
+        "",
+        max_length=EXTERNAL_ID_MAX_CHARS,
+        description="Your id for this message. Sending the same id again returns the first "
+        "result (status 200) instead of storing a second message: safe to retry.",
+        examples=["app-msg-8f14e45f"],
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return checked_text(value)
+
+
+class CustomerMessageIn(InputSchema):
+    text: str = Field(
+        description="The customer's message.", examples=["交易哈希是 0x5c50…e3f1，请帮忙查一下。"]
+    )
+    external_id: str = Field(
+        "",
+        max_length=EXTERNAL_ID_MAX_CHARS,
+        description="Your id for this message, for safe retries.",
+        examples=["app-msg-45c48cce"],
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return checked_text(value)
+
+
+class CustomerMessageForm(InputSchema):
+    """The multipart twin of CustomerMessageIn: the text may be empty when files come along."""
+
+    text: str = Field("", description="The customer's message (may be empty with files).")
+    external_id: str = Field("", max_length=EXTERNAL_ID_MAX_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return checked_text(value, allow_blank=True)
+
+
+class ReplyIn(InputSchema):
+    text: str = Field(
+        description="The agent's reply, sent as the token's agent. Replies that ask for a "
+        "recovery phrase, key, password or code are refused (422 outbound_blocked).",
+        examples=["您好，我们已经为您查询，提现正在审核中，预计 48 小时内到账。"],
+    )
+    then_status: Status | None = Field(
+        None, description="Change the status in the same step.", examples=["pending"]
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return checked_text(value)
+
+
+class NoteIn(InputSchema):
+    text: str = Field(
+        description="An internal note: seen by agents only, never sent to the customer.",
+        examples=["已在后台确认，链上交易已打包。"],
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return checked_text(value)
+
+
+class StatusIn(InputSchema):
+    status: Status = Field(examples=["resolved"])
+
+
+class PriorityIn(InputSchema):
+    priority: Priority = Field(examples=["high"])
+
+
+class AssigneeIn(InputSchema):
+    agent_public_id: str | None = Field(
+        description="The agent's public id (KF-…), or null to unassign. Agents take or "
+        "release their own conversations; assigning someone else needs a supervisor token.",
+        max_length=16,
+        examples=["KF-7Q2M9A"],
+    )
+
+
+class TagsIn(InputSchema):
+    tags: list[str] = Field(
+        description="The conversation's tags after the call (replaces the current set).",
+        max_length=MAX_TAGS,
+        examples=[["vip", "usdt-trc20"]],
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, value: list[str]) -> list[str]:
+        if any(len(name.strip()) > TAG_MAX_CHARS for name in value):
+            raise PydanticCustomError(
+                "string_too_long", "A tag is too long.", {"max_length": TAG_MAX_CHARS}
+            )
+        return value
+
+
+class ConversationFilters(InputSchema):
+    view: Literal["all", "mine", "unassigned"] = Field(
+        "all", description="mine: assigned to the token's agent; unassigned: nobody's."
+    )
+    status: Status | None = None
+    channel: Channel | None = None
+    intent: Intent | None = None
+    priority: Priority | None = None
+    contact_id: int | None = Field(None, ge=1)
+    page: int = Field(1, ge=1, le=10_000, description="1-based page number, 25 per page.")
+
+
+class ContactLookup(InputSchema):
+    email: str | None = Field(None, max_length=254, examples=["li@example.com"])
+    phone: str | None = Field(None, max_length=32)
+    platform_user_id: str | None = Field(None, max_length=255)
+
+    @model_validator(mode="after")
+    def _one(self) -> "ContactLookup":
+        if not (self.email or self.phone or self.platform_user_id):
+            raise PydanticCustomError(
+                "missing_identity", "Give an email, a phone or a platform_user_id."
+            )
+        return self
+
+    def identities(self) -> list[tuple[str, str]]:
+        pairs = [
+            (IdentityKind.EMAIL, self.email),
+            (IdentityKind.PHONE, self.phone),
+            (IdentityKind.PLATFORM_USER, self.platform_user_id),
+        ]
+        return [(str(kind), value) for kind, value in pairs if value]
+
+
+# ---------------------------------------------------------------- output
+
+
+class AgentOut(Schema):
+    public_id: str = Field(examples=["KF-7Q2M9A"])
+    name: str = Field(examples=["王芳"])
+
+    @staticmethod
+    def of(agent: Agent | None) -> "AgentOut | None":
+        if agent is None:
+            return None
+        return AgentOut(public_id=agent.public_id, name=agent.display_name or agent.username)
+
+
+class ConversationOut(Schema):
+    reference: str = Field(description="The number customers quote.", examples=["K-000123"])
+    status: Status
+    priority: Priority
+    intent: Intent | Literal[""] = Field(description="Empty while not triaged.")
+    language: Language
+    channel: Channel
+    subject: str
+    contact_id: int
+    assignee: AgentOut | None
+    tags: list[str]
+    created_at: datetime
+    last_message_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    merged_into: str | None = Field(description="Reference of the conversation it was merged into.")
+    follow_up_of: str | None = Field(description="Reference of the closed conversation it follows.")
+
+    @staticmethod
+    def of(conversation: Conversation) -> "ConversationOut":
+        # Built by hand rather than from attributes: the fields are few, and this is the
+        # hot path of conversation creation (no resolver look-ups, no dotted getters).
+        return ConversationOut(
+            reference=conversation.reference,
+            status=Status(conversation.status),
+            priority=Priority(conversation.priority),
+            intent=conversation.intent,  # type: ignore[arg-type]
+            language=Language(conversation.language),
+            channel=Channel(conversation.channel),
+            subject=conversation.subject,
+            contact_id=conversation.contact_id,
+            assignee=AgentOut.of(conversation.assignee) if conversation.assignee_id else None,
+            tags=sorted(tag.name for tag in conversation.tags.all()),
+            created_at=conversation.created_at,
+            last_message_at=conversation.last_message_at,
+            first_response_at=conversation.first_response_at,
+            resolved_at=conversation.resolved_at,
+            merged_into=_reference(conversation.merged_into_id),
+            follow_up_of=_reference(conversation.follow_up_of_id),
+        )
+
+
+def _reference(pk: int | None) -> str | None:
+    return Conversation(pk=pk).reference if pk is not None else None
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    page: int
+    has_next: bool
+    next_page: int | None
+
+
+class AuthorOut(Schema):
+    type: Literal["contact", "agent", "system"]
+    name: str
+    contact_id: int | None = None
+    agent_public_id: str | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int = Field(description="Bytes.")
+    url: str = Field(description="Download with the same bearer token.")
+
+    @staticmethod
+    def of(attachment: Attachment, reference: str) -> "AttachmentOut":
+        return AttachmentOut(
+            id=attachment.pk,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            url=f"/api/v1/conversations/{reference}/attachments/{attachment.pk}",
+        )
+
+
+class MessageOut(Schema):
+    id: int
+    conversation: str = Field(
+        description="The conversation's reference. A customer message to a closed "
+        "conversation opens a follow-up, so this can differ from the one posted to.",
+        examples=["K-000123"],
+    )
+    kind: MessageKind
+    author: AuthorOut
+    text: str
+    html: str = Field(description="Sanitized HTML rendering, when the channel had one.")
+    external_id: str
+    delivery_status: DeliveryStatus | Literal[""] = Field(
+        description="For replies: queued, sent, retrying or failed."
+    )
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def of(message: Message, *, with_attachments: bool = True) -> "MessageOut":
+        reference = Conversation(pk=message.conversation_id).reference
+        return MessageOut(
+            id=message.pk,
+            conversation=reference,
+            kind=MessageKind(message.kind),
+            author=_author(message),
+            text=message.text,
+            html=message.html,
+            external_id=message.external_id,
+            delivery_status=message.delivery_status,  # type: ignore[arg-type]
+            created_at=message.created_at,
+            attachments=[AttachmentOut.of(a, reference) for a in message.attachments.all()]
+            if with_attachments
+            else [],
+        )
+
+
+def _author(message: Message) -> AuthorOut:
+    if message.author_contact_id is not None:
+        contact = message.author_contact
+        assert contact is not None
+        return AuthorOut(type="contact", name=contact.display_name, contact_id=contact.pk)
+    if message.author_agent_id is not None:
+        agent = message.author_agent
+        assert agent is not None
+        return AuthorOut(
+            type="agent",
+            name=agent.display_name or agent.username,
+            agent_public_id=agent.public_id,
+        )
+    return AuthorOut(type="system", name="")
+
+
+class IdentityOut(Schema):
+    kind: IdentityKind
+    value: str
+    verified: bool
+
+
+class ContactOut(Schema):
+    id: int
+    name: str
+    display_name: str
+    language: Language
+    timezone: str
+    created_at: datetime
+    merged_into_id: int | None = Field(
+        description="Set when this contact was merged: the surviving contact's id."
+    )
+    identities: list[IdentityOut]
+
+    @staticmethod
+    def of(contact: Contact) -> "ContactOut":
+        return ContactOut(
+            id=contact.pk,
+            name=contact.name,
+            display_name=contact.display_name,
+            language=Language(contact.language),
+            timezone=contact.timezone,
+            created_at=contact.created_at,
+            merged_into_id=contact.merged_into_id,
+            identities=[
+                IdentityOut(kind=IdentityKind(i.kind), value=i.value, verified=i.verified)
+                for i in contact.identities.all()
+            ],
+        )
+
+
+class ContactList(Schema):
+    items: list[ContactOut]
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(examples=["text"])
+    code: str = Field(examples=["missing"])
+    message: str
+
+
+class ErrorBody(Schema):
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["Conversation K-000999 was not found."])
+    fields: list[FieldErrorOut] | None = Field(None, description="Only for validation_error.")
+    reasons: list[str] | None = Field(None, description="Only for outbound_blocked.")
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+def error_responses(*codes: int) -> dict[int, Any]:
+    return dict.fromkeys(codes, ErrorOut)
