@@ -116,7 +116,18 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = os.environ.get("KEFU_DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # ASGI runs each request in a fresh thread, so per-thread persistent
+            # connections pile up until PostgreSQL refuses clients; a pool shared by the
+            # process's threads keeps the count bounded (KEFU_DB_POOL_MAX per process).
+            config["CONN_MAX_AGE"] = 0
+            config.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": int(os.environ.get("KEFU_DB_POOL_MAX", "20")),
+                "timeout": 20,
+            }
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("KEFU_SQLITE_PATH", str(VAR_DIR / "kefu.sqlite3")),

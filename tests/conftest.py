@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -136,13 +137,30 @@ def portal_client_for(contact: Contact) -> Client:
     return client
 
 
+def worker_shares_test_connection() -> Any:
+    """Let the job worker run inside a test's transaction.
+
+    The worker closes "old" connections between jobs; inside a test that would close the
+    test's own connection (with pooling, hand it back), so it keeps using it as is.
+    """
+    return mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", return_value=None
+    )
+
+
 @pytest.fixture
 def run_tasks(db: None) -> Callable[[], None]:
     """Run every job that is due, in this process, with the real database worker."""
 
     def run() -> None:
-        call_command(
-            "db_worker", batch=True, queue_name="*", no_startup_delay=True, interval=0, verbosity=0
-        )
+        with worker_shares_test_connection():
+            call_command(
+                "db_worker",
+                batch=True,
+                queue_name="*",
+                no_startup_delay=True,
+                interval=0,
+                verbosity=0,
+            )
 
     return run

@@ -102,12 +102,17 @@ def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[C
 def _route_new(conversation: Conversation) -> None:
     from kefu.agents.models import Team
 
+    changed = []
     slug = TEAM_FOR_INTENT.get(conversation.intent)
-    if slug:
-        conversation.team = Team.objects.filter(slug=slug).first() or conversation.team
+    team = Team.objects.filter(slug=slug).first() if slug else None
+    if team is not None and team.pk != conversation.team_id:
+        conversation.team = team
+        changed.append("team")
     if conversation.inbox.config.get("auto_assign"):
         conversation.assignee = pick_assignee(conversation)
-    conversation.save(update_fields=["team", "assignee"])
+        changed.append("assignee")
+    if changed:
+        conversation.save(update_fields=changed)
 
 
 def receive_message(inbound: InboundMessage) -> Message:

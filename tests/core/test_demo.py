@@ -5,11 +5,13 @@ from django.test import Client
 from kefu.agents.models import Agent
 from kefu.conversations.models import Conversation, MessageKind, Status
 from kefu.core import demo_data
+from tests.conftest import worker_shares_test_connection
 
 
 @pytest.mark.django_db
 def test_the_demo_has_every_status_three_languages_and_sign_in_hints(capsys) -> None:
-    call_command("demo")
+    with worker_shares_test_connection():
+        call_command("demo")
     assert set(Conversation.objects.values_list("status", flat=True)) == set(Status)
     assert set(Conversation.objects.values_list("language", flat=True)) == {
         "zh-Hans",
@@ -27,5 +29,6 @@ def test_the_demo_has_every_status_three_languages_and_sign_in_hints(capsys) -> 
     verified = client.post("/console/login/verify/", {"code": "lina00demo"})
     assert verified.status_code == 302
     assert client.get("/console/").status_code == 200
-    call_command("demo")  # a second run changes nothing
+    with worker_shares_test_connection():
+        call_command("demo")  # a second run changes nothing
     assert Conversation.objects.count() == len(demo_data.CONVERSATIONS)
