@@ -111,8 +111,8 @@ class TestCreate:
     ) -> None:
         ApiToken.objects.filter(pk=api_token[0].pk).update(last_used_at=timezone.now())
         # token; BEGIN; identity look-up; contact; identity; external_id check;
-        # conversation; message; team by intent; route update; COMMIT; tags.
-        with django_assert_num_queries(12):
+        # conversation; message; team by intent; COMMIT; tags.
+        with django_assert_num_queries(11):
             response = new_conversation(api_client, external_id="x-1", intent="deposit_missing")
         assert response.status_code == 201
 
