@@ -12,6 +12,8 @@ random phrases score 7.1 or more in 99.99 % of cases, prose windows stayed under
 
 import itertools
 import math
+import operator
+from collections.abc import Iterator
 from importlib import resources
 
 from kefu.safety import bip39
@@ -39,6 +41,23 @@ def _load_word_pairs() -> frozenset[int]:
 WORD_PAIRS = _load_word_pairs()
 
 
+def _word_pair_texts() -> frozenset[str]:
+    characters: dict[int, list[str]] = {}
+    for char, index in bip39.CHINESE_INDEX.items():
+        characters.setdefault(index, []).append(char)
+    return frozenset(
+        left + right
+        for pair in WORD_PAIRS
+        for left in characters[pair // 2048]
+        for right in characters[pair % 2048]
+    )
+
+
+# The same pairs as two-character strings in either script, so that a whole run is looked
+# up with map() in C rather than one Python call per neighbour.
+WORD_PAIR_TEXTS = _word_pair_texts()
+
+
 def forms_word(left: str, right: str) -> bool:
     """True when two neighbouring characters make a common two-character word."""
     first = bip39.CHINESE_INDEX.get(left)
@@ -46,6 +65,11 @@ def forms_word(left: str, right: str) -> bool:
     if first is None or second is None:
         return False
     return first * 2048 + second in WORD_PAIRS
+
+
+def word_pair_flags(chars: list[str]) -> Iterator[bool]:
+    """`forms_word` of every two neighbouring characters, in order."""
+    return map(WORD_PAIR_TEXTS.__contains__, map(operator.add, chars, chars[1:]))
 
 
 def randomness(log_rank_sum: float, characters: int, word_pairs: int) -> float:
@@ -60,6 +84,17 @@ def looks_random(chars: list[str]) -> bool:
     known = [char for char in chars if char in LOG_RANK]
     pairs = sum(1 for left, right in itertools.pairwise(chars) if forms_word(left, right))
     return randomness(sum(LOG_RANK[c] for c in known), len(known), pairs) >= RANDOM_PHRASE_BAR
+
+
+def too_common(chars: list[str]) -> bool:
+    """True when characters that are all in the list cannot pass `looks_random`: their mean
+    log rank alone is under the bar, and word pairs only lower the score.
+
+    A C-level sum, far cheaper than the checksum or the pair count, and it settles about
+    half of the prose runs that happen to have a phrase's length. The sum is the same one
+    `looks_random` computes, in the same order, so the bound is exact.
+    """
+    return sum(map(LOG_RANK.__getitem__, chars)) / len(chars) < RANDOM_PHRASE_BAR
 
 
 # Below this mean log rank a few characters are common ones (我, 看, 的…): three random

@@ -74,8 +74,8 @@ PHRASE_CONTEXT = re.compile(
 
 # Lower-case fragments with which every PHRASE_CONTEXT match begins, except the word
 # counts ("12 words", "24个单词"). Matching the whole expression at every position is slow
-# (dozens of alternatives each time); finding these with str.find and matching only where
-# one starts is not.
+# (dozens of alternatives each time); finding these and matching only where one starts is
+# not.
 # fmt: off
 PHRASE_CONTEXT_TRIGGERS = (
     "助记", "助忆", "助計", "助記", "恢复", "恢復", "备份", "備份", "种子", "種子",
@@ -84,11 +84,11 @@ PHRASE_CONTEXT_TRIGGERS = (
     "import", "restore", "bip",
 )
 # fmt: on
-_LATIN_TRIGGERS = tuple(trigger for trigger in PHRASE_CONTEXT_TRIGGERS if trigger.isascii())
-_CHINESE_TRIGGERS = tuple(trigger for trigger in PHRASE_CONTEXT_TRIGGERS if not trigger.isascii())
-_CHINESE_TRIGGER_CHARACTER = re.compile(
-    "[" + "".join(sorted({t[0] for t in _CHINESE_TRIGGERS})) + "]"
-)
+# One expression for all triggers, searched in the lower-cased text. Every alternative
+# starts with a plain character and the expression is case-sensitive, so the engine skips
+# to the next possible first character in C; a "find" per trigger reads the text 28 times.
+# No trigger is the start of another, so each position holds at most one.
+_TRIGGER = re.compile("|".join(map(re.escape, PHRASE_CONTEXT_TRIGGERS)))
 # A word count is context only next to a word for "word"; digits alone are everywhere
 # (amounts, order numbers, hashes).
 _WORD_COUNT_CONTEXT = re.compile(
@@ -98,7 +98,24 @@ _WORD_COUNT_CONTEXT = re.compile(
     ),
     re.IGNORECASE,
 )
-_WORD_COUNT_TRIGGERS = ("词", "詞", "字", "word")
+
+
+def _may_count_words(lowered: str) -> bool:
+    # Every word count ends in one of these; four "in" tests are cheaper than any pass of
+    # an expression, and rule out most messages.
+    return "词" in lowered or "詞" in lowered or "字" in lowered or "word" in lowered
+
+
+# A looser form of _WORD_COUNT_CONTEXT for the lower-cased text: every match of that one
+# starts with a match of this one, which the engine searches far faster (each alternative
+# starts with a plain character; no word edges, no IGNORECASE). Only when it finds
+# something does the exact expression run.
+_WORD_COUNT_GATE = re.compile(
+    "|".join(
+        rf"{count}[\s\-个個英文]*(?:[单單词詞字汉漢中]|word)"
+        for count in ("12", "15", "18", "21", "24", "十二", "二十四", "twelve", r"twenty[\s\-]four")
+    )
+)
 
 
 def phrase_context(text: str, lowered: str, start: int, end: int) -> list[re.Match[str]]:
@@ -110,21 +127,18 @@ def phrase_context(text: str, lowered: str, start: int, end: int) -> list[re.Mat
         # A few characters change length in lower case ("İ"); positions would drift.
         return list(PHRASE_CONTEXT.finditer(text, start, end))
     found = []
-    # A character-class search and "in" tests are C-level; the find loop runs only for the
-    # triggers present at all.
-    present = [trigger for trigger in _LATIN_TRIGGERS if trigger in lowered]
-    if _CHINESE_TRIGGER_CHARACTER.search(text):
-        present += [trigger for trigger in _CHINESE_TRIGGERS if trigger in text]
-    for trigger in present:
-        position = lowered.find(trigger, start, end)
-        while position != -1:
-            match = PHRASE_CONTEXT.match(text, position)
-            if match is not None:
-                found.append(match)
-            position = lowered.find(trigger, position + 1, end)
-    if any(trigger in lowered for trigger in _WORD_COUNT_TRIGGERS):
+    # Every position where a trigger starts, overlapping ones included ("passeed"): the
+    # search resumes one character after the last trigger's start, not after its end.
+    trigger = _TRIGGER.search(lowered, start, end)
+    while trigger is not None:
+        match = PHRASE_CONTEXT.match(text, trigger.start())
+        if match is not None:
+            found.append(match)
+        trigger = _TRIGGER.search(lowered, trigger.start() + 1, end)
+    if _may_count_words(lowered) and _WORD_COUNT_GATE.search(lowered, start, end) is not None:
         found.extend(_WORD_COUNT_CONTEXT.finditer(text, start, end))
-    return sorted(found, key=lambda match: match.start())
+        found.sort(key=lambda match: match.start())
+    return found
 
 
 # Words that make a 64-digit hex string (or a Solana-style 64-byte string) a key.

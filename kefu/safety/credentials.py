@@ -47,7 +47,7 @@ _PASSWORD_AFTER_EN = re.compile(
     rf"(?P<gap>\s*){_VALUE}",
     re.IGNORECASE,
 )
-# Lower-case starts of the keywords, found with str.find (see _anchored).
+# Lower-case starts of the keywords (see _keyword_starts).
 _PASSWORD_TRIGGERS = ("密码", "密碼", "口令", "pass", "pwd", "pin")
 
 # Words that follow "password is" in complaints, not in disclosures.
@@ -73,12 +73,12 @@ _CODE_KEYWORD = re.compile(
     ),
     re.IGNORECASE,
 )
-# Every Chinese code keyword ends in 码 or 碼: without one, none of them needs looking for.
-_CODE_EN_TRIGGERS = ("code", "pin", "passcode", "otp", "2fa", "totp", "mfa")
+# Lower-case starts of the keywords. A Chinese one found where no 码 or 碼 follows simply
+# fails to match, so the English and Chinese keywords are looked for together.
 # fmt: off
-_CODE_ALL_TRIGGERS = (
+_CODE_TRIGGERS = (
     "验证", "驗證", "校验", "校驗", "动态", "動態", "确认", "確認", "安全", "认证", "認證",
-    "短信", "簡訊", "谷歌", *_CODE_EN_TRIGGERS,
+    "短信", "簡訊", "谷歌", "code", "pin", "passcode", "otp", "2fa", "totp", "mfa",
 )
 # fmt: on
 # An English "code" is a one-time code only when a qualifier says so ("SMS code", "2FA
@@ -111,53 +111,109 @@ _CLOSING = {")": "(", "]": "[", "}": "{", ">": "<"}
 _QUOTES = "\"'”’」`"
 
 
-def find_credentials(text: str) -> list[Finding]:
-    """Every password and one-time code given as such in `text`."""
-    lowered = text.lower()
+def find_credentials(text: str, lowered: str | None = None) -> list[Finding]:
+    """Every password and one-time code given as such in `text`.
+
+    `lowered` is text.lower() when the caller has it already.
+    """
+    if lowered is None:
+        lowered = text.lower()
     if len(lowered) != len(text):
         lowered = text  # positions must line up; such text just misses upper-case keywords
     findings: list[Finding] = []
-    # Plain "in" tests first: most messages mention neither, and leave after these.
-    if "密" in text or "口令" in text or "pass" in lowered or "pwd" in lowered or "pin" in lowered:
-        findings.extend(_passwords(text, lowered))
-    if (
-        "码" in text
-        or "碼" in text
-        or "code" in lowered
-        or "otp" in lowered
-        or "2fa" in lowered
-        or "pin" in lowered
-        or "mfa" in lowered
-    ):
-        findings.extend(_codes(text, lowered))
+    if not _may_hold_keyword(lowered):
+        return findings
+    passwords, codes = _keyword_starts(lowered)
+    if passwords:
+        findings.extend(_passwords(text, passwords))
+    if codes:
+        findings.extend(_codes(text, codes))
     return findings
 
 
-def _anchored(
-    text: str, lowered: str, triggers: tuple[str, ...], pattern: re.Pattern[str]
-) -> list[re.Match[str]]:
-    """Matches of `pattern` that start where one of `triggers` occurs.
+# Every keyword of either kind holds one of these (the Chinese code keywords that do not,
+# "验证", "安全", count only before 码 or 碼), in lower case.
+KEYWORD_HINTS = ("密", "码", "碼", "口令", "pass", "pwd", "pin", "code", "otp", "2fa", "mfa")
 
-    str.find runs at memory speed; the expression runs only at those few positions.
+
+def _may_hold_keyword(lowered: str) -> bool:
+    """False when no keyword of either kind can be in the text, as most messages.
+
+    The KEYWORD_HINTS written out as plain "in" tests: str's own search beats any
+    expression over the same text, and a chain of them is twice as fast as any() over
+    the tuple.
     """
-    matches = []
-    tried: set[int] = set()
-    for trigger in triggers:
-        if trigger not in lowered:
-            continue
-        position = lowered.find(trigger)
-        while position != -1:
-            if position not in tried:
-                tried.add(position)
-                match = pattern.match(text, position)
-                if match is not None:
-                    matches.append(match)
-            position = lowered.find(trigger, position + 1)
-    return matches
+    return (
+        "密" in lowered
+        or "码" in lowered
+        or "碼" in lowered
+        or "口令" in lowered
+        or "pass" in lowered
+        or "pwd" in lowered
+        or "pin" in lowered
+        or "code" in lowered
+        or "otp" in lowered
+        or "2fa" in lowered
+        or "mfa" in lowered
+    )
 
 
-def _passwords(text: str, lowered: str) -> Iterator[Finding]:
-    for keyword in _anchored(text, lowered, _PASSWORD_TRIGGERS, _PASSWORD_KEYWORD):
+# Every trigger of both kinds in one expression, so that a message with a keyword is read
+# once, not once per trigger. The longest alternatives come first, so where "passcode"
+# starts the match is "passcode" and not the "pass" inside it.
+_ALL_TRIGGERS = sorted(
+    {*_PASSWORD_TRIGGERS, *_CODE_TRIGGERS}, key=lambda trigger: (-len(trigger), trigger)
+)
+_TRIGGER = re.compile("|".join(map(re.escape, _ALL_TRIGGERS)))
+
+
+def _trigger_ranks(triggers: tuple[str, ...]) -> dict[str, int]:
+    """For every alternative of _TRIGGER, the rank in `triggers` of the first trigger that
+    starts where it does: the triggers at a position are the prefixes of the longest one."""
+    return {
+        found: min(rank for rank, trigger in enumerate(triggers) if found.startswith(trigger))
+        for found in _ALL_TRIGGERS
+        if any(found.startswith(trigger) for trigger in triggers)
+    }
+
+
+_PASSWORD_RANK = _trigger_ranks(_PASSWORD_TRIGGERS)
+_CODE_RANK = _trigger_ranks(_CODE_TRIGGERS)
+
+
+def _keyword_starts(lowered: str) -> tuple[list[int], list[int]]:
+    """Where a password keyword and where a code keyword may start.
+
+    Positions are ordered by trigger, then by place (the order in which looking for each
+    trigger in turn would find them, which fixes the order of the findings).
+    """
+    passwords: list[tuple[int, int]] = []
+    codes: list[tuple[int, int]] = []
+    found = _TRIGGER.search(lowered)
+    while found is not None:
+        trigger, position = found.group(), found.start()
+        if trigger in _PASSWORD_RANK:
+            passwords.append((_PASSWORD_RANK[trigger], position))
+        if trigger in _CODE_RANK:
+            codes.append((_CODE_RANK[trigger], position))
+        # One character on, not past the match: "totp" holds "otp", "passcode" holds "code".
+        found = _TRIGGER.search(lowered, position + 1)
+    passwords.sort()
+    codes.sort()
+    return [position for _, position in passwords], [position for _, position in codes]
+
+
+def _anchored(text: str, starts: list[int], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` at the given starts: the expression runs only at those few
+    positions, never at every position of the message."""
+    for position in starts:
+        match = pattern.match(text, position)
+        if match is not None:
+            yield match
+
+
+def _passwords(text: str, starts: list[int]) -> Iterator[Finding]:
+    for keyword in _anchored(text, starts, _PASSWORD_KEYWORD):
         chinese = keyword.group()[-1] in "码碼令"
         after = _PASSWORD_AFTER_ZH if chinese else _PASSWORD_AFTER_EN
         match = after.match(text, keyword.end())
@@ -204,10 +260,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _codes(text: str, lowered: str) -> Iterator[Finding]:
-    chinese = "码" in text or "碼" in text
-    triggers = _CODE_ALL_TRIGGERS if chinese else _CODE_EN_TRIGGERS
-    for keyword in _anchored(text, lowered, triggers, _CODE_KEYWORD):
+def _codes(text: str, starts: list[int]) -> Iterator[Finding]:
+    for keyword in _anchored(text, starts, _CODE_KEYWORD):
         word = keyword.group().lower()
         if word in ("code", "pin", "passcode"):
             preceding = text[max(0, keyword.start() - _LOOK_BACK) : keyword.start()]

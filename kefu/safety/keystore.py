@@ -15,6 +15,10 @@ _KDF = re.compile(r"\\?[\"']?(?:kdf|cipherparams)\\?[\"']?\s*:", re.IGNORECASE)
 _LONGEST_KEYSTORE = 4096
 
 
+# Every keystore holds one of these ("ciphertext", "Ciphertext", "CIPHERTEXT").
+KEYSTORE_HINTS = ("iphertext", "IPHERTEXT")
+
+
 def find_keystores(text: str) -> list[Finding]:
     """Every keystore JSON object in `text`, from its opening brace to its closing one."""
     if "iphertext" not in text and "IPHERTEXT" not in text:

@@ -15,9 +15,12 @@ next to a context word, and in both cases look random (see `chinese_prose`).
 
 import itertools
 import re
+import string
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 
 from kefu.safety import bip39, chinese_prose
 from kefu.safety.context import PHRASE_CONTEXT_AFTER, PHRASE_CONTEXT_BEFORE, phrase_context
@@ -59,17 +62,30 @@ _SEPARATED_HAN_RUN = re.compile(rf"[{_HAN}](?:{_POSSESSIVE_SEPARATOR}[{_HAN}]){{
 _PLAIN_LETTERS = re.compile(
     "[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1100-\u11ff\u3040-\u30ff\uac00-\ud7af\ufffd]+"
 )
-_FOUR_SEPARATED_HAN = re.compile(rf"[{_HAN}](?:[\s,，、.\d()（）:：;；|/\-]+[{_HAN}]){{3}}")
+_NOT_ASCII_LETTER = str.maketrans(
+    {char: " " for char in map(chr, range(128)) if char not in string.ascii_letters}
+)
+# Four Han characters with separators between, written out rather than as a repeated
+# group: the engine tries it at every Han character, and a flat expression fails faster.
+_FOUR_SEPARATOR = r"[\s,，、.\d()（）:：;；|/\-]+"
+_FOUR_SEPARATED_HAN = re.compile(f"[{_HAN}]{_FOUR_SEPARATOR}" * 3 + f"[{_HAN}]")
 # Han characters, possibly in groups split by white space ("的一是 在不了 有和人"). One
 # character class, so the engine runs it as a tight loop; the count of Han characters
 # is checked afterwards.
 _HAN_RUN = re.compile(rf"[{_HAN}][{_HAN}\s]{{11,}}")
+# What every run of an unseparated phrase starts with, for gates that look for several
+# detectors' clues at once.
+HAN_RUN_START = rf"[{_HAN}][{_HAN}\s]{{11}}"
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
 _LEAD_IN = re.compile(r"[是为為:：]|如下|分别是|分別是")
 
 MIN_WORDS = 12
+# A run of twelve separated words has eleven separators at the least; most messages have
+# fewer of the common ones. One anchored pass with possessive repeats (so a failure is
+# never retried from a later start) counts them in C, up to eleven.
+_ELEVEN_SEPARATORS = re.compile(r"(?:[^ \n\t\u3000,，、.;]*+[ \n\t\u3000,，、.;]){11}")
 # Twelve single characters and eleven separators: nothing shorter is a separated phrase.
-_SHORTEST_SEPARATED_PHRASE = 2 * MIN_WORDS - 1
+SHORTEST_SEPARATED_PHRASE = 2 * MIN_WORDS - 1
 MAX_WORDS = max(bip39.PHRASE_LENGTHS)
 
 
@@ -81,27 +97,51 @@ class _Candidate:
     words: int
 
 
-def find_recovery_phrases(text: str) -> list[Finding]:
-    """Every recovery phrase in `text`, as findings over the original offsets."""
+def find_recovery_phrases(text: str, lowered: str | None = None) -> list[Finding]:
+    """Every recovery phrase in `text`, as findings over the original offsets.
+
+    `lowered` is text.lower() when the caller has it already.
+    """
     if len(text) < MIN_WORDS:
         return []
-    scan = _Scan(text)
-    candidates = list(_separated_candidates(scan))
-    candidates.extend(_chinese_candidates(scan))
+    scan = _Scan(text, lowered)
+    candidates: list[_Candidate] = []
+    # Each shape has a gate that settles most messages in one call, before any generator
+    # or per-word work starts: too few separators for twelve words, no Han character.
+    if may_hold_separated_phrase(text):
+        candidates.extend(_separated_candidates(scan))
+    if not text.isascii():
+        candidates.extend(_chinese_candidates(scan))
+    if not candidates:
+        return []
     return [Finding(RECOVERY_PHRASE, c.start, c.end) for c in _merged(candidates)]
 
 
-class _Scan:
-    """The text under scan, and where its context words are (found once, when first needed)."""
+def may_hold_separated_phrase(text: str) -> bool:
+    """False when `text` is too short, or has too few separators, for twelve separated
+    words (one anchored expression, in C)."""
+    return len(text) >= SHORTEST_SEPARATED_PHRASE and _ELEVEN_SEPARATORS.match(text) is not None
 
-    def __init__(self, text: str) -> None:
+
+class _Scan:
+    """The text under scan, its lower-case form and where its context words are (each
+    worked out once, when first needed)."""
+
+    def __init__(self, text: str, lowered: str | None = None) -> None:
         self.text = text
+        self._lowered = lowered
         self._context: list[re.Match[str]] | None = None
+
+    @property
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
 
     def context(self, start: int, end: int) -> list[re.Match[str]]:
         """Context words that begin in text[start:end]."""
         if self._context is None:
-            self._context = phrase_context(self.text, self.text.lower(), 0, len(self.text))
+            self._context = phrase_context(self.text, self.lowered, 0, len(self.text))
         if not self._context:
             return self._context
         return [match for match in self._context if start <= match.start() < end]
@@ -115,19 +155,12 @@ def _has_context(scan: _Scan, start: int, end: int) -> bool:
 
 
 def _separated_candidates(scan: _Scan) -> Iterator[_Candidate]:
+    """Phrases of separated words; the caller has checked that there are separators."""
     text = scan.text
-    if len(text) < _SHORTEST_SEPARATED_PHRASE:
-        return
-    separators = (
-        text.count(" ") + text.count("\n") + text.count(",") + text.count("，") + text.count("、")
-    )
-    others = text.count("\u3000") + text.count(".") + text.count(";") + text.count("\t")
-    if separators + others < MIN_WORDS - 1:
-        return
     runs: list[re.Match[str]] = []
-    if _may_hold_word_phrase(text):
+    if _may_hold_word_phrase(text, scan.lowered):
         runs.extend(_SEPARATED_WORDS_RUN.finditer(text))
-    if _FOUR_SEPARATED_HAN.search(text):
+    if not text.isascii() and _FOUR_SEPARATED_HAN.search(text):
         runs.extend(_SEPARATED_HAN_RUN.finditer(text))
     for run in runs:
         start, end = run.span()
@@ -142,16 +175,21 @@ def _separated_candidates(scan: _Scan) -> Iterator[_Candidate]:
             yield from _language_candidates(scan, language, words, spans, flags)
 
 
-def _may_hold_word_phrase(text: str) -> bool:
+def _may_hold_word_phrase(text: str, lowered: str) -> bool:
     """False when no run of list words can be long enough, judged by plain letter runs.
 
     A phrase with one typo still has six list words in a row, and eleven in all; most
     prose has neither. Decomposed text skips the gate (its words split at the accents).
     """
-    if not unicodedata.is_normalized("NFC", text):
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         return True
-    words = _PLAIN_LETTERS.findall(text.lower())
-    if len(words) < MIN_WORDS or bip39.count_list_words(words) < MIN_WORDS - 1:
+    if lowered.isascii():
+        # The same words as _PLAIN_LETTERS finds (in ASCII text its letters are a-z), cut
+        # by two C-level passes instead of an expression that stops at every letter.
+        words = lowered.translate(_NOT_ASCII_LETTER).split()
+    else:
+        words = _PLAIN_LETTERS.findall(lowered)
+    if len(words) < MIN_WORDS:
         return False
     flags = "".join(bip39.word_flags(words))
     return flags.count("w") >= MIN_WORDS - 1 and "wwwwww" in flags
@@ -459,7 +497,8 @@ def _chinese_candidates(scan: _Scan) -> Iterator[_Candidate]:
     for run in _HAN_RUN.finditer(text):
         body = run.group().rstrip()
         start, end = run.start(), run.start() + len(body)
-        count = len(body) if body.isalpha() else len(body) - _count_white_space(body)
+        unbroken = body.isalpha()  # Han characters only, no white space
+        count = len(body) if unbroken else len(body) - _count_white_space(body)
         if count < MIN_WORDS:
             continue
         if not _has_context(scan, start, end):
@@ -467,13 +506,17 @@ def _chinese_candidates(scan: _Scan) -> Iterator[_Candidate]:
             # length, every character in the list, checksum valid, rare characters. Most
             # prose runs fail on their length, before anything is built.
             if count in bip39.PHRASE_LENGTHS:
-                chars = _HAN_CHAR.findall(body)
+                chars = list(body) if unbroken else _HAN_CHAR.findall(body)
                 if _is_random_phrase(chars, checksum=True):
                     yield _Candidate(start, end, True, count)
             continue
-        matches = list(_HAN_CHAR.finditer(text, start, end))
-        chars = [match.group() for match in matches]
-        candidate = _chinese_with_context(scan, matches, chars)
+        starts: Sequence[int]
+        if unbroken:
+            chars, starts = list(body), range(start, end)
+        else:
+            starts = [match.start() for match in _HAN_CHAR.finditer(text, start, end)]
+            chars = [text[position] for position in starts]
+        candidate = _chinese_with_context(scan, starts, chars)
         if candidate is not None:
             yield candidate
 
@@ -483,22 +526,21 @@ def _count_white_space(run: str) -> int:
 
 
 def _chinese_with_context(
-    scan: _Scan, matches: list[re.Match[str]], chars: list[str]
+    scan: _Scan, starts: Sequence[int], chars: list[str]
 ) -> _Candidate | None:
-    # Prefix sums keep the window search linear in the run's length.
-    known = [0]
-    log_rank = [0.0]
-    pairs = [0, 0]
-    for position, char in enumerate(chars):
-        known.append(known[-1] + (char in bip39.CHINESE_INDEX))
-        log_rank.append(log_rank[-1] + chinese_prose.LOG_RANK.get(char, 0.0))
-        if position:
-            pairs.append(pairs[-1] + chinese_prose.forms_word(chars[position - 1], char))
+    """The phrase in a run of Han characters near a context word; `starts` holds each
+    character's offset in the text."""
+    # Prefix sums keep the window search linear in the run's length; accumulate and map
+    # build them in C, in the same order of additions as a loop would.
+    known = list(accumulate(map(bip39.CHINESE_INDEX.__contains__, chars), initial=0))
+    log_rank = list(accumulate(map(chinese_prose.LOG_RANK.get, chars, repeat(0.0)), initial=0.0))
+    # pairs[k + 1] counts the word-forming neighbours among chars[:k + 1].
+    pairs = [0, *accumulate(chinese_prose.word_pair_flags(chars), initial=0)]
     # The best evidence is a window that passes the checksum. Only windows that start
     # right after the context word (or at the run's start) or end at the run's end are
     # tried: a customer's phrase is set off by something, and every extra window is one
     # more chance for prose to pass the checksum.
-    after_context = _after_context_word(scan, matches)
+    after_context = _after_context_word(scan, starts)
     passing: list[tuple[int, int]] = []
     for length in bip39.PHRASE_LENGTHS:
         for offset in {after_context, len(chars) - length}:
@@ -515,15 +557,15 @@ def _chinese_with_context(
     if (after_context, len(chars)) in passing:
         # The whole rest of the run is the phrase: nothing to trim on either side.
         offset, end = after_context, len(chars)
-        return _Candidate(matches[offset].start(), matches[end - 1].end(), True, end - offset)
+        return _Candidate(starts[offset], starts[end - 1] + 1, True, end - offset)
     if passing:
         offset, end = _tightest_window(passing, chars)
-        return _Candidate(matches[offset].start(), matches[end - 1].end(), True, end - offset)
+        return _Candidate(starts[offset], starts[end - 1] + 1, True, end - offset)
     # No window passes the checksum (a typo, or a missing character): take what follows
     # the context word, if it is long enough and looks random.
     rest = chars[after_context:]
     if MIN_WORDS <= len(rest) <= MAX_WORDS + 1 and _is_random_phrase(rest, checksum=False):
-        return _Candidate(matches[after_context].start(), matches[-1].end(), False, len(rest))
+        return _Candidate(starts[after_context], starts[-1] + 1, False, len(rest))
     return None
 
 
@@ -548,16 +590,15 @@ def _tightest_window(passing: list[tuple[int, int]], chars: list[str]) -> tuple[
     return ranked[-1]
 
 
-def _after_context_word(scan: _Scan, matches: list[re.Match[str]]) -> int:
+def _after_context_word(scan: _Scan, starts: Sequence[int]) -> int:
     """Index of the first character after a context word and its lead-in inside the run."""
     first = 0
-    for context in scan.context(matches[0].start(), matches[-1].end()):
+    for context in scan.context(starts[0], starts[-1] + 1):
         position = context.end()
         lead_in = _LEAD_IN.match(scan.text, position)
         if lead_in:
             position = lead_in.end()
-        while first < len(matches) and matches[first].start() < position:
-            first += 1
+        first = max(first, bisect_left(starts, position))
     return first
 
 
@@ -566,8 +607,12 @@ def _is_random_phrase(chars: list[str], *, checksum: bool) -> bool:
     known = sum(map(index.__contains__, chars))
     if known < len(chars) - (0 if checksum else 1):
         return False
-    # The checksum is the cheaper test and fails fifteen times in sixteen: it goes first.
-    if checksum and not bip39.checksum_ok(list(map(index.__getitem__, chars))):
+    # The checksum is the cheaper test and fails fifteen times in sixteen: it goes first,
+    # after only the cheapest bound of all.
+    if checksum and (
+        chinese_prose.too_common(chars)
+        or not bip39.checksum_ok(list(map(index.__getitem__, chars)))
+    ):
         return False
     return chinese_prose.looks_random(chars)
 

@@ -4,15 +4,21 @@ Cheap pre-filters decide which detectors can possibly fire, so the typical clean
 message costs a handful of C-level regular-expression scans and nothing else.
 """
 
+import re
 from dataclasses import dataclass
 
 from kefu.core.language import normalize_language
-from kefu.safety.credentials import find_credentials
+from kefu.safety.credentials import KEYWORD_HINTS, find_credentials
 from kefu.safety.findings import PRECEDENCE, Finding
-from kefu.safety.keys import find_keys
-from kefu.safety.keystore import find_keystores
+from kefu.safety.keys import SHORTEST_KEY, find_keys
+from kefu.safety.keystore import KEYSTORE_HINTS, find_keystores
 from kefu.safety.markers import marker
-from kefu.safety.mnemonic_phrases import MIN_WORDS, find_recovery_phrases
+from kefu.safety.mnemonic_phrases import (
+    HAN_RUN_START,
+    MIN_WORDS,
+    find_recovery_phrases,
+    may_hold_separated_phrase,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +53,39 @@ def redact(text: str, language: str | None = None) -> Redaction:
     return Redaction(text="".join(parts), findings=findings)
 
 
+# What a message too short for a key must hold for any other detector to find something
+# in it, besides the separators of a separated phrase: a credential keyword or a
+# keystore's "ciphertext" (in lower case), or twelve Han characters in a row. Most chat
+# messages are that short and hold none. Every alternative starts with a plain character,
+# so the engine skips ahead in C; letter case is settled by searching the lower-cased text.
+_SHORT_MESSAGE_KEYWORDS = re.compile(
+    "|".join(re.escape(hint.lower()) for hint in (*KEYWORD_HINTS, *KEYSTORE_HINTS))
+)
+_HAN_RUN_START = re.compile(HAN_RUN_START)
+
+
 def find_secrets(text: str) -> tuple[Finding, ...]:
     """Every secret in `text`, in order, without overlaps."""
-    candidates = find_credentials(text)
+    # Lower-cased once for every detector that looks for keywords.
+    lowered = text.lower()
+    if len(text) < SHORTEST_KEY and not _may_hold_short_secret(text, lowered):
+        return ()
+    candidates = find_credentials(text, lowered)
     if len(text) >= MIN_WORDS:
-        candidates += find_recovery_phrases(text)
+        candidates += find_recovery_phrases(text, lowered)
         candidates += find_keys(text)
         candidates += find_keystores(text)
+    if not candidates:
+        return ()
     return _without_overlaps(candidates)
+
+
+def _may_hold_short_secret(text: str, lowered: str) -> bool:
+    return (
+        _SHORT_MESSAGE_KEYWORDS.search(lowered) is not None
+        or (not text.isascii() and _HAN_RUN_START.search(text) is not None)
+        or may_hold_separated_phrase(text)
+    )
 
 
 def _without_overlaps(candidates: list[Finding]) -> tuple[Finding, ...]:
