@@ -1,12 +1,14 @@
 """Fixtures shared by the whole suite: people, conversations, signed-in clients, the job queue."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
+from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -135,6 +137,26 @@ def portal_client_for(contact: Contact) -> Client:
     assert session.session_key is not None
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Close PostgreSQL connections before pytest-django drops the test database.
+
+    The pool keeps idle connections open, and a connection that an async test's worker
+    thread checked out is never handed back; PostgreSQL refuses to drop a database that
+    any session still uses, so the drop would be skipped.
+    """
+    yield
+    for connection in connections.all(initialized_only=True):
+        if isinstance(connection, PostgresDatabaseWrapper):
+            with django_db_blocker.unblock(), connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
+            connection.close_pool()  # type: ignore[attr-defined]  # Django 5.1+, not in the stubs
 
 
 def worker_shares_test_connection() -> Any:
