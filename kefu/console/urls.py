@@ -6,6 +6,7 @@ from kefu.console.views import (
     conversation_actions,
     inbox,
     preferences,
+    safety_alerts,
     sign_in,
 )
 
@@ -35,4 +36,10 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", attachments.attachment, name="attachment"),
     path("me/language/", preferences.language, name="language"),
     path("me/availability/", preferences.availability, name="availability"),
+    path("safety/alerts/", safety_alerts.alert_list, name="safety_alerts"),
+    path(
+        "safety/alerts/<int:alert_id>/seen/",
+        safety_alerts.acknowledge,
+        name="safety_alert_acknowledge",
+    ),
 ]

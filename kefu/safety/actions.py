@@ -47,6 +47,9 @@ def raise_alert(
 
 def acknowledge_alert(*, actor: Agent, alert: SafetyAlert) -> SafetyAlert:
     require_role(actor, Role.SUPERVISOR)
+    if alert.acknowledged_at is not None:
+        # Two supervisors clicking at once: the first one is the one on record.
+        return alert
     with transaction.atomic():
         alert.acknowledged_by = actor
         alert.acknowledged_at = timezone.now()
