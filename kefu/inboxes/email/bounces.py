@@ -38,10 +38,16 @@ def _part_text(part: Message) -> str:
 
 def _dsn_fields(text: str) -> dict[str, str]:
     fields: dict[str, str] = {}
+    last = ""
     for line in text.splitlines():
+        if line.startswith((" ", "\t")) and last:
+            fields[last] += " " + line.strip()  # a folded (continued) field
+            continue
         name, colon, value = line.partition(":")
-        if colon and name.strip() and not name.startswith((" ", "\t")):
-            fields.setdefault(name.strip().lower(), value.strip())
+        last = ""
+        if colon and name.strip() and name.strip().lower() not in fields:
+            last = name.strip().lower()
+            fields[last] = value.strip()
     return fields
 
 

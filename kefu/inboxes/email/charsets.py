@@ -18,6 +18,9 @@ _SUPERSETS = {
     "us-ascii": "utf-8",
 }
 
+# Below this many bytes the detector guesses no better than a fixed order.
+_DETECTABLE = 64
+
 
 def _codec(label: str | None) -> str | None:
     if not label:
@@ -46,6 +49,14 @@ def decode(payload: bytes, declared: str | None) -> str:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    if len(payload) < _DETECTABLE:
+        # Too short to detect reliably (a raw 8-bit subject): most such mail comes from
+        # mainland clients, so GB18030 is the best guess.
+        for guess in ("gb18030", "big5hkscs"):
+            try:
+                return payload.decode(guess)
+            except UnicodeDecodeError:
+                continue
     best = from_bytes(payload, cp_isolation=["gb18030", "big5hkscs", "utf_8", "cp1252"]).best()
     if best is not None:
         return str(best)

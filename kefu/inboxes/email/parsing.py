@@ -50,7 +50,7 @@ class ParsedEmail:
 
     @property
     def readable(self) -> bool:
-        return bool(self.sender or self.subject or self.full_text or self.attachments)
+        return bool(self.sender or self.subject or self.message_id or self.attachments)
 
 
 def header_text(raw: object) -> str:
@@ -118,6 +118,11 @@ def _body_parts(
         if part.is_multipart():
             continue
         content_type = part.get_content_type()
+        if content_type.startswith("multipart/"):
+            # A multipart whose boundary never appears: the parser leaves it as one text
+            # blob, which is the only content there is.
+            defects.append("multipart without parts")
+            content_type = "text/plain"
         disposition = part.get_content_disposition()
         name = _filename(part)
         if content_type.startswith("message/") or (part is not message and _is_report_part(part)):

@@ -33,16 +33,27 @@ _SIGNATURES = re.compile(
     r"|Get Outlook for \w+.*"
     r"|(发自|發自)(我的)?\s*\S{1,20}"
     r"|(来自|來自)\s*(我的)?\s*(iPhone|iPad|Android|华为|小米|vivo|OPPO|荣耀|\S{0,8}(手机|手機|邮箱|郵箱))\S{0,10}"
-    r"|从我的\s*\S{1,20}发送"
-    r"|從我的\s*\S{1,20}傳送"
+    r"|从我的\s*\S{1,20}\s*发送"
+    r"|從我的\s*\S{1,20}\s*傳送"
     r")\s*$",
     re.IGNORECASE,
 )
 _QUOTED_LINE = re.compile(r"^\s*>")
 
 
+# A forward is what the customer wants us to read (often the phishing mail they received),
+# so nothing below the marker is quoted history.
+_FORWARD = re.compile(
+    r"^\s*(-{5,}\s*(Forwarded message|转发的邮件|轉寄的郵件|转发邮件)\s*-{5,}"
+    r"|Begin forwarded message:|开始转发的邮件[:：]|轉寄的郵件開始[:：])\s*$",
+    re.IGNORECASE,
+)
+
+
 def _quote_start(lines: list[str]) -> int | None:
     for index, line in enumerate(lines):
+        if _FORWARD.match(line):
+            return None
         if _QUOTE_HEADER.match(line):
             return index
         # "On Mon, 3 May 2024 at 15:12, Zhang San <zhang@example.com>" + "wrote:" wrapped
