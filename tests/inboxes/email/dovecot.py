@@ -6,6 +6,7 @@ import os
 import pwd
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ def _config(root: Path, port: int, users: list[str]) -> Path:
     else:
         login_user = internal_user = pwd.getpwuid(uid).pw_name
     group = grp.getgrgid(gid).gr_name
+    root.mkdir(parents=True, exist_ok=True)
     (root / "users").write_text(
         "".join(f"{user}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{root}/home/{user}\n" for user in users)
     )
@@ -54,7 +56,10 @@ def _config(root: Path, port: int, users: list[str]) -> Path:
         (root / name).mkdir(exist_ok=True)
     for name in ("home", "mail"):
         os.chown(root / name, uid, gid)
-    os.chmod(root, 0o755)
+    # The mail processes run as another user when started as root; they must reach the dirs.
+    for path in (root, *root.parents):
+        if str(path).startswith(tempfile.gettempdir()) and path != Path(tempfile.gettempdir()):
+            os.chmod(path, 0o755)
     conf = root / "dovecot.conf"
     conf.write_text(f"""
 base_dir = {root}/run
