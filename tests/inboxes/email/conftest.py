@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -58,14 +59,14 @@ class SmtpSink:
 
 
 @pytest.fixture
-def smtp_sink(settings: object) -> Iterator[SmtpSink]:
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
     sink = SmtpSink()
     controller = Controller(sink, hostname="127.0.0.1", port=dovecot.free_port())
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
-    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
-    settings.EMAIL_PORT = controller.port  # type: ignore[attr-defined]
-    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
     try:
         yield sink
     finally:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -190,7 +191,7 @@ def test_a_resend_joins_the_ticket_and_gets_one_short_acknowledgement(
 
 
 def test_a_resend_after_the_window_opens_a_new_ticket(
-    mailbox: Mailbox, email_from: Build, settings: object
+    mailbox: Mailbox, email_from: Build, settings: Any
 ) -> None:
     text = "Withdrawal W-123 is stuck for three days, please check."
     first = store_raw(mailbox, email_from("bo@example.com", text))
@@ -227,9 +228,9 @@ def test_machine_sent_mail_is_stored_but_never_answered(mailbox: Mailbox, name: 
 
 
 def test_acknowledgements_per_sender_are_rate_limited(
-    mailbox: Mailbox, email_from: Build, settings: object
+    mailbox: Mailbox, email_from: Build, settings: Any
 ) -> None:
-    settings.KEFU_EMAIL_ACKS_PER_HOUR = 2  # type: ignore[attr-defined]
+    settings.KEFU_EMAIL_ACKS_PER_HOUR = 2
     questions = ["Where is my deposit?", "How do I enable 2FA?", "What are the fees?", "Hello?"]
     for question in questions:
         store_raw(mailbox, email_from("burst@example.com", question))
@@ -282,8 +283,8 @@ def test_a_refused_attachment_is_noted_and_the_rest_is_kept(mailbox: Mailbox) ->
     assert "I attached the program" in message.text
 
 
-def test_an_attachment_over_the_size_limit_is_noted(mailbox: Mailbox, settings: object) -> None:
-    settings.KEFU_MAX_ATTACHMENT_BYTES = 20  # type: ignore[attr-defined]
+def test_an_attachment_over_the_size_limit_is_noted(mailbox: Mailbox, settings: Any) -> None:
+    settings.KEFU_MAX_ATTACHMENT_BYTES = 20
     message = store_raw(mailbox, corpus("13_mixed_pdf_rfc2231.eml"))
     assert message.attachments.count() == 0
     assert "银行流水.pdf" in message.text

@@ -1,6 +1,7 @@
 """Outbound email through the real delivery job and a real SMTP server (aiosmtpd)."""
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -108,7 +109,7 @@ def test_a_permanent_refusal_fails_at_once(
 
 
 def test_an_unreachable_server_is_retried(
-    mailbox: Mailbox, email_from: Build, settings: object
+    mailbox: Mailbox, email_from: Build, settings: Any
 ) -> None:
     ack = _ack(_new_ticket(mailbox, email_from))
     Mailbox.objects.filter(pk=mailbox.pk).update(
@@ -118,14 +119,14 @@ def test_an_unreachable_server_is_retried(
 
 
 def test_a_mailbox_smtp_server_is_used_when_set(
-    mailbox: Mailbox, email_from: Build, smtp_sink: SmtpSink, settings: object
+    mailbox: Mailbox, email_from: Build, smtp_sink: SmtpSink, settings: Any
 ) -> None:
     ack = _ack(_new_ticket(mailbox, email_from))
     Mailbox.objects.filter(pk=mailbox.pk).update(
         smtp_host="127.0.0.1",
         smtp_port=settings.EMAIL_PORT,
-        smtp_starttls=False,  # type: ignore[attr-defined]
+        smtp_starttls=False,
     )
-    settings.EMAIL_PORT = dovecot.free_port()  # type: ignore[attr-defined]  # the site-wide one is down
+    settings.EMAIL_PORT = dovecot.free_port()  # the site-wide one is down
     assert tasks.deliver_message.call(ack.pk) == DeliveryStatus.SENT
     assert len(smtp_sink.received) == 1

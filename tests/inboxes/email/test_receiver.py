@@ -1,12 +1,12 @@
 """The receivers against real servers: IMAP on a throw-away Dovecot, LMTP via smtplib.LMTP."""
 
+import contextlib
 import imaplib
 import smtplib
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -145,10 +145,8 @@ class CuttingProxy:
         except OSError:
             pass
         for end in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             end.close()
 
     def close(self) -> None:
@@ -165,9 +163,11 @@ def test_a_connection_dropped_mid_fetch_loses_nothing_and_duplicates_nothing(
     # Cut inside the third message: after the first (huge) and second are through.
     proxy = CuttingProxy((dovecot_server.host, dovecot_server.port), limit=huge + huge // 2)
     _point(mailbox, dovecot_server, port=proxy.port)
-    with pytest.raises((imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError)):
-        with connect(mailbox) as client:
-            poll_once(client, mailbox)
+    with (
+        pytest.raises((imaplib.IMAP4.abort, imaplib.IMAP4.error, OSError)),
+        connect(mailbox) as client,
+    ):
+        poll_once(client, mailbox)
     proxy.close()
     assert proxy.cut.is_set()
     cursor = ImapCursor.objects.get(mailbox=mailbox)
@@ -259,8 +259,10 @@ def test_lmtp_accepts_plus_addresses_and_refuses_unknown_mailboxes(lmtp_port: in
 
 @pytest.mark.django_db(transaction=True)
 def test_lmtp_refuses_bytes_that_are_not_mail(lmtp_port: int) -> None:
-    with smtplib.LMTP("127.0.0.1", lmtp_port) as client:
-        with pytest.raises(smtplib.SMTPDataError) as refused:
-            client.sendmail("a@example.com", ["support@kefu.example"], b"\x00\x01 not mail")
+    with (
+        smtplib.LMTP("127.0.0.1", lmtp_port) as client,
+        pytest.raises(smtplib.SMTPDataError) as refused,
+    ):
+        client.sendmail("a@example.com", ["support@kefu.example"], b"\x00\x01 not mail")
     assert refused.value.smtp_code == 554
     assert _stored() == []
