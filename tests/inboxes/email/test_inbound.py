@@ -306,3 +306,22 @@ def test_html_is_sanitized(mailbox: Mailbox) -> None:
     message = store_raw(mailbox, corpus("11_alternative.eml"))
     assert "<b>not</b>" in message.html
     assert "<script" not in message.html
+
+
+def test_query_count_of_a_new_email_ticket_is_pinned(
+    mailbox: Mailbox, email_from: Build, django_assert_num_queries: Any
+) -> None:
+    store_raw(mailbox, email_from("warm@example.com", "warm-up so content types are cached"))
+    raw = email_from("new@example.com", "My withdrawal has been pending for a day.")
+    with django_assert_num_queries(11):
+        store_raw(mailbox, raw)
+
+
+def test_query_count_of_a_threaded_reply_is_pinned(
+    mailbox: Mailbox, email_from: Build, django_assert_num_queries: Any
+) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Deposit missing")).conversation
+    _our_reply(opened, "kefu.9.abc@kefu.example")
+    raw = email_from("amy@example.com", "tx 0xabc", In_Reply_To="<kefu.9.abc@kefu.example>")
+    with django_assert_num_queries(8):
+        store_raw(mailbox, raw)
