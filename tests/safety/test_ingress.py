@@ -76,8 +76,8 @@ actions.receive_message(InboundMessage(
 from email.message import EmailMessage
 from kefu.inboxes.email.models import Mailbox
 from kefu.inboxes.email.receiver import store_raw
-mailbox = Mailbox.objects.create(
-    inbox=Inbox.objects.create(name="Support mail", channel="email"), address="support@kefu.example")
+mail_inbox = Inbox.objects.create(name="Support mail", channel="email")
+mailbox = Mailbox.objects.create(inbox=mail_inbox, address="support@kefu.example")
 mail = EmailMessage()
 mail["From"] = "Victim Two <victim2@example.com>"
 mail["To"] = "support@kefu.example"

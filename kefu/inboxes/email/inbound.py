@@ -66,7 +66,9 @@ def to_inbound(parsed: ParsedEmail, inbox: Inbox, raw: bytes) -> InboundMessage:
         contact_name=parsed.sender_name,
         subject=parsed.subject,
         text=_body(parsed, notes),
-        html=parsed.html,
+        # The HTML shows the quoted history too; when that was cut from the text, agents
+        # read the text and open the original for the rest.
+        html=parsed.html if parsed.body_text == parsed.full_text else "",
         attachments=files,
         external_id=parsed.message_id or fallback_id(raw),
         thread_refs=tuple(ref for ref in (parsed.in_reply_to, *reversed(parsed.references)) if ref),

@@ -182,6 +182,7 @@ def parse(raw: bytes) -> ParsedEmail:
         text, html, files = "", "", []
     if not text and html:
         text = html_to_text(html)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     message_ids = _message_ids(_raw_header(message, "Message-ID"))
     in_reply_to = _message_ids(_raw_header(message, "In-Reply-To"))
     bounce = None
