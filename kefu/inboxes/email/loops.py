@@ -7,10 +7,13 @@ _ROBOT_SENDERS = ("mailer-daemon@", "postmaster@", "noreply@", "no-reply@", "don
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    try:
-        return str(message.get(name, "") or "").strip().lower()
-    except (TypeError, ValueError, IndexError):  # a malformed header is no signal either way
-        return ""
+    # The raw value: these are ASCII tokens, and the policy's structured header parsing
+    # would cost more than the rest of this check.
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            return " ".join(str(value).split()).lower()
+    return ""
 
 
 def is_automated(message: EmailMessage, sender: str) -> bool:
