@@ -16,6 +16,11 @@ def record_bounce(inbound: InboundMessage) -> Message | None:
     )
     if failed is None:
         return None
+    if inbound.external_id:
+        # The same report delivered twice (an IMAP refetch) is recorded once.
+        seen = failed.conversation.messages.filter(external_id=inbound.external_id).first()
+        if seen is not None:
+            return seen
     reason = inbound.bounce_reason or _("no reason given")
     failed.delivery_status = DeliveryStatus.FAILED
     failed.delivery_error = reason[:500]

@@ -117,6 +117,11 @@ def run_poller(mailbox: Mailbox, stop: threading.Event, idle_seconds: int = IDLE
             # A dropped connection loses nothing: the cursor only moved past stored mail.
             logger.warning("mailbox %s: %s; reconnecting", mailbox.address, error)
             stop.wait(RECONNECT_SECONDS)
+        except Exception:
+            # A database outage or a bug must not end the poller for good; the failed
+            # message's transaction rolled back with its cursor, so it is fetched again.
+            logger.exception("mailbox %s: polling failed; retrying", mailbox.address)
+            stop.wait(RECONNECT_SECONDS)
         finally:
             close_old_connections()
 

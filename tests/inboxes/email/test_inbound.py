@@ -255,6 +255,15 @@ def test_a_bounce_marks_our_message_failed_and_tells_the_agent(
     assert len(acknowledgements(conversation)) == 1  # the ticket's own; none for the bounce
 
 
+def test_the_same_bounce_twice_is_recorded_once(mailbox: Mailbox, email_from: Build) -> None:
+    conversation = store_raw(mailbox, email_from("nobody@example.org", "hi")).conversation
+    _our_reply(conversation, "kefu.210.1714716000@kefu.example")
+    first = store_raw(mailbox, corpus("35_dsn_postfix.eml"))
+    second = store_raw(mailbox, corpus("35_dsn_postfix.eml"))
+    assert first.pk == second.pk
+    assert conversation.messages.filter(kind=MessageKind.SYSTEM).count() == 1
+
+
 def test_a_delayed_delivery_notice_does_not_fail_the_message(
     mailbox: Mailbox, email_from: Build
 ) -> None:
