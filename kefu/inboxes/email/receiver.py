@@ -15,7 +15,7 @@ from typing import Any
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from imap_tools import BaseMailBox, MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from kefu.conversations.actions import receive_message
@@ -124,6 +124,8 @@ def run_poller(mailbox: Mailbox, stop: threading.Event, idle_seconds: int = IDLE
             stop.wait(RECONNECT_SECONDS)
         finally:
             close_old_connections()
+    # This thread's database connection ends with it rather than lingering until exit.
+    connections.close_all()
 
 
 # --- LMTP / SMTP ------------------------------------------------------------------------
@@ -170,10 +172,14 @@ class MailHandler:
 
     @staticmethod
     def _store(recipients: list[str], raw: bytes) -> None:
+        # Each delivery is handled like a web request: connections follow CONN_MAX_AGE.
         close_old_connections()
-        # One ticket per message: mail to two of our addresses is stored in the first.
-        mailbox = next(filter(None, (mailbox_for(rcpt) for rcpt in recipients)))
-        store_raw(mailbox, raw)
+        try:
+            # One ticket per message: mail to two of our addresses is stored in the first.
+            mailbox = next(filter(None, (mailbox_for(rcpt) for rcpt in recipients)))
+            store_raw(mailbox, raw)
+        finally:
+            close_old_connections()
 
 
 def lmtp_factory(**kwargs: Any) -> LMTP:
