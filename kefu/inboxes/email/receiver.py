@@ -70,12 +70,19 @@ def _fetch_raw(client: BaseMailBox, uid: int) -> bytes | None:
 def poll_once(client: BaseMailBox, mailbox: Mailbox) -> int:
     """Store every message above the cursor; the number stored."""
     folder = mailbox.imap_folder
-    uidvalidity = client.folder.status(folder, ["UIDVALIDITY"])["UIDVALIDITY"]
+    status = client.folder.status(folder, ["UIDVALIDITY", "UIDNEXT"])
+    uidvalidity = status["UIDVALIDITY"]
+    first_connection = not ImapCursor.objects.filter(mailbox=mailbox, folder=folder).exists()
     cursor, _ = ImapCursor.objects.get_or_create(
         mailbox=mailbox, folder=folder, uidvalidity=uidvalidity
     )
     # "N:*" always matches the highest UID even when it is below N, hence the filter.
-    found = (int(uid) for uid in client.uids(f"UID {cursor.last_uid + 1}:*"))
+    criteria = f"UID {cursor.last_uid + 1}:*"
+    if first_connection:
+        # A mailbox connected with years of read mail in it must not turn each old
+        # message into a ticket (and an acknowledgement): the first poll takes unread mail.
+        criteria = f"UNSEEN {criteria}"
+    found = (int(uid) for uid in client.uids(criteria))
     stored = 0
     for uid in sorted(uid for uid in found if uid > cursor.last_uid):
         raw = _fetch_raw(client, uid)
@@ -86,6 +93,10 @@ def poll_once(client: BaseMailBox, mailbox: Mailbox) -> int:
             cursor.save(update_fields=["last_uid", "updated_at"])
         if mailbox.mark_seen and raw is not None:
             client.flag([str(uid)], MailMessageFlags.SEEN, True)
+    if first_connection and cursor.last_uid < status["UIDNEXT"] - 1:
+        # Read mail above the last unread one stays behind too.
+        cursor.last_uid = status["UIDNEXT"] - 1
+        cursor.save(update_fields=["last_uid", "updated_at"])
     return stored
 
 

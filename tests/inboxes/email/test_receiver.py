@@ -94,6 +94,28 @@ def test_poll_stores_new_mail_once_and_flags_it_only_after(
 
 
 @pytest.mark.django_db
+def test_the_first_poll_leaves_mail_that_was_already_read(
+    mailbox: Mailbox, dovecot_server: dovecot.Dovecot
+) -> None:
+    client = _imap(dovecot_server)
+    client.append("INBOX", "(\\Seen)", None, corpus("20_gmail_en.eml"))  # read before Kefu
+    client.logout()
+    _append(dovecot_server, ["21_gmail_zh.eml"])
+    client = _imap(dovecot_server)
+    client.append("INBOX", "(\\Seen)", None, corpus("01_plain_english.eml"))
+    client.logout()
+    _point(mailbox, dovecot_server)
+    with connect(mailbox) as imap:
+        assert poll_once(imap, mailbox) == 1
+    assert _stored() == ["CAgmail-zh@mail.gmail.example.com"]
+    assert ImapCursor.objects.get(mailbox=mailbox).last_uid == 3
+    _append(dovecot_server, ["22_gmail_wrapped.eml"])
+    with connect(mailbox) as imap:
+        assert poll_once(imap, mailbox) == 1  # from now on every new UID is fetched
+    assert ImapCursor.objects.get(mailbox=mailbox).last_uid == 4
+
+
+@pytest.mark.django_db
 def test_a_new_uidvalidity_refetches_without_duplicating(
     mailbox: Mailbox, dovecot_server: dovecot.Dovecot
 ) -> None:
