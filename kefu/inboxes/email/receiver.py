@@ -195,3 +195,9 @@ class MailHandler:
 
 def lmtp_factory(**kwargs: Any) -> LMTP:
     return LMTP(MailHandler(), enable_SMTPUTF8=True, **kwargs)
+
+
+def smtp_factory(**kwargs: Any) -> SMTP:
+    # For an MTA that can only relay over SMTP; keep it on loopback or a private network,
+    # it has no authentication and accepts mail for every configured mailbox.
+    return SMTP(MailHandler(), enable_SMTPUTF8=True, **kwargs)

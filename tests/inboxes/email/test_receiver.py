@@ -16,7 +16,14 @@ from django.db import OperationalError
 
 from kefu.conversations.models import Message, MessageKind
 from kefu.inboxes.email.models import ImapCursor, Mailbox
-from kefu.inboxes.email.receiver import MailHandler, connect, lmtp_factory, poll_once, run_poller
+from kefu.inboxes.email.receiver import (
+    MailHandler,
+    connect,
+    lmtp_factory,
+    poll_once,
+    run_poller,
+    smtp_factory,
+)
 from tests.inboxes.email import dovecot
 from tests.inboxes.email.conftest import CORPUS, corpus
 
@@ -243,6 +250,11 @@ class LmtpController(Controller):
         return lmtp_factory()
 
 
+class SmtpController(Controller):
+    def factory(self) -> SMTP:
+        return smtp_factory()
+
+
 @pytest.fixture
 def lmtp_port(mailbox: Mailbox) -> Iterator[int]:
     controller = LmtpController(MailHandler(), hostname="127.0.0.1", port=dovecot.free_port())
@@ -288,3 +300,17 @@ def test_lmtp_refuses_bytes_that_are_not_mail(lmtp_port: int) -> None:
         client.sendmail("a@example.com", ["support@kefu.example"], b"\x00\x01 not mail")
     assert refused.value.smtp_code == 554
     assert _stored() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_smtp_flavour_stores_too(mailbox: Mailbox) -> None:
+    controller = SmtpController(MailHandler(), hostname="127.0.0.1", port=dovecot.free_port())
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", controller.port) as client:
+            client.sendmail(
+                "a@example.com", ["support@kefu.example"], corpus("10_raw_utf8_subject.eml")
+            )
+    finally:
+        controller.stop()
+    assert _stored() == ["rawutf8@example.com"]

@@ -13,7 +13,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from kefu.inboxes.email.inbound import contract
 from kefu.inboxes.email.models import Mailbox
 from kefu.inboxes.email.parsing import parse
-from kefu.inboxes.email.receiver import IDLE_SECONDS, connect, lmtp_factory, poll_once, run_poller
+from kefu.inboxes.email.receiver import (
+    IDLE_SECONDS,
+    connect,
+    lmtp_factory,
+    poll_once,
+    run_poller,
+    smtp_factory,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +37,9 @@ class Command(BaseCommand):
         lmtp = commands.add_parser("lmtp", help="receive mail from an MTA over LMTP")
         lmtp.add_argument("--host", default="127.0.0.1")
         lmtp.add_argument("--port", type=int, default=8024)
+        lmtp.add_argument(
+            "--smtp", action="store_true", help="speak SMTP instead (an MTA relaying over SMTP)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "parse":
@@ -37,7 +47,7 @@ class Command(BaseCommand):
         elif options["action"] == "poll":
             self._poll(options["once"], options["idle_seconds"])
         else:
-            self._lmtp(options["host"], options["port"])
+            self._lmtp(options["host"], options["port"], options["smtp"])
 
     def _parse(self) -> None:
         parsed = parse(sys.stdin.buffer.read())
@@ -72,10 +82,12 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             stop.set()
 
-    def _lmtp(self, host: str, port: int) -> None:
+    def _lmtp(self, host: str, port: int, smtp: bool) -> None:
+        factory = smtp_factory if smtp else lmtp_factory
+
         async def serve() -> None:
-            server = await asyncio.get_running_loop().create_server(lmtp_factory, host, port)
-            self.stdout.write(f"LMTP receiver on {host}:{port}")
+            server = await asyncio.get_running_loop().create_server(factory, host, port)
+            self.stdout.write(f"{'SMTP' if smtp else 'LMTP'} receiver on {host}:{port}")
             async with server:
                 await server.serve_forever()
 
