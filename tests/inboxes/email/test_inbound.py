@@ -334,3 +334,10 @@ def test_query_count_of_a_threaded_reply_is_pinned(
     raw = email_from("amy@example.com", "tx 0xabc", In_Reply_To="<kefu.9.abc@kefu.example>")
     with django_assert_num_queries(8):
         store_raw(mailbox, raw)
+
+
+def test_agents_can_open_the_original_in_the_console(mailbox: Mailbox, agent_client: Any) -> None:
+    message = store_raw(mailbox, corpus("23_qq_mail_zh.eml"))
+    page = agent_client.get(f"/console/c/{message.conversation.reference}/").content.decode()
+    assert "msg-original" in page
+    assert "请提供聊天记录。" in page  # the quoted history, only inside the original
