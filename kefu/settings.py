@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kefu.agents",
     "kefu.conversations",
     "kefu.inboxes",
+    "kefu.inboxes.email",
     "kefu.routing",
     "kefu.safety",
     "kefu.console",
@@ -219,6 +220,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("KEFU_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("KEFU_SMTP_STARTTLS", False)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("KEFU_FROM_EMAIL", "Kefu Support <support@kefu.example>")
+
+# Email intake: the same text from the same sender within this window joins the ticket it
+# already opened; acknowledgements per sender are capped so two robots cannot loop.
+KEFU_EMAIL_DEDUPE_WINDOW_SECONDS = int(os.environ.get("KEFU_EMAIL_DEDUPE_WINDOW_SECONDS", 3600))
+KEFU_EMAIL_ACKS_PER_HOUR = int(os.environ.get("KEFU_EMAIL_ACKS_PER_HOUR", 5))
+KEFU_EMAIL_FIRST_RESPONSE_HOURS = int(os.environ.get("KEFU_EMAIL_FIRST_RESPONSE_HOURS", 24))
 
 OTP_TOTP_ISSUER = os.environ.get("KEFU_OTP_ISSUER", "Kefu")
 

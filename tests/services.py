@@ -14,6 +14,7 @@ import pytest
 POSTGRES_URL = os.environ.get("KEFU_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KEFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("KEFU_CHROMIUM", "/usr/bin/chromium")
+DOVECOT = os.environ.get("KEFU_DOVECOT", "/usr/sbin/dovecot")
 
 
 def services_required() -> bool:
@@ -51,3 +52,11 @@ def require_chromium() -> str:
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         unavailable(f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)")
     return CHROMIUM
+
+
+def require_dovecot() -> str:
+    if not os.path.exists(DOVECOT):
+        unavailable(
+            f"Dovecot not found at {DOVECOT} (Debian: apt-get install dovecot-imapd dovecot-lmtpd)"
+        )
+    return DOVECOT

@@ -1,6 +1,7 @@
 """Every write to conversations, and its consequences (audit, events, delivery jobs)."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -15,6 +16,9 @@ from kefu.agents.permissions import require_agent, require_role
 from kefu.contacts.actions import find_or_create_contact, surviving
 from kefu.contacts.models import Contact
 from kefu.conversations import attachments, events
+from kefu.conversations.acknowledgements import acknowledge
+from kefu.conversations.dedupe import find_duplicate
+from kefu.conversations.delivery_reports import record_bounce
 from kefu.conversations.html import sanitize
 from kefu.conversations.models import (
     Attachment,
@@ -27,6 +31,7 @@ from kefu.conversations.models import (
     Tag,
 )
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
+from kefu.conversations.threading import find_conversation
 from kefu.core import audit
 from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
 from kefu.core.language import detect_language
@@ -128,6 +133,8 @@ def receive_message(inbound: InboundMessage) -> Message:
     language = inbound.language or detect_language(inbound.subject + "\n" + inbound.text)
     now = timezone.now()
     with transaction.atomic():
+        if inbound.bounce_of and (report := record_bounce(inbound)) is not None:
+            return report
         contact = _sender(inbound, language)
         if inbound.external_id:
             duplicate = Message.objects.filter(
@@ -135,6 +142,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             ).first()
             if duplicate is not None:
                 return duplicate
+        inbound, resent = _thread_by_channel_hints(inbound, contact, now)
         conversation, is_new = _thread(inbound, contact, now)
         message = Message.objects.create(
             conversation=conversation,
@@ -142,6 +150,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             author_contact=contact,
             text=inbound.text,
             html=sanitize(inbound.html) if inbound.html else "",
+            original=inbound.original,
             external_id=inbound.external_id[:255],
             link_warnings=link_warnings(inbound.text),
         )
@@ -157,8 +166,27 @@ def receive_message(inbound: InboundMessage) -> Message:
         events.message_added(message)
         if screened.kinds:
             _handle_exposure(conversation, screened.kinds)
+        if inbound.acknowledge and (is_new or resent):
+            acknowledge(conversation, contact, duplicate=resent)
         events.conversation_updated(conversation, "status", "last_message_at")
     return message
+
+
+def _thread_by_channel_hints(
+    inbound: InboundMessage, contact: Contact, now: datetime
+) -> tuple[InboundMessage, bool]:
+    """Email threading and de-duplication: the conversation found, and whether the message
+    is a resend of one already received (it then joins that ticket)."""
+    if inbound.conversation is not None:
+        return inbound, False
+    found = find_conversation(inbound, contact)
+    if found is not None:
+        return replace(inbound, conversation=found), False
+    if inbound.deduplicate:
+        duplicate_of = find_duplicate(inbound.text, contact, now)
+        if duplicate_of is not None:
+            return replace(inbound, conversation=duplicate_of), True
+    return inbound, False
 
 
 def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:

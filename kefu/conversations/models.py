@@ -137,6 +137,9 @@ class Message(models.Model):
     )
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     delivery_error = models.CharField(max_length=500, blank=True)
+    # The whole message as received (an email's quoted history, headers), redacted like
+    # the text; agents open it on request when the stripped text is not enough.
+    original = models.TextField(blank=True)
     # Look-alike links found in the text: [{"url", "host", "reason", "imitates"}].
     link_warnings = models.JSONField(default=list, blank=True)
 

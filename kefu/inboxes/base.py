@@ -50,3 +50,18 @@ class InboundMessage:
     conversation: "Conversation | None" = None
     intent: str = ""
     language: str = ""
+    # Threading for channels without a session (email): the channel ids this message
+    # answers (In-Reply-To, References), and a ticket number the sender quoted
+    # ("K-000123" from a subject or a plus-address). Trusted only for the same contact.
+    thread_refs: tuple[str, ...] = ()
+    reference_hint: str = ""
+    # The same text from the same sender within the window joins the ticket it opened.
+    deduplicate: bool = False
+    # Answer a new ticket (or a duplicate) with its number and expected response time;
+    # False for anything a machine sent, so two auto-responders never loop.
+    acknowledge: bool = False
+    # The whole message as received (quoted history included), kept for agents.
+    original: str = ""
+    # A delivery-status notification: the channel ids of our messages that failed.
+    bounce_of: tuple[str, ...] = ()
+    bounce_reason: str = ""

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kefu.inboxes.api import outbound as api_outbound
+from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
 
@@ -15,6 +16,7 @@ Deliver = Callable[["Message"], None]
 _DELIVERERS: dict[str, Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
     Channel.API: api_outbound.deliver,
+    Channel.EMAIL: email_outbound.deliver,
 }
 
 

@@ -36,6 +36,8 @@ def screen_inbound(inbound: InboundMessage) -> Screened:
         html=html,
         subject=clean(inbound.subject),
         contact_name=clean(inbound.contact_name),
+        original=clean(inbound.original),
+        bounce_reason=clean(inbound.bounce_reason),
         attachments=tuple(
             replace(upload, filename=clean(upload.filename)) for upload in inbound.attachments
         ),

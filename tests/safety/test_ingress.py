@@ -72,6 +72,25 @@ actions.receive_message(InboundMessage(
     text=f"mnemonic:\n{phrase}\n", html=f"<p>mnemonic: {phrase}</p>",
     attachments=(InboundAttachment(f"seed {phrase}.txt", "text/plain", b"screenshot notes"),)))
 
+# 3b. a real email through the email adapter: subject, new text, quoted history, file name
+from email.message import EmailMessage
+from kefu.inboxes.email.models import Mailbox
+from kefu.inboxes.email.receiver import store_raw
+mail_inbox = Inbox.objects.create(name="Support mail", channel="email")
+mailbox = Mailbox.objects.create(inbox=mail_inbox, address="support@kefu.example")
+mail = EmailMessage()
+mail["From"] = "Victim Two <victim2@example.com>"
+mail["To"] = "support@kefu.example"
+mail["Subject"] = f"助记词 {phrase_zh}"
+mail["Message-ID"] = "<secret-mail@example.com>"
+mail.set_content(f"密码是 {password}\n\n在 2024年5月3日 15:12，客服 <support@kefu.example> 写道：\n"
+                 f"> 私钥 {wif}\n> my recovery phrase is {phrase}\n")
+mail.add_alternative(f"<p>密码是 {password}</p><blockquote>私钥 {wif}<br>{phrase}</blockquote>",
+                     subtype="html")
+mail.add_attachment(b"notes", maintype="text", subtype="plain", filename=f"seed {phrase}.txt")
+stored_mail = store_raw(mailbox, mail.as_bytes())
+assert stored_mail.original and "写道" in stored_mail.original, stored_mail.original
+
 # 4. an agent's note and reply that quote the customer
 conversation = ticket.conversation
 actions.add_note(conversation=conversation, agent=admin, text=f"customer pasted {phrase}")

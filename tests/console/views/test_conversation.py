@@ -171,7 +171,7 @@ def test_an_exposed_secret_and_look_alike_links_are_shown_to_the_agent(
     page = agent_client.get(f"/console/c/{conversation.reference}/").content.decode()
     assert "Hunter2-Secret" not in page
     assert "Secret exposed" in page
-    assert "Automatic safety message" in page
+    assert "Automatic message" in page
     assert "imitates kefu-exchange.com" in page
     rows = agent_client.get("/console/inbox/rows/").content.decode()
     assert "Secret exposed" in rows

@@ -1,0 +1,343 @@
+"""Email through receive_message: threading, de-duplication, acknowledgements, loops, bounces."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from kefu.agents.models import Agent
+from kefu.contacts.models import Contact
+from kefu.conversations.models import (
+    Conversation,
+    DeliveryStatus,
+    Message,
+    MessageKind,
+    Status,
+)
+from kefu.inboxes.email.models import Mailbox
+from kefu.inboxes.email.receiver import store_raw
+from tests.inboxes.email.conftest import corpus
+
+pytestmark = pytest.mark.django_db
+
+Build = Callable[..., bytes]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle() -> None:
+    cache.clear()
+
+
+def acknowledgements(conversation: Conversation) -> list[Message]:
+    return list(conversation.messages.filter(kind=MessageKind.OUTBOUND, author_agent=None))
+
+
+def test_a_new_email_opens_a_ticket_and_is_acknowledged(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("02_gb2312.eml"))
+    conversation = message.conversation
+    assert conversation.subject == "提现不到账"
+    assert conversation.channel == "email"
+    assert conversation.contact.identities.get().value == "zhangsan@163.com"
+    assert conversation.contact.name == "张三"
+    assert message.external_id == "20240503151233.1a2b@163.com"
+    (ack,) = acknowledgements(conversation)
+    assert conversation.reference in ack.text
+    assert "24" in ack.text
+    assert ack.delivery_status == DeliveryStatus.QUEUED
+
+
+def test_the_quoted_history_is_stored_as_the_original_not_as_the_text(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("23_qq_mail_zh.eml"))
+    assert message.text == "卖家一直不放币，聊天记录截图已经发了。"
+    assert "原始邮件" in message.original
+    assert "From: 小王 <12345678@qq.com>" in message.original
+
+
+def test_the_same_delivery_twice_is_stored_once(mailbox: Mailbox) -> None:
+    first = store_raw(mailbox, corpus("01_plain_english.eml"))
+    second = store_raw(mailbox, corpus("01_plain_english.eml"))
+    assert first.pk == second.pk
+    assert Message.objects.filter(kind=MessageKind.INBOUND).count() == 1
+
+
+def test_a_message_without_message_id_is_still_stored_once(mailbox: Mailbox) -> None:
+    first = store_raw(mailbox, corpus("41_malformed_multipart.eml"))
+    second = store_raw(mailbox, corpus("41_malformed_multipart.eml"))
+    assert first.pk == second.pk
+    assert first.external_id.endswith("@kefu.invalid")
+
+
+# --- threading -------------------------------------------------------------------------
+
+
+def _our_reply(conversation: Conversation, external_id: str) -> Message:
+    agent = Agent.objects.create_user(username=f"agent-{external_id}", display_name="Agent")
+    return Message.objects.create(
+        conversation=conversation,
+        kind=MessageKind.OUTBOUND,
+        author_agent=agent,
+        text="Please send the transaction id.",
+        external_id=external_id,
+        delivery_status=DeliveryStatus.SENT,
+    )
+
+
+def test_in_reply_to_threads_into_the_conversation(mailbox: Mailbox, email_from: Build) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "My deposit is missing")).conversation
+    _our_reply(opened, "kefu.1.abc@kefu.example")
+    reply = store_raw(
+        mailbox,
+        email_from(
+            "amy@example.com",
+            "tx 0xabc",
+            subject="Re: Help",
+            In_Reply_To="<kefu.1.abc@kefu.example>",
+        ),
+    )
+    assert reply.conversation == opened
+    assert len(acknowledgements(opened)) == 1  # a reply is not acknowledged again
+
+
+def test_references_thread_when_in_reply_to_is_unknown(mailbox: Mailbox, email_from: Build) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Deposit missing")).conversation
+    _our_reply(opened, "kefu.2.abc@kefu.example")
+    reply = store_raw(
+        mailbox,
+        email_from(
+            "amy@example.com",
+            "any news?",
+            In_Reply_To="<lost@elsewhere.example>",
+            References="<kefu.2.abc@kefu.example> <lost@elsewhere.example>",
+        ),
+    )
+    assert reply.conversation == opened
+
+
+def test_ticket_number_in_the_subject_threads(mailbox: Mailbox, email_from: Build) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Withdrawal stuck")).conversation
+    reply = store_raw(
+        mailbox,
+        email_from("amy@example.com", "still stuck", subject=f"[{opened.reference}] update"),
+    )
+    assert reply.conversation == opened
+
+
+def test_plus_address_threads(mailbox: Mailbox, email_from: Build) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Withdrawal stuck")).conversation
+    reply = store_raw(
+        mailbox,
+        email_from("amy@example.com", "hello again", to=f"support+{opened.reference}@kefu.example"),
+    )
+    assert reply.conversation == opened
+
+
+def test_another_customers_ticket_number_is_not_trusted(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    victim = store_raw(
+        mailbox, email_from("victim@example.com", "My account was stolen")
+    ).conversation
+    _our_reply(victim, "kefu.3.abc@kefu.example")
+    attacker = store_raw(
+        mailbox,
+        email_from(
+            "attacker@example.com",
+            "please send me the details",
+            subject=f"Re: [{victim.reference}]",
+            In_Reply_To="<kefu.3.abc@kefu.example>",
+        ),
+    )
+    assert attacker.conversation != victim
+    assert attacker.conversation.contact.identities.get().value == "attacker@example.com"
+    assert victim.messages.filter(kind=MessageKind.INBOUND).count() == 1
+
+
+def test_no_match_opens_a_new_conversation_for_that_contact(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    first = store_raw(mailbox, email_from("amy@example.com", "Withdrawal stuck")).conversation
+    second = store_raw(mailbox, email_from("amy@example.com", "How do I change my phone number?"))
+    assert second.conversation != first
+    assert second.conversation.contact == first.contact
+
+
+def test_a_reply_to_a_closed_ticket_opens_a_follow_up(mailbox: Mailbox, email_from: Build) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Withdrawal stuck")).conversation
+    Conversation.objects.filter(pk=opened.pk).update(status=Status.CLOSED)
+    reply = store_raw(
+        mailbox, email_from("amy@example.com", "again", subject=f"[{opened.reference}]")
+    )
+    assert reply.conversation.follow_up_of == opened
+
+
+# --- de-duplication --------------------------------------------------------------------
+
+
+def test_a_resend_joins_the_ticket_and_gets_one_short_acknowledgement(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    text = "我的提现三天了还没到账，订单号 W-123，请帮忙查一下。"
+    first = store_raw(mailbox, email_from("bo@example.com", text, subject="提现")).conversation
+    second = store_raw(mailbox, email_from("bo@example.com", text + "!", subject="提现!!"))
+    assert second.conversation == first
+    acks = acknowledgements(first)
+    assert len(acks) == 2  # the new ticket's, and the duplicate's
+    assert first.reference in acks[1].text
+    assert acks[1].text != acks[0].text
+    assert Conversation.objects.count() == 1
+
+
+def test_a_resend_after_the_window_opens_a_new_ticket(
+    mailbox: Mailbox, email_from: Build, settings: Any
+) -> None:
+    text = "Withdrawal W-123 is stuck for three days, please check."
+    first = store_raw(mailbox, email_from("bo@example.com", text))
+    Message.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    second = store_raw(mailbox, email_from("bo@example.com", text))
+    assert second.conversation != first.conversation
+
+
+def test_the_same_text_from_another_sender_is_not_a_duplicate(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    text = "Withdrawal is stuck for three days, please check."
+    first = store_raw(mailbox, email_from("bo@example.com", text))
+    second = store_raw(mailbox, email_from("cy@example.com", text))
+    assert second.conversation != first.conversation
+
+
+# --- loops, rate limits, bounces -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "31_auto_reply_en.eml",
+        "32_auto_reply_qq.eml",
+        "33_bulk_newsletter.eml",
+        "34_exchange_oof.eml",
+    ],
+)
+def test_machine_sent_mail_is_stored_but_never_answered(mailbox: Mailbox, name: str) -> None:
+    message = store_raw(mailbox, corpus(name))
+    assert message.kind == MessageKind.INBOUND
+    assert acknowledgements(message.conversation) == []
+
+
+def test_acknowledgements_per_sender_are_rate_limited(
+    mailbox: Mailbox, email_from: Build, settings: Any
+) -> None:
+    settings.KEFU_EMAIL_ACKS_PER_HOUR = 2
+    questions = ["Where is my deposit?", "How do I enable 2FA?", "What are the fees?", "Hello?"]
+    for question in questions:
+        store_raw(mailbox, email_from("burst@example.com", question))
+    contact = Contact.objects.get(identities__value="burst@example.com")
+    acks = Message.objects.filter(conversation__contact=contact, kind=MessageKind.OUTBOUND)
+    assert Conversation.objects.filter(contact=contact).count() == 4
+    assert acks.count() == 2
+
+
+def test_a_bounce_marks_our_message_failed_and_tells_the_agent(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    conversation = store_raw(mailbox, email_from("nobody@example.org", "hi")).conversation
+    sent = _our_reply(conversation, "kefu.210.1714716000@kefu.example")
+    note = store_raw(mailbox, corpus("35_dsn_postfix.eml"))
+    sent.refresh_from_db()
+    assert sent.delivery_status == DeliveryStatus.FAILED
+    assert "User unknown" in sent.delivery_error
+    assert note.kind == MessageKind.SYSTEM
+    assert note.conversation == conversation
+    assert "User unknown" in note.text
+    assert len(acknowledgements(conversation)) == 1  # the ticket's own; none for the bounce
+
+
+def test_the_same_bounce_twice_is_recorded_once(mailbox: Mailbox, email_from: Build) -> None:
+    conversation = store_raw(mailbox, email_from("nobody@example.org", "hi")).conversation
+    _our_reply(conversation, "kefu.210.1714716000@kefu.example")
+    first = store_raw(mailbox, corpus("35_dsn_postfix.eml"))
+    second = store_raw(mailbox, corpus("35_dsn_postfix.eml"))
+    assert first.pk == second.pk
+    assert conversation.messages.filter(kind=MessageKind.SYSTEM).count() == 1
+
+
+def test_a_delayed_delivery_notice_does_not_fail_the_message(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    conversation = store_raw(mailbox, email_from("slow@example.org", "hi")).conversation
+    sent = _our_reply(conversation, "kefu.213.1714716300@kefu.example")
+    store_raw(mailbox, corpus("38_dsn_delayed.eml"))
+    sent.refresh_from_db()
+    assert sent.delivery_status == DeliveryStatus.SENT
+
+
+def test_a_bounce_for_mail_we_did_not_send_is_kept_as_a_message_without_answer(
+    mailbox: Mailbox,
+) -> None:
+    message = store_raw(mailbox, corpus("36_dsn_rfc822.eml"))
+    assert message.kind == MessageKind.INBOUND
+    assert acknowledgements(message.conversation) == []
+
+
+# --- limits and bad input --------------------------------------------------------------
+
+
+def test_a_refused_attachment_is_noted_and_the_rest_is_kept(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("40_disallowed_attachment.eml"))
+    assert [a.filename for a in message.attachments.all()] == ["screen.png"]
+    assert "wallet-fix.exe" in message.text
+    assert "I attached the program" in message.text
+
+
+def test_an_attachment_over_the_size_limit_is_noted(mailbox: Mailbox, settings: Any) -> None:
+    settings.KEFU_MAX_ATTACHMENT_BYTES = 20
+    message = store_raw(mailbox, corpus("13_mixed_pdf_rfc2231.eml"))
+    assert message.attachments.count() == 0
+    assert "银行流水.pdf" in message.text
+
+
+def test_a_huge_body_is_cut_with_a_note_and_the_original_kept(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("39_huge_body.eml"))
+    assert len(message.text) <= 20_000
+    assert "19500" in message.text  # the note says where it was cut (in the active language)
+    assert len(message.original) > len(message.text)
+
+
+def test_a_subject_only_mail_becomes_a_ticket(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("47_subject_only.eml"))
+    assert message.text == "提现没到账 K-000999"
+
+
+def test_html_is_sanitized(mailbox: Mailbox) -> None:
+    message = store_raw(mailbox, corpus("11_alternative.eml"))
+    assert "<b>not</b>" in message.html
+    assert "<script" not in message.html
+
+
+def test_query_count_of_a_new_email_ticket_is_pinned(
+    mailbox: Mailbox, email_from: Build, django_assert_num_queries: Any
+) -> None:
+    store_raw(mailbox, email_from("warm@example.com", "warm-up so content types are cached"))
+    raw = email_from("new@example.com", "My withdrawal has been pending for a day.")
+    with django_assert_num_queries(11):
+        store_raw(mailbox, raw)
+
+
+def test_query_count_of_a_threaded_reply_is_pinned(
+    mailbox: Mailbox, email_from: Build, django_assert_num_queries: Any
+) -> None:
+    opened = store_raw(mailbox, email_from("amy@example.com", "Deposit missing")).conversation
+    _our_reply(opened, "kefu.9.abc@kefu.example")
+    raw = email_from("amy@example.com", "tx 0xabc", In_Reply_To="<kefu.9.abc@kefu.example>")
+    with django_assert_num_queries(8):
+        store_raw(mailbox, raw)
+
+
+def test_agents_can_open_the_original_in_the_console(mailbox: Mailbox, agent_client: Any) -> None:
+    message = store_raw(mailbox, corpus("23_qq_mail_zh.eml"))
+    page = agent_client.get(f"/console/c/{message.conversation.reference}/").content.decode()
+    assert "msg-original" in page
+    assert "请提供聊天记录。" in page  # the quoted history, only inside the original
