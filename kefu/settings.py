@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kefu.console",
     "kefu.portal",
     "kefu.api",
+    "kefu.helpcenter",
 ]
 
 MIDDLEWARE = [
