@@ -120,3 +120,33 @@ class HelpfulVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.translation_id}: {'+' if self.helpful else '-'}"
+
+
+class SearchDocument(models.Model):
+    """What the search index holds for one published translation (see search/).
+
+    The terms are already folded, segmented and stemmed; the database's full-text index
+    (an FTS5 table on SQLite, a generated tsvector column on PostgreSQL, both created by
+    migration 0002) is derived from these columns by the database itself.
+    """
+
+    translation = models.OneToOneField(
+        ArticleTranslation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    language = models.CharField(max_length=8, choices=Language.choices)
+    title_terms = models.TextField()
+    terms = models.TextField()
+    # The text as the reader sees it, for highlighted snippets.
+    plain = models.TextField()
+
+    def __str__(self) -> str:
+        return str(self.translation_id)
+
+
+class SearchTerm(models.Model):
+    """Every English word the index knows, for correcting typos in queries."""
+
+    term = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.term

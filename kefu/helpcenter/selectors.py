@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from kefu.core.languages import Language
 from kefu.helpcenter import bundled
@@ -41,7 +41,10 @@ def suggested_articles(intent: str, language: str, limit: int = 3) -> list[Artic
     anywhere.
     """
     try:
-        links = _suggested_from_database(intent, language, limit)
+        # A savepoint, so a missing table does not break the caller's transaction on
+        # PostgreSQL (triage runs inside receive_message's).
+        with transaction.atomic():
+            links = _suggested_from_database(intent, language, limit)
     except DatabaseError:
         links = None
     if links is None:

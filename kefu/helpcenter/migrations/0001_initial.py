@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,94 +14,216 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name_zh_hans', models.CharField(max_length=120, verbose_name='name (简体中文)')),
-                ('name_zh_hant', models.CharField(max_length=120, verbose_name='name (繁體中文)')),
-                ('name_en', models.CharField(max_length=120, verbose_name='name (English)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name_zh_hans", models.CharField(max_length=120, verbose_name="name (简体中文)")),
+                ("name_zh_hant", models.CharField(max_length=120, verbose_name="name (繁體中文)")),
+                ("name_en", models.CharField(max_length=120, verbose_name="name (English)")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['position', 'slug'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('intent', models.CharField(blank=True, choices=[('account_locked', 'Account locked'), ('login_failed', 'Cannot sign in / forgotten password'), ('account_stolen', 'Account stolen or hacked'), ('security_settings', 'Account security and 2FA'), ('withdrawal_delayed', 'Withdrawal delayed'), ('withdrawal_howto', 'How to withdraw'), ('deposit_missing', 'Deposit not received'), ('transaction_failed', 'Transaction failed'), ('trade_dispute', 'Trade dispute'), ('fees', 'Fees'), ('personal_info_change', 'Change personal information'), ('kyc_verification', 'Identity (KYC) verification'), ('technical_issue', 'Technical problem'), ('verify_support', 'Check that support is official'), ('contact_support', 'Contact and service hours'), ('complaint_escalation', 'Complaint or escalation'), ('feedback', 'Feedback')], db_index=True, max_length=40)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('related', models.ManyToManyField(blank=True, to='helpcenter.article')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='helpcenter.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "intent",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("account_locked", "Account locked"),
+                            ("login_failed", "Cannot sign in / forgotten password"),
+                            ("account_stolen", "Account stolen or hacked"),
+                            ("security_settings", "Account security and 2FA"),
+                            ("withdrawal_delayed", "Withdrawal delayed"),
+                            ("withdrawal_howto", "How to withdraw"),
+                            ("deposit_missing", "Deposit not received"),
+                            ("transaction_failed", "Transaction failed"),
+                            ("trade_dispute", "Trade dispute"),
+                            ("fees", "Fees"),
+                            ("personal_info_change", "Change personal information"),
+                            ("kyc_verification", "Identity (KYC) verification"),
+                            ("technical_issue", "Technical problem"),
+                            ("verify_support", "Check that support is official"),
+                            ("contact_support", "Contact and service hours"),
+                            ("complaint_escalation", "Complaint or escalation"),
+                            ("feedback", "Feedback"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("related", models.ManyToManyField(blank=True, to="helpcenter.article")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="helpcenter.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['position', 'slug'],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='ArticleTranslation',
+            name="ArticleTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('zh-Hans', '简体中文'), ('zh-Hant', '繁體中文'), ('en', 'English')], max_length=8)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('machine_drafted', models.BooleanField(default=False, help_text='Converted automatically; a person should review it.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='helpcenter.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("zh-Hans", "简体中文"),
+                            ("zh-Hant", "繁體中文"),
+                            ("en", "English"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown.")),
+                ("body_html", models.TextField(default="", editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "machine_drafted",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Converted automatically; a person should review it.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="helpcenter.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'translation',
-                'verbose_name_plural': 'translations',
+                "verbose_name": "translation",
+                "verbose_name_plural": "translations",
             },
         ),
         migrations.CreateModel(
-            name='HelpfulVote',
+            name="HelpfulVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voter', models.CharField(max_length=64)),
-                ('helpful', models.BooleanField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('translation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='helpcenter.articletranslation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("voter", models.CharField(max_length=64)),
+                ("helpful", models.BooleanField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "translation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="helpcenter.articletranslation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], max_length=10)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('translation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='helpcenter.articletranslation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")], max_length=10
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "translation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="revisions",
+                        to="helpcenter.articletranslation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revision',
-                'verbose_name_plural': 'revisions',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "revision",
+                "verbose_name_plural": "revisions",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='articletranslation',
-            index=models.Index(fields=['language', 'status'], name='helpcenter__languag_9060bc_idx'),
+            model_name="articletranslation",
+            index=models.Index(
+                fields=["language", "status"], name="helpcenter__languag_9060bc_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='articletranslation',
-            constraint=models.UniqueConstraint(fields=('article', 'language'), name='one_translation_per_language'),
+            model_name="articletranslation",
+            constraint=models.UniqueConstraint(
+                fields=("article", "language"), name="one_translation_per_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helpfulvote',
-            constraint=models.UniqueConstraint(fields=('translation', 'voter'), name='one_vote_per_voter'),
+            model_name="helpfulvote",
+            constraint=models.UniqueConstraint(
+                fields=("translation", "voter"), name="one_vote_per_voter"
+            ),
         ),
     ]
