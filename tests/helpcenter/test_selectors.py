@@ -24,7 +24,7 @@ def _article(slug: str, intent: str, **titles: str) -> Article:
 def test_suggestions_come_from_the_bundle_when_the_database_has_no_articles(db: None) -> None:
     links = selectors.suggested_articles("withdrawal_delayed", "zh-Hant")
     assert links[0].slug == "withdrawal-delayed"
-    assert links[0].title == "提現一直沒有到賬怎麼辦"
+    assert links[0].title == "提現一直沒有到帳怎麼辦"
     assert links[0].url == "/help/articles/withdrawal-delayed/"
 
 

@@ -56,7 +56,9 @@ def search(query: str, language: str, limit: int = 10) -> list[SearchResult]:
             groups.add(group)
             terms.append(group_token(group))
     ranked = backend().match(terms, prefix, fallbacks(language), limit * 3)
-    return _results(ranked, language, limit, Highlight(frozenset(terms), frozenset(groups), prefix))
+    return _results(
+        ranked, terms, language, limit, Highlight(frozenset(terms), frozenset(groups), prefix)
+    )
 
 
 def _corrections(written: tuple[str, ...]) -> list[str]:
@@ -77,10 +79,24 @@ class _Row(NamedTuple):
     title: str
     language: str
     plain: str
+    title_terms: str
+    terms: str
+
+    def coverage(self, query_terms: list[str]) -> tuple[int, float]:
+        """How many query terms the article has (title ones count double), then how much
+        of its title the query names.
+
+        Full-text ranking alone favours a short title that repeats one query word over
+        the article that has all of them (提币没到账 → "How to withdraw" before
+        "Withdrawal not arrived"); this puts the articles that cover the query first.
+        """
+        title, body = set(self.title_terms.split()), set(self.terms.split())
+        covered = sum(2 * (term in title) + (term in body) for term in query_terms)
+        return covered, len(title.intersection(query_terms)) / max(len(title), 1)
 
 
 def _results(
-    ranked: list[int], language: str, limit: int, highlight: Highlight
+    ranked: list[int], terms: list[str], language: str, limit: int, highlight: Highlight
 ) -> list[SearchResult]:
     rows = {
         row.translation_id: row
@@ -93,6 +109,8 @@ def _results(
                 "translation__title",
                 "translation__language",
                 "plain",
+                "title_terms",
+                "terms",
             ),
         )
     }
@@ -100,10 +118,13 @@ def _results(
     # One result per article, at the rank of its best match, in the reader's nearest
     # language among the translations that matched.
     best: dict[int, _Row] = {}
-    for translation_id in ranked:
-        row = rows.get(translation_id)
-        if row is None:
-            continue
+    candidates = sorted(
+        (translation_id for translation_id in ranked if translation_id in rows),
+        key=lambda translation_id: rows[translation_id].coverage(terms),
+        reverse=True,
+    )
+    for translation_id in candidates:
+        row = rows[translation_id]
         current = best.get(row.article_id)
         if current is None or order.index(row.language) < order.index(current.language):
             best[row.article_id] = row
