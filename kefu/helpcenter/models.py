@@ -36,7 +36,8 @@ class Article(models.Model):
     intent = models.CharField(max_length=40, choices=Intent.choices, blank=True, db_index=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
     position = models.PositiveIntegerField(default=0)
-    related = models.ManyToManyField("self", blank=True)
+    # Chosen per article ("see also"), so A → B does not imply B → A.
+    related = models.ManyToManyField("self", blank=True, symmetrical=False)
 
     class Meta:
         ordering = ["position", "slug"]

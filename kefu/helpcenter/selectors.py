@@ -4,10 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from kefu.core.errors import NotFound
 from kefu.core.languages import Language
 from kefu.helpcenter import bundled
-from kefu.helpcenter.models import ArticleTranslation, Status
+from kefu.helpcenter.models import ArticleTranslation, Category, Status
 
 # The order in which a reader's language falls back when an article lacks it: the other
 # Chinese script reads far better than English for a Chinese reader.
@@ -26,7 +29,7 @@ class ArticleLink:
 
 
 def article_url(slug: str) -> str:
-    return f"/help/articles/{slug}/"
+    return reverse("help:article", args=[slug])
 
 
 def fallbacks(language: str) -> tuple[str, ...]:
@@ -89,3 +92,95 @@ def _pick(
         ArticleLink(slug=slug, title=title, url=article_url(slug))
         for slug, (_, title) in list(best.items())[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class CategoryListing:
+    slug: str
+    name: str
+    articles: list[ArticleLink]
+
+
+def _links_by_article(
+    translations: Iterable[tuple[int, str, str, str]], language: str
+) -> dict[int, ArticleLink]:
+    """(article id, slug, language, title) rows → one link per article, best language."""
+    order = fallbacks(language)
+    best: dict[int, tuple[int, ArticleLink]] = {}
+    for article_id, slug, lang, title in translations:
+        rank = order.index(lang)
+        if article_id not in best or rank < best[article_id][0]:
+            best[article_id] = (rank, ArticleLink(slug=slug, title=title, url=article_url(slug)))
+    return {article_id: link for article_id, (_, link) in best.items()}
+
+
+def _published_rows(**filters: object) -> Iterable[tuple[int, str, str, str]]:
+    return (
+        ArticleTranslation.objects.filter(status=Status.PUBLISHED, **filters)
+        .order_by("article__position", "article__slug")
+        .values_list("article_id", "article__slug", "language", "title")
+    )
+
+
+def category_listings(language: str) -> list[CategoryListing]:
+    """Every category with its published articles, for the help center's front page."""
+    rows = list(
+        ArticleTranslation.objects.filter(status=Status.PUBLISHED)
+        .order_by("article__category__position", "article__position", "article__slug")
+        .values_list("article__category_id", "article_id", "article__slug", "language", "title")
+    )
+    links = _links_by_article((row[1:] for row in rows), language)
+    by_category: dict[int, list[ArticleLink]] = {}
+    for category_id, article_id, *_rest in rows:
+        link = links[article_id]
+        articles = by_category.setdefault(category_id, [])
+        if link not in articles:
+            articles.append(link)
+    return [
+        CategoryListing(slug=category.slug, name=category.name(language), articles=articles)
+        for category in Category.objects.filter(pk__in=by_category)
+        for articles in [by_category[category.pk]]
+    ]
+
+
+def category_listing(slug: str, language: str) -> CategoryListing:
+    category = Category.objects.filter(slug=slug).first()
+    if category is None:
+        raise NotFound(_("There is no such help-center category."))
+    links = _links_by_article(_published_rows(article__category=category), language)
+    return CategoryListing(slug=slug, name=category.name(language), articles=list(links.values()))
+
+
+@dataclass(frozen=True)
+class ReaderArticle:
+    translation: ArticleTranslation
+    category: CategoryListing
+    fallback: bool  # shown in another language than the reader's
+    related: list[ArticleLink]
+
+
+def reader_article(slug: str, language: str) -> ReaderArticle:
+    """The published translation a reader should see, with its category and related links."""
+    order = fallbacks(language)
+    translations = list(
+        ArticleTranslation.objects.filter(article__slug=slug, status=Status.PUBLISHED)
+        .select_related("article__category")
+        .only(
+            "id", "language", "title", "body_html", "updated_at", "article__id", "article__slug",
+            "article__category__slug", "article__category__name_zh_hans",
+            "article__category__name_zh_hant", "article__category__name_en",
+        )
+    )  # fmt: skip
+    if not translations:
+        raise NotFound(_("There is no such help-center article."))
+    translation = min(translations, key=lambda t: order.index(t.language))
+    category = translation.article.category
+    related = _links_by_article(
+        _published_rows(article__in=translation.article.related.all()), language
+    )
+    return ReaderArticle(
+        translation=translation,
+        category=CategoryListing(slug=category.slug, name=category.name(language), articles=[]),
+        fallback=translation.language != language,
+        related=list(related.values()),
+    )

@@ -72,7 +72,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("position", models.PositiveIntegerField(default=0)),
-                ("related", models.ManyToManyField(blank=True, to="helpcenter.article")),
+                (
+                    "related",
+                    models.ManyToManyField(blank=True, symmetrical=False, to="helpcenter.article"),
+                ),
                 (
                     "category",
                     models.ForeignKey(

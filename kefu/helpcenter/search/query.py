@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from kefu.core.errors import KefuError
 from kefu.helpcenter.models import SearchDocument, SearchTerm
 from kefu.helpcenter.search.analysis import analyze, fold, group_token, stem, synonyms
 from kefu.helpcenter.search.backends import backend
@@ -19,8 +20,10 @@ _SEARCHABLE = re.compile(r"\w")
 _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
 
 
-class QueryError(ValueError):
+class QueryError(KefuError):
     """A query that cannot be searched; the message is for the person who typed it."""
+
+    code = "invalid_query"
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ def snippet(plain: str, highlight: Highlight) -> SafeString:
     plain = " ".join(plain.split())
     spans = _spans(_folded_alike(plain), highlight)
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
+    # Start on a word boundary in English; Chinese can start at any character.
+    space = plain.rfind(" ", max(0, start - 20), start)
+    if space != -1:
+        start = space + 1
     end = min(len(plain), start + WIDTH)
     pieces = ["…"] if start > 0 else []
     position = start
