@@ -224,6 +224,10 @@ def load() -> None:
     agents = {spec.username: _agent(spec) for spec in AGENTS}
     for spec in CONVERSATIONS:
         _conversation(spec, agents)
+    # The demo platform's sample customers, linked to the contacts above.
+    from kefu.platform import demo_data as platform_demo
+
+    platform_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:
