@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kefu.api",
     "kefu.helpcenter",
     "kefu.platform",
+    "kefu.helpcenter.flows",
 ]
 
 MIDDLEWARE = [
