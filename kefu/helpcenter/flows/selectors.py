@@ -7,21 +7,24 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.core.errors import NotFound
 from kefu.core.intents import Intent
 from kefu.helpcenter.flows.definitions import FLOWS
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 
+NOT_FOUND_MESSAGE = _lazy("This guided flow was not found.")
+
 
 def run_by_token(token: str) -> FlowRun:
     try:
         key = uuid.UUID(str(token))
     except ValueError:
-        raise NotFound(_("This guided flow was not found.")) from None
-    run = FlowRun.objects.select_related("contact").filter(token=key).first()
+        raise NotFound(NOT_FOUND_MESSAGE) from None
+    run = FlowRun.objects.select_related("contact", "conversation").filter(token=key).first()
     if run is None:
-        raise NotFound(_("This guided flow was not found."))
+        raise NotFound(NOT_FOUND_MESSAGE)
     return run
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations.models import Message, Priority
@@ -40,7 +41,8 @@ class TestWithdrawalDelayed:
         assert run.step == "start"
         run = actions.answer_step(run=run, value="w1042")
         assert run.step == "review"
-        text = view(flow_for(run.intent), run.step, run.collected).text
+        with translation.override("en"):
+            text = view(flow_for(run.intent), run.step, run.collected).text
         assert "W-1042" in text
         assert "500 USDT" in text
         assert "large amount" in text
@@ -172,7 +174,9 @@ class TestAccountFlows:
         DemoAccount.objects.filter(user_id="u-7").update(state="locked", reason="risk control")
         run = actions.start_flow(intent="account_locked", language="en", contact=platform_customer)
         assert run.step == "locked"
-        assert "risk control" in view(flow_for(run.intent), run.step, run.collected).text
+        with translation.override("zh-hant"):
+            text = view(flow_for(run.intent), run.step, run.collected).text
+        assert "您的帳戶已被鎖定（risk control）" in text
 
     def test_a_failing_connector_takes_the_general_branch(
         self, platform_customer: Contact, settings
