@@ -9,7 +9,7 @@ token, so 提币, 提现 and "withdrawal" all match each other in both direction
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import opencc
@@ -25,9 +25,12 @@ STOPWORDS = frozenset({
     "a", "an", "and", "are", "be", "can", "do", "does", "for", "how", "i", "in", "is", "it",
     "my", "of", "on", "or", "the", "to", "what", "why", "with", "you", "your",
 })  # fmt: skip
-_LATIN = re.compile(r"[a-z0-9][a-z0-9'-]*")
+_LATIN = re.compile(r"[a-z0-9]+")
+_ALPHA = re.compile(r"[a-z]{3,64}")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w", re.UNICODE)
+# OpenCC folds Taiwan's 帳 (帳號, 到帳) to 帐, the mainland writes 账: one character.
+_VARIANTS = str.maketrans({"帐": "账"})
 
 
 @dataclass(frozen=True)
@@ -63,14 +66,21 @@ def _jieba() -> rjieba.Jieba:
 
 
 def fold(text: str) -> str:
-    """One script, one case, one width; the same length as the input when it can be."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """One script, one case, one width."""
+    return fold_script(unicodedata.normalize("NFKC", text).lower())
+
+
+def fold_script(text: str) -> str:
+    """Traditional → simplified, keeping the length for almost every text."""
     if not _HAN.search(text):
         return text
     folded: str = _t2s().convert(text)
-    return folded
+    return folded.translate(_VARIANTS)
 
 
+# The pure-Python Snowball stemmer costs ~0.1 ms a word; a help center's vocabulary is a
+# few tens of thousands of words, so each is stemmed once per process.
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     result: str = _stemmer().stemWord(word)
     return result
@@ -107,9 +117,13 @@ def _words(folded: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Analyzed:
-    terms: list[str]  # what goes into the index or the query, in text order
+    terms: list[str]  # what goes into the index, in text order, then the group tokens
     groups: frozenset[int]  # synonym groups present
     words: tuple[str, ...]  # English words as written (folded), for typo correction
+    # What a query asks for: each concept is one or more alternative terms. A synonym
+    # group is one concept (its token stands for every spelling), and so is each word
+    # outside any group; 提币没到账 → (syn提现), (syn到账).
+    concepts: tuple[tuple[str, ...], ...]
 
 
 def analyze(text: str) -> Analyzed:
@@ -119,28 +133,44 @@ def analyze(text: str) -> Analyzed:
     latin_run: list[str] = []
     latin_words: list[str] = []
     groups: set[int] = set()
+    covered: set[str] = set()  # terms a group token stands for
     for word in _words(folded):
         if _HAN.search(word):
             if word not in STOPWORDS:
                 terms.append(word)
             continue
-        stemmed = stem(word.strip("'-"))
+        stemmed = stem(word)
         latin_run.append(stemmed)
-        if word not in STOPWORDS and stemmed:
+        if word not in STOPWORDS:
             terms.append(stemmed)
             latin_words.append(word)
     for size in (1, 2, 3):
         for start in range(len(latin_run) - size + 1):
-            group = synonym_table.latin.get(tuple(latin_run[start : start + size]))
+            phrase = tuple(latin_run[start : start + size])
+            group = synonym_table.latin.get(phrase)
             if group is not None:
                 groups.add(group)
+                covered.update(phrase)
     if synonym_table.cjk_pattern is not None:
-        groups.update(
-            synonym_table.cjk[match] for match in synonym_table.cjk_pattern.findall(folded)
+        spellings = set(synonym_table.cjk_pattern.findall(folded))
+        groups.update(synonym_table.cjk[spelling] for spelling in spellings)
+        # jieba may cut 没到账 as 没到 + 到账: every piece of a matched spelling is covered.
+        covered.update(
+            term
+            for term in terms
+            if _HAN.search(term) and any(term in s or s in term for s in spellings)
         )
-    terms.extend(group_token(group) for group in sorted(groups))
-    return Analyzed(terms=terms, groups=frozenset(groups), words=tuple(latin_words))
+    tokens = [group_token(group) for group in sorted(groups)]
+    concepts = [(token,) for token in tokens]
+    concepts += [(term,) for term in dict.fromkeys(terms) if term not in covered]
+    return Analyzed(
+        terms=terms + tokens,
+        groups=frozenset(groups),
+        words=tuple(latin_words),
+        concepts=tuple(concepts),
+    )
 
 
-def is_latin(term: str) -> bool:
-    return _LATIN.fullmatch(term) is not None
+def is_vocabulary_word(word: str) -> bool:
+    """English words typo correction knows: letters only, 3 to 64 of them."""
+    return _ALPHA.fullmatch(word) is not None

@@ -5,54 +5,70 @@ differ only in how the database indexes and ranks them and in how a mistyped Eng
 word is matched to a known one.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from django.db import connection
+from django.db.models.functions import Length
 
 from kefu.helpcenter.models import SearchTerm
 
+Concepts = Sequence[Sequence[str]]
+
 
 class Backend(Protocol):
-    def match(
-        self, terms: Sequence[str], prefix: str, languages: Sequence[str], limit: int
-    ) -> list[int]:
-        """Translation ids matching any term (or the prefix), best first."""
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+        """Translation ids matching every concept (or any, with every=False), best first;
+        with titles=True, in titles only.
+
+        A concept is a list of alternative terms; a term ending in "*" is a prefix.
+        """
 
     def closest_term(self, word: str) -> str | None:
-        """The known English term nearest to a word the index does not know."""
+        """The known English word nearest to a word the index does not know."""
+
+
+def _expression(concepts: Concepts, every: bool, term: Callable[[str], str], ops: str) -> str:
+    any_of, all_of = ops.split(",")
+    clauses = ["(" + any_of.join(map(term, concept)) + ")" for concept in concepts]
+    return (all_of if every else any_of).join(clauses)
+
+
+def _fts5_term(term: str) -> str:
+    # Every term is [a-z0-9]+ or CJK (see analysis.py); quoting keeps FTS5 from reading
+    # any of them as an operator.
+    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
+
+
+def _tsquery_term(term: str, weights: str) -> str:
+    return f"'{term[:-1]}':*{weights}" if term.endswith("*") else f"'{term}':{weights}"
 
 
 class SQLiteBackend:
-    def match(
-        self, terms: Sequence[str], prefix: str, languages: Sequence[str], limit: int
-    ) -> list[int]:
-        # Every term is [a-z0-9] or CJK (see analysis.py); quoting keeps FTS5 from
-        # reading any of them as an operator.
-        alternatives = [f'"{term}"' for term in terms]
-        if prefix:
-            alternatives.append(f'"{prefix}"*')
-        placeholders = ", ".join("%s" for _ in languages)
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+        expression = _expression(concepts, every, _fts5_term, " OR , AND ")
         with connection.cursor() as cursor:
+            # No join and no filter: bm25 over thousands of matches costs milliseconds
+            # already, and reading each match's row for a filter would triple that.
             cursor.execute(
-                "SELECT d.translation_id FROM helpcenter_search_fts f"
-                " JOIN helpcenter_searchdocument d ON d.translation_id = f.rowid"
-                f" WHERE helpcenter_search_fts MATCH %s AND d.language IN ({placeholders})"
+                "SELECT rowid FROM helpcenter_search_fts WHERE helpcenter_search_fts MATCH %s"
                 " ORDER BY bm25(helpcenter_search_fts, 4.0, 1.0) LIMIT %s",
-                [" OR ".join(alternatives), *languages, limit],
+                [f"title_terms : ({expression})" if titles else expression, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
     def closest_term(self, word: str) -> str | None:
-        # Typos rarely hit the first letter; that keeps the candidates to a few hundred.
-        candidates = SearchTerm.objects.filter(
-            term__gte=word[0], term__lt=chr(ord(word[0]) + 1)
-        ).values_list("term", flat=True)
+        # Typos rarely hit the first letter; with the length window that leaves a few
+        # hundred candidates even in a large help center.
         allowed = 1 if len(word) < 8 else 2
+        candidates = (
+            SearchTerm.objects.filter(term__gte=word[0], term__lt=chr(ord(word[0]) + 1))
+            .annotate(length=Length("term"))
+            .filter(length__gte=len(word) - allowed, length__lte=len(word) + allowed)
+            .values_list("term", flat=True)
+        )
         best: tuple[int, str] | None = None
-        for candidate in candidates.iterator(chunk_size=2000):
-            if abs(len(candidate) - len(word)) > allowed:
-                continue
+        for candidate in candidates:
             distance = edit_distance(word, candidate, allowed)
             if distance <= allowed and (best is None or (distance, candidate) < best):
                 best = (distance, candidate)
@@ -60,21 +76,20 @@ class SQLiteBackend:
 
 
 class PostgreSQLBackend:
-    def match(
-        self, terms: Sequence[str], prefix: str, languages: Sequence[str], limit: int
-    ) -> list[int]:
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
         # The tsquery is written in its own input syntax (quoted lexemes), not parsed
         # with to_tsquery, for the same reason the vector is built without a parser.
-        alternatives = [f"'{term}'" for term in terms]
-        if prefix:
-            alternatives.append(f"'{prefix}':*")
+        # Title words carry weight A (migration 0002).
+        weights = "A" if titles else ""
+        expression = _expression(
+            concepts, every, lambda term: _tsquery_term(term, weights), " | , & "
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT translation_id FROM helpcenter_searchdocument,"
-                " CAST(%s AS tsquery) query"
-                " WHERE vector @@ query AND language = ANY(%s)"
+                " CAST(%s AS tsquery) query WHERE vector @@ query"
                 " ORDER BY ts_rank(vector, query) DESC, translation_id LIMIT %s",
-                [" | ".join(alternatives), list(languages), limit],
+                [expression, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from kefu.helpcenter.models import ArticleTranslation, SearchDocument, SearchTerm, Status
 from kefu.helpcenter.rendering import to_plain
-from kefu.helpcenter.search.analysis import analyze
+from kefu.helpcenter.search.analysis import analyze, is_vocabulary_word
 
 BATCH = 500
 
@@ -15,7 +15,7 @@ def _document(translation: ArticleTranslation) -> tuple[SearchDocument, set[str]
     plain = to_plain(translation.body)
     title = analyze(translation.title)
     body = analyze(plain)
-    vocabulary = {word for word in (*title.words, *body.words) if len(word) <= 64}
+    vocabulary = {word for word in (*title.words, *body.words) if is_vocabulary_word(word)}
     document = SearchDocument(
         translation_id=translation.pk,
         language=translation.language,

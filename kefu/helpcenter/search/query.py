@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import KefuError
 from kefu.helpcenter.models import SearchDocument, SearchTerm
-from kefu.helpcenter.search.analysis import analyze, fold, group_token, stem, synonyms
-from kefu.helpcenter.search.backends import backend
+from kefu.helpcenter.search.analysis import (
+    STOPWORDS,
+    analyze,
+    fold,
+    group_token,
+    is_vocabulary_word,
+    stem,
+    synonyms,
+)
+from kefu.helpcenter.search.backends import Backend, backend
 from kefu.helpcenter.search.snippets import Highlight, snippet
 from kefu.helpcenter.selectors import article_url, fallbacks
 
@@ -44,35 +52,72 @@ def search(query: str, language: str, limit: int = 10) -> list[SearchResult]:
             _("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH}
         )
     analyzed = analyze(text)
-    terms = list(dict.fromkeys(analyzed.terms))[:MAX_TERMS]
+    concepts = [list(concept) for concept in analyzed.concepts][:MAX_TERMS]
+    groups = set(analyzed.groups)
+    search_backend = backend()
     # Search as you type: the last word may be unfinished, so it also matches as a prefix.
     trailing = _TRAILING_WORD.search(fold(query)) if not query.endswith(" ") else None
     prefix = trailing.group(1) if trailing else ""
-    if not terms and not prefix:
-        return []  # only words too common to search for ("how do I")
-    groups = set(analyzed.groups)
-    for corrected in map(stem, _corrections(analyzed.words)):
-        terms.append(corrected)
+    for written, known in _corrections(search_backend, analyzed.words).items():
+        concept = next((c for c in concepts if c == [stem(written)]), None)
+        if concept is None:
+            continue
+        if known is None:
+            concepts.remove(concept)  # no article has this word; do not require it
+            continue
+        concept[:] = [stem(known)]
         # A corrected word brings its synonyms along, as a correctly typed one would.
-        group = synonyms().latin.get((corrected,))
-        if group is not None and group not in groups:
+        group = synonyms().latin.get((stem(known),))
+        if group is not None:
             groups.add(group)
-            terms.append(group_token(group))
-    ranked = backend().match(terms, prefix, fallbacks(language), limit * 3)
-    return _results(
-        ranked, terms, language, limit, Highlight(frozenset(terms), frozenset(groups), prefix)
-    )
+            concept.append(group_token(group))
+        if written == prefix:
+            concept.append(prefix + "*")  # "withdrawl" may also be "withdrawls…" typed
+            prefix = ""
+    if prefix:
+        _add_prefix(concepts, prefix)
+    if not concepts:
+        return []  # only words too common to search for ("how do I")
+    # Cheapest first: titles that name every concept, then bodies that have them all,
+    # then anything with some of them; each step only while the page is not full.
+    ranked: list[int] = []
+    for every, titles in ((True, True), (True, False), (False, False)):
+        if not every and len(concepts) == 1:
+            break
+        seen = set(ranked)
+        found = search_backend.match(concepts, limit * 3, every=every, titles=titles)
+        ranked += [translation_id for translation_id in found if translation_id not in seen]
+        if len(ranked) >= limit:
+            break
+    terms = [term.rstrip("*") for concept in concepts for term in concept]
+    highlight = Highlight(frozenset(terms), frozenset(groups), prefix)
+    return _results(ranked, terms, language, limit, highlight)
 
 
-def _corrections(written: tuple[str, ...]) -> list[str]:
-    """Known words for the query's unknown English words of four letters or more."""
-    words = [word for word in written if len(word) >= 4]
+def _add_prefix(concepts: list[list[str]], prefix: str) -> None:
+    """Let the word being typed match as a prefix, within the concept it belongs to."""
+    stemmed = stem(prefix)
+    owner = next((c for c in concepts if stemmed in c), None)
+    if owner is None:
+        groups = [g for phrase, g in synonyms().latin.items() if stemmed in phrase]
+        tokens = {group_token(group) for group in groups}
+        owner = next((c for c in concepts if tokens.intersection(c)), None)
+    if owner is not None:
+        owner.append(prefix + "*")
+    elif prefix not in STOPWORDS:
+        concepts.append([prefix + "*"])
+
+
+def _corrections(search_backend: Backend, written: tuple[str, ...]) -> dict[str, str | None]:
+    """For each English word no article has: the nearest word one has, or None.
+
+    Only words of four letters or more: shorter ones have too many neighbours.
+    """
+    words = [word for word in written if len(word) >= 4 and is_vocabulary_word(word)]
     if not words:
-        return []
+        return {}
     known = set(SearchTerm.objects.filter(term__in=words).values_list("term", flat=True))
-    search_backend = backend()
-    corrected = (search_backend.closest_term(word) for word in words if word not in known)
-    return [word for word in corrected if word]
+    return {word: search_backend.closest_term(word) for word in words if word not in known}
 
 
 class _Row(NamedTuple):
@@ -93,44 +138,49 @@ class _Row(NamedTuple):
         the article that has all of them (提币没到账 → "How to withdraw" before
         "Withdrawal not arrived"); this puts the articles that cover the query first.
         """
-        title, body = set(self.title_terms.split()), set(self.terms.split())
-        covered = sum(2 * (term in title) + (term in body) for term in query_terms)
-        return covered, len(title.intersection(query_terms)) / max(len(title), 1)
+        # Substring tests on the space-separated terms: no need to split a long article.
+        title, body = f" {self.title_terms} ", f" {self.terms} "
+        in_title = sum(f" {term} " in title for term in query_terms)
+        covered = 2 * in_title + sum(f" {term} " in body for term in query_terms)
+        return covered, in_title / max(title.count(" ") - 1, 1)
 
 
 def _results(
     ranked: list[int], terms: list[str], language: str, limit: int, highlight: Highlight
 ) -> list[SearchResult]:
-    rows = {
-        row.translation_id: row
-        for row in map(
-            _Row._make,
-            SearchDocument.objects.filter(translation_id__in=ranked).values_list(
-                "translation_id",
-                "translation__article_id",
-                "translation__article__slug",
-                "translation__title",
-                "translation__language",
-                "plain",
-                "title_terms",
-                "terms",
-            ),
-        )
-    }
     order = fallbacks(language)
-    # One result per article, at the rank of its best match, in the reader's nearest
-    # language among the translations that matched.
-    best: dict[int, _Row] = {}
-    candidates = sorted(
-        (translation_id for translation_id in ranked if translation_id in rows),
-        key=lambda translation_id: rows[translation_id].coverage(terms),
+    # Every indexed translation of the matched articles, in one query: a match in one
+    # language is shown in the reader's nearest language the article has.
+    matched = SearchDocument.objects.filter(translation_id__in=ranked).values(
+        "translation__article_id"
+    )
+    rows = [
+        _Row._make(values)
+        for values in SearchDocument.objects.filter(
+            translation__article_id__in=matched, language__in=order
+        ).values_list(
+            "translation_id",
+            "translation__article_id",
+            "translation__article__slug",
+            "translation__title",
+            "translation__language",
+            "plain",
+            "title_terms",
+            "terms",
+        )
+    ]
+    by_id = {row.translation_id: row for row in rows}
+    shown: dict[int, _Row] = {}
+    for row in rows:
+        current = shown.get(row.article_id)
+        if current is None or order.index(row.language) < order.index(current.language):
+            shown[row.article_id] = row
+    hits = sorted(
+        (by_id[translation_id] for translation_id in ranked if translation_id in by_id),
+        key=lambda row: row.coverage(terms),
         reverse=True,
     )
-    for translation_id in candidates:
-        row = rows[translation_id]
-        current = best.get(row.article_id)
-        if current is None or order.index(row.language) < order.index(current.language):
-            best[row.article_id] = row
+    articles = list(dict.fromkeys(row.article_id for row in hits))[:limit]
     return [
         SearchResult(
             slug=row.slug,
@@ -139,5 +189,5 @@ def _results(
             snippet=snippet(row.plain, highlight),
             url=article_url(row.slug),
         )
-        for row in list(best.values())[:limit]
+        for row in (shown[article_id] for article_id in articles)
     ]

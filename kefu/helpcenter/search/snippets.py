@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kefu.helpcenter.search.analysis import fold, stem, synonyms
+from kefu.helpcenter.search.analysis import fold_script, stem, synonyms
 
 WIDTH = 160
+SCAN = 3000
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -21,11 +22,12 @@ class Highlight:
 
 def _folded_alike(plain: str) -> str:
     # Offsets found in the folded text must point at the same characters in the plain
-    # text; OpenCC keeps length for almost everything, and per character when it does not.
-    folded = fold(plain)
+    # text: lower case and OpenCC keep the length for almost everything (NFKC does not:
+    # … becomes ...), and per character when they do not.
+    folded = fold_script(plain.lower())
     if len(folded) == len(plain):
         return folded
-    return "".join(fold(char)[:1] or char for char in plain)
+    return "".join(fold_script(char.lower())[:1] or char for char in plain)
 
 
 def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
@@ -67,7 +69,9 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def snippet(plain: str, highlight: Highlight) -> SafeString:
-    plain = " ".join(plain.split())
+    # The passage comes from the start of the article, where the answer usually is; a
+    # bound keeps a long article from costing more than a short one.
+    plain = " ".join(plain[:SCAN].split())
     spans = _spans(_folded_alike(plain), highlight)
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
     # Start on a word boundary in English; Chinese can start at any character.
