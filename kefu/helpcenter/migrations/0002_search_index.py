@@ -40,6 +40,13 @@ POSTGRESQL = [
         || array_to_tsvector(string_to_array(terms, ' '))
     ) STORED""",
     "CREATE INDEX helpcenter_searchdocument_vector ON helpcenter_searchdocument USING gin (vector)",
+    # Titles alone, small enough to stay inline: ranking thousands of body matches would
+    # read (and decompress) each article's whole vector.
+    """ALTER TABLE helpcenter_searchdocument ADD COLUMN title_vector tsvector GENERATED ALWAYS AS (
+        array_to_tsvector(string_to_array(title_terms, ' '))
+    ) STORED""",
+    """CREATE INDEX helpcenter_searchdocument_title_vector ON helpcenter_searchdocument
+        USING gin (title_vector)""",
     """CREATE INDEX helpcenter_searchterm_trigram ON helpcenter_searchterm
         USING gin (term gin_trgm_ops)""",
 ]

@@ -40,8 +40,8 @@ def _fts5_term(term: str) -> str:
     return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
 
 
-def _tsquery_term(term: str, weights: str) -> str:
-    return f"'{term[:-1]}':*{weights}" if term.endswith("*") else f"'{term}':{weights}"
+def _tsquery_term(term: str) -> str:
+    return f"'{term[:-1]}':*" if term.endswith("*") else f"'{term}'"
 
 
 class SQLiteBackend:
@@ -79,17 +79,19 @@ class PostgreSQLBackend:
     def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
         # The tsquery is written in its own input syntax (quoted lexemes), not parsed
         # with to_tsquery, for the same reason the vector is built without a parser.
-        # Title words carry weight A (migration 0002).
-        weights = "A" if titles else ""
-        expression = _expression(
-            concepts, every, lambda term: _tsquery_term(term, weights), " | , & "
-        )
+        query = _expression(concepts, every, _tsquery_term, " | , & ")
+        any_word = _expression(concepts, False, _tsquery_term, " | , & ")
+        # Ranked by the title (a small inline vector, migration 0002): ts_rank over the
+        # whole body of thousands of matches would decompress every one of them. The
+        # caller orders the candidates by how much of the query each covers.
+        column = "title_vector" if titles else "vector"
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT translation_id FROM helpcenter_searchdocument,"
-                " CAST(%s AS tsquery) query WHERE vector @@ query"
-                " ORDER BY ts_rank(vector, query) DESC, translation_id LIMIT %s",
-                [expression, limit],
+                "SELECT translation_id FROM helpcenter_searchdocument"
+                f" WHERE {column} @@ CAST(%s AS tsquery)"
+                " ORDER BY ts_rank(title_vector, CAST(%s AS tsquery)) DESC, translation_id"
+                " LIMIT %s",
+                [query, any_word, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
