@@ -62,7 +62,8 @@ def test_article_in_another_language_says_so() -> None:
     translation("only-english", "en", "Only in English", "Some **text**.")
     html = _in("zh-hans").get("/help/articles/only-english/").content.decode()
     assert "Only in English" in html
-    assert "It is shown in English." in html or "显示的是 English" in html
+    assert "这篇文章还没有您所选语言的版本，当前显示的是English版本。" in html
+    assert 'lang="en"' in html
 
 
 def test_a_draft_or_unknown_article_or_category_is_a_404() -> None:
@@ -121,3 +122,9 @@ def test_the_search_box_offers_results_while_typing(help_center: None) -> None:
     assert endpoint is not None
     assert endpoint.group(1) == "/api/v1/help/search"
     assert "help-search.js" in html
+
+
+def test_pages_speak_the_readers_language(help_center: None) -> None:
+    assert "說明中心" in _in("zh-hant").get("/help/").content.decode()
+    assert "这篇文章对您有帮助吗？" in _in("zh-hans").get("/help/articles/fees/").content.decode()
+    assert "Was this article helpful?" in _in("en").get("/help/articles/fees/").content.decode()
