@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from kefu.helpcenter import bundled
 from kefu.helpcenter.models import ArticleTranslation, SearchDocument
 from kefu.helpcenter.search.query import search
+from tests.conftest import worker_shares_test_connection
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,14 @@ def test_reindex_rebuilds_a_lost_index() -> None:
 def test_an_unknown_subcommand_is_refused() -> None:
     with pytest.raises(CommandError, match="invalid choice"):
         call_command("helpcenter", "export")
+
+
+def test_the_demo_loads_the_help_center_every_time(capsys: pytest.CaptureFixture[str]) -> None:
+    with worker_shares_test_connection():
+        call_command("demo")
+        call_command("demo")
+    out = capsys.readouterr().out
+    total = len(bundled.articles())
+    assert f"Help center: {total} articles, {total} new or changed" in out
+    assert f"Help center: {total} articles, 0 new or changed" in out
+    assert ArticleTranslation.objects.filter(status="published").count() == total
