@@ -6,6 +6,7 @@ from kefu.console.views import (
     conversation_actions,
     deflection,
     inbox,
+    platform,
     preferences,
     sign_in,
 )
@@ -29,6 +30,7 @@ urlpatterns = [
     path("c/<str:reference>/details/", conversation.details, name="details"),
     path("c/<str:reference>/reply/", conversation_actions.reply, name="reply"),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
+    path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),
     path("c/<str:reference>/assign/", conversation_actions.assign, name="assign"),
     path("c/<str:reference>/status/", conversation_actions.change_status, name="status"),
     path("c/<str:reference>/priority/", conversation_actions.set_priority, name="priority"),
