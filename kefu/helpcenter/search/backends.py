@@ -82,16 +82,22 @@ class PostgreSQLBackend:
         query = _expression(concepts, every, _tsquery_term, " | , & ")
         any_word = _expression(concepts, False, _tsquery_term, " | , & ")
         # Ranked by the title (a small inline vector, migration 0002): ts_rank over the
-        # whole body of thousands of matches would decompress every one of them. The
-        # caller orders the candidates by how much of the query each covers.
+        # whole body of thousands of matches would decompress every one of them. Bodies
+        # that have every concept are taken as the index finds them (no title names them
+        # all, or the first step would have found them): ordering thousands of rows would
+        # fetch each one, and the caller orders the candidates by how much of the query
+        # each covers.
         column = "title_vector" if titles else "vector"
+        order = (
+            ""
+            if every and not titles
+            else "ORDER BY ts_rank(title_vector, CAST(%s AS tsquery)) DESC"
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT translation_id FROM helpcenter_searchdocument"
-                f" WHERE {column} @@ CAST(%s AS tsquery)"
-                " ORDER BY ts_rank(title_vector, CAST(%s AS tsquery)) DESC, translation_id"
-                " LIMIT %s",
-                [query, any_word, limit],
+                f" WHERE {column} @@ CAST(%s AS tsquery) {order} LIMIT %s",
+                [query, any_word, limit] if order else [query, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
