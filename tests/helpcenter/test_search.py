@@ -1,7 +1,7 @@
 """Search behaviour; the same tests run on SQLite FTS5 and on PostgreSQL."""
 
 import pytest
-from django.utils import translation
+from django.utils.translation import override
 
 from kefu.helpcenter import actions
 from kefu.helpcenter.models import Status
@@ -147,15 +147,15 @@ def test_rebuild_indexes_every_published_translation(articles: None) -> None:
 
 @pytest.mark.parametrize("query", ["", "   ", "？！…", "??"])
 def test_an_empty_query_is_refused_with_a_clear_message(query: str) -> None:
-    with translation.override("en"), pytest.raises(QueryError, match="Type a few words"):
+    with override("en"), pytest.raises(QueryError, match="Type a few words"):
         search(query, "en")
-    with translation.override("zh-hant"), pytest.raises(QueryError, match="請輸入要搜尋的關鍵字"):
+    with override("zh-hant"), pytest.raises(QueryError, match="請輸入要搜尋的關鍵字"):
         search(query, "zh-Hant")
 
 
 def test_a_huge_query_is_refused_with_a_clear_message() -> None:
     with (
-        translation.override("en"),
+        override("en"),
         pytest.raises(QueryError, match=f"at most {MAX_QUERY_LENGTH} characters"),
     ):
         search("提现 " * 100, "en")
