@@ -4,7 +4,7 @@ search index follow admin edits exactly as they follow imports."""
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -76,13 +76,40 @@ class RevisionInline(admin.TabularInline[Revision, ArticleTranslation]):
 
 @admin.register(ArticleTranslation)
 class ArticleTranslationAdmin(admin.ModelAdmin[ArticleTranslation]):
-    list_display = ("title", "article", "language", "status", "machine_drafted", "updated_at")
+    list_display = (
+        "title",
+        "article",
+        "language",
+        "status",
+        "machine_drafted",
+        "helpful",
+        "not_helpful",
+        "updated_at",
+    )
     list_filter = ("language", "status", "machine_drafted")
     search_fields = ("title", "article__slug")
     fields = ("article", "language", "title", "body", "status", "machine_drafted", "published_at")
     readonly_fields = ("machine_drafted", "published_at")
     inlines = [RevisionInline]
     actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ArticleTranslation]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                helpful_votes=Count("votes", filter=Q(votes__helpful=True)),
+                not_helpful_votes=Count("votes", filter=Q(votes__helpful=False)),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("helpful"), ordering="helpful_votes")
+    def helpful(self, obj: Any) -> int:
+        return int(obj.helpful_votes)
+
+    @admin.display(description=gettext_lazy("not helpful"), ordering="not_helpful_votes")
+    def not_helpful(self, obj: Any) -> int:
+        return int(obj.not_helpful_votes)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Which article and language a text belongs to is fixed once written.

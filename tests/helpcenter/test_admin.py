@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from kefu.agents.models import Agent, Role
+from kefu.helpcenter import actions
 from kefu.helpcenter.models import ArticleTranslation, Revision, Status
 from kefu.helpcenter.search.query import search
 from tests.conftest import verified_client
@@ -74,3 +75,13 @@ def test_the_publish_action_publishes_and_indexes(admin_client: Client) -> None:
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert search("listing", "en")[0].slug == "launch"
+
+
+def test_the_translation_list_shows_helpful_votes(admin_client: Client) -> None:
+    saved = translation("fees", "en", "Fees", "Text.")
+    actions.vote(translation=saved, session_key="a", helpful=True)
+    actions.vote(translation=saved, session_key="b", helpful=True)
+    actions.vote(translation=saved, session_key="c", helpful=False)
+    html = admin_client.get("/admin/helpcenter/articletranslation/").content.decode()
+    assert '<td class="field-helpful">2</td>' in html
+    assert '<td class="field-not_helpful">1</td>' in html
