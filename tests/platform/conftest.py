@@ -2,6 +2,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,11 @@ def _fresh_platform_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Iterator[None]:
+    # Pages for zh-Hans agents and customers activate that language in this thread (the
+    # viewer middleware never deactivates); later tests must not inherit it.
+    yield
+    translation.deactivate()

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.platform.models import DemoAccount, DemoTransfer
@@ -14,6 +14,14 @@ def _fresh_platform_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Iterator[None]:
+    # Pages for zh-Hans agents and customers activate that language in this thread (the
+    # viewer middleware never deactivates); later tests must not inherit it.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
