@@ -176,3 +176,12 @@ def test_a_query_of_only_common_words_finds_nothing(articles: None) -> None:
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b, 1 if distance < 2 else 2) == distance or distance == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['提现" OR "1', "fee' | '1", "fee:* & !x", "NEAR(提现 费)", "提現\\", '"*" fee', "withdraw-"],
+)
+def test_query_syntax_characters_are_only_text(articles: None, query: str) -> None:
+    # No FTS5 or tsquery error: these are searched as words, whatever they contain.
+    assert isinstance(search(query, "en"), list)

@@ -109,7 +109,9 @@ def _words(folded: str) -> list[str]:
         if not _WORD.search(token):
             continue
         if _HAN.search(token):
-            words.append(token)
+            # Only word characters reach a query: a quote or operator inside a Chinese
+            # token must never be read by FTS5 or tsquery.
+            words.append("".join(_WORD.findall(token)))
         else:
             words.extend(_LATIN.findall(token))
     return words
