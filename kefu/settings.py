@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "kefu.console",
     "kefu.portal",
     "kefu.api",
+    "kefu.helpcenter",
+    "kefu.platform",
+    "kefu.helpcenter.flows",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +209,10 @@ MEDIA_URL = "/media/"
 KEFU_MAX_ATTACHMENT_BYTES = int(os.environ.get("KEFU_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 KEFU_MAX_MESSAGE_CHARS = int(os.environ.get("KEFU_MAX_MESSAGE_CHARS", 20_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = KEFU_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# The wallet/exchange back end Kefu asks about customers (kefu.platform.connector).
+KEFU_PLATFORM_CONNECTOR = os.environ.get(
+    "KEFU_PLATFORM_CONNECTOR", "kefu.platform.demo.DemoConnector"
+)
 
 EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND",

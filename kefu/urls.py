@@ -12,6 +12,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     path("console/", include("kefu.console.urls")),
     path("portal/", include("kefu.portal.urls")),
+    path("help/flows/", include("kefu.helpcenter.flows.urls")),
+    path("help/", include("kefu.portal.help_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -224,6 +224,12 @@ def load() -> None:
     agents = {spec.username: _agent(spec) for spec in AGENTS}
     for spec in CONVERSATIONS:
         _conversation(spec, agents)
+    # The demo platform's sample customers, linked to the contacts above.
+    from kefu.helpcenter.flows import demo_data as flows_demo
+    from kefu.platform import demo_data as platform_demo
+
+    platform_demo.load()
+    flows_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

@@ -17,12 +17,12 @@ _Result = dict[str, Any]
 
 def scan_jsonl(stdin: TextIO, stdout: TextIO) -> int:
     """Redact each `{"id", "text"}` line: `{"id", "redacted", "findings": [...]}` per line."""
-    return _run(stdin, stdout, _scan)
+    return map_jsonl(stdin, stdout, _scan)
 
 
 def guard_jsonl(stdin: TextIO, stdout: TextIO) -> int:
     """Check each `{"id", "text"}` line as an agent reply: `{"id", "blocked", "reasons"}`."""
-    return _run(stdin, stdout, _guard)
+    return map_jsonl(stdin, stdout, _guard)
 
 
 def _scan(text: str) -> _Result:
@@ -41,7 +41,8 @@ def _guard(text: str) -> _Result:
     return {"blocked": verdict.blocked, "reasons": list(verdict.reasons)}
 
 
-def _run(stdin: TextIO, stdout: TextIO, handle: Callable[[str], _Result]) -> int:
+def map_jsonl(stdin: TextIO, stdout: TextIO, handle: Callable[[str], _Result]) -> int:
+    """Answer each `{"id", "text"}` line with `{"id", **handle(text)}` (or an error line)."""
     try:
         for line in _lines(stdin):
             if line is None:

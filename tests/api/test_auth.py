@@ -17,7 +17,13 @@ from tests.api.conftest import bearer_client
 
 # Values for path parameters: the token check must come before any look-up, so the
 # objects need not exist.
-_SAMPLE = {"reference": "K-000001", "attachment_id": "1", "contact_id": "1"}
+_SAMPLE = {
+    "reference": "K-000001",
+    "attachment_id": "1",
+    "contact_id": "1",
+    "intent": "withdrawal_delayed",
+    "token": "00000000-0000-4000-8000-000000000000",
+}
 _UNDOCUMENTED = {"openapi.json", "docs", ""}
 
 
@@ -37,9 +43,19 @@ def _operations(*, public: bool) -> list[tuple[str, str]]:
 OPERATIONS = _operations(public=False)
 
 
-def test_the_only_public_endpoint_is_verification() -> None:
+def test_the_only_public_endpoints_are_verification_and_the_help_center() -> None:
     # A new endpoint without auth would otherwise silently skip the token tests below.
-    assert _operations(public=True) == [("GET", "/api/v1/verify")]
+    flows = "/api/v1/help/flows"
+    token = _SAMPLE["token"]
+    assert _operations(public=True) == [
+        ("GET", "/api/v1/verify"),
+        ("GET", "/api/v1/help/search"),
+        ("GET", flows),
+        ("POST", f"{flows}/withdrawal_delayed/runs"),
+        ("GET", f"{flows}/runs/{token}"),
+        ("POST", f"{flows}/runs/{token}/answer"),
+        ("POST", f"{flows}/runs/{token}/handoff"),
+    ]
 
 
 def test_the_operation_list_covers_every_route_of_the_api() -> None:

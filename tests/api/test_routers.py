@@ -47,8 +47,17 @@ def test_the_schema_is_served_without_a_token() -> None:
     assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
 
 
-# Public on purpose: "is this official?" must answer anyone (rate-limited per IP instead).
-PUBLIC = {("get", "/api/v1/verify")}
+# Public on purpose: "is this official?", help-center search and guided flows must
+# answer anyone, a chat-widget visitor included (rate-limited per IP instead).
+PUBLIC = {
+    ("get", "/api/v1/verify"),
+    ("get", "/api/v1/help/search"),
+    ("get", "/api/v1/help/flows"),
+    ("post", "/api/v1/help/flows/{intent}/runs"),
+    ("get", "/api/v1/help/flows/runs/{token}"),
+    ("post", "/api/v1/help/flows/runs/{token}/answer"),
+    ("post", "/api/v1/help/flows/runs/{token}/handoff"),
+}
 
 
 def test_every_operation_is_described_and_secured() -> None:

@@ -8,13 +8,15 @@ from ninja.operation import Operation
 
 from kefu.api import errors
 from kefu.api.auth import TokenAuth
-from kefu.api.routers import contacts, conversations, verify
+from kefu.api.routers import contacts, conversations, helpcenter, verify
+from kefu.helpcenter.flows import api as flows_api
 
 DESCRIPTION = """
 Kefu's REST API for integrations: an app or website back end that opens conversations
 for its users, posts their messages, and reads or works the conversations.
 
-**Authentication.** Every endpoint but the public `GET /api/v1/verify` needs
+**Authentication.** Every endpoint but the public `GET /api/v1/verify`,
+`GET /api/v1/help/search` and the guided flows under `/api/v1/help/flows` needs
 `Authorization: Bearer kefu_…`, a token an administrator creates. The request acts as
 the token's agent (replies, notes, status, assignment with that agent's role) and
 customer messages enter the token's inbox.
@@ -62,3 +64,5 @@ errors.install(api)
 api.add_router("/v1/conversations", conversations.router)
 api.add_router("/v1/contacts", contacts.router)
 api.add_router("/v1/verify", verify.router)
+api.add_router("/v1/help", helpcenter.router)
+api.add_router("/v1/help/flows", flows_api.router)

@@ -17,6 +17,8 @@ from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
 from kefu.conversations.status import TRANSITIONS
 from kefu.core.errors import NotFound
+from kefu.helpcenter.selectors import suggested_articles
+from kefu.platform.selectors import customer_context
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 
@@ -97,9 +99,22 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
     }
 
 
+def help_context(conversation: Conversation) -> dict[str, Any]:
+    """Sidebar help: the customer's platform account and articles for the intent."""
+    return {
+        "platform": customer_context(conversation.contact),
+        "suggested_articles": (
+            suggested_articles(conversation.intent, conversation.language)
+            if conversation.intent
+            else []
+        ),
+    }
+
+
 def page_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
     loaded = timeline_context(conversation)
     return {
+        **help_context(conversation),
         **header_context(conversation, loaded["messages"]),
         **loaded,
         **details_context(request, conversation),

@@ -74,12 +74,12 @@ class TestCreate:
         assert message.kind == MessageKind.INBOUND
         assert message.author_contact == contact
 
-    def test_without_intent_the_priority_is_normal_and_language_detected(
+    def test_without_intent_the_first_message_is_triaged_and_language_detected(
         self, api_client: Client
     ) -> None:
         body = new_conversation(api_client).json()
-        assert body["priority"] == "normal"
-        assert body["intent"] == ""
+        assert body["intent"] == "withdrawal_delayed"
+        assert body["priority"] == "high"
         assert body["language"] == "zh-Hans"
 
     def test_a_known_customer_is_found_by_platform_user_id_first(self, api_client: Client) -> None:

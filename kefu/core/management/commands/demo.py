@@ -8,6 +8,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from kefu.core import demo_data
+from kefu.helpcenter.actions import import_bundle
 
 
 class Command(BaseCommand):
@@ -25,6 +26,12 @@ class Command(BaseCommand):
                 call_command(
                     "db_worker", batch=True, queue_name="*", no_startup_delay=True, verbosity=0
                 )
+        # Every run, not only the first: an upgraded Kefu brings its updated articles.
+        help_center = import_bundle()
+        self.stdout.write(
+            f"Help center: {help_center.translations} articles, "
+            f"{help_center.changed} new or changed; open /help/."
+        )
         self.stdout.write(
             self.style.SUCCESS("\nDemo sign-in (password for every agent: ")
             + demo_data.DEMO_PASSWORD

@@ -1,0 +1,348 @@
+"""Help-center search latency on 10,000 articles, beside a plain LIKE scan.
+
+    .venv/bin/python bench/search.py [--quick] [--articles 10000] [--no-postgres]
+
+For SQLite (a file in a temporary directory) and for PostgreSQL (a temporary database
+`kefu_bench_search_<pid>` at postgres://postgres@127.0.0.1:5432/, skipped with a note when
+unreachable), a child process:
+
+1. migrates a fresh database and generates the articles the way a large help center has
+   them: variants of each bundled article (per asset and network), mostly its own
+   sentences shuffled, three sentences from other articles, an order number and filler
+   words so the vocabulary grows; half English, 35% zh-Hans, 15% zh-Hant;
+2. indexes them with the same code the actions call (`search.indexing.index_many`) and
+   reports articles indexed per second;
+3. times a fixed set of customer queries — Chinese in both scripts, English, synonyms
+   (提币 for 提现), typos, a word being typed — through `kefu.helpcenter.search.query.search`
+   (the function behind the portal page and the API), p50/p95 over every run;
+4. times the baseline on the same queries in the same run: the ORM's `icontains` on title
+   and body (SQL LIKE over every published translation), and counts how many queries each
+   answers with at least one article.
+
+Human-readable lines first; the last line is one JSON object with every figure.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+TARGET_P95_MS = 20.0
+QUERIES = [
+    ("提现一直没有到账", "zh-Hans"),
+    ("提币没到账怎么办", "zh-Hans"),
+    ("提幣沒到帳", "zh-Hant"),
+    ("USDT 充值 TRC20 没到账", "zh-Hans"),
+    ("入金", "zh-Hans"),
+    ("账号被冻结", "zh-Hans"),
+    ("帳號被鎖定", "zh-Hant"),
+    ("忘记密码", "zh-Hans"),
+    ("谷歌验证丢了", "zh-Hans"),
+    ("助记词", "zh-Hans"),
+    ("手续费", "zh-Hans"),
+    ("实名认证失败", "zh-Hans"),
+    ("假客服", "zh-Hans"),
+    ("APP闪退", "zh-Hans"),
+    ("投訴", "zh-Hant"),
+    ("withdrawal not arrived", "en"),
+    ("my deposit is missing", "en"),
+    ("withdrawl pending", "en"),
+    ("account locked", "en"),
+    ("reset google authenticator", "en"),
+    ("seed phrase", "en"),
+    ("trading fees", "en"),
+    ("kyc rejected", "en"),
+    ("is this official support", "en"),
+    ("app crashes", "en"),
+    ("memo tag XRP", "en"),
+    ("withdr", "en"),
+    ("authenticatr", "en"),
+]
+ASSETS = ["BTC", "ETH", "USDT", "USDC", "TRX", "XRP", "XLM", "EOS", "TON", "SOL", "BNB", "DOGE"]
+NETWORKS = ["TRC20", "ERC20", "BEP20", "Solana", "Polygon", "Arbitrum"]
+# Filler so the generated articles do not share one small vocabulary.
+SYLLABLES_EN = ["ka", "lo", "mi", "ren", "tor", "val", "zen", "qua", "dex", "pho", "gri", "sul"]
+CHARS_ZH = "资产账户交易订单平台钱包网络地址验证安全记录风险审核客服时间处理服务市场数据系统"
+
+
+def log(line: str) -> None:
+    print(line, flush=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def summary_ms(seconds: list[float]) -> dict[str, float]:
+    ms = [s * 1000 for s in seconds]
+    return {
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "max_ms": round(max(ms), 3),
+    }
+
+
+# ------------------------------------------------------------- the child (inside Django)
+
+
+def _topics() -> dict[str, list[tuple[str, list[str]]]]:
+    """Per language: (title, sentences) of each bundled article."""
+    from kefu.helpcenter import bundled
+    from kefu.helpcenter.rendering import to_plain
+
+    topics: dict[str, list[tuple[str, list[str]]]] = {}
+    for article in bundled.articles():
+        lines = [line for line in to_plain(article.body).splitlines() if len(line) > 8]
+        topics.setdefault(article.language, []).append((article.title, lines))
+    return topics
+
+
+def _filler(rng: random.Random, language: str) -> str:
+    if language == "en":
+        return " ".join(
+            "".join(rng.choice(SYLLABLES_EN) for _ in range(rng.randint(2, 3))) for _ in range(6)
+        )
+    return "".join(
+        "".join(rng.choice(CHARS_ZH) for _ in range(2)) + rng.choice("，。、") for _ in range(6)
+    )
+
+
+def _generate(count: int, seed: int) -> list[tuple[str, str, str]]:
+    """Articles the way a large help center has them: many variants of each topic (per
+    asset, network, region), each mostly about its topic with a few sentences from others."""
+    rng = random.Random(seed)
+    topics = _topics()
+    articles = []
+    for n in range(count):
+        roll = rng.random()
+        language = "en" if roll < 0.5 else "zh-Hans" if roll < 0.85 else "zh-Hant"
+        title, lines = rng.choice(topics[language])
+        others = [line for _, other in rng.sample(topics[language], 3) for line in other]
+        asset, network = rng.choice(ASSETS), rng.choice(NETWORKS)
+        body = [
+            *rng.sample(lines, min(len(lines), 10)),
+            *rng.sample(others, 3),
+            f"{asset} ({network}) W-{rng.randint(1000, 99999)}",
+            _filler(rng, language),
+        ]
+        articles.append((language, f"{title} {asset} {network} #{n}", "\n\n".join(body)))
+    return articles
+
+
+def child(count: int, repeats: int) -> dict[str, Any]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
+
+    from kefu.helpcenter import actions
+    from kefu.helpcenter.models import Article, ArticleTranslation, Status
+    from kefu.helpcenter.search import indexing
+    from kefu.helpcenter.search.query import search
+
+    call_command("migrate", verbosity=0)
+    category = actions.save_category(
+        slug="bench", names={"zh-Hans": "测试", "zh-Hant": "測試", "en": "Bench"}
+    )
+    generated = _generate(count, seed=6)
+    Article.objects.bulk_create(
+        [Article(slug=f"bench-{n}", category=category) for n in range(count)], batch_size=1000
+    )
+    ids = dict(Article.objects.values_list("slug", "pk"))
+    ArticleTranslation.objects.bulk_create(
+        [
+            ArticleTranslation(
+                article_id=ids[f"bench-{n}"],
+                language=language,
+                title=title,
+                body=body,
+                status=Status.PUBLISHED,
+            )
+            for n, (language, title, body) in enumerate(generated)
+        ],
+        batch_size=1000,
+    )
+    started = time.perf_counter()
+    indexing.index_many(ArticleTranslation.objects.order_by("pk").iterator(chunk_size=500))
+    index_seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+    def like(query: str) -> list[tuple[str, str]]:
+        return list(
+            ArticleTranslation.objects.filter(status=Status.PUBLISHED)
+            .filter(Q(title__icontains=query) | Q(body__icontains=query))
+            .values_list("article__slug", "title")[:10]
+        )
+
+    for query, language in QUERIES:  # warm-up: caches, the jieba dictionary, OpenCC
+        search(query, language)
+        like(query)
+    # Wall clock and this process's CPU time: on a loaded machine the wall clock includes
+    # waiting for a core, the CPU time does not (for PostgreSQL it leaves out the server).
+    timings: dict[str, list[float]] = {"search": [], "like": []}
+    cpu: dict[str, list[float]] = {"search": [], "like": []}
+    answered = {"search": 0, "like": 0}
+    for _ in range(repeats):
+        for query, language in QUERIES:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            found = search(query, language)
+            timings["search"].append(time.perf_counter() - started)
+            cpu["search"].append(time.process_time() - started_cpu)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            matched = like(query)
+            timings["like"].append(time.perf_counter() - started)
+            cpu["like"].append(time.process_time() - started_cpu)
+            answered["search"] += bool(found)
+            answered["like"] += bool(matched)
+    runs = repeats * len(QUERIES)
+    return {
+        "vendor": connection.vendor,
+        "articles": count,
+        "indexed_per_s": round(count / index_seconds, 1),
+        "queries_timed": runs,
+        "load_average": round(os.getloadavg()[0], 1),
+        "search": {
+            **summary_ms(timings["search"]),
+            "cpu_p50_ms": summary_ms(cpu["search"])["p50_ms"],
+            "cpu_p95_ms": summary_ms(cpu["search"])["p95_ms"],
+            "answered": answered["search"] / runs,
+        },
+        "like_scan": {
+            **summary_ms(timings["like"]),
+            "cpu_p50_ms": summary_ms(cpu["like"])["p50_ms"],
+            "cpu_p95_ms": summary_ms(cpu["like"])["p95_ms"],
+            "answered": answered["like"] / runs,
+        },
+    }
+
+
+# ------------------------------------------------------------------------ the parent
+
+
+def base_env(var_dir: Path) -> dict[str, str]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = os.environ.copy()
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "kefu.settings",
+            "KEFU_VAR_DIR": str(var_dir),
+            "KEFU_SECRET_KEY": "bench-" + "x" * 40,
+            "KEFU_DEBUG": "0",
+            "KEFU_LOG_LEVEL": "ERROR",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+        }
+    )
+    return env
+
+
+@contextlib.contextmanager
+def postgres_env(tmp: Path) -> Iterator[dict[str, str]]:
+    import psycopg
+
+    name = f"kefu_bench_search_{os.getpid()}"
+    admin_url = PG_ADMIN_URL.rstrip("/") + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = base_env(tmp / "postgres")
+        env["KEFU_DATABASE_URL"] = PG_ADMIN_URL.rstrip("/") + "/" + name
+        yield env
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_unreachable() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.rstrip("/") + "/postgres", connect_timeout=3):
+            return None
+    except Exception as error:
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip()
+
+
+def run_child(env: dict[str, str], count: int, repeats: int) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", "--articles", str(count), "--repeats", str(repeats)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def report(name: str, result: dict[str, Any]) -> None:
+    search, like = result["search"], result["like_scan"]
+    log(
+        f"{name}: {result['articles']} articles, indexed {result['indexed_per_s']}/s; "
+        f"{result['queries_timed']} queries; load average {result['load_average']}"
+    )
+    for label, figures in (("search   ", search), ("LIKE scan", like)):
+        log(
+            f"  {label} p50 {figures['p50_ms']:.2f} ms  p95 {figures['p95_ms']:.2f} ms  "
+            f"(CPU p50 {figures['cpu_p50_ms']:.2f}  p95 {figures['cpu_p95_ms']:.2f})  "
+            f"answered {figures['answered']:.0%}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (under a minute)")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=0)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    repeats = args.repeats or (3 if args.quick else 10)
+    if args.child:
+        print(json.dumps(child(args.articles, repeats)))
+        return
+    log(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    results: dict[str, Any] = {"backends": {}, "notes": []}
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-search-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = base_env(tmp / "sqlite")
+        env["KEFU_SQLITE_PATH"] = str(tmp / "sqlite" / "bench.sqlite3")
+        env.pop("KEFU_DATABASE_URL", None)
+        results["backends"]["sqlite"] = run_child(env, args.articles, repeats)
+        report("SQLite FTS5", results["backends"]["sqlite"])
+        unreachable = "skipped (--no-postgres)" if args.no_postgres else postgres_unreachable()
+        if unreachable:
+            results["notes"].append(unreachable)
+            log(unreachable)
+        else:
+            with postgres_env(tmp) as pg_env:
+                results["backends"]["postgresql"] = run_child(pg_env, args.articles, repeats)
+            report("PostgreSQL", results["backends"]["postgresql"])
+    results["target_p95_ms"] = TARGET_P95_MS
+    results["target_met"] = all(
+        backend["search"]["p95_ms"] < TARGET_P95_MS for backend in results["backends"].values()
+    )
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

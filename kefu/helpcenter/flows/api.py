@@ -1,0 +1,141 @@
+"""/api/v1/help/flows: guided flows for the chat widget, the same runs the portal pages use.
+
+Public like the help pages (a widget visitor has no token), rate-limited per IP. A run
+started by a signed-in portal customer shows their platform records and is not reachable
+here; API runs are anonymous and hand off with an email address.
+"""
+
+from typing import Literal
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from kefu.core import throttle
+from kefu.core.errors import NotFound
+from kefu.core.languages import from_django, to_django
+from kefu.helpcenter.flows import actions, selectors
+from kefu.helpcenter.flows.definitions import FLOWS
+from kefu.helpcenter.flows.engine import flow_for, view
+from kefu.helpcenter.flows.models import FlowRun
+
+router = Router(tags=["guided flows"])
+
+CALLS_PER_IP = throttle.Limit("api-help-flows-ip", attempts=300, window_seconds=5 * 60)
+Language = Literal["", "zh-Hans", "zh-Hant", "en"]
+
+
+class FlowOut(Schema):
+    intent: str
+    title: str
+
+
+class ChoiceOut(Schema):
+    value: str
+    label: str
+
+
+class StepOut(Schema):
+    id: str
+    kind: Literal["info", "ask", "end"]
+    text: str
+    choices: list[ChoiceOut]
+    field: str
+    validator: str
+    optional: bool
+
+
+class RunOut(Schema):
+    token: str
+    intent: str
+    title: str
+    step: StepOut
+    outcome: Literal["in_progress", "solved", "handoff"]
+    needs_email: bool
+    conversation: str | None
+
+
+class StartIn(Schema):
+    language: Language = ""
+
+
+class AnswerIn(Schema):
+    value: str
+
+
+class HandOffIn(Schema):
+    email: str
+
+
+def _throttle(request: HttpRequest) -> None:
+    if not throttle.hit(CALLS_PER_IP, throttle.client_address(request)):
+        raise HttpError(429, "throttled")
+
+
+def _anonymous_run(token: str) -> FlowRun:
+    run = selectors.run_by_token(token)
+    if run.contact_id is not None:
+        raise NotFound(selectors.NOT_FOUND_MESSAGE)
+    return run
+
+
+def _out(run: FlowRun) -> RunOut:
+    flow = flow_for(run.intent)
+    with translation.override(to_django(run.language)):
+        step = view(flow, run.step, run.collected)
+        choices = [ChoiceOut(value=c.value, label=str(c.label)) for c in step.choices]
+        title = str(flow.title)
+    return RunOut(
+        token=str(run.token),
+        intent=run.intent,
+        title=title,
+        step=StepOut(
+            id=step.id,
+            kind=step.kind.value,  # type: ignore[arg-type]
+            text=step.text,
+            choices=choices,
+            field=step.field,
+            validator=step.validator,
+            optional=step.optional,
+        ),
+        outcome=run.outcome,  # type: ignore[arg-type]
+        needs_email=run.outcome == "in_progress" and step.outcome == "handoff",
+        conversation=run.conversation.reference if run.conversation is not None else None,
+    )
+
+
+@router.get("", auth=None, response=list[FlowOut], summary="List the guided flows")
+def list_flows(request: HttpRequest) -> list[FlowOut]:
+    _throttle(request)
+    return [FlowOut(intent=intent, title=str(flow.title)) for intent, flow in FLOWS.items()]
+
+
+@router.post("/{intent}/runs", auth=None, response={201: RunOut}, summary="Start a guided flow")
+def start_run(request: HttpRequest, intent: str, body: StartIn) -> Status[RunOut]:
+    _throttle(request)
+    language = body.language or from_django(translation.get_language() or "zh-hans")
+    return Status(201, _out(actions.start_flow(intent=intent, language=language)))
+
+
+@router.get("/runs/{token}", auth=None, response=RunOut, summary="The current step of a run")
+def get_run(request: HttpRequest, token: str) -> RunOut:
+    _throttle(request)
+    return _out(_anonymous_run(token))
+
+
+@router.post("/runs/{token}/answer", auth=None, response=RunOut, summary="Answer the step")
+def answer(request: HttpRequest, token: str, body: AnswerIn) -> RunOut:
+    _throttle(request)
+    run = _anonymous_run(token)
+    return _out(actions.answer_step(run=run, value=body.value))
+
+
+@router.post(
+    "/runs/{token}/handoff", auth=None, response=RunOut, summary="Hand the run to an agent"
+)
+def hand_off(request: HttpRequest, token: str, body: HandOffIn) -> RunOut:
+    _throttle(request)
+    run = _anonymous_run(token)
+    actions.hand_off(run=run, email=body.email)
+    return _out(run)

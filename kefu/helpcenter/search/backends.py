@@ -1,0 +1,135 @@
+"""The two full-text backends behind one interface: SQLite FTS5 and PostgreSQL.
+
+Both read the same folded, segmented terms (see analysis.py) from SearchDocument; they
+differ only in how the database indexes and ranks them and in how a mistyped English
+word is matched to a known one.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from django.db import connection
+from django.db.models.functions import Length
+
+from kefu.helpcenter.models import SearchTerm
+
+Concepts = Sequence[Sequence[str]]
+
+
+class Backend(Protocol):
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+        """Translation ids matching every concept (or any, with every=False), best first;
+        with titles=True, in titles only.
+
+        A concept is a list of alternative terms; a term ending in "*" is a prefix.
+        """
+
+    def closest_term(self, word: str) -> str | None:
+        """The known English word nearest to a word the index does not know."""
+
+
+def _expression(concepts: Concepts, every: bool, term: Callable[[str], str], ops: str) -> str:
+    any_of, all_of = ops.split(",")
+    clauses = ["(" + any_of.join(map(term, concept)) + ")" for concept in concepts]
+    return (all_of if every else any_of).join(clauses)
+
+
+def _fts5_term(term: str) -> str:
+    # Every term is [a-z0-9]+ or CJK (see analysis.py); quoting keeps FTS5 from reading
+    # any of them as an operator.
+    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
+
+
+def _tsquery_term(term: str) -> str:
+    return f"'{term[:-1]}':*" if term.endswith("*") else f"'{term}'"
+
+
+class SQLiteBackend:
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+        expression = _expression(concepts, every, _fts5_term, " OR , AND ")
+        with connection.cursor() as cursor:
+            # No join and no filter: bm25 over thousands of matches costs milliseconds
+            # already, and reading each match's row for a filter would triple that.
+            cursor.execute(
+                "SELECT rowid FROM helpcenter_search_fts WHERE helpcenter_search_fts MATCH %s"
+                " ORDER BY bm25(helpcenter_search_fts, 4.0, 1.0) LIMIT %s",
+                [f"title_terms : ({expression})" if titles else expression, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def closest_term(self, word: str) -> str | None:
+        # Typos rarely hit the first letter; with the length window that leaves a few
+        # hundred candidates even in a large help center.
+        allowed = 1 if len(word) < 8 else 2
+        candidates = (
+            SearchTerm.objects.filter(term__gte=word[0], term__lt=chr(ord(word[0]) + 1))
+            .annotate(length=Length("term"))
+            .filter(length__gte=len(word) - allowed, length__lte=len(word) + allowed)
+            .values_list("term", flat=True)
+        )
+        best: tuple[int, str] | None = None
+        for candidate in candidates:
+            distance = edit_distance(word, candidate, allowed)
+            if distance <= allowed and (best is None or (distance, candidate) < best):
+                best = (distance, candidate)
+        return best[1] if best else None
+
+
+class PostgreSQLBackend:
+    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+        # The tsquery is written in its own input syntax (quoted lexemes), not parsed
+        # with to_tsquery, for the same reason the vector is built without a parser.
+        query = _expression(concepts, every, _tsquery_term, " | , & ")
+        any_word = _expression(concepts, False, _tsquery_term, " | , & ")
+        # Ranked by the title (a small inline vector, migration 0002): ts_rank over the
+        # whole body of thousands of matches would decompress every one of them. Bodies
+        # that have every concept are taken as the index finds them (no title names them
+        # all, or the first step would have found them): ordering thousands of rows would
+        # fetch each one, and the caller orders the candidates by how much of the query
+        # each covers.
+        column = "title_vector" if titles else "vector"
+        order = (
+            ""
+            if every and not titles
+            else "ORDER BY ts_rank(title_vector, CAST(%s AS tsquery)) DESC"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT translation_id FROM helpcenter_searchdocument"
+                f" WHERE {column} @@ CAST(%s AS tsquery) {order} LIMIT %s",
+                [query, any_word, limit] if order else [query, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def closest_term(self, word: str) -> str | None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT term FROM helpcenter_searchterm WHERE term %% %s"
+                " ORDER BY similarity(term, %s) DESC, term LIMIT 1",
+                [word, word],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau–Levenshtein (adjacent swaps count once), giving up past `limit`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        return PostgreSQLBackend()
+    return SQLiteBackend()

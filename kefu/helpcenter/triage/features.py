@@ -1,0 +1,59 @@
+"""What the triage model sees of a message: words, Chinese character pairs, English stems.
+
+Traditional characters are folded to simplified first, so one set of weights serves both
+scripts; jieba words carry meaning ("提现", "被盗") while character pairs survive the
+typos and unusual segmentations customers produce ("提币"/"提幣", "登陆"/"登录").
+"""
+
+import itertools
+import re
+from functools import cache
+
+import opencc
+import rjieba
+import snowballstemmer
+
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# Words that appear in every kind of English message and would only add noise.
+_ENGLISH_STOPWORD_TEXT = """
+a an the i me my we our you your it its is are was were be been am to of in on for and or
+but so at by with this that there here have has had do does did just pls please hi hello
+hey can could would will
+"""
+_ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORD_TEXT.split())
+
+
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case, traditional folded to simplified: the text rules and features read."""
+    return _to_simplified().convert(text.lower())
+
+
+def features(text: str) -> set[str]:
+    """The distinct features of one message (presence, not counts: messages are short)."""
+    folded = fold(text)
+    found: set[str] = set()
+    for run in _HAN_RUN.findall(folded):
+        found.update("c:" + run[i : i + 2] for i in range(len(run) - 1))
+        found.update("u:" + char for char in run)
+    for word in rjieba.cut(folded):
+        if _HAN_RUN.fullmatch(word) and len(word) > 1:
+            found.add("w:" + word)
+    stems = [
+        _stemmer().stemWord(word.replace("'", ""))
+        for word in _LATIN_WORD.findall(folded)
+        if word not in _ENGLISH_STOPWORDS
+    ]
+    found.update("e:" + stem for stem in stems)
+    found.update(f"b:{first}_{second}" for first, second in itertools.pairwise(stems))
+    return found

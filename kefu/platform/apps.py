@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PlatformConfig(AppConfig):
+    name = "kefu.platform"
+    # "platform" would read like the standard library module in migrations and admin.
+    label = "platform_connector"
+    verbose_name = "Platform connector"
+    default_auto_field = "django.db.models.BigAutoField"

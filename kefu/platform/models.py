@@ -1,0 +1,53 @@
+"""Sample back-end records for the demo connector (a real deployment has its own back end)."""
+
+from django.db import models
+
+from kefu.platform.connector import AccountState, TransferKind, TransferStatus
+
+
+class DemoAccount(models.Model):
+    user_id = models.CharField(max_length=64, unique=True)
+    state = models.CharField(
+        max_length=16, choices=[(s.value, s.value) for s in AccountState], default="active"
+    )
+    reason = models.CharField(max_length=255, blank=True)
+    state_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.user_id
+
+
+class DemoTransfer(models.Model):
+    account = models.ForeignKey(DemoAccount, on_delete=models.CASCADE, related_name="transfers")
+    reference = models.CharField(max_length=32, unique=True)
+    kind = models.CharField(max_length=16, choices=[(k.value, k.value) for k in TransferKind])
+    asset = models.CharField(max_length=16)
+    amount = models.DecimalField(max_digits=30, decimal_places=8)
+    network = models.CharField(max_length=16)
+    status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in TransferStatus])
+    address = models.CharField(max_length=128, blank=True)
+    tx_hash = models.CharField(max_length=128, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class DemoLogin(models.Model):
+    account = models.ForeignKey(DemoAccount, on_delete=models.CASCADE, related_name="logins")
+    at = models.DateTimeField()
+    ip = models.GenericIPAddressField()
+    device = models.CharField(max_length=128)
+    location = models.CharField(max_length=128)
+    succeeded = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,76 @@
+"""The portal pages of guided flows: plain forms that work without JavaScript."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from kefu.contacts.models import Contact
+from kefu.helpcenter.flows.models import FlowRun, RunOutcome
+from tests.conftest import portal_client_for
+
+
+def start(client: Client, intent: str) -> str:
+    response = client.post(f"/help/flows/{intent}/")
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
+@pytest.mark.django_db
+def test_the_list_and_start_pages_do_not_create_runs() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hant")
+    listing = client.get("/help/flows/").content.decode()
+    assert "/help/flows/withdrawal_delayed/" in listing
+    assert "我的提領還沒到帳" in listing
+    assert client.get("/help/flows/deposit_missing/").status_code == 200
+    assert not FlowRun.objects.exists()
+    assert client.get("/help/flows/fees/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_signed_in_customer_sees_their_withdrawal_and_is_handed_off(
+    platform_customer: Contact,
+) -> None:
+    client = portal_client_for(platform_customer)
+    url = start(client, "withdrawal_delayed")
+    bad = client.post(url, {"value": "hello"})
+    assert bad.status_code == 422
+    assert "W-1042" in bad.content.decode()  # the error names the expected format
+    client.post(url, {"value": "W-1042"})
+    page = client.get(url).content.decode()
+    assert "W-1042" in page
+    assert "500 USDT" in page
+    client.post(url, {"value": "help"})
+    run = FlowRun.objects.get()
+    assert run.outcome == RunOutcome.HANDOFF
+    assert run.conversation is not None
+    assert run.conversation.reference in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_visitor_is_asked_for_an_email_at_hand_off() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    url = start(client, "login_failed")
+    client.post(url, {"value": "help"})
+    page = client.get(url).content.decode()
+    assert 'name="email"' in page
+    assert client.post(url, {"email": "nope"}).status_code == 422
+    assert client.post(url, {"email": "visitor@example.com"}).status_code == 302
+    assert FlowRun.objects.get().outcome == RunOutcome.HANDOFF
+
+
+@pytest.mark.django_db
+def test_another_customers_run_is_not_found(platform_customer: Contact, contact_factory) -> None:
+    url = start(portal_client_for(platform_customer), "withdrawal_delayed")
+    assert portal_client_for(contact_factory()).get(url).status_code == 404
+    assert Client().get(url).status_code == 404
+    assert Client().get("/help/flows/run/not-a-token/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_speak_the_readers_language() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    url = start(client, "withdrawal_delayed")
+    page = client.get(url).content.decode()
+    assert re.search(r"[\u4e00-\u9fff]", page)
+    assert FlowRun.objects.get().language == "zh-Hans"
