@@ -26,6 +26,7 @@ from kefu.conversations.models import (
     Status,
     Tag,
 )
+from kefu.conversations.sequence import next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.core import audit
 from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
@@ -95,6 +96,8 @@ def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[C
         last_message_at=now,
         follow_up_of=previous,
         team=inbound.inbox.default_team,
+        # Its first message takes number 1 without a second query (see sequence.py).
+        last_seq=1,
     )
     return conversation, True
 
@@ -138,6 +141,7 @@ def receive_message(inbound: InboundMessage) -> Message:
         conversation, is_new = _thread(inbound, contact, now)
         message = Message.objects.create(
             conversation=conversation,
+            seq=1 if is_new else next_seq(conversation),
             kind=MessageKind.INBOUND,
             author_contact=contact,
             text=inbound.text,
@@ -170,6 +174,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     conversation.save(update_fields=["secret_exposed", "priority"])
     warning = Message.objects.create(
         conversation=conversation,
+        seq=next_seq(conversation),
         kind=MessageKind.OUTBOUND,
         text=exposure_warning(kinds, conversation.language),
         delivery_status=DeliveryStatus.QUEUED,
@@ -211,6 +216,7 @@ def send_reply(
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation,
+            seq=next_seq(conversation),
             kind=MessageKind.OUTBOUND,
             author_agent=agent,
             text=text,
