@@ -231,3 +231,10 @@ LOGGING: dict[str, Any] = {
     # Django sets its own loggers to INFO; follow KEFU_LOG_LEVEL so DEBUG shows SQL too.
     "loggers": {"django": {"level": os.environ.get("KEFU_LOG_LEVEL", "INFO")}},
 }
+
+# Live-chat routing (kefu.routing): wait estimates and the idle-chat sweep.
+KEFU_CHAT_HISTORY_HOURS = int(os.environ.get("KEFU_CHAT_HISTORY_HOURS", "4"))
+KEFU_CHAT_DEFAULT_HANDLE_SECONDS = int(os.environ.get("KEFU_CHAT_DEFAULT_HANDLE_SECONDS", "600"))
+KEFU_CHAT_IDLE_WARNING_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_WARNING_MINUTES", "10"))
+KEFU_CHAT_IDLE_CLOSE_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_CLOSE_MINUTES", "5"))
+KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS", "60"))
