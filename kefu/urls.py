@@ -13,6 +13,7 @@ urlpatterns = [
     path("console/", include("kefu.console.urls")),
     path("portal/", include("kefu.portal.urls")),
     path("api/", api.urls),
+    path("chat/", include("kefu.inboxes.webchat.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

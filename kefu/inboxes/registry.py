@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
+from kefu.inboxes.webchat import outbound as webchat_outbound
 
 if TYPE_CHECKING:
     from kefu.conversations.models import Message
@@ -15,6 +16,7 @@ Deliver = Callable[["Message"], None]
 _DELIVERERS: dict[str, Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
     Channel.API: api_outbound.deliver,
+    Channel.WEBCHAT: webchat_outbound.deliver,
 }
 
 
