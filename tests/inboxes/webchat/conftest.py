@@ -23,7 +23,9 @@ def chat_inbox(db: None) -> Inbox:
     )
 
 
-def identity_token(user_id: str, *, secret: str = SECRET, lifetime: int = 600, **claims: Any) -> str:
+def identity_token(
+    user_id: str, *, secret: str = SECRET, lifetime: int = 600, **claims: Any
+) -> str:
     now = int(time.time())
     payload = {"sub": user_id, "iat": now, "exp": now + lifetime, **claims}
     return jwt.encode(payload, secret, algorithm="HS256")
