@@ -32,7 +32,9 @@ from kefu.core import audit
 from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
 from kefu.core.language import detect_language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.inboxes.models import Channel
 from kefu.routing.assignment import pick_assignee
+from kefu.routing.events import queue_changed
 from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
 from kefu.safety.actions import raise_alert
 from kefu.safety.exposure import exposure_warning
@@ -116,6 +118,8 @@ def _route_new(conversation: Conversation) -> None:
         changed.append("assignee")
     if changed:
         conversation.save(update_fields=changed)
+    if conversation.channel == Channel.WEBCHAT:
+        queue_changed()
 
 
 def receive_message(inbound: InboundMessage) -> Message:
@@ -186,7 +190,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     )
 
 
-def _require_writable(conversation: Conversation) -> None:
+def require_writable(conversation: Conversation) -> None:
     if conversation.status == Status.CLOSED or conversation.merged_into_id is not None:
         raise InvalidTransition(_("%(ref)s is closed.") % {"ref": conversation.reference})
 
@@ -204,7 +208,7 @@ def send_reply(
     from kefu.safety.outbound import guard_reply
 
     require_agent(agent)
-    _require_writable(conversation)
+    require_writable(conversation)
     _check_text(text, bool(files))
     guard_reply(conversation=conversation, agent=agent, text=text)
     # A reply may quote what a customer pasted; it is stored and sent redacted too.
@@ -233,6 +237,8 @@ def send_reply(
             _apply_status(conversation, then_status, now)
             changed += ["status", "resolved_at", "closed_at"]
         conversation.save(update_fields=changed)
+        if then_status:
+            _slots_changed()
         audit.record(agent, "conversation.reply", conversation, message=message.pk)
         transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
         events.message_added(message)
@@ -262,7 +268,7 @@ def assign(
     Agents take or release their own conversations; anything else needs a supervisor.
     """
     require_agent(actor)
-    _require_writable(conversation)
+    require_writable(conversation)
     own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)
     if not own:
         require_role(actor, Role.SUPERVISOR)
@@ -279,7 +285,15 @@ def assign(
             actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
         )
         events.conversation_updated(conversation, *fields)
+        _slots_changed()
     return conversation
+
+
+def _slots_changed() -> None:
+    """An agent's slot or a queued chat changed hands: let routing fill and announce it."""
+    from kefu.routing.actions import rebalance
+
+    rebalance()
 
 
 def _transition_error(conversation: Conversation, target: str) -> InvalidTransition:
@@ -313,12 +327,13 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
         conversation.save(update_fields=["status", "resolved_at", "closed_at"])
         audit.record(actor, "conversation.status", conversation, old=previous, new=status)
         events.conversation_updated(conversation, "status")
+        _slots_changed()
     return conversation
 
 
 def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> Conversation:
     require_agent(actor)
-    _require_writable(conversation)
+    require_writable(conversation)
     priority = Priority(priority)
     with transaction.atomic():
         previous = conversation.priority
@@ -352,7 +367,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         raise MergeRefused(_("These conversations cannot be merged."))
     if source.contact_id != target.contact_id:
         raise MergeRefused(_("Only conversations of the same customer can be merged."))
-    _require_writable(target)
+    require_writable(target)
     now = timezone.now()
     with transaction.atomic():
         source.messages.update(conversation=target)
@@ -371,4 +386,5 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         audit.record(actor, "conversation.merge", target, source=source.pk)
         events.conversation_updated(source, "status", "merged_into")
         events.conversation_updated(target, "messages")
+        _slots_changed()
     return target

@@ -72,3 +72,20 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class IdleWarning(models.Model):
+    """The customer of an idle chat was told it will close; cleared by any new message.
+
+    A warning is current while the conversation's last message is no newer than it: the
+    warning itself does not count as activity.
+    """
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="idle_warning"
+    )
+    message = models.ForeignKey("conversations.Message", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.conversation} {self.sent_at:%Y-%m-%d %H:%M}"
