@@ -1,16 +1,18 @@
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import AsyncClient
 
 from kefu.agents.models import Agent
 from kefu.asgi import application
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.inboxes.models import Inbox
-from kefu.inboxes.webchat.models import ChatSession
+from kefu.inboxes.webchat.models import ChatSession, Upload
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
+from tests.inboxes.webchat.test_views import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -219,7 +221,7 @@ async def test_one_sessions_bad_frames_do_not_disturb_another(
 async def test_too_many_messages_in_a_burst_are_refused(chat_inbox: Inbox) -> None:
     chat = await open_chat(chat_inbox)
     await hello(chat)
-    codes = []
+    codes: list[str] = []
     for n in range(22):
         await chat.send_json_to({"type": "message", "client_id": f"c{n}", "text": f"m{n}"})
     while len(codes) < 22:
@@ -288,4 +290,38 @@ async def test_typing_and_read_receipts_flow_between_customer_and_agent(
     await database_sync_to_async(mark_read)(conversation=conversation, by_agent=True, seq=1)
     frames = await frames_until(chat, "read")
     assert frames[-1] == {"type": "read", "seq": 1}
+    await chat.disconnect()
+
+
+async def test_an_uploaded_image_is_attached_to_the_message_that_references_it(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+
+    response = await AsyncClient().post(
+        "/chat/upload/",
+        {
+            "inbox": chat_inbox.pk,
+            "session": welcome["session"],
+            "file": SimpleUploadedFile("screenshot.png", PNG),
+        },
+    )
+    upload_id = response.json()["id"]
+    ack = await send_message(chat, "c1", "", uploads=[upload_id])
+    frames = await frames_until(chat, "resumed")
+    [message] = [f for f in frames if f["type"] == "message"]
+    assert message["seq"] == ack["seq"]
+    [attachment] = message["attachments"]
+    assert attachment["name"] == "screenshot.png"
+    assert attachment["type"] == "image/png"
+    image = await AsyncClient().get(attachment["url"])
+    assert image.status_code == 200
+    assert b"".join(image.streaming_content) == PNG  # type: ignore[attr-defined]
+    assert not await database_sync_to_async(Upload.objects.filter(pk=upload_id).exists)()
+    # The upload was consumed: referencing it again is refused.
+    await chat.send_json_to(
+        {"type": "message", "client_id": "c2", "text": "", "uploads": [upload_id]}
+    )
+    assert (await chat.receive_json_from())["code"] == "upload_missing"
     await chat.disconnect()
