@@ -97,7 +97,12 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | N
         "status": conversation.status,
         "agent": selectors.agent_summary(conversation),
     }
-    waiting = conversation.assignee_id is None and conversation.status == Status.OPEN
+    # Once an agent has answered, the customer is being served, assigned or not.
+    waiting = (
+        conversation.assignee_id is None
+        and conversation.first_response_at is None
+        and conversation.status == Status.OPEN
+    )
     return state, waiting
 
 

@@ -38,7 +38,8 @@
   var state = {
     session: saved.session || "",
     conversation: saved.conversation || null,
-    lastSeq: saved.lastSeq || 0,
+    // What this page has rendered: a new page load starts empty, so it asks from 0.
+    lastSeq: 0,
     topic: saved.topic || "",
     email: saved.email || "",
     outbox: saved.outbox || []
@@ -76,6 +77,25 @@
     return node;
   }
 
+  // Drawn, not emoji: a webview without an emoji font would show empty boxes.
+  var ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    clip: "M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4",
+    close: "M6 6l12 12M18 6L6 18"
+  };
+
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
   function newClientId() {
     var random = (window.crypto && crypto.getRandomValues)
       ? Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(8)),
@@ -99,8 +119,7 @@
     ui.launcher = el("button", {
       type: "button", "class": "launcher", "aria-expanded": "false",
       "aria-controls": "kefu-panel", "aria-label": t("open")
-    }, [el("span", { "class": "launcher-icon", "aria-hidden": "true", text: "💬" }),
-        el("span", { "class": "badge", hidden: "" })]);
+    }, [icon("chat"), el("span", { "class": "badge", hidden: "" })]);
     ui.badge = ui.launcher.querySelector(".badge");
 
     ui.status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
@@ -125,6 +144,7 @@
       state.topic = ui.topic.value;
       state.email = ui.email.value.trim();
       state.started = true;
+      ui.transcriptEmail.value = state.email;
       save();
       showChat();
     });
@@ -148,7 +168,7 @@
     ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf", "class": "visually-hidden" });
     ui.composer = el("form", { "class": "composer", hidden: "" }, [
       el("label", { "for": "kefu-file", "class": "attach", title: t("attach") }, [
-        el("span", { "aria-hidden": "true", text: "📎" }),
+        icon("clip"),
         el("span", { "class": "visually-hidden", text: t("attach") })
       ]),
       ui.file, ui.text,
@@ -178,12 +198,12 @@
       send({ type: "transcript", email: ui.transcriptEmail.value.trim() });
     });
 
-    ui.close = el("button", { type: "button", "class": "close", "aria-label": t("close"), text: "×" });
+    ui.close = el("button", { type: "button", "class": "close", "aria-label": t("close") }, [icon("close")]);
     ui.panel = el("section", {
       id: "kefu-panel", "class": "panel" + (appMode ? " app" : ""), role: "dialog",
       "aria-label": t("title"), lang: config.language
     }, [
-      el("header", {}, [el("h1", { text: config.inbox.name || t("title") }), appMode ? null : ui.close]),
+      el("header", {}, [el("h1", { text: t("title") }), appMode ? null : ui.close]),
       ui.status, ui.prechat, ui.offline, ui.log, ui.typing, ui.composer, ui.transcript,
       el("p", { "class": "notice", text: t("safety_notice") })
     ]);
@@ -238,7 +258,10 @@
     line.textContent = nextOpen ? t("next_open", { time: new Date(nextOpen).toLocaleString(config.language) }) : "";
   }
 
-  function setStatus(text) { ui.status.textContent = text || ""; }
+  function setStatus(text, kind) {
+    ui.status.textContent = text || "";
+    ui.status.setAttribute("data-kind", kind || "");
+  }
 
   function showError(code) {
     setStatus(strings["error_" + code] || t("error"));
@@ -273,6 +296,7 @@
     if (mine) updateReceipts();
     else {
       ui.typing.hidden = true;
+      if (ui.status.getAttribute("data-kind") === "queue") setStatus("");
       if (ui.panel.hidden) {
         unread += 1;
         ui.badge.hidden = false;
@@ -439,7 +463,7 @@
       else if (frame.estimated_wait_seconds > 0) {
         text += " " + t("estimated_wait", { minutes: Math.max(1, Math.round(frame.estimated_wait_seconds / 60)) });
       }
-      setStatus(text);
+      setStatus(text, "queue");
     },
     message: renderMessage,
     ack: function (frame) {
