@@ -24,7 +24,7 @@ from kefu.core.languages import to_django
 from kefu.inboxes.models import Channel
 from kefu.routing.assignment import choose, online_candidates
 from kefu.routing.events import queue_changed
-from kefu.routing.models import IdleWarning
+from kefu.routing.models import IdleWarning, ServiceSchedule
 from kefu.routing.selectors import WAITING, agents_with_load, waiting_chats
 
 # Chats an agent is in the middle of; idle ones among them are warned, then resolved.
@@ -262,3 +262,15 @@ def _idle_warning(minutes: int) -> str:
         "hear from you. You can always write again to reopen it.",
         minutes,
     ) % {"minutes": minutes}
+
+
+def set_extended_hours(*, actor: Agent, schedule: ServiceSchedule, on: bool) -> ServiceSchedule:
+    """Open a team around the clock while markets are volatile (supervisors), or stop."""
+    require_role(actor, Role.SUPERVISOR)
+    with transaction.atomic():
+        schedule.extended_hours = on
+        schedule.save(update_fields=["extended_hours"])
+        audit.record(actor, "service_hours.extended", schedule, on=on)
+        # Customers' widgets re-read whether chat is open.
+        queue_changed()
+    return schedule

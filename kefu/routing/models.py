@@ -1,9 +1,20 @@
 """Service hours: when each team answers live chat."""
 
+from zoneinfo import available_timezones
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def validate_timezone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Asia/Shanghai."),
+            params={"value": value},
+        )
 
 
 class Weekday(models.IntegerChoices):
@@ -30,7 +41,9 @@ class ServiceSchedule(models.Model):
         on_delete=models.CASCADE,
         related_name="service_schedule",
     )
-    timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default=DEFAULT_TIMEZONE, validators=[validate_timezone]
+    )
     # Switched on by a supervisor when markets are volatile: open around the clock.
     extended_hours = models.BooleanField(_("extended hours"), default=False)
 

@@ -57,8 +57,10 @@ def _open_intervals(
 
 
 def service_status(team: Team | None = None, now: datetime | None = None) -> ServiceStatus:
-    now = now or timezone.now()
-    schedule = schedule_for(team)
+    return status_of(schedule_for(team), now or timezone.now())
+
+
+def status_of(schedule: ServiceSchedule | None, now: datetime) -> ServiceStatus:
     if schedule is None or schedule.extended_hours:
         return ServiceStatus(is_open=True, next_open=None)
     local_today = now.astimezone(ZoneInfo(schedule.timezone)).date()
@@ -71,3 +73,10 @@ def service_status(team: Team | None = None, now: datetime | None = None) -> Ser
             return ServiceStatus(is_open=True, next_open=None)
     upcoming = [start for start, _end in intervals if start > now]
     return ServiceStatus(is_open=False, next_open=min(upcoming) if upcoming else None)
+
+
+def schedules_with_status(now: datetime) -> list[tuple[ServiceSchedule, ServiceStatus]]:
+    """Every schedule (the default first) and whether it is open: three queries."""
+    schedules = ServiceSchedule.objects.select_related("team").prefetch_related("hours", "holidays")
+    ordered = sorted(schedules, key=lambda s: (s.team_id is not None, str(s)))
+    return [(schedule, status_of(schedule, now)) for schedule in ordered]
