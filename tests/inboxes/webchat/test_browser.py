@@ -79,6 +79,13 @@ def test_a_customer_chats_from_the_demo_page_and_sees_the_agents_answer(server: 
         expect(
             console.locator("#timeline").get_by_text("USDT 提现两个小时了还没到账")
         ).to_be_visible()
+        # The agent has the chat open: the customer's message shows as read.
+        expect(page.get_by_text("已读")).to_be_visible(timeout=15_000)
+        console.locator("#reply-text").press_sequentially("您好")
+        expect(page.get_by_text("客服正在输入…")).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-customer-typing.png"))
+        page.get_by_role("textbox", name="输入消息").press_sequentially("好的")
+        expect(console.get_by_text("客户正在输入…")).to_be_visible(timeout=15_000)
         console.fill("#reply-text", "您好，我是李娜，正在为您查询这笔提现。")
         console.get_by_role("button", name="发送回复").click()
         expect(console.locator("#timeline").get_by_text("正在为您查询这笔提现")).to_be_visible()

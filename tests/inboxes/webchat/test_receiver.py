@@ -325,3 +325,37 @@ async def test_an_uploaded_image_is_attached_to_the_message_that_references_it(
     )
     assert (await chat.receive_json_from())["code"] == "upload_missing"
     await chat.disconnect()
+
+
+async def test_an_agents_typing_and_reading_in_the_console_reach_the_customer(
+    chat_inbox: Inbox, agent: Agent
+) -> None:
+    from django.conf import settings
+
+    from tests.conftest import verified_client
+
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    ack = await send_message(chat, "c1", "在吗")
+    await frames_until(chat, "resumed")
+    client = await database_sync_to_async(verified_client)(agent)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    console = WebsocketCommunicator(
+        application,
+        "/ws/console/",
+        headers=[(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1:8000")],
+    )
+    assert (await console.connect())[0]
+    # Not subscribed to the conversation yet: refused, nothing reaches the customer.
+    await console.send_json_to({"typing": ack["conversation_id"], "active": True})
+    assert (await console.receive_json_from())["code"] == "bad_frame"
+    await console.send_json_to({"subscribe": ack["conversation_id"]})
+    await console.receive_json_from()
+    await console.send_json_to({"typing": ack["conversation_id"], "active": True})
+    typing = (await frames_until(chat, "typing"))[-1]
+    assert typing == {"type": "typing", "active": True, "name": agent.display_name}
+    await console.send_json_to({"read": ack["conversation_id"]})
+    read = (await frames_until(chat, "read"))[-1]
+    assert read == {"type": "read", "seq": 1}
+    await console.disconnect()
+    await chat.disconnect()
