@@ -242,3 +242,5 @@ KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS"
 # A chat frame carries one message of at most KEFU_MAX_MESSAGE_CHARS characters, JSON-escaped
 # (up to 6 characters each); files go over HTTP, never in a frame.
 KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096
+# Messages one chat socket may send per 10 seconds before it gets "rate_limited" errors.
+KEFU_CHAT_MAX_MESSAGES_PER_WINDOW = int(os.environ.get("KEFU_CHAT_MAX_MESSAGES_PER_WINDOW", "20"))

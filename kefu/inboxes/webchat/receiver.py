@@ -11,6 +11,7 @@ Protocol (client -> server, all JSON objects with a "type"):
   typing {active}       read {seq}       transcript {email?}       ping
 """
 
+import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -43,9 +44,11 @@ from kefu.routing.events import QUEUE_GROUP
 from kefu.routing.service_hours import service_status
 from kefu.routing.wait_estimate import queue_status
 
-# Per socket: a person types far slower; a loop sending faster is cut off here.
-MESSAGES_PER_WINDOW = 20
+# Per socket, KEFU_CHAT_MAX_MESSAGES_PER_WINDOW in this many seconds: a person types far
+# slower; a loop sending faster is cut off here.
 WINDOW_SECONDS = 10.0
+# A burst of queue changes (a busy minute's new chats) becomes one re-read per customer.
+QUEUE_REFRESH_SECONDS = 1.0
 TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -150,6 +153,7 @@ class ChatConsumer(EventConsumer):
 
     async def connect(self) -> None:
         self.sent_times: deque[float] = deque()
+        self.queue_refresh: asyncio.Task[None] | None = None
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         inbox_id = _int(int(query["inbox"][0])) if query.get("inbox", [""])[0].isdigit() else None
         inbox = await _webchat_inbox(inbox_id) if inbox_id else None
@@ -273,11 +277,22 @@ class ChatConsumer(EventConsumer):
             if frame is not None:
                 await self.send_json(frame)
 
+    async def refresh_queue_soon(self) -> None:
+        await asyncio.sleep(QUEUE_REFRESH_SECONDS)
+        self.queue_refresh = None
+        if self.waiting:
+            await self.send_queue()
+
+    async def disconnect(self, code: int) -> None:
+        if self.queue_refresh is not None:
+            self.queue_refresh.cancel()
+        await super().disconnect(code)
+
     def _allow_message(self) -> bool:
         now = time.monotonic()
         while self.sent_times and now - self.sent_times[0] > WINDOW_SECONDS:
             self.sent_times.popleft()
-        if len(self.sent_times) >= MESSAGES_PER_WINDOW:
+        if len(self.sent_times) >= settings.KEFU_CHAT_MAX_MESSAGES_PER_WINDOW:
             return False
         self.sent_times.append(now)
         return True
@@ -355,8 +370,8 @@ class ChatConsumer(EventConsumer):
         event = message["event"]
         kind = event.get("kind")
         if kind == "queue.changed":
-            if self.waiting:
-                await self.send_queue()
+            if self.waiting and self.queue_refresh is None:
+                self.queue_refresh = asyncio.create_task(self.refresh_queue_soon())
             return
         if self.conversation_id is None or event.get("conversation_id") != self.conversation_id:
             return

@@ -359,3 +359,21 @@ async def test_an_agents_typing_and_reading_in_the_console_reach_the_customer(
     assert read == {"type": "read", "seq": 1}
     await console.disconnect()
     await chat.disconnect()
+
+
+async def test_a_waiting_customer_sees_the_queue_position_and_an_agent_taking_over(
+    chat_inbox: Inbox, agent: Agent
+) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    ack = await send_message(chat, "c1", "有人吗")
+    frames = await frames_until(chat, "queue")
+    assert frames[-1]["position"] == 1
+    assert frames[-1]["agents_online"] == 1
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    await database_sync_to_async(actions.assign)(
+        conversation=conversation, actor=agent, assignee=agent
+    )
+    state = [f for f in await frames_until(chat, "conversation") if f["type"] == "conversation"]
+    assert state[-1]["agent"] == {"name": agent.display_name, "public_id": agent.public_id}
+    await chat.disconnect()
