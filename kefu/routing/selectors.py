@@ -80,10 +80,18 @@ if TYPE_CHECKING:
 
 
 def agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
-    """Active agents annotated with `load`, the conversations they hold that are not done."""
+    """Active agents annotated with `load`: the live chats they hold that are not done.
+
+    `Agent.max_concurrent` bounds chats a person answers at once; emails and portal
+    tickets wait for their turn and take no chat slot.
+    """
     agents = Agent.objects.filter(is_active=True).annotate(
         load=Count(
-            "assigned_conversations", filter=Q(assigned_conversations__status__in=ACTIVE_STATUSES)
+            "assigned_conversations",
+            filter=Q(
+                assigned_conversations__status__in=ACTIVE_STATUSES,
+                assigned_conversations__channel=Channel.WEBCHAT,
+            ),
         )
     )
     if team_id is not None:

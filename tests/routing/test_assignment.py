@@ -60,3 +60,13 @@ def test_a_team_chat_goes_to_a_member_of_the_team(
     member.teams.add(team)
     chat_factory(assignee=member)
     assert pick_assignee(chat_factory(team=team)) == member
+
+
+def test_emails_and_tickets_take_no_chat_slot(
+    chat_factory: ChatFactory,
+    agent_factory: AgentFactory,
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    agent = agent_factory(max_concurrent=1)
+    conversation_factory(assignee=agent)  # a help-center ticket
+    assert pick_assignee(chat_factory()) == agent

@@ -22,10 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
             swept = sweep_idle_chats()
             if swept.warned or swept.closed or options["once"]:
                 self.stdout.write(f"warned {len(swept.warned)}, resolved {len(swept.closed)}")
             if options["once"]:
                 return
             time.sleep(settings.KEFU_CHAT_IDLE_SWEEP_SECONDS)
+            # A connection idle through the sleep may have been dropped by the server.
+            close_old_connections()
