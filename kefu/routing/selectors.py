@@ -141,7 +141,7 @@ class LiveQueue:
 def live_queue(now: datetime) -> LiveQueue:
     """The supervisor's board: every waiting chat in queue order, and every agent's load.
 
-    Four queries however long the queue: positions are counted while reading the
+    Three queries however long the queue: positions are counted while reading the
     queues in order rather than one count per chat.
     """
     chats = (
