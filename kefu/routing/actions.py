@@ -81,9 +81,12 @@ def fill_queues() -> list[Conversation]:
 
 
 def rebalance() -> None:
-    """A chat left the queue or an agent's slot: fill what freed, tell the listeners."""
-    fill_queues()
-    queue_changed()
+    """A chat left the queue or an agent's slot: fill what freed, tell the listeners.
+
+    A fill that assigned something has announced it already.
+    """
+    if not fill_queues():
+        queue_changed()
 
 
 def _in_language(language: str, text: Callable[[], str]) -> str:
@@ -115,9 +118,9 @@ def transfer(
         _check_receiver(conversation, to_agent, to_team)
     previous = conversation.assignee_id
     with transaction.atomic():
-        conversation.assignee = to_agent
         if to_team is not None:
             conversation.team = to_team
+        conversation.assignee = to_agent or _someone_else(conversation, previous)
         conversation.save(update_fields=["assignee", "team"])
         target = str(to_agent) if to_agent is not None else str(to_team)
         note = Message.objects.create(
@@ -139,8 +142,17 @@ def transfer(
         )
         events.message_added(note)
         events.conversation_updated(conversation, "assignee", "team")
+        # The previous holder has a free slot now.
         rebalance()
     return conversation
+
+
+def _someone_else(conversation: Conversation, previous: int | None) -> Agent | None:
+    """Who takes a chat sent back to a queue now, if anyone: never the agent who sent it."""
+    if not conversation.inbox.config.get("auto_assign"):
+        return None
+    others = [a for a in online_candidates(conversation.team_id) if a.pk != previous]
+    return choose(others, conversation)
 
 
 def _check_receiver(conversation: Conversation, agent: Agent, team: Team | None) -> None:

@@ -353,3 +353,16 @@ def test_resolving_an_idle_chat_frees_the_slot_for_the_queue(
     chat.refresh_from_db()
     assert chat.status == Status.RESOLVED
     assert assignee_of(waiting) == agent
+
+
+def test_a_chat_sent_back_to_the_team_goes_to_someone_else(
+    chat_factory: ChatFactory, agent_factory: AgentFactory
+) -> None:
+    team = Team.objects.create(name="Payments", slug="payments")
+    holder, colleague = agent_factory(), agent_factory()
+    for member in (holder, colleague):
+        member.teams.add(team)
+    chat = chat_factory(assignee=holder, team=team)
+    chat_factory(assignee=colleague)  # the colleague is busier than the holder will be
+    actions.transfer(conversation=chat, actor=holder, to_team=team)
+    assert assignee_of(chat) == colleague
