@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from kefu.contacts.models import IdentityKind
+from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.models import Conversation
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
@@ -92,11 +92,13 @@ def to_inbound(
     visitor: Visitor,
     conversation: Conversation | None,
     files: tuple[InboundAttachment, ...],
+    contact: Contact | None = None,
 ) -> InboundMessage:
     kind, value = visitor.identity
     return InboundMessage(
         inbox=inbox,
         text=message.text,
+        contact=contact,
         identity_kind=kind,
         identity_value=value,
         contact_name=visitor.name,

@@ -15,13 +15,14 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from kefu.contacts.models import Contact
 from kefu.conversations.actions import receive_message
 from kefu.conversations.models import Conversation, Message, Status
 from kefu.core.consumers import EventConsumer
@@ -52,40 +53,65 @@ QUEUE_REFRESH_SECONDS = 1.0
 TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def in_db_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
+    """Run `func` in the thread pool, with Django's connection clean-up around it.
+
+    Channels' default runs every consumer's database work of a process in one shared
+    thread; a chat process serves hundreds of sockets, so their queries and the Redis
+    round trips of the events they publish would queue behind each other.
+    """
+    return DatabaseSyncToAsync(func, thread_sensitive=False)
+
+
+@in_db_thread
 def _webchat_inbox(inbox_id: int) -> Inbox | None:
     return Inbox.objects.filter(pk=inbox_id, channel=Channel.WEBCHAT, is_active=True).first()
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _greet(inbox: Inbox, frame: dict[str, Any]) -> tuple[Visitor, str, Conversation | None, bool]:
     visitor, token = identify(inbox, frame.get("session"), frame.get("identity"))
     is_open = service_status(inbox.default_team).is_open
     return visitor, token, selectors.current_chat(visitor), is_open
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _store(
-    inbox: Inbox, visitor: Visitor, message: ChatMessage, conversation_id: int | None
-) -> Message:
+    inbox: Inbox,
+    visitor: Visitor,
+    message: ChatMessage,
+    conversation_id: int | None,
+    contact: Contact | None,
+) -> tuple[Message, Conversation, Contact]:
+    """Store the message; also return its conversation and contact, read here, not in
+    the event loop (a repeated message comes back from the database without them)."""
     conversation = (
         Conversation.objects.filter(pk=conversation_id).first() if conversation_id else None
     )
     files = selectors.uploaded_files(inbox.pk, visitor.visitor_id, message.upload_ids)
     stored = receive_message(
-        to_inbound(message, inbox=inbox, visitor=visitor, conversation=conversation, files=files)
+        to_inbound(
+            message,
+            inbox=inbox,
+            visitor=visitor,
+            conversation=conversation,
+            files=files,
+            contact=contact,
+        )
     )
     if stored.conversation_id != conversation_id:
         actions.open_chat(message=stored, visitor=visitor, email=message.email)
     actions.discard_uploads(
         inbox_id=inbox.pk, visitor_id=visitor.visitor_id, ids=message.upload_ids
     )
-    return stored
+    return stored, stored.conversation, stored.conversation.contact
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | None:
     """The conversation as the widget shows it, and whether the customer is waiting."""
     conversation = (
@@ -109,7 +135,7 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | N
     return state, waiting
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
@@ -123,21 +149,31 @@ def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     }
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _mark_read(conversation_id: int, seq: int) -> None:
     conversation = Conversation.objects.get(pk=conversation_id)
     actions.mark_read(conversation=conversation, by_agent=False, seq=seq)
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]
+@in_db_thread
 def _request_transcript(conversation_id: int, email: str) -> None:
     if not hit(TRANSCRIPT_LIMIT, str(conversation_id)):
         raise FrameError("rate_limited")
     send_transcript.enqueue(conversation_id, email)
 
 
-_frames_after = database_sync_to_async(selectors.frames_after)
-_message_frame = database_sync_to_async(selectors.message_frame_by_id)
+_frames_after = in_db_thread(selectors.frames_after)
+_message_frame = in_db_thread(selectors.message_frame_by_id)
+
+
+# receive_message reports these two after every customer message; the status can only
+# have gone back to open, which the socket that stored the message checks itself.
+_CUSTOMER_MESSAGE_FIELDS = frozenset({"status", "last_message_at"})
+
+
+def _may_change_state(fields: list[str]) -> bool:
+    changed = set(fields)
+    return bool({"assignee", "status"} & changed) and changed != _CUSTOMER_MESSAGE_FIELDS
 
 
 def _int(value: Any) -> int | None:
@@ -150,10 +186,14 @@ class ChatConsumer(EventConsumer):
     conversation_id: int | None = None
     waiting: bool = False
     last_state: dict[str, Any] | None = None
+    # Known after the first message, so later ones skip the identity lookup.
+    contact: Contact | None = None
 
     async def connect(self) -> None:
         self.sent_times: deque[float] = deque()
         self.queue_refresh: asyncio.Task[None] | None = None
+        # Messages this socket stored: their "ack" told the widget, no fetch needed.
+        self.own_messages: set[int] = set()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         inbox_id = _int(int(query["inbox"][0])) if query.get("inbox", [""])[0].isdigit() else None
         inbox = await _webchat_inbox(inbox_id) if inbox_id else None
@@ -304,11 +344,15 @@ class ChatConsumer(EventConsumer):
         if not self._allow_message():
             raise FrameError("rate_limited")
         try:
-            stored = await _store(self.inbox, self.visitor, message, self.conversation_id)
+            stored, conversation, self.contact = await _store(
+                self.inbox, self.visitor, message, self.conversation_id, self.contact
+            )
         except KefuError as refused:
             raise FrameError(refused.code, refused.message) from refused
         except PermissionDenied as refused:
             raise FrameError("forbidden") from refused
+        if not message.upload_ids:  # with files, the frame carries their links: fetch it
+            self.own_messages.add(stored.pk)
         await self.send_json(
             {
                 "type": "ack",
@@ -320,6 +364,8 @@ class ChatConsumer(EventConsumer):
         )
         if stored.conversation_id != self.conversation_id:
             await self.follow(stored.conversation_id, 0)
+        elif self.last_state is not None and conversation.status != self.last_state["status"]:
+            await self.send_state()  # this message reopened a resolved chat
 
     async def on_resume(self, frame: dict[str, Any]) -> None:
         after = _int(frame.get("after"))
@@ -376,10 +422,13 @@ class ChatConsumer(EventConsumer):
         if self.conversation_id is None or event.get("conversation_id") != self.conversation_id:
             return
         if kind == "message_added" and event.get("message_kind") != "note":
+            if event["message_id"] in self.own_messages:
+                self.own_messages.discard(event["message_id"])
+                return
             frame = await _message_frame(self.conversation_id, event["message_id"])
             if frame is not None:
                 await self.send_json(frame)
-        elif kind == "conversation_updated" and {"assignee", "status"} & set(event["fields"]):
+        elif kind == "conversation_updated" and _may_change_state(event["fields"]):
             await self.send_state()
         elif kind in ("chat.typing", "chat.read") and event.get("who") == "agent":
             payload = {"type": kind.split(".")[1]}
