@@ -18,6 +18,7 @@ from kefu.agents.permissions import require_agent, require_role
 from kefu.conversations import events
 from kefu.conversations.actions import require_writable
 from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind, Status
+from kefu.conversations.sequence import next_seq
 from kefu.core import audit
 from kefu.core.errors import TransferRefused
 from kefu.core.languages import to_django
@@ -123,10 +124,12 @@ def transfer(
         conversation.assignee = to_agent or _someone_else(conversation, previous)
         conversation.save(update_fields=["assignee", "team"])
         target = str(to_agent) if to_agent is not None else str(to_team)
+        # Numbered: the customer's chat shows who has their conversation now.
         note = Message.objects.create(
             conversation=conversation,
             kind=MessageKind.SYSTEM,
             author_agent=actor,
+            seq=next_seq(conversation),
             text=_in_language(
                 conversation.language,
                 lambda: _("The conversation was transferred to %(target)s.") % {"target": target},
@@ -258,6 +261,7 @@ def _warn_idle(now: datetime, warn_after: timedelta, close_after: timedelta) -> 
             kind=MessageKind.OUTBOUND,
             text=_in_language(conversation.language, lambda: _idle_warning(minutes)),
             delivery_status=DeliveryStatus.QUEUED,
+            seq=next_seq(conversation),
         )
         IdleWarning.objects.create(conversation=conversation, message=message, sent_at=now)
         transaction.on_commit(partial(deliver_message.enqueue, message.pk))

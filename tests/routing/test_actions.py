@@ -140,6 +140,8 @@ def test_the_holder_transfers_to_an_online_colleague(
     assert assignee_of(held_chat) == colleague
     note = Message.objects.filter(conversation=held_chat, kind=MessageKind.SYSTEM).get()
     assert "Lin" in note.text
+    held_chat.refresh_from_db()
+    assert note.seq == held_chat.last_seq  # numbered: the customer's chat shows it
     entry = AuditEntry.objects.get(action="conversation.transfer")
     assert entry.data["previous"] == holder.pk
     assert entry.data["assignee"] == colleague.pk
@@ -287,6 +289,9 @@ def test_an_idle_chat_is_warned_then_resolved(
     warning = Message.objects.filter(conversation=chat).latest("pk")
     assert warning.kind == MessageKind.OUTBOUND
     assert warning.text.startswith("Are you still there? This chat will close in 5 minutes")
+    chat.refresh_from_db()
+    assert warning.seq is not None
+    assert warning.seq == chat.last_seq
     # A second sweep before the deadline neither warns again nor closes.
     assert actions.sweep_idle_chats(now + timedelta(minutes=4)) == actions.IdleSweep([], [])
     assert actions.sweep_idle_chats(now + timedelta(minutes=5)) == actions.IdleSweep(
