@@ -12,6 +12,7 @@ Protocol (client -> server, all JSON objects with a "type"):
 """
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -321,7 +322,9 @@ class ChatConsumer(EventConsumer):
         await asyncio.sleep(QUEUE_REFRESH_SECONDS)
         self.queue_refresh = None
         if self.waiting:
-            await self.send_queue()
+            # The socket may have closed while this waited (ClientDisconnected is an OSError).
+            with contextlib.suppress(OSError):
+                await self.send_queue()
 
     async def disconnect(self, code: int) -> None:
         if self.queue_refresh is not None:
