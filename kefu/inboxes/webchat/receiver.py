@@ -116,16 +116,19 @@ def _store(
 def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | None:
     """The conversation as the widget shows it, and whether the customer is waiting."""
     conversation = (
-        Conversation.objects.select_related("assignee").filter(pk=conversation_id).first()
+        Conversation.objects.select_related("assignee", "chat").filter(pk=conversation_id).first()
     )
     if conversation is None:
         return None
+    chat = getattr(conversation, "chat", None)
     state = {
         "type": "conversation",
         "id": conversation.pk,
         "reference": conversation.reference,
         "status": conversation.status,
         "agent": selectors.agent_summary(conversation),
+        # The read mark is state, not history: a reconnecting widget gets it here.
+        "agent_read_seq": chat.agent_read_seq if chat is not None else 0,
     }
     # Once an agent has answered, the customer is being served, assigned or not.
     waiting = (

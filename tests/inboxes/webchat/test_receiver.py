@@ -377,3 +377,21 @@ async def test_a_waiting_customer_sees_the_queue_position_and_an_agent_taking_ov
     state = [f for f in await frames_until(chat, "conversation") if f["type"] == "conversation"]
     assert state[-1]["agent"] == {"name": agent.display_name, "public_id": agent.public_id}
     await chat.disconnect()
+
+
+async def test_a_reconnecting_widget_gets_the_agents_read_mark_with_the_state(
+    chat_inbox: Inbox,
+) -> None:
+    from kefu.inboxes.webchat.actions import mark_read
+
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+    ack = await send_message(chat, "c1", "hi")
+    await chat.disconnect()
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    await database_sync_to_async(mark_read)(conversation=conversation, by_agent=True, seq=1)
+    again = await open_chat(chat_inbox)
+    await hello(again, session=welcome["session"], conversation=conversation.pk, after=1)
+    state = await again.receive_json_from()
+    assert (state["type"], state["agent_read_seq"]) == ("conversation", 1)
+    await again.disconnect()

@@ -453,6 +453,8 @@
         save();
       }
       ui.transcript.hidden = false;
+      agentReadSeq = Math.max(agentReadSeq, frame.agent_read_seq || 0);
+      updateReceipts();
       if (frame.status === "closed" || frame.status === "resolved") setStatus(t("closed"));
       else if (frame.agent) setStatus(t("agent_joined", { name: frame.agent.name, agent_id: frame.agent.public_id }));
     },
