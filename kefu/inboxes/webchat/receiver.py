@@ -13,6 +13,7 @@ Protocol (client -> server, all JSON objects with a "type"):
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 
 from kefu.contacts.models import Contact
 from kefu.conversations.actions import receive_message
@@ -31,7 +33,7 @@ from kefu.core.errors import KefuError
 from kefu.core.events import conversation_group
 from kefu.core.throttle import Limit, hit
 from kefu.inboxes.models import Channel, Inbox
-from kefu.inboxes.webchat import actions, selectors
+from kefu.inboxes.webchat import actions, queue_watch, selectors
 from kefu.inboxes.webchat.identity import Visitor, identify
 from kefu.inboxes.webchat.inbound import (
     ChatMessage,
@@ -42,9 +44,10 @@ from kefu.inboxes.webchat.inbound import (
 )
 from kefu.inboxes.webchat.origins import origin_allowed
 from kefu.inboxes.webchat.tasks import send_transcript
-from kefu.routing.events import QUEUE_GROUP
 from kefu.routing.service_hours import service_status
 from kefu.routing.wait_estimate import queue_status
+
+logger = logging.getLogger(__name__)
 
 # Per socket, KEFU_CHAT_MAX_MESSAGES_PER_WINDOW in this many seconds: a person types far
 # slower; a loop sending faster is cut off here.
@@ -251,7 +254,13 @@ class ChatConsumer(EventConsumer):
             await self.error("hello_first" if self.visitor is None else "bad_frame")
             return
         try:
-            await handler(content)
+            try:
+                await handler(content)
+            except DatabaseError as error:
+                # Overloaded or restarting database: the widget keeps the message and
+                # sends it again; its client id makes that safe.
+                logger.warning("chat frame %s failed: %s", kind, error)
+                raise FrameError("unavailable") from error
         except FrameError as refused:
             client_id = content.get("client_id")
             extra = {"client_id": client_id} if isinstance(client_id, str) else {}
@@ -311,7 +320,10 @@ class ChatConsumer(EventConsumer):
         if waiting != self.waiting:
             self.waiting = waiting
             # Only waiting customers need every queue change.
-            await (self.join(QUEUE_GROUP) if waiting else self.leave(QUEUE_GROUP))
+            if waiting:
+                queue_watch.watch(self.queue_changed)
+            else:
+                queue_watch.unwatch(self.queue_changed)
         if waiting:
             await self.send_queue()
 
@@ -320,6 +332,10 @@ class ChatConsumer(EventConsumer):
             frame = await _queue_frame(self.conversation_id)
             if frame is not None:
                 await self.send_json(frame)
+
+    async def queue_changed(self) -> None:
+        if self.waiting and self.queue_refresh is None:
+            self.queue_refresh = asyncio.create_task(self.refresh_queue_soon())
 
     async def refresh_queue_soon(self) -> None:
         await asyncio.sleep(QUEUE_REFRESH_SECONDS)
@@ -330,6 +346,7 @@ class ChatConsumer(EventConsumer):
                 await self.send_queue()
 
     async def disconnect(self, code: int) -> None:
+        queue_watch.unwatch(self.queue_changed)
         if self.queue_refresh is not None:
             self.queue_refresh.cancel()
         await super().disconnect(code)
@@ -421,10 +438,6 @@ class ChatConsumer(EventConsumer):
     async def kefu_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
         kind = event.get("kind")
-        if kind == "queue.changed":
-            if self.waiting and self.queue_refresh is None:
-                self.queue_refresh = asyncio.create_task(self.refresh_queue_soon())
-            return
         if self.conversation_id is None or event.get("conversation_id") != self.conversation_id:
             return
         if kind == "message_added" and event.get("message_kind") != "note":

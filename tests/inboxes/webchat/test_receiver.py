@@ -395,3 +395,44 @@ async def test_a_reconnecting_widget_gets_the_agents_read_mark_with_the_state(
     state = await again.receive_json_from()
     assert (state["type"], state["agent_read_seq"]) == ("conversation", 1)
     await again.disconnect()
+
+
+async def test_a_waiting_customer_hears_when_the_queue_changes(chat_inbox: Inbox) -> None:
+    first = await open_chat(chat_inbox)
+    await hello(first)
+    await send_message(first, "c1", "排队中")
+    await frames_until(first, "queue")
+    second = await open_chat(chat_inbox)
+    await hello(second)
+    await send_message(second, "c1", "我也在等")
+    # The second chat joined the queue: the first re-reads its place (after the
+    # one-second coalescing), still first.
+    update = (await frames_until(first, "queue"))[-1]
+    assert update["position"] == 1
+    await first.disconnect()
+    await second.disconnect()
+
+
+async def test_a_database_failure_is_a_retryable_error_not_a_closed_socket(
+    chat_inbox: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    from kefu.inboxes.webchat import receiver
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("couldn't get a connection")
+
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    monkeypatch.setattr(receiver, "receive_message", unavailable)
+    await chat.send_json_to({"type": "message", "client_id": "c1", "text": "hi"})
+    assert await chat.receive_json_from() == {
+        "type": "error",
+        "code": "unavailable",
+        "client_id": "c1",
+    }
+    monkeypatch.undo()
+    ack = await send_message(chat, "c1", "hi")  # the widget's resend
+    assert ack["seq"] == 1
+    await chat.disconnect()

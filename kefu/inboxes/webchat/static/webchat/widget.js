@@ -58,6 +58,8 @@
   var typingTimer = null;
   var unread = 0;
   var reconnectTimer = null;
+  var retryTimer = null;
+  var RETRYABLE = { unavailable: true, rate_limited: true };
 
   function t(key, values) {
     var text = strings[key] || key;
@@ -488,7 +490,11 @@
     read: function (frame) { agentReadSeq = Math.max(agentReadSeq, frame.seq); updateReceipts(); },
     transcript_queued: function () { ui.transcript.replaceChildren(el("p", { role: "status", text: t("transcript_sent") })); },
     error: function (frame) {
-      if (frame.client_id) {
+      if (frame.client_id && RETRYABLE[frame.code]) {
+        // Nothing was stored: the message stays in the outbox and goes again shortly.
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(flush, 3000 + Math.random() * 2000);
+      } else if (frame.client_id) {
         // Refused for good (too long, bad file): resending would fail the same way.
         state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
         save();
