@@ -152,7 +152,20 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kefu"},
+            "CONFIG": {
+                # redis-py refuses (does not wait) once its pool is used up; a process
+                # holding a thousand chat sockets joins and leaves groups for all of them
+                # at once when a load balancer drains it.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": int(
+                            os.environ.get("KEFU_REDIS_MAX_CONNECTIONS", "1000")
+                        ),
+                    }
+                ],
+                "prefix": "kefu",
+            },
         }
     }
     CACHES = {
