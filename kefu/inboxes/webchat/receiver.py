@@ -14,6 +14,7 @@ Protocol (client -> server, all JSON objects with a "type"):
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -52,8 +53,9 @@ logger = logging.getLogger(__name__)
 # Per socket, KEFU_CHAT_MAX_MESSAGES_PER_WINDOW in this many seconds: a person types far
 # slower; a loop sending faster is cut off here.
 WINDOW_SECONDS = 10.0
-# A burst of queue changes (a busy minute's new chats) becomes one re-read per customer.
-QUEUE_REFRESH_SECONDS = 1.0
+# A burst of queue changes (a busy minute's new chats) becomes one re-read per customer
+# every few seconds, spread so that a process's waiting sockets do not all read at once.
+QUEUE_REFRESH_SECONDS = 3.0
 TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -180,7 +182,9 @@ _CUSTOMER_MESSAGE_FIELDS = frozenset({"status", "last_message_at"})
 
 def _may_change_state(fields: list[str]) -> bool:
     changed = set(fields)
-    return bool({"assignee", "status"} & changed) and changed != _CUSTOMER_MESSAGE_FIELDS
+    # A first answer ends the wait, like an assignment: the queue display stops.
+    watched = {"assignee", "status", "first_response_at"}
+    return bool(watched & changed) and changed != _CUSTOMER_MESSAGE_FIELDS
 
 
 def _int(value: Any) -> int | None:
@@ -338,7 +342,7 @@ class ChatConsumer(EventConsumer):
             self.queue_refresh = asyncio.create_task(self.refresh_queue_soon())
 
     async def refresh_queue_soon(self) -> None:
-        await asyncio.sleep(QUEUE_REFRESH_SECONDS)
+        await asyncio.sleep(QUEUE_REFRESH_SECONDS * (0.5 + random.random()))
         self.queue_refresh = None
         if self.waiting:
             # The socket may have closed while this waited (ClientDisconnected is an OSError).

@@ -405,8 +405,8 @@ async def test_a_waiting_customer_hears_when_the_queue_changes(chat_inbox: Inbox
     second = await open_chat(chat_inbox)
     await hello(second)
     await send_message(second, "c1", "我也在等")
-    # The second chat joined the queue: the first re-reads its place (after the
-    # one-second coalescing), still first.
+    # The second chat joined the queue: the first re-reads its place (after a few
+    # seconds of coalescing), still first.
     update = (await frames_until(first, "queue"))[-1]
     assert update["position"] == 1
     await first.disconnect()
