@@ -1,5 +1,6 @@
 """Reads about the live-chat queue and agent load, each a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
@@ -107,9 +108,22 @@ class Capacity:
 
 
 def online_capacity(team_id: int | None) -> Capacity:
-    agents = agents_with_load(team_id).filter(availability=Availability.ONLINE)
+    online = agents_with_load(team_id).filter(availability=Availability.ONLINE)
+    # The team was filtered in SQL already.
+    return capacity_of(online.only("max_concurrent", "availability"), None)
+
+
+def capacity_of(agents: Iterable["AgentWithLoad"], team_id: int | None) -> Capacity:
+    """Slots of the online agents among `agents` (of the team, when one is given).
+
+    Filtering a team reads `agent.teams.all()`: prefetch it.
+    """
     slots = free = count = 0
-    for agent in agents.only("max_concurrent"):
+    for agent in agents:
+        if agent.availability != Availability.ONLINE:
+            continue
+        if team_id is not None and all(team.pk != team_id for team in agent.teams.all()):
+            continue
         count += 1
         slots += agent.max_concurrent
         free += max(0, agent.max_concurrent - agent.load)

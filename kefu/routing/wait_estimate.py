@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from kefu.conversations.models import Conversation
 from kefu.inboxes.models import Channel
-from kefu.routing.selectors import online_capacity, queue_position
+from kefu.routing.selectors import (
+    Capacity,
+    LiveQueue,
+    WaitingChat,
+    capacity_of,
+    online_capacity,
+    queue_position,
+)
 
 # Enough for a stable median, few enough to read on every queue change.
 _SAMPLE_SIZE = 200
@@ -68,16 +75,42 @@ def handle_seconds(team_id: int | None) -> float:
     return value
 
 
+def seconds_to_wait(position: int, capacity: Capacity, handle: float) -> int | None:
+    """The estimate for the `position`-th chat of a queue served by `capacity`."""
+    if capacity.slots == 0:
+        return None
+    behind = position - capacity.free
+    if behind <= 0:
+        return 0
+    return math.ceil(behind * handle / capacity.slots)
+
+
 def estimate_wait(position: int, team_id: int | None) -> tuple[int | None, int]:
     """(estimated seconds or None, agents online) for the `position`-th waiting chat."""
     capacity = online_capacity(team_id)
     if capacity.slots == 0:
         return None, capacity.agents_online
-    behind = position - capacity.free
-    if behind <= 0:
-        return 0, capacity.agents_online
-    seconds = behind * handle_seconds(team_id) / capacity.slots
-    return math.ceil(seconds), capacity.agents_online
+    seconds = seconds_to_wait(position, capacity, handle_seconds(team_id))
+    return seconds, capacity.agents_online
+
+
+def board_estimates(board: LiveQueue) -> list[tuple[WaitingChat, int | None]]:
+    """Each waiting chat on the supervisors' board with the estimate its customer sees.
+
+    Capacity comes from the agents the board already read; only the handling-time
+    median (cached a minute) may cost one query per team.
+    """
+    capacities: dict[int | None, Capacity] = {}
+    rows: list[tuple[WaitingChat, int | None]] = []
+    for chat in board.waiting:
+        team_id = chat.conversation.team_id
+        if team_id not in capacities:
+            capacities[team_id] = capacity_of(board.agents, team_id)
+        capacity = capacities[team_id]
+        # Nobody online: no estimate, and no reason to read the handling times.
+        handle = handle_seconds(team_id) if capacity.slots else 0.0
+        rows.append((chat, seconds_to_wait(chat.position, capacity, handle)))
+    return rows
 
 
 def queue_status(conversation: Conversation) -> QueueStatus:

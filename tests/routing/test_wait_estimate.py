@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.models import Conversation, Priority, Status
-from kefu.routing.wait_estimate import QueueStatus, handle_seconds, queue_status
+from kefu.routing.selectors import live_queue
+from kefu.routing.wait_estimate import QueueStatus, board_estimates, handle_seconds, queue_status
 
 ChatFactory = Callable[..., Conversation]
 
@@ -126,3 +127,20 @@ def test_queue_status_reads_a_fixed_number_of_queries(
     queue_status(chats[0])  # warms the handle-time cache
     with django_assert_num_queries(3):
         queue_status(chats[-1])
+
+
+def test_the_board_shows_each_customer_the_estimate_they_see(
+    chat_factory: ChatFactory, agent_factory: Callable[..., Agent]
+) -> None:
+    security = Team.objects.create(name="Security", slug="security")
+    member = agent_factory(max_concurrent=2)
+    member.teams.add(security)
+    agent_factory(max_concurrent=1)
+    chat_factory(assignee=member, team=security)
+    chats = [chat_factory(team=security) for _ in range(3)] + [chat_factory() for _ in range(2)]
+    agent_factory(availability=Availability.OFFLINE)
+    board = board_estimates(live_queue(timezone.now()))
+    shown = {chat.conversation.pk: seconds for chat, seconds in board}
+    assert shown == {c.pk: queue_status(c).estimated_wait_seconds for c in chats}
+    # Security: 2 slots, 1 free; the general queue: 3 slots (everyone online), 2 free.
+    assert sorted(s for s in shown.values() if s is not None) == [0, 0, 0, 300, 600]

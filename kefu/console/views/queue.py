@@ -5,6 +5,8 @@ console's socket already receives, and every 15 seconds for availability changes
 (which raise no conversation event).
 """
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,17 +21,30 @@ from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import ExtendedHoursForm
 from kefu.console.htmx import is_htmx
 from kefu.console.views.conversation import error_response
+from kefu.conversations.models import Conversation
 from kefu.routing import actions
 from kefu.routing.models import ServiceSchedule
 from kefu.routing.selectors import BOARD_LIMIT, live_queue
 from kefu.routing.service_hours import schedules_with_status
+from kefu.routing.wait_estimate import board_estimates
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    conversation: Conversation
+    position: int
+    minutes: int | None  # the estimate the customer sees, rounded up; None: nobody online
 
 
 def _board_context() -> dict[str, Any]:
     now = timezone.now()
     board = live_queue(now)
+    rows = [
+        WaitingRow(chat.conversation, chat.position, None if s is None else math.ceil(s / 60))
+        for chat, s in board_estimates(board)
+    ]
     return {
-        "waiting": board.waiting,
+        "waiting": rows,
         "agents": board.agents,
         "schedules": schedules_with_status(now),
         "board_limit": BOARD_LIMIT,

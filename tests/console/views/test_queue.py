@@ -31,7 +31,9 @@ def chat(conversation_factory):
 
 @pytest.fixture
 def supervisor(agent_factory):
-    return agent_factory(role=Role.SUPERVISOR, display_name="Mei", language="en")
+    return agent_factory(
+        role=Role.SUPERVISOR, display_name="Mei", language="en", availability=Availability.OFFLINE
+    )
 
 
 @pytest.fixture
@@ -59,6 +61,25 @@ def test_the_board_lists_waiting_chats_in_order_and_agents_with_load(
     assert "Lin" in html
     assert "1 of 3" in html
     assert "Gone" not in html  # offline with nothing in hand
+    # Lin has 2 free slots of 3: both waiting customers are next in line.
+    assert html.count("Next in line") == 2
+
+
+def test_the_board_shows_expected_waits_and_when_nobody_is_online(
+    supervisor_client, chat, agent_factory, settings
+):
+    settings.KEFU_CHAT_DEFAULT_HANDLE_SECONDS = 600
+    agent = agent_factory(max_concurrent=1)
+    chat(assignee=agent)
+    chat()
+    chat()
+    html = supervisor_client.get("/console/queue/board/").content.decode()
+    assert "about 10 minutes" in html
+    assert "about 20 minutes" in html
+    agent.availability = Availability.AWAY
+    agent.save()
+    html = supervisor_client.get("/console/queue/board/").content.decode()
+    assert html.count("Nobody online") == 2
 
 
 def test_the_board_reads_a_fixed_number_of_queries(
