@@ -18,10 +18,10 @@ import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import DatabaseSyncToAsync
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
@@ -59,33 +59,21 @@ QUEUE_REFRESH_SECONDS = 3.0
 TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
-def in_db_thread(func: Callable[P, R]) -> Callable[P, Awaitable[R]]:
-    """Run `func` in the thread pool, with Django's connection clean-up around it.
-
-    Channels' default runs every consumer's database work of a process in one shared
-    thread; a chat process serves hundreds of sockets, so their queries and the Redis
-    round trips of the events they publish would queue behind each other.
-    """
-    return DatabaseSyncToAsync(func, thread_sensitive=False)
-
-
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _webchat_inbox(inbox_id: int) -> Inbox | None:
     return Inbox.objects.filter(pk=inbox_id, channel=Channel.WEBCHAT, is_active=True).first()
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _greet(inbox: Inbox, frame: dict[str, Any]) -> tuple[Visitor, str, Conversation | None, bool]:
     visitor, token = identify(inbox, frame.get("session"), frame.get("identity"))
     is_open = service_status(inbox.default_team).is_open
     return visitor, token, selectors.current_chat(visitor), is_open
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _store(
     inbox: Inbox,
     visitor: Visitor,
@@ -117,7 +105,7 @@ def _store(
     return stored, stored.conversation, stored.conversation.contact
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | None:
     """The conversation as the widget shows it, and whether the customer is waiting."""
     conversation = (
@@ -144,7 +132,7 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | N
     return state, waiting
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
@@ -158,21 +146,21 @@ def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     }
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _mark_read(conversation_id: int, seq: int) -> None:
     conversation = Conversation.objects.get(pk=conversation_id)
     actions.mark_read(conversation=conversation, by_agent=False, seq=seq)
 
 
-@in_db_thread
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _request_transcript(conversation_id: int, email: str) -> None:
     if not hit(TRANSCRIPT_LIMIT, str(conversation_id)):
         raise FrameError("rate_limited")
     send_transcript.enqueue(conversation_id, email)
 
 
-_frames_after = in_db_thread(selectors.frames_after)
-_message_frame = in_db_thread(selectors.message_frame_by_id)
+_frames_after = database_sync_to_async(selectors.frames_after)
+_message_frame = database_sync_to_async(selectors.message_frame_by_id)
 
 
 # receive_message reports these two after every customer message; the status can only
