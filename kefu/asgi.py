@@ -12,13 +12,23 @@ from django.core.asgi import get_asgi_application
 # Django must be set up before the consumers (and their models) are imported.
 django_application = get_asgi_application()
 
-from kefu.websockets import websocket_urlpatterns  # noqa: E402
+from django.urls import re_path  # noqa: E402
+
+from kefu.websockets import chat_urlpatterns, websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": URLRouter(
+            [
+                *chat_urlpatterns,
+                re_path(
+                    r"",
+                    AllowedHostsOriginValidator(
+                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                    ),
+                ),
+            ]
         ),
     }
 )

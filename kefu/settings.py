@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kefu.conversations",
     "kefu.inboxes",
     "kefu.inboxes.email",
+    "kefu.inboxes.webchat",
     "kefu.routing",
     "kefu.safety",
     "kefu.console",
@@ -155,7 +156,20 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "kefu"},
+            "CONFIG": {
+                # redis-py refuses (does not wait) once its pool is used up; a process
+                # holding a thousand chat sockets joins and leaves groups for all of them
+                # at once when a load balancer drains it.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": int(
+                            os.environ.get("KEFU_REDIS_MAX_CONNECTIONS", "1000")
+                        ),
+                    }
+                ],
+                "prefix": "kefu",
+            },
         }
     }
     CACHES = {
@@ -245,3 +259,15 @@ LOGGING: dict[str, Any] = {
     # Django sets its own loggers to INFO; follow KEFU_LOG_LEVEL so DEBUG shows SQL too.
     "loggers": {"django": {"level": os.environ.get("KEFU_LOG_LEVEL", "INFO")}},
 }
+
+# Live-chat routing (kefu.routing): wait estimates and the idle-chat sweep.
+KEFU_CHAT_HISTORY_HOURS = int(os.environ.get("KEFU_CHAT_HISTORY_HOURS", "4"))
+KEFU_CHAT_DEFAULT_HANDLE_SECONDS = int(os.environ.get("KEFU_CHAT_DEFAULT_HANDLE_SECONDS", "600"))
+KEFU_CHAT_IDLE_WARNING_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_WARNING_MINUTES", "10"))
+KEFU_CHAT_IDLE_CLOSE_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_CLOSE_MINUTES", "5"))
+KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS", "60"))
+# A chat frame carries one message of at most KEFU_MAX_MESSAGE_CHARS characters, JSON-escaped
+# (up to 6 characters each); files go over HTTP, never in a frame.
+KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096
+# Messages one chat socket may send per 10 seconds before it gets "rate_limited" errors.
+KEFU_CHAT_MAX_MESSAGES_PER_WINDOW = int(os.environ.get("KEFU_CHAT_MAX_MESSAGES_PER_WINDOW", "20"))

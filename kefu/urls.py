@@ -15,6 +15,7 @@ urlpatterns = [
     path("help/flows/", include("kefu.helpcenter.flows.urls")),
     path("help/", include("kefu.portal.help_urls")),
     path("api/", api.urls),
+    path("chat/", include("kefu.inboxes.webchat.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

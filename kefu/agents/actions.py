@@ -54,9 +54,15 @@ def create_team(*, actor: Agent, name: str, slug: str) -> Team:
 
 
 def set_availability(*, agent: Agent, availability: str) -> Agent:
+    """Online agents receive chats (going online pulls waiting ones); away and offline none."""
+    from kefu.routing.actions import rebalance
+
     require_agent(agent)
-    agent.availability = Availability(availability)
-    agent.save(update_fields=["availability"])
+    with transaction.atomic():
+        agent.availability = Availability(availability)
+        agent.save(update_fields=["availability"])
+        # Chats they already hold stay with them; only new ones stop coming.
+        rebalance()
     return agent
 
 

@@ -7,8 +7,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
 from kefu.agents.models import Role
+from kefu.conversations.models import Conversation
 from kefu.core.consumers import EventConsumer
 from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, conversation_group
+from kefu.inboxes.webchat.actions import mark_read
 
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
@@ -19,6 +21,18 @@ def _verified(session: Any) -> bool:
         return False
     device = Device.from_persistent_id(persistent_id)
     return device is not None and device.confirmed
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]
+def _agent_read(conversation_id: int) -> None:
+    """The agent has the conversation open and visible: everything so far is read."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is not None:
+        mark_read(conversation=conversation, by_agent=True, seq=conversation.last_seq)
+
+
+def _conversation_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class ConsoleConsumer(EventConsumer):
@@ -36,6 +50,9 @@ class ConsoleConsumer(EventConsumer):
             await self.join(SUPERVISORS_GROUP)
 
     async def handle_frame(self, content: dict[str, Any]) -> None:
+        if "typing" in content or "read" in content:
+            await self.chat_activity(content)
+            return
         # An open conversation page follows its own timeline; ids are checked to be ints
         # so a crafted frame cannot name an arbitrary group.
         for verb in ("subscribe", "unsubscribe"):
@@ -52,3 +69,27 @@ class ConsoleConsumer(EventConsumer):
             await self.send_json({"kind": verb + "d", "conversation_id": value})
             return
         await super().handle_frame(content)
+
+    async def chat_activity(self, content: dict[str, Any]) -> None:
+        """Typing and read receipts for a live chat the agent has open (ephemeral / marks)."""
+        conversation_id = _conversation_id(content.get("typing", content.get("read")))
+        if conversation_id is None or conversation_group(conversation_id) not in self.groups_joined:
+            await self.send_json({"kind": "error", "code": "bad_frame"})
+            return
+        if "read" in content:
+            await _agent_read(conversation_id)
+            return
+        user = self.scope["user"]
+        await self.channel_layer.group_send(
+            conversation_group(conversation_id),
+            {
+                "type": "kefu.event",
+                "event": {
+                    "kind": "chat.typing",
+                    "conversation_id": conversation_id,
+                    "who": "agent",
+                    "active": bool(content.get("active")),
+                    "name": user.display_name or user.username,
+                },
+            },
+        )

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from kefu.agents.models import Agent, Availability
+from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
@@ -124,6 +124,25 @@ class AssignForm(forms.Form):
         queryset=Agent.objects.filter(is_active=True),
         required=False,
         empty_label=_("Nobody"),
+    )
+
+
+class TransferForm(forms.Form):
+    """To an agent, to a team's queue, or to an agent within a team."""
+
+    to_agent = forms.ModelChoiceField(
+        label=_("Transfer to agent"),
+        queryset=Agent.objects.filter(is_active=True),
+        required=False,
+    )
+    to_team = forms.ModelChoiceField(
+        label=_("Transfer to team"), queryset=Team.objects.all(), required=False
+    )
+
+
+class ExtendedHoursForm(forms.Form):
+    on = forms.TypedChoiceField(
+        choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1"
     )
 
 

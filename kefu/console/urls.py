@@ -8,6 +8,7 @@ from kefu.console.views import (
     inbox,
     platform,
     preferences,
+    queue,
     safety_alerts,
     sign_in,
 )
@@ -37,6 +38,10 @@ urlpatterns = [
     path("c/<str:reference>/priority/", conversation_actions.set_priority, name="priority"),
     path("c/<str:reference>/tags/", conversation_actions.set_tags, name="tags"),
     path("c/<str:reference>/merge/", conversation_actions.merge, name="merge"),
+    path("c/<str:reference>/transfer/", conversation_actions.transfer, name="transfer"),
+    path("queue/", queue.queue, name="queue"),
+    path("queue/board/", queue.queue_board, name="queue_board"),
+    path("queue/hours/<int:schedule_id>/extended/", queue.extended_hours, name="extended_hours"),
     path("attachments/<int:attachment_id>/", attachments.attachment, name="attachment"),
     path("me/language/", preferences.language, name="language"),
     path("me/availability/", preferences.availability, name="availability"),

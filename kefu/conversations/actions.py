@@ -30,6 +30,7 @@ from kefu.conversations.models import (
     Status,
     Tag,
 )
+from kefu.conversations.sequence import next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
 from kefu.core import audit
@@ -37,7 +38,9 @@ from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
 from kefu.core.language import detect_language
 from kefu.helpcenter.triage import triage
 from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.inboxes.models import Channel
 from kefu.routing.assignment import pick_assignee
+from kefu.routing.events import queue_changed
 from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
 from kefu.safety.actions import raise_alert
 from kefu.safety.exposure import exposure_warning
@@ -119,6 +122,8 @@ def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[C
         last_message_at=now,
         follow_up_of=previous,
         team=inbound.inbox.default_team,
+        # Its first message takes number 1 without a second query (see sequence.py).
+        last_seq=1,
     )
     return conversation, True
 
@@ -137,6 +142,8 @@ def _route_new(conversation: Conversation) -> None:
         changed.append("assignee")
     if changed:
         conversation.save(update_fields=changed)
+    if conversation.channel == Channel.WEBCHAT:
+        queue_changed()
 
 
 def receive_message(inbound: InboundMessage) -> Message:
@@ -165,6 +172,7 @@ def receive_message(inbound: InboundMessage) -> Message:
         conversation, is_new = _thread(inbound, contact, now)
         message = Message.objects.create(
             conversation=conversation,
+            seq=1 if is_new else next_seq(conversation),
             kind=MessageKind.INBOUND,
             author_contact=contact,
             text=inbound.text,
@@ -217,6 +225,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     conversation.save(update_fields=["secret_exposed", "priority"])
     warning = Message.objects.create(
         conversation=conversation,
+        seq=next_seq(conversation),
         kind=MessageKind.OUTBOUND,
         text=exposure_warning(kinds, conversation.language),
         delivery_status=DeliveryStatus.QUEUED,
@@ -228,7 +237,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     )
 
 
-def _require_writable(conversation: Conversation) -> None:
+def require_writable(conversation: Conversation) -> None:
     if conversation.status == Status.CLOSED or conversation.merged_into_id is not None:
         raise InvalidTransition(_("%(ref)s is closed.") % {"ref": conversation.reference})
 
@@ -246,7 +255,7 @@ def send_reply(
     from kefu.safety.outbound import guard_reply
 
     require_agent(agent)
-    _require_writable(conversation)
+    require_writable(conversation)
     _check_text(text, bool(files))
     guard_reply(conversation=conversation, agent=agent, text=text)
     # A reply may quote what a customer pasted; it is stored and sent redacted too.
@@ -258,6 +267,7 @@ def send_reply(
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation,
+            seq=next_seq(conversation),
             kind=MessageKind.OUTBOUND,
             author_agent=agent,
             text=text,
@@ -274,6 +284,8 @@ def send_reply(
             _apply_status(conversation, then_status, now)
             changed += ["status", "resolved_at", "closed_at"]
         conversation.save(update_fields=changed)
+        if then_status:
+            _slots_changed()
         audit.record(agent, "conversation.reply", conversation, message=message.pk)
         transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
         events.message_added(message)
@@ -303,7 +315,7 @@ def assign(
     Agents take or release their own conversations; anything else needs a supervisor.
     """
     require_agent(actor)
-    _require_writable(conversation)
+    require_writable(conversation)
     own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)
     if not own:
         require_role(actor, Role.SUPERVISOR)
@@ -320,7 +332,15 @@ def assign(
             actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
         )
         events.conversation_updated(conversation, *fields)
+        _slots_changed()
     return conversation
+
+
+def _slots_changed() -> None:
+    """An agent's slot or a queued chat changed hands: let routing fill and announce it."""
+    from kefu.routing.actions import rebalance
+
+    rebalance()
 
 
 def _transition_error(conversation: Conversation, target: str) -> InvalidTransition:
@@ -354,12 +374,13 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
         conversation.save(update_fields=["status", "resolved_at", "closed_at"])
         audit.record(actor, "conversation.status", conversation, old=previous, new=status)
         events.conversation_updated(conversation, "status")
+        _slots_changed()
     return conversation
 
 
 def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> Conversation:
     require_agent(actor)
-    _require_writable(conversation)
+    require_writable(conversation)
     priority = Priority(priority)
     with transaction.atomic():
         previous = conversation.priority
@@ -393,7 +414,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         raise MergeRefused(_("These conversations cannot be merged."))
     if source.contact_id != target.contact_id:
         raise MergeRefused(_("Only conversations of the same customer can be merged."))
-    _require_writable(target)
+    require_writable(target)
     now = timezone.now()
     with transaction.atomic():
         source.messages.update(conversation=target)
@@ -412,4 +433,5 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         audit.record(actor, "conversation.merge", target, source=source.pk)
         events.conversation_updated(source, "status", "merged_into")
         events.conversation_updated(target, "messages")
+        _slots_changed()
     return target

@@ -77,6 +77,8 @@ class Conversation(models.Model):
     # The customer sent a recovery phrase, key or password (removed before storage):
     # they must be told to move their funds, and a supervisor must look.
     secret_exposed = models.BooleanField(default=False)
+    # The last sequence number handed to a message the customer sees (see sequence.py).
+    last_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
         # Each inbox view reads one of these in order and stops after a page: the id
@@ -142,10 +144,16 @@ class Message(models.Model):
     original = models.TextField(blank=True)
     # Look-alike links found in the text: [{"url", "host", "reason", "imitates"}].
     link_warnings = models.JSONField(default=list, blank=True)
+    # Position among the messages the customer sees, gap-free per conversation, so a
+    # reconnecting chat asks for "after N" and gets exactly what it missed. Notes have none.
+    seq = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_timeline")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="msg_timeline"),
+            models.Index(fields=["conversation", "seq"], name="msg_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"

@@ -43,3 +43,8 @@ class MergeRefused(KefuError):
 class SignInFailed(KefuError):
     code = "sign_in_failed"
     status = 400
+
+
+class TransferRefused(KefuError):
+    code = "transfer_refused"
+    status = 409

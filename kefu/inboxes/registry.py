@@ -7,6 +7,7 @@ from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
+from kefu.inboxes.webchat import outbound as webchat_outbound
 
 if TYPE_CHECKING:
     from kefu.conversations.models import Message
@@ -17,6 +18,7 @@ _DELIVERERS: dict[str, Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
     Channel.API: api_outbound.deliver,
     Channel.EMAIL: email_outbound.deliver,
+    Channel.WEBCHAT: webchat_outbound.deliver,
 }
 
 

@@ -1,28 +1,40 @@
 """Least-busy assignment among online agents who have the skills and the capacity."""
 
-from django.db.models import Count, Q
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kefu.agents.models import Agent, Availability
-from kefu.conversations.models import Conversation, Status
+from kefu.conversations.models import Conversation
+from kefu.routing.selectors import agents_with_load
 
-_ACTIVE = [Status.OPEN, Status.PENDING, Status.ON_HOLD]
+if TYPE_CHECKING:
+    from kefu.routing.selectors import AgentWithLoad
+
+
+def online_candidates(team_id: int | None) -> list["AgentWithLoad"]:
+    """Online agents (of the team, if any) with their load, least busy first."""
+    agents = agents_with_load(team_id).filter(availability=Availability.ONLINE)
+    return list(agents.order_by("load", "last_login", "pk"))
+
+
+def can_take(agent: "AgentWithLoad", conversation: Conversation) -> bool:
+    if agent.load >= agent.max_concurrent:
+        return False
+    # An empty skill list means "any"; a listed one must match.
+    if agent.skill_languages and conversation.language not in agent.skill_languages:
+        return False
+    return not (agent.skill_intents and conversation.intent not in agent.skill_intents)
+
+
+def choose(
+    candidates: Sequence["AgentWithLoad"], conversation: Conversation
+) -> "AgentWithLoad | None":
+    """The least busy candidate who can take the conversation; ties keep list order."""
+    eligible = [agent for agent in candidates if can_take(agent, conversation)]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda agent: agent.load)
 
 
 def pick_assignee(conversation: Conversation) -> Agent | None:
-    candidates = Agent.objects.filter(is_active=True, availability=Availability.ONLINE).annotate(
-        load=Count("assigned_conversations", filter=Q(assigned_conversations__status__in=_ACTIVE))
-    )
-    if conversation.team_id is not None:
-        candidates = candidates.filter(teams=conversation.team_id)
-    best: Agent | None = None
-    for agent in candidates.order_by("load", "last_login", "pk"):
-        if agent.load >= agent.max_concurrent:
-            continue
-        # An empty skill list means "any"; a listed one must match.
-        if agent.skill_languages and conversation.language not in agent.skill_languages:
-            continue
-        if agent.skill_intents and conversation.intent not in agent.skill_intents:
-            continue
-        best = agent
-        break
-    return best
+    return choose(online_candidates(conversation.team_id), conversation)

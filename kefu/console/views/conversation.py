@@ -86,13 +86,19 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
         if other.pk != conversation.pk
     ]
     can_assign_anyone = request.agent.has_role(Role.SUPERVISOR)
+    # The holder passes a chat on; a supervisor moves any (routing.actions.transfer).
+    can_transfer = can_assign_anyone or conversation.assignee_id == request.agent.pk
+    agents = agent_selectors.assignable_agents() if can_assign_anyone or can_transfer else []
     return {
         "conversation": conversation,
         "writable": is_writable(conversation),
         "status_choices": allowed_statuses(conversation),
         "priority_choices": Priority.choices,
         "can_assign_anyone": can_assign_anyone,
-        "agents": agent_selectors.assignable_agents() if can_assign_anyone else [],
+        "agents": agents if can_assign_anyone else [],
+        "can_transfer": can_transfer,
+        "transfer_agents": [a for a in agents if a.pk != conversation.assignee_id],
+        "teams": agent_selectors.teams() if can_transfer else [],
         "tags_value": ", ".join(tag.name for tag in conversation.tags.all()),
         "merge_candidates": [o for o in others if o.status != Status.CLOSED],
         "other_conversations": others,

@@ -23,6 +23,7 @@ from kefu.console.forms import (
     PriorityForm,
     StatusForm,
     TagsForm,
+    TransferForm,
 )
 from kefu.console.htmx import client_redirect, is_htmx
 from kefu.console.views.conversation import (
@@ -36,6 +37,7 @@ from kefu.console.views.conversation import (
 from kefu.conversations import actions, selectors
 from kefu.conversations.models import Conversation
 from kefu.core.errors import KefuError
+from kefu.routing import actions as routing_actions
 
 
 class RefusedError(Exception):
@@ -187,6 +189,25 @@ def assign(request: AgentRequest, conversation: Conversation) -> HttpResponse:
         _attempt(
             lambda: actions.assign(
                 conversation=conversation, actor=request.agent, assignee=assignee
+            )
+        )
+    except RefusedError as refusal:
+        return _details_response(request, conversation, refusal)
+    return _details_response(request, conversation)
+
+
+@require_POST
+@agent_required
+@with_conversation
+def transfer(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    form = TransferForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise RefusedError(_("Choose an agent or a team from the list."), 400)
+        to_agent, to_team = form.cleaned_data["to_agent"], form.cleaned_data["to_team"]
+        _attempt(
+            lambda: routing_actions.transfer(
+                conversation=conversation, actor=request.agent, to_agent=to_agent, to_team=to_team
             )
         )
     except RefusedError as refusal:

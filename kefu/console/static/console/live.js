@@ -201,12 +201,23 @@
     if (!event || typeof event !== "object") return;
     switch (event.kind) {
       case "message_added":
+        if (event.conversation_id === conversationId && event.message_kind === "inbound") {
+          chatActivity({ kind: "chat.typing", active: false });
+          markRead();
+        }
+        refreshSoon("kefu-inbox-changed");
+        if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
+        break;
       case "conversation_updated":
         refreshSoon("kefu-inbox-changed");
         if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
         break;
       case "delivery_updated":
         if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
+        break;
+      case "chat.typing":
+      case "chat.read":
+        if (event.conversation_id === conversationId && event.who === "customer") chatActivity(event);
         break;
       case "outbound_blocked":
       case "secret_exposed":
@@ -218,16 +229,70 @@
     }
   }
 
+  /* ---------- live chat: typing indicator and read receipts, both ways ---------- */
+
+  var liveSocket = null;
+  var typingSentAt = 0;
+  var typingTimer = null;
+
+  function sendFrame(frame) {
+    if (liveSocket && liveSocket.readyState === WebSocket.OPEN) liveSocket.send(JSON.stringify(frame));
+  }
+
+  function chatActivity(event) {
+    var line = document.getElementById("chat-activity");
+    if (!line) return;
+    if (event.kind === "chat.typing") {
+      line.hidden = !event.active;
+      line.textContent = event.active ? line.getAttribute("data-typing") : "";
+    } else {
+      line.hidden = false;
+      line.textContent = line.getAttribute("data-read");
+    }
+  }
+
+  // The open, visible conversation page is what "read" means for an agent.
+  function markRead() {
+    if (document.getElementById("chat-activity") && document.visibilityState === "visible") {
+      sendFrame({ read: conversationId });
+    }
+  }
+  document.addEventListener("visibilitychange", markRead);
+
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    if (typingSentAt) sendFrame({ typing: conversationId, active: false });
+    typingSentAt = 0;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (!(event.target instanceof Element) || event.target.id !== "reply-text") return;
+    if (!document.getElementById("chat-activity")) return;
+    if (Date.now() - typingSentAt > 3000) {
+      typingSentAt = Date.now();
+      sendFrame({ typing: conversationId, active: true });
+    }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(stopTyping, 4000);
+  });
+  document.addEventListener("submit", function (event) {
+    if (event.target instanceof Element && event.target.closest(".composer")) stopTyping();
+  }, true);
+
   var attempt = 0;
   var everOpened = false;
 
   function connect() {
     var scheme = location.protocol === "https:" ? "wss:" : "ws:";
     var socket = new WebSocket(scheme + "//" + location.host + "/ws/console/");
+    liveSocket = socket;
     socket.addEventListener("open", function () {
       attempt = 0;
       setStatus(true);
-      if (conversationId) socket.send(JSON.stringify({ subscribe: conversationId }));
+      if (conversationId) {
+        socket.send(JSON.stringify({ subscribe: conversationId }));
+        markRead();
+      }
       // Whatever happened while disconnected is fetched once now.
       if (everOpened) {
         refreshSoon("kefu-inbox-changed");

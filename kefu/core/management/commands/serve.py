@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=1, help="app processes (uvicorn)")
         parser.add_argument(
-            "--no-worker", action="store_true", help="do not start a job worker (run one elsewhere)"
+            "--no-worker",
+            action="store_true",
+            help="do not start a job worker and chat sweep (run them elsewhere)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,13 +37,16 @@ class Command(BaseCommand):
                 "Several app processes need KEFU_REDIS_URL, or live updates only reach "
                 "clients connected to the process that raised them."
             )
-        worker = None
+        children = []
         if not options["no_worker"]:
-            # The worker shares the database queue; it is a child so Ctrl-C stops both.
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "kefu.cli", "db_worker", "--queue-name", "*"],
-                env=os.environ.copy(),
-            )
+            # The worker shares the database queue; children so Ctrl-C stops them all.
+            # The idle-chat sweep goes with it: both are the background half of a host.
+            for command in (["db_worker", "--queue-name", "*"], ["chat_sweep"]):
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "kefu.cli", *command], env=os.environ.copy()
+                    )
+                )
         try:
             uvicorn.run(
                 "kefu.asgi:application",
@@ -52,6 +57,7 @@ class Command(BaseCommand):
                 lifespan="off",
             )
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=10)

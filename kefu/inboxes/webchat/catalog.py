@@ -1,0 +1,54 @@
+"""The widget's words, translated by Django and shipped to the script as JSON.
+
+Placeholders are named (%(position)s); the script fills them by name, so a translation
+may put them anywhere in the sentence.
+"""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+WIDGET_STRINGS: dict[str, Promise] = {
+    "title": _("Chat with support"),
+    "open": _("Open the support chat"),
+    "close": _("Close the chat"),
+    "topic_prompt": _("What do you need help with?"),
+    "email_label": _("Email (optional, for replies and the transcript)"),
+    "start": _("Start the chat"),
+    "message_label": _("Your message"),
+    "send": _("Send"),
+    "attach": _("Attach an image or PDF"),
+    "typing": _("The agent is typing…"),
+    "sending": _("Sending…"),
+    "waiting_network": _("Waiting for the connection; it will be sent automatically."),
+    "delivered": _("Delivered"),
+    "read": _("Read"),
+    "you": _("You"),
+    "support": _("Kefu support"),
+    "queue_position": _("You are number %(position)s in the queue."),
+    "estimated_wait": _("Estimated wait: about %(minutes)s min."),
+    "no_agents": _("No agent is online at the moment; we will answer as soon as one is."),
+    "agent_joined": _("%(name)s (agent id %(agent_id)s) is helping you."),
+    "reconnecting": _("Connection lost. Reconnecting…"),
+    "closed": _("This chat has ended."),
+    "offline_title": _("We are outside service hours"),
+    "offline_intro": _(
+        "Leave a message and your email: we will reply by email and on the help center."
+    ),
+    "next_open": _("We are back at %(time)s."),
+    "offline_email": _("Your email"),
+    "offline_send": _("Leave the message"),
+    "offline_sent": _("Thank you. Your ticket number is %(reference)s."),
+    "transcript": _("Email me the transcript"),
+    "transcript_sent": _("The transcript is on its way."),
+    "safety_notice": _(
+        "We will never ask for your password, recovery phrase, private key or verification codes."
+    ),
+    "new_message": _("New message from support"),
+    "error": _("Something went wrong. Please try again."),
+    "error_message_too_long": _("The message is too long."),
+    "error_attachment_rejected": _(
+        "This file cannot be sent: images and PDF files only, up to the size limit."
+    ),
+    "error_rate_limited": _("You are sending messages too fast. Please wait a moment."),
+    "error_bad_email": _("Please enter a valid email address."),
+}

@@ -1,0 +1,48 @@
+import uuid
+
+from django.db import models
+
+
+class ChatSession(models.Model):
+    """The live-chat side of a conversation: whose chat it is and how far each side read.
+
+    A conversation on the webchat inbox without one was left through the off-hours form
+    and is answered by email and on the portal instead.
+    """
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="chat"
+    )
+    visitor = models.CharField(max_length=64, db_index=True)
+    # Sequence numbers (Message.seq) up to which the customer / an agent has read.
+    customer_read_seq = models.PositiveIntegerField(default=0)
+    agent_read_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"chat on conversation {self.conversation_id}"
+
+
+def upload_path(instance: "Upload", filename: str) -> str:
+    # Random like Attachment's: the visitor's file name can hold anything.
+    return f"chat-uploads/{instance.inbox_id}/{uuid.uuid4().hex}"
+
+
+class Upload(models.Model):
+    """A file a visitor sent over HTTP, waiting for the chat message that references it.
+
+    Uploading apart from the WebSocket keeps big bodies off the socket (whose frames have
+    a small size limit) and lets the browser show upload progress.
+    """
+
+    inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64, db_index=True)
+    file = models.FileField(upload_to=upload_path, max_length=255)
+    # Already screened: a secret pasted into a file name is gone before it is stored.
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.filename

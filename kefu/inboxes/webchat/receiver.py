@@ -1,0 +1,447 @@
+"""The chat WebSocket at /ws/chat/?inbox=<id>: frames in, events out.
+
+Thin by design: it validates a frame (size, JSON, schema), calls one action, and pushes
+what the groups it joined publish. Every refusal is an error frame with a stable code on
+this socket only; nothing a visitor sends closes any other session.
+
+Protocol (client -> server, all JSON objects with a "type"):
+  hello {session?, identity?, conversation?, after?}   first; answered by "welcome"
+  message {client_id, text, uploads?, topic?, email?}  answered by "ack" (delivered)
+  resume {after}        every message with seq > after, in order, then "resumed"
+  typing {active}       read {seq}       transcript {email?}       ping
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
+
+from kefu.contacts.models import Contact
+from kefu.conversations.actions import receive_message
+from kefu.conversations.models import Conversation, Message, Status
+from kefu.core.consumers import EventConsumer
+from kefu.core.errors import KefuError
+from kefu.core.events import conversation_group
+from kefu.core.throttle import Limit, hit
+from kefu.inboxes.models import Channel, Inbox
+from kefu.inboxes.webchat import actions, queue_watch, selectors
+from kefu.inboxes.webchat.identity import Visitor, identify
+from kefu.inboxes.webchat.inbound import (
+    ChatMessage,
+    FrameError,
+    checked_email,
+    parse_message,
+    to_inbound,
+)
+from kefu.inboxes.webchat.origins import origin_allowed
+from kefu.inboxes.webchat.tasks import send_transcript
+from kefu.routing.service_hours import service_status
+from kefu.routing.wait_estimate import queue_status
+
+logger = logging.getLogger(__name__)
+
+# Per socket, KEFU_CHAT_MAX_MESSAGES_PER_WINDOW in this many seconds: a person types far
+# slower; a loop sending faster is cut off here.
+WINDOW_SECONDS = 10.0
+# A burst of queue changes (a busy minute's new chats) becomes one re-read per customer
+# every few seconds, spread so that a process's waiting sockets do not all read at once.
+QUEUE_REFRESH_SECONDS = 3.0
+TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _webchat_inbox(inbox_id: int) -> Inbox | None:
+    return Inbox.objects.filter(pk=inbox_id, channel=Channel.WEBCHAT, is_active=True).first()
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _greet(inbox: Inbox, frame: dict[str, Any]) -> tuple[Visitor, str, Conversation | None, bool]:
+    visitor, token = identify(inbox, frame.get("session"), frame.get("identity"))
+    is_open = service_status(inbox.default_team).is_open
+    return visitor, token, selectors.current_chat(visitor), is_open
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _store(
+    inbox: Inbox,
+    visitor: Visitor,
+    message: ChatMessage,
+    conversation_id: int | None,
+    contact: Contact | None,
+) -> tuple[Message, Conversation, Contact]:
+    """Store the message; also return its conversation and contact, read here, not in
+    the event loop (a repeated message comes back from the database without them)."""
+    conversation = (
+        Conversation.objects.filter(pk=conversation_id).first() if conversation_id else None
+    )
+    files = selectors.uploaded_files(inbox.pk, visitor.visitor_id, message.upload_ids)
+    stored = receive_message(
+        to_inbound(
+            message,
+            inbox=inbox,
+            visitor=visitor,
+            conversation=conversation,
+            files=files,
+            contact=contact,
+        )
+    )
+    if stored.conversation_id != conversation_id:
+        actions.open_chat(message=stored, visitor=visitor, email=message.email)
+    actions.discard_uploads(
+        inbox_id=inbox.pk, visitor_id=visitor.visitor_id, ids=message.upload_ids
+    )
+    return stored, stored.conversation, stored.conversation.contact
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | None:
+    """The conversation as the widget shows it, and whether the customer is waiting."""
+    conversation = (
+        Conversation.objects.select_related("assignee", "chat").filter(pk=conversation_id).first()
+    )
+    if conversation is None:
+        return None
+    chat = getattr(conversation, "chat", None)
+    state = {
+        "type": "conversation",
+        "id": conversation.pk,
+        "reference": conversation.reference,
+        "status": conversation.status,
+        "agent": selectors.agent_summary(conversation),
+        # The read mark is state, not history: a reconnecting widget gets it here.
+        "agent_read_seq": chat.agent_read_seq if chat is not None else 0,
+    }
+    # Once an agent has answered, the customer is being served, assigned or not.
+    waiting = (
+        conversation.assignee_id is None
+        and conversation.first_response_at is None
+        and conversation.status == Status.OPEN
+    )
+    return state, waiting
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        return None
+    status = queue_status(conversation)
+    return {
+        "type": "queue",
+        "position": status.position,
+        "estimated_wait_seconds": status.estimated_wait_seconds,
+        "agents_online": status.agents_online,
+    }
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _mark_read(conversation_id: int, seq: int) -> None:
+    conversation = Conversation.objects.get(pk=conversation_id)
+    actions.mark_read(conversation=conversation, by_agent=False, seq=seq)
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _request_transcript(conversation_id: int, email: str) -> None:
+    if not hit(TRANSCRIPT_LIMIT, str(conversation_id)):
+        raise FrameError("rate_limited")
+    send_transcript.enqueue(conversation_id, email)
+
+
+_frames_after = database_sync_to_async(selectors.frames_after)
+_message_frame = database_sync_to_async(selectors.message_frame_by_id)
+
+
+# receive_message reports these two after every customer message; the status can only
+# have gone back to open, which the socket that stored the message checks itself.
+_CUSTOMER_MESSAGE_FIELDS = frozenset({"status", "last_message_at"})
+
+
+def _may_change_state(fields: list[str]) -> bool:
+    changed = set(fields)
+    # A first answer ends the wait, like an assignment: the queue display stops.
+    watched = {"assignee", "status", "first_response_at"}
+    return bool(watched & changed) and changed != _CUSTOMER_MESSAGE_FIELDS
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class ChatConsumer(EventConsumer):
+    inbox: Inbox | None = None
+    visitor: Visitor | None = None
+    conversation_id: int | None = None
+    waiting: bool = False
+    last_state: dict[str, Any] | None = None
+    # Known after the first message, so later ones skip the identity lookup.
+    contact: Contact | None = None
+
+    async def connect(self) -> None:
+        self.sent_times: deque[float] = deque()
+        self.queue_refresh: asyncio.Task[None] | None = None
+        # Messages this socket stored: their "ack" told the widget, no fetch needed.
+        self.own_messages: set[int] = set()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        inbox_id = _int(int(query["inbox"][0])) if query.get("inbox", [""])[0].isdigit() else None
+        inbox = await _webchat_inbox(inbox_id) if inbox_id else None
+        headers = dict(self.scope.get("headers", []))
+        origin = headers.get(b"origin")
+        host = headers.get(b"host", b"").decode("latin-1")
+        if inbox is None:
+            await self.close(code=4404)
+            return
+        if not origin_allowed(inbox, origin.decode("latin-1") if origin else None, host):
+            await self.close(code=4403)
+            return
+        self.inbox = inbox
+        await self.accept()
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if text_data is None:
+            await self.error("bad_frame")
+        elif len(text_data) > settings.KEFU_CHAT_MAX_FRAME_CHARS:
+            await self.error("frame_too_large")
+        else:
+            await super().receive(text_data=text_data, **kwargs)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            await self.error("bad_frame")
+            return
+        await self.handle_frame(content)
+
+    async def error(self, code: str, **fields: Any) -> None:
+        await self.send_json({"type": "error", "code": code, **fields})
+
+    async def handle_frame(self, content: dict[str, Any]) -> None:
+        handlers: dict[str, Handler] = {
+            "hello": self.on_hello,
+            "message": self.on_message,
+            "resume": self.on_resume,
+            "typing": self.on_typing,
+            "read": self.on_read,
+            "transcript": self.on_transcript,
+            "ping": self.on_ping,
+        }
+        kind = content.get("type")
+        handler = handlers.get(kind) if isinstance(kind, str) else None
+        if handler is None:
+            await self.error("unknown_frame")
+            return
+        if (kind == "hello") == (self.visitor is not None):
+            await self.error("hello_first" if self.visitor is None else "bad_frame")
+            return
+        try:
+            try:
+                await handler(content)
+            except DatabaseError as error:
+                # Overloaded or restarting database: the widget keeps the message and
+                # sends it again; its client id makes that safe.
+                logger.warning("chat frame %s failed: %s", kind, error)
+                raise FrameError("unavailable") from error
+        except FrameError as refused:
+            client_id = content.get("client_id")
+            extra = {"client_id": client_id} if isinstance(client_id, str) else {}
+            await self.error(refused.code, **extra)
+
+    async def on_hello(self, frame: dict[str, Any]) -> None:
+        assert self.inbox is not None
+        visitor, token, conversation, is_open = await _greet(self.inbox, frame)
+        self.visitor = visitor
+        await self.send_json(
+            {
+                "type": "welcome",
+                "session": token,
+                "identified": bool(visitor.platform_user_id),
+                "service_open": is_open,
+            }
+        )
+        if conversation is not None:
+            after = _int(frame.get("after")) or 0
+            same = _int(frame.get("conversation")) == conversation.pk
+            await self.follow(conversation.pk, after if same else 0)
+
+    async def follow(self, conversation_id: int, after: int) -> None:
+        """Listen to a conversation, then send what the client has not seen.
+
+        Joining before reading means a message committed in between arrives twice at
+        worst (the widget drops a seq it has), never not at all.
+        """
+        if self.conversation_id is not None:
+            await self.leave(conversation_group(self.conversation_id))
+        self.conversation_id = conversation_id
+        self.last_state = None
+        await self.join(conversation_group(conversation_id))
+        await self.send_state()
+        await self.send_missed(after)
+
+    async def send_missed(self, after: int) -> None:
+        assert self.conversation_id is not None
+        frames = await _frames_after(self.conversation_id, after)
+        for frame in frames:
+            await self.send_json(frame)
+        last = frames[-1]["seq"] if frames else after
+        await self.send_json(
+            {"type": "resumed", "conversation_id": self.conversation_id, "last_seq": last}
+        )
+
+    async def send_state(self) -> None:
+        if self.conversation_id is None:
+            return
+        found = await _conversation_state(self.conversation_id)
+        if found is None:
+            return
+        state, waiting = found
+        if state != self.last_state:
+            self.last_state = state
+            await self.send_json(state)
+        if waiting != self.waiting:
+            self.waiting = waiting
+            # Only waiting customers need every queue change.
+            if waiting:
+                queue_watch.watch(self.queue_changed)
+            else:
+                queue_watch.unwatch(self.queue_changed)
+        if waiting:
+            await self.send_queue()
+
+    async def send_queue(self) -> None:
+        if self.conversation_id is not None:
+            frame = await _queue_frame(self.conversation_id)
+            if frame is not None:
+                await self.send_json(frame)
+
+    async def queue_changed(self) -> None:
+        if self.waiting and self.queue_refresh is None:
+            self.queue_refresh = asyncio.create_task(self.refresh_queue_soon())
+
+    async def refresh_queue_soon(self) -> None:
+        await asyncio.sleep(QUEUE_REFRESH_SECONDS * (0.5 + random.random()))
+        self.queue_refresh = None
+        if self.waiting:
+            # The socket may have closed while this waited (ClientDisconnected is an OSError).
+            with contextlib.suppress(OSError):
+                await self.send_queue()
+
+    async def disconnect(self, code: int) -> None:
+        queue_watch.unwatch(self.queue_changed)
+        if self.queue_refresh is not None:
+            self.queue_refresh.cancel()
+        await super().disconnect(code)
+
+    def _allow_message(self) -> bool:
+        now = time.monotonic()
+        while self.sent_times and now - self.sent_times[0] > WINDOW_SECONDS:
+            self.sent_times.popleft()
+        if len(self.sent_times) >= settings.KEFU_CHAT_MAX_MESSAGES_PER_WINDOW:
+            return False
+        self.sent_times.append(now)
+        return True
+
+    async def on_message(self, frame: dict[str, Any]) -> None:
+        assert self.inbox is not None
+        assert self.visitor is not None
+        message = parse_message(frame)
+        if not self._allow_message():
+            raise FrameError("rate_limited")
+        try:
+            stored, conversation, self.contact = await _store(
+                self.inbox, self.visitor, message, self.conversation_id, self.contact
+            )
+        except KefuError as refused:
+            raise FrameError(refused.code, refused.message) from refused
+        except PermissionDenied as refused:
+            raise FrameError("forbidden") from refused
+        if not message.upload_ids:  # with files, the frame carries their links: fetch it
+            self.own_messages.add(stored.pk)
+        await self.send_json(
+            {
+                "type": "ack",
+                "client_id": message.client_id,
+                "conversation_id": stored.conversation_id,
+                "id": stored.pk,
+                "seq": stored.seq,
+            }
+        )
+        if stored.conversation_id != self.conversation_id:
+            await self.follow(stored.conversation_id, 0)
+        elif self.last_state is not None and conversation.status != self.last_state["status"]:
+            await self.send_state()  # this message reopened a resolved chat
+
+    async def on_resume(self, frame: dict[str, Any]) -> None:
+        after = _int(frame.get("after"))
+        if after is None or after < 0:
+            raise FrameError("bad_frame", "after")
+        if self.conversation_id is None:
+            await self.send_json({"type": "resumed", "conversation_id": None, "last_seq": 0})
+            return
+        await self.send_missed(after)
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            return
+        # Ephemeral: straight to the channel layer, no database and no sequence number.
+        await self.channel_layer.group_send(
+            conversation_group(self.conversation_id),
+            {
+                "type": "kefu.event",
+                "event": {
+                    "kind": "chat.typing",
+                    "conversation_id": self.conversation_id,
+                    "who": "customer",
+                    "active": bool(frame.get("active")),
+                },
+            },
+        )
+
+    async def on_read(self, frame: dict[str, Any]) -> None:
+        seq = _int(frame.get("seq"))
+        if seq is None or seq < 1:
+            raise FrameError("bad_frame", "seq")
+        if self.conversation_id is not None:
+            await _mark_read(self.conversation_id, seq)
+
+    async def on_transcript(self, frame: dict[str, Any]) -> None:
+        if self.conversation_id is None:
+            raise FrameError("no_conversation")
+        email = checked_email(frame.get("email"))
+        if not email:
+            raise FrameError("bad_email")
+        await _request_transcript(self.conversation_id, email)
+        await self.send_json({"type": "transcript_queued"})
+
+    async def on_ping(self, frame: dict[str, Any]) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def kefu_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        kind = event.get("kind")
+        if self.conversation_id is None or event.get("conversation_id") != self.conversation_id:
+            return
+        if kind == "message_added" and event.get("message_kind") != "note":
+            if event["message_id"] in self.own_messages:
+                self.own_messages.discard(event["message_id"])
+                return
+            frame = await _message_frame(self.conversation_id, event["message_id"])
+            if frame is not None:
+                await self.send_json(frame)
+        elif kind == "conversation_updated" and _may_change_state(event["fields"]):
+            await self.send_state()
+        elif kind in ("chat.typing", "chat.read") and event.get("who") == "agent":
+            payload = {"type": kind.split(".")[1]}
+            payload.update({k: event[k] for k in ("active", "seq", "name") if k in event})
+            await self.send_json(payload)

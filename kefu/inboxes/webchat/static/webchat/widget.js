@@ -1,0 +1,559 @@
+/* Kefu live chat widget. One tag on any page:
+ *
+ *   <script src="https://support.example/static/webchat/widget.js" data-inbox="3" async></script>
+ *
+ * Optional: data-mode="app" (full page, for a mobile webview; also ?mode=app in the page
+ * address), data-lang="zh-Hant", data-identity="<JWT signed by the host site>".
+ *
+ * No framework and no build step. The widget lives in a shadow root so the host page's
+ * styles cannot break it (nor it the host's). Every message the customer sees has a
+ * sequence number; on every (re)connect the widget says which one it saw last and the
+ * server sends exactly what was missed. Messages typed while offline wait in an outbox
+ * (kept in localStorage) and go out on reconnect; their client id makes a resend harmless. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || !script.getAttribute("data-inbox")) return;
+  var scriptUrl = new URL(script.src, location.href);
+  var server = scriptUrl.origin;
+  var inboxId = script.getAttribute("data-inbox");
+  var appMode = script.getAttribute("data-mode") === "app" ||
+    new URLSearchParams(location.search).get("mode") === "app";
+  var identity = script.getAttribute("data-identity") || "";
+  var wantedLanguage = script.getAttribute("data-lang") || document.documentElement.lang ||
+    navigator.language || "";
+  var storageKey = "kefu-chat:" + server + ":" + inboxId;
+
+  var MAX_BACKOFF_MS = 30000;
+  var TYPING_REPEAT_MS = 3000;
+  var TYPING_IDLE_MS = 4000;
+
+  /* ---------- state kept across page loads ---------- */
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(storageKey) || "{}") || {}; } catch (e) { return {}; }
+  }
+  var saved = load();
+  var state = {
+    session: saved.session || "",
+    conversation: saved.conversation || null,
+    // What this page has rendered: a new page load starts empty, so it asks from 0.
+    lastSeq: 0,
+    topic: saved.topic || "",
+    email: saved.email || "",
+    outbox: saved.outbox || []
+  };
+  function save() {
+    try { localStorage.setItem(storageKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+
+  var strings = {};
+  var config = null;
+  var socket = null;
+  var ready = false;
+  var backoff = 1000;
+  var agentReadSeq = 0;
+  var typingSentAt = 0;
+  var typingTimer = null;
+  var unread = 0;
+  var reconnectTimer = null;
+  var retryTimer = null;
+  var RETRYABLE = { unavailable: true, rate_limited: true };
+
+  function t(key, values) {
+    var text = strings[key] || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(values[name]));
+    });
+    return text;
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs[name];
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  // Drawn, not emoji: a webview without an emoji font would show empty boxes.
+  var ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    clip: "M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4",
+    close: "M6 6l12 12M18 6L6 18"
+  };
+
+  function icon(name) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function newClientId() {
+    var random = (window.crypto && crypto.getRandomValues)
+      ? Array.prototype.map.call(crypto.getRandomValues(new Uint8Array(8)),
+        function (b) { return ("0" + b.toString(16)).slice(-2); }).join("")
+      : String(Math.random()).slice(2);
+    return "c-" + Date.now().toString(36) + "-" + random;
+  }
+
+  /* ---------- building the interface ---------- */
+
+  var ui = {};
+
+  function build() {
+    var host = el("div", { "class": "kefu-chat-host" });
+    document.body.appendChild(host);
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    root.appendChild(el("link", {
+      rel: "stylesheet", href: scriptUrl.href.replace(/widget\.js(\?.*)?$/, "widget.css")
+    }));
+
+    ui.launcher = el("button", {
+      type: "button", "class": "launcher", "aria-expanded": "false",
+      "aria-controls": "kefu-panel", "aria-label": t("open")
+    }, [icon("chat"), el("span", { "class": "badge", hidden: "" })]);
+    ui.badge = ui.launcher.querySelector(".badge");
+
+    ui.status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
+    ui.log = el("ol", { "class": "log", role: "log", "aria-live": "polite", "aria-label": t("title") });
+    ui.typing = el("p", { "class": "typing", hidden: "", "aria-live": "polite", text: t("typing") });
+
+    /* pre-chat: topic (triage intents) and an optional email */
+    ui.topic = el("select", { id: "kefu-topic", required: "" });
+    config.topics.forEach(function (topic) {
+      ui.topic.appendChild(el("option", { value: topic.id, text: topic.label }));
+    });
+    if (state.topic) ui.topic.value = state.topic;
+    ui.email = el("input", { id: "kefu-email", type: "email", autocomplete: "email", value: state.email });
+    ui.prechat = el("form", { "class": "prechat" }, [
+      el("label", { "for": "kefu-topic", text: t("topic_prompt") }), ui.topic,
+      el("label", { "for": "kefu-email", text: t("email_label") }), ui.email,
+      el("button", { type: "submit", "class": "primary", text: t("start") })
+    ]);
+    ui.prechat.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (ui.email.value && !ui.email.checkValidity()) { showError("bad_email"); return; }
+      state.topic = ui.topic.value;
+      state.email = ui.email.value.trim();
+      state.started = true;
+      ui.transcriptEmail.value = state.email;
+      save();
+      showChat();
+    });
+
+    /* off-hours: message + email becomes a ticket */
+    ui.offlineText = el("textarea", { id: "kefu-offline-text", rows: "4", required: "" });
+    ui.offlineEmail = el("input", { id: "kefu-offline-email", type: "email", required: "", autocomplete: "email" });
+    ui.offline = el("form", { "class": "offline", hidden: "" }, [
+      el("h2", { text: t("offline_title") }),
+      el("p", { text: t("offline_intro") }),
+      el("p", { "class": "next-open" }),
+      el("label", { "for": "kefu-offline-text", text: t("message_label") }), ui.offlineText,
+      el("label", { "for": "kefu-offline-email", text: t("offline_email") }), ui.offlineEmail,
+      el("button", { type: "submit", "class": "primary", text: t("offline_send") })
+    ]);
+    ui.offline.addEventListener("submit", sendOffline);
+
+    /* the composer */
+    ui.text = el("textarea", { id: "kefu-text", rows: "2", "aria-label": t("message_label"),
+                               placeholder: t("message_label") });
+    ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf", "class": "visually-hidden" });
+    ui.composer = el("form", { "class": "composer", hidden: "" }, [
+      el("label", { "for": "kefu-file", "class": "attach", title: t("attach") }, [
+        icon("clip"),
+        el("span", { "class": "visually-hidden", text: t("attach") })
+      ]),
+      ui.file, ui.text,
+      el("button", { type: "submit", "class": "primary send", text: t("send") })
+    ]);
+    ui.composer.addEventListener("submit", function (event) { event.preventDefault(); sendText(); });
+    ui.text.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendText();
+      }
+    });
+    ui.text.addEventListener("input", typing);
+    ui.file.addEventListener("change", function () {
+      if (ui.file.files && ui.file.files[0]) uploadFile(ui.file.files[0]);
+      ui.file.value = "";
+    });
+
+    ui.transcriptEmail = el("input", { id: "kefu-transcript-email", type: "email", required: "",
+                                       autocomplete: "email", value: state.email });
+    ui.transcript = el("form", { "class": "transcript", hidden: "" }, [
+      el("label", { "for": "kefu-transcript-email", text: t("offline_email") }), ui.transcriptEmail,
+      el("button", { type: "submit", text: t("transcript") })
+    ]);
+    ui.transcript.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send({ type: "transcript", email: ui.transcriptEmail.value.trim() });
+    });
+
+    ui.close = el("button", { type: "button", "class": "close", "aria-label": t("close") }, [icon("close")]);
+    ui.panel = el("section", {
+      id: "kefu-panel", "class": "panel" + (appMode ? " app" : ""), role: "dialog",
+      "aria-label": t("title"), lang: config.language
+    }, [
+      el("header", {}, [el("h1", { text: t("title") }), appMode ? null : ui.close]),
+      ui.status, ui.prechat, ui.offline, ui.log, ui.typing, ui.composer, ui.transcript,
+      el("p", { "class": "notice", text: t("safety_notice") })
+    ]);
+    if (!appMode) ui.panel.hidden = true;
+
+    root.appendChild(ui.panel);
+    if (!appMode) root.appendChild(ui.launcher);
+
+    ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden); });
+    ui.close.addEventListener("click", function () { setOpen(false); });
+    ui.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !appMode) { setOpen(false); }
+    });
+    document.addEventListener("visibilitychange", sendRead);
+
+    if (state.started || state.conversation) showChat(); else showPrechat();
+  }
+
+  function setOpen(open) {
+    ui.panel.hidden = !open;
+    ui.launcher.setAttribute("aria-expanded", String(open));
+    if (open) {
+      unread = 0;
+      ui.badge.hidden = true;
+      var first = ui.prechat.hidden ? (ui.offline.hidden ? ui.text : ui.offlineText) : ui.topic;
+      first.focus();
+      sendRead();
+    } else {
+      ui.launcher.focus();
+    }
+  }
+
+  function showPrechat() {
+    ui.prechat.hidden = false;
+    ui.composer.hidden = true;
+  }
+
+  function showChat() {
+    ui.prechat.hidden = true;
+    ui.offline.hidden = true;
+    ui.composer.hidden = false;
+    if (!ui.panel.hidden) ui.text.focus();
+    renderOutbox();
+  }
+
+  function showOffline(nextOpen) {
+    ui.prechat.hidden = true;
+    ui.composer.hidden = true;
+    ui.offline.hidden = false;
+    ui.offlineEmail.value = state.email;
+    var line = ui.offline.querySelector(".next-open");
+    line.textContent = nextOpen ? t("next_open", { time: new Date(nextOpen).toLocaleString(config.language) }) : "";
+  }
+
+  function setStatus(text, kind) {
+    ui.status.textContent = text || "";
+    ui.status.setAttribute("data-kind", kind || "");
+  }
+
+  function showError(code) {
+    setStatus(strings["error_" + code] || t("error"));
+  }
+
+  /* ---------- the message log ---------- */
+
+  function item(key) { return ui.log.querySelector('[data-key="' + key + '"]'); }
+
+  function renderMessage(frame) {
+    if (state.conversation && frame.conversation_id !== state.conversation) return;
+    if (item("s" + frame.seq)) return;  // already shown: a resume can repeat one
+    var pending = frame.client_id ? item("c" + frame.client_id) : null;
+    var mine = frame.author === "customer";
+    var who = mine ? t("you") : frame.agent
+      ? frame.agent.name + " · " + frame.agent.public_id : t("support");
+    var body = el("div", { "class": "bubble" }, [el("span", { "class": "who", text: who })]);
+    if (frame.text) body.appendChild(el("p", { text: frame.text }));
+    (frame.attachments || []).forEach(function (file) {
+      var link = el("a", { href: server + file.url, target: "_blank", rel: "noopener", text: file.name });
+      if (file.type.indexOf("image/") === 0) {
+        link.textContent = "";
+        link.appendChild(el("img", { src: server + file.url, alt: file.name }));
+      }
+      body.appendChild(link);
+    });
+    var receipt = mine ? el("span", { "class": "receipt", text: t("delivered") }) : null;
+    var node = el("li", { "class": mine ? "mine" : "theirs", "data-key": "s" + frame.seq,
+                          "data-seq": String(frame.seq) }, [body, receipt]);
+    if (pending) ui.log.replaceChild(node, pending); else insertInOrder(node, frame.seq);
+    if (frame.seq > state.lastSeq) { state.lastSeq = frame.seq; save(); }
+    if (mine) updateReceipts();
+    else {
+      ui.typing.hidden = true;
+      if (ui.status.getAttribute("data-kind") === "queue") setStatus("");
+      if (ui.panel.hidden) {
+        unread += 1;
+        ui.badge.hidden = false;
+        ui.badge.textContent = String(unread);
+        ui.launcher.setAttribute("aria-label", t("open") + " — " + t("new_message"));
+      }
+      sendRead();
+    }
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function insertInOrder(node, seq) {
+    var after = null;
+    Array.prototype.some.call(ui.log.querySelectorAll("[data-seq]"), function (other) {
+      if (Number(other.getAttribute("data-seq")) > seq) { after = other; return true; }
+      return false;
+    });
+    var firstPending = ui.log.querySelector("[data-pending]");
+    ui.log.insertBefore(node, after || firstPending);
+  }
+
+  function renderOutbox() {
+    state.outbox.forEach(function (queued) {
+      if (item("c" + queued.client_id)) return;
+      var node = el("li", { "class": "mine", "data-key": "c" + queued.client_id, "data-pending": "" }, [
+        el("div", { "class": "bubble" }, [el("span", { "class": "who", text: t("you") }),
+          el("p", { text: queued.text || (queued.file_name || "") })]),
+        el("span", { "class": "receipt", text: ready ? t("sending") : t("waiting_network") })
+      ]);
+      ui.log.appendChild(node);
+    });
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  function updateReceipts() {
+    Array.prototype.forEach.call(ui.log.querySelectorAll("li.mine[data-seq]"), function (node) {
+      var receipt = node.querySelector(".receipt");
+      if (receipt) {
+        receipt.textContent = Number(node.getAttribute("data-seq")) <= agentReadSeq ? t("read") : t("delivered");
+      }
+    });
+  }
+
+  /* ---------- talking to the server ---------- */
+
+  function send(frame) {
+    if (socket && ready && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function queueMessage(message) {
+    state.outbox.push(message);
+    save();
+    renderOutbox();
+    flush();
+  }
+
+  function flush() {
+    state.outbox.forEach(function (queued) {
+      var frame = { type: "message", client_id: queued.client_id, text: queued.text || "",
+                    uploads: queued.uploads || [] };
+      if (!state.conversation) { frame.topic = state.topic; frame.email = state.email; }
+      send(frame);
+    });
+  }
+
+  function sendText() {
+    var text = ui.text.value;
+    if (!text.trim()) return;
+    ui.text.value = "";
+    stopTyping();
+    queueMessage({ client_id: newClientId(), text: text });
+    ui.text.focus();
+  }
+
+  function uploadFile(file) {
+    if (file.size > config.max_attachment_bytes) { showError("attachment_rejected"); return; }
+    var form = new FormData();
+    form.append("inbox", inboxId);
+    form.append("session", state.session);
+    form.append("file", file);
+    fetch(server + "/chat/upload/", { method: "POST", body: form })
+      .then(function (response) {
+        return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      })
+      .then(function (result) {
+        if (!result.ok) { showError(result.body.code); return; }
+        queueMessage({ client_id: newClientId(), text: "", uploads: [result.body.id], file_name: result.body.name });
+      })
+      .catch(function () { showError("network"); });
+  }
+
+  function sendOffline(event) {
+    event.preventDefault();
+    fetch(server + "/chat/offline/", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },  // a simple request: no CORS preflight
+      body: JSON.stringify({ inbox: inboxId, email: ui.offlineEmail.value.trim(),
+                             text: ui.offlineText.value, topic: state.topic, language: config.language })
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) { showError(result.body.code); return; }
+      ui.offline.replaceChildren(el("p", { role: "status", text: t("offline_sent", { reference: result.body.reference }) }));
+    }).catch(function () { showError("network"); });
+  }
+
+  function typing() {
+    var now = Date.now();
+    if (now - typingSentAt > TYPING_REPEAT_MS) {
+      typingSentAt = now;
+      send({ type: "typing", active: true });
+    }
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function stopTyping() {
+    clearTimeout(typingTimer);
+    if (typingSentAt) send({ type: "typing", active: false });
+    typingSentAt = 0;
+  }
+
+  function sendRead() {
+    if (ui.panel.hidden || document.visibilityState !== "visible") return;
+    var last = 0;
+    Array.prototype.forEach.call(ui.log.querySelectorAll("li.theirs[data-seq]"), function (node) {
+      last = Math.max(last, Number(node.getAttribute("data-seq")));
+    });
+    if (last > (state.readSent || 0) && send({ type: "read", seq: last })) state.readSent = last;
+  }
+
+  var handlers = {
+    welcome: function (frame) {
+      state.session = frame.session;
+      save();
+      ready = true;
+      backoff = 1000;
+      setStatus("");
+      if (!frame.service_open && !state.conversation && !state.outbox.length) showOffline(config.service.next_open);
+      flush();
+      renderOutboxStatus();
+    },
+    conversation: function (frame) {
+      if (frame.id !== state.conversation) {
+        // A new conversation (the old one was closed): numbering starts again.
+        state.conversation = frame.id;
+        state.lastSeq = 0;
+        state.readSent = 0;
+        Array.prototype.forEach.call(ui.log.querySelectorAll("[data-seq]"), function (node) { node.remove(); });
+        save();
+      }
+      ui.transcript.hidden = false;
+      agentReadSeq = Math.max(agentReadSeq, frame.agent_read_seq || 0);
+      updateReceipts();
+      if (frame.status === "closed" || frame.status === "resolved") setStatus(t("closed"));
+      else if (frame.agent) setStatus(t("agent_joined", { name: frame.agent.name, agent_id: frame.agent.public_id }));
+    },
+    queue: function (frame) {
+      if (frame.position === null) return;
+      var text = t("queue_position", { position: frame.position });
+      if (frame.estimated_wait_seconds === null) text += " " + t("no_agents");
+      else if (frame.estimated_wait_seconds > 0) {
+        text += " " + t("estimated_wait", { minutes: Math.max(1, Math.round(frame.estimated_wait_seconds / 60)) });
+      }
+      setStatus(text, "queue");
+    },
+    message: renderMessage,
+    ack: function (frame) {
+      state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
+      if (!state.conversation) state.conversation = frame.conversation_id;
+      save();
+      var pending = item("c" + frame.client_id);
+      if (pending) {
+        pending.removeAttribute("data-pending");
+        pending.setAttribute("data-seq", String(frame.seq));
+        pending.setAttribute("data-key", "s" + frame.seq);
+        updateReceipts();
+      }
+    },
+    resumed: function (frame) {
+      if (frame.last_seq > state.lastSeq) { state.lastSeq = frame.last_seq; save(); }
+      sendRead();
+    },
+    typing: function (frame) { ui.typing.hidden = !frame.active; },
+    read: function (frame) { agentReadSeq = Math.max(agentReadSeq, frame.seq); updateReceipts(); },
+    transcript_queued: function () { ui.transcript.replaceChildren(el("p", { role: "status", text: t("transcript_sent") })); },
+    error: function (frame) {
+      if (frame.client_id && RETRYABLE[frame.code]) {
+        // Nothing was stored: the message stays in the outbox and goes again shortly.
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(flush, 3000 + Math.random() * 2000);
+      } else if (frame.client_id) {
+        // Refused for good (too long, bad file): resending would fail the same way.
+        state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
+        save();
+        var pending = item("c" + frame.client_id);
+        if (pending) pending.remove();
+      }
+      showError(frame.code);
+    },
+    pong: function () {}
+  };
+
+  function renderOutboxStatus() {
+    Array.prototype.forEach.call(ui.log.querySelectorAll("[data-pending] .receipt"), function (receipt) {
+      receipt.textContent = ready ? t("sending") : t("waiting_network");
+    });
+  }
+
+  function connect() {
+    var url = server.replace(/^http/, "ws") + "/ws/chat/?inbox=" + encodeURIComponent(inboxId);
+    socket = new WebSocket(url);
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ type: "hello", session: state.session, identity: identity,
+                                   conversation: state.conversation, after: state.lastSeq }));
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      var handler = handlers[frame.type];
+      if (handler) handler(frame);
+    };
+    socket.onclose = function () {
+      ready = false;
+      renderOutboxStatus();
+      setStatus(t("reconnecting"));
+      // Back off with jitter so a restarted server is not hit by every widget at once.
+      var wait = backoff * (0.5 + Math.random());
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      reconnectTimer = setTimeout(connect, wait);
+    };
+  }
+
+  // Back on the network: try now rather than at the end of a long back-off.
+  window.addEventListener("online", function () {
+    if (ready) return;
+    clearTimeout(reconnectTimer);
+    backoff = 1000;
+    if (!socket || socket.readyState === WebSocket.CLOSED) connect();
+  });
+
+  function start() {
+    var url = server + "/chat/config/?inbox=" + encodeURIComponent(inboxId) +
+      "&lang=" + encodeURIComponent(wantedLanguage);
+    fetch(url).then(function (response) { return response.json(); }).then(function (data) {
+      config = data;
+      strings = data.strings;
+      build();
+      connect();
+    });
+  }
+
+  if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+})();

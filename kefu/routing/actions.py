@@ -1,0 +1,292 @@
+"""Writes of the live-chat queue: filling free capacity, transfers, idle chats."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kefu.agents.models import Agent, Availability, Role, Team
+from kefu.agents.permissions import require_agent, require_role
+from kefu.conversations import events
+from kefu.conversations.actions import require_writable
+from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind, Status
+from kefu.conversations.sequence import next_seq
+from kefu.core import audit
+from kefu.core.errors import TransferRefused
+from kefu.core.languages import to_django
+from kefu.inboxes.models import Channel
+from kefu.routing.assignment import choose, online_candidates
+from kefu.routing.events import queue_changed
+from kefu.routing.models import IdleWarning, ServiceSchedule
+from kefu.routing.selectors import WAITING, agents_with_load, waiting_chats
+
+# Chats an agent is in the middle of; idle ones among them are warned, then resolved.
+_HELD = (Status.OPEN, Status.PENDING)
+
+# How far down a queue one pass looks for a chat some free agent has the skills for.
+_SCAN_LIMIT = 200
+
+
+def fill_queue(team_id: int | None) -> list[Conversation]:
+    """Give waiting chats of one queue to online agents with free capacity, in queue order.
+
+    Only inboxes that assign automatically take part; elsewhere agents pick from the
+    queue themselves. The update is conditional on the chat still being unassigned, so
+    two processes filling at once never give one chat to two agents.
+    """
+    candidates = online_candidates(team_id)
+    if not any(agent.load < agent.max_concurrent for agent in candidates):
+        return []
+    assigned = []
+    chats = waiting_chats(team_id).filter(inbox__config__auto_assign=True).select_related("contact")
+    for conversation in chats[:_SCAN_LIMIT]:
+        agent = choose(candidates, conversation)
+        if agent is None:
+            continue
+        won = Conversation.objects.filter(WAITING, pk=conversation.pk).update(assignee=agent)
+        if not won:
+            continue
+        conversation.assignee = agent
+        agent.load += 1
+        audit.record(None, "conversation.auto_assign", conversation, assignee=agent.pk)
+        events.conversation_updated(conversation, "assignee")
+        assigned.append(conversation)
+        if all(agent.load >= agent.max_concurrent for agent in candidates):
+            break
+    if assigned:
+        queue_changed()
+    return assigned
+
+
+def fill_queues() -> list[Conversation]:
+    """Fill every queue that has a waiting chat: capacity freed somewhere."""
+    team_ids = (
+        Conversation.objects.filter(WAITING, inbox__config__auto_assign=True)
+        .order_by()
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
+    assigned = []
+    with transaction.atomic():
+        for team_id in list(team_ids):
+            assigned += fill_queue(team_id)
+    return assigned
+
+
+def rebalance() -> None:
+    """A chat left the queue or an agent's slot: fill what freed, tell the listeners.
+
+    A fill that assigned something has announced it already.
+    """
+    if not fill_queues():
+        queue_changed()
+
+
+def _in_language(language: str, text: Callable[[], str]) -> str:
+    with translation.override(to_django(language)):
+        return text()
+
+
+def transfer(
+    *,
+    conversation: Conversation,
+    actor: Agent,
+    to_agent: Agent | None = None,
+    to_team: Team | None = None,
+) -> Conversation:
+    """Hand a conversation to another agent, or back to a team's queue.
+
+    The agent holding it may pass it on; anyone else needs a supervisor. The receiving
+    agent must be online with a free slot: away and offline agents take no new chats.
+    """
+    require_agent(actor)
+    require_writable(conversation)
+    if to_agent is None and to_team is None:
+        raise TransferRefused(_("Choose an agent or a team to transfer to."))
+    if conversation.assignee_id not in (None, actor.pk):
+        require_role(actor, Role.SUPERVISOR)
+    elif conversation.assignee_id is None and not actor.has_role(Role.SUPERVISOR):
+        raise PermissionDenied(_("Take the conversation before transferring it."))
+    if to_agent is not None:
+        _check_receiver(conversation, to_agent, to_team)
+    previous = conversation.assignee_id
+    with transaction.atomic():
+        if to_team is not None:
+            conversation.team = to_team
+        conversation.assignee = to_agent or _someone_else(conversation, previous)
+        conversation.save(update_fields=["assignee", "team"])
+        target = str(to_agent) if to_agent is not None else str(to_team)
+        # Numbered: the customer's chat shows who has their conversation now.
+        note = Message.objects.create(
+            conversation=conversation,
+            kind=MessageKind.SYSTEM,
+            author_agent=actor,
+            seq=next_seq(conversation),
+            text=_in_language(
+                conversation.language,
+                lambda: _("The conversation was transferred to %(target)s.") % {"target": target},
+            ),
+        )
+        audit.record(
+            actor,
+            "conversation.transfer",
+            conversation,
+            previous=previous,
+            assignee=to_agent.pk if to_agent else None,
+            team=to_team.pk if to_team else conversation.team_id,
+        )
+        events.message_added(note)
+        events.conversation_updated(conversation, "assignee", "team")
+        # The previous holder has a free slot now.
+        rebalance()
+    return conversation
+
+
+def _someone_else(conversation: Conversation, previous: int | None) -> Agent | None:
+    """Who takes a chat sent back to a queue now, if anyone: never the agent who sent it."""
+    if not conversation.inbox.config.get("auto_assign"):
+        return None
+    others = [a for a in online_candidates(conversation.team_id) if a.pk != previous]
+    return choose(others, conversation)
+
+
+def _check_receiver(conversation: Conversation, agent: Agent, team: Team | None) -> None:
+    if not agent.is_active:
+        raise PermissionDenied(_("This agent's account is disabled."))
+    if agent.pk == conversation.assignee_id:
+        raise TransferRefused(_("%(name)s already has this conversation.") % {"name": agent})
+    if agent.availability != Availability.ONLINE:
+        raise TransferRefused(_("%(name)s is not online.") % {"name": agent})
+    if team is not None and not agent.teams.filter(pk=team.pk).exists():
+        raise TransferRefused(
+            _("%(name)s is not in the team %(team)s.") % {"name": agent, "team": team}
+        )
+    load = agents_with_load().get(pk=agent.pk).load
+    if load >= agent.max_concurrent:
+        raise TransferRefused(
+            _("%(name)s has no free chat slot (%(load)s of %(capacity)s).")
+            % {"name": agent, "load": load, "capacity": agent.max_concurrent}
+        )
+
+
+@dataclass(frozen=True)
+class IdleSweep:
+    warned: list[int]  # conversation ids
+    closed: list[int]
+
+
+# One sweep handles at most this many of each; the next sweep takes the rest.
+_SWEEP_BATCH = 500
+
+
+def sweep_idle_chats(now: datetime | None = None) -> IdleSweep:
+    """Warn customers of idle chats, then resolve the chats still idle after the warning.
+
+    A chat is idle when an agent holds it, the agent spoke last, and the customer has
+    not written for KEFU_CHAT_IDLE_WARNING_MINUTES: it is the customer who went away.
+    KEFU_CHAT_IDLE_CLOSE_MINUTES after the warning it is resolved (a later message from
+    the customer reopens it, as on every channel).
+    """
+    now = now or timezone.now()
+    warn_after = timedelta(minutes=settings.KEFU_CHAT_IDLE_WARNING_MINUTES)
+    close_after = timedelta(minutes=settings.KEFU_CHAT_IDLE_CLOSE_MINUTES)
+    with transaction.atomic():
+        # Anything written since a warning makes it moot; a later lull may warn again.
+        IdleWarning.objects.filter(conversation__last_message_at__gt=F("sent_at")).delete()
+        closed = _close_warned(now, close_after)
+        warned = _warn_idle(now, warn_after, close_after)
+        if closed:
+            rebalance()
+    return IdleSweep(warned=warned, closed=closed)
+
+
+def _close_warned(now: datetime, close_after: timedelta) -> list[int]:
+    due = IdleWarning.objects.filter(
+        sent_at__lte=now - close_after, conversation__status__in=_HELD
+    ).select_related("conversation")
+    closed = []
+    for warning in due[:_SWEEP_BATCH]:
+        conversation = warning.conversation
+        done = Conversation.objects.filter(
+            pk=conversation.pk, status__in=_HELD, last_message_at__lte=warning.sent_at
+        ).update(status=Status.RESOLVED, resolved_at=now)
+        warning.delete()
+        if not done:
+            continue
+        conversation.status, conversation.resolved_at = Status.RESOLVED, now
+        audit.record(
+            None, "conversation.idle_resolve", conversation, warned_at=warning.sent_at.isoformat()
+        )
+        events.conversation_updated(conversation, "status")
+        closed.append(conversation.pk)
+    return closed
+
+
+def _warn_idle(now: datetime, warn_after: timedelta, close_after: timedelta) -> list[int]:
+    from kefu.conversations.tasks import deliver_message
+
+    last_spoken = Subquery(
+        Message.objects.filter(
+            conversation=OuterRef("pk"), kind__in=(MessageKind.INBOUND, MessageKind.OUTBOUND)
+        )
+        .order_by("-created_at", "-pk")
+        .values("kind")[:1]
+    )
+    idle = (
+        Conversation.objects.filter(
+            channel=Channel.WEBCHAT,
+            status__in=_HELD,
+            assignee__isnull=False,
+            merged_into__isnull=True,
+            last_message_at__lte=now - warn_after,
+            idle_warning__isnull=True,
+        )
+        .annotate(last_spoken=last_spoken)
+        .filter(last_spoken=MessageKind.OUTBOUND)
+        .select_related("contact")
+    )
+    minutes = settings.KEFU_CHAT_IDLE_CLOSE_MINUTES
+    warned = []
+    for conversation in idle[:_SWEEP_BATCH]:
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=MessageKind.OUTBOUND,
+            text=_in_language(conversation.language, lambda: _idle_warning(minutes)),
+            delivery_status=DeliveryStatus.QUEUED,
+            seq=next_seq(conversation),
+        )
+        IdleWarning.objects.create(conversation=conversation, message=message, sent_at=now)
+        transaction.on_commit(partial(deliver_message.enqueue, message.pk))
+        events.message_added(message)
+        warned.append(conversation.pk)
+    return warned
+
+
+def _idle_warning(minutes: int) -> str:
+    return ngettext(
+        "Are you still there? This chat will close in %(minutes)s minute if we do not "
+        "hear from you. You can always write again to reopen it.",
+        "Are you still there? This chat will close in %(minutes)s minutes if we do not "
+        "hear from you. You can always write again to reopen it.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def set_extended_hours(*, actor: Agent, schedule: ServiceSchedule, on: bool) -> ServiceSchedule:
+    """Open a team around the clock while markets are volatile (supervisors), or stop."""
+    require_role(actor, Role.SUPERVISOR)
+    with transaction.atomic():
+        schedule.extended_hours = on
+        schedule.save(update_fields=["extended_hours"])
+        audit.record(actor, "service_hours.extended", schedule, on=on)
+        # Customers' widgets re-read whether chat is open.
+        queue_changed()
+    return schedule

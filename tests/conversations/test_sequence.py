@@ -1,0 +1,51 @@
+from collections.abc import Callable
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kefu.agents.models import Agent
+from kefu.conversations import actions
+from kefu.conversations.models import Conversation
+from kefu.inboxes.base import InboundMessage
+
+
+def test_customer_visible_messages_are_numbered_without_gaps_and_notes_are_not(
+    conversation_factory: Callable[..., Conversation], agent: Agent
+) -> None:
+    first = actions.receive_message(
+        InboundMessage(
+            inbox=conversation_factory().inbox,
+            identity_kind="email",
+            identity_value="seq@example.com",
+            text="提现没到账",
+        )
+    )
+    conversation = first.conversation
+    note = actions.add_note(conversation=conversation, agent=agent, text="checking")
+    reply = actions.send_reply(conversation=conversation, agent=agent, text="正在查")
+    again = actions.receive_message(
+        InboundMessage(
+            inbox=conversation.inbox,
+            identity_kind="email",
+            identity_value="seq@example.com",
+            text="好的",
+            conversation=conversation,
+        )
+    )
+    assert [first.seq, reply.seq, again.seq] == [1, 2, 3]
+    assert note.seq is None
+    conversation.refresh_from_db()
+    assert conversation.last_seq == 3
+
+
+def test_a_new_conversation_numbers_its_first_message_without_an_extra_query(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    inbox = conversation_factory().inbox
+    inbound = InboundMessage(
+        inbox=inbox, identity_kind="email", identity_value="q@example.com", text="你好"
+    )
+    with CaptureQueriesContext(connection) as queries:
+        message = actions.receive_message(inbound)
+    assert message.seq == 1
+    assert not [q for q in queries.captured_queries if "last_seq + 1" in q["sql"]]

@@ -1,0 +1,145 @@
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core import mail
+from django.test import Client
+from django.utils import translation
+
+from kefu.agents.models import Agent
+from kefu.contacts.models import ContactIdentity
+from kefu.conversations import actions
+from kefu.conversations.models import Conversation, DeliveryStatus
+from kefu.core.intents import Intent
+from kefu.inboxes.models import Inbox
+from kefu.inboxes.webchat.identity import issue_session
+from kefu.inboxes.webchat.models import Upload
+from tests.inboxes.webchat.conftest import PAGE
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_the_config_is_translated_and_answers_allowed_origins_only(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    response = client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang=zh-TW", HTTP_ORIGIN=PAGE)
+    data = response.json()
+    assert data["language"] == "zh-Hant"
+    assert data["strings"]["send"] == "傳送"
+    with translation.override("zh-hant"):
+        expected = str(Intent.WITHDRAWAL_DELAYED.label)
+    assert expected != "Withdrawal delayed"
+    assert {"id": "withdrawal_delayed", "label": expected} in data["topics"]
+    assert len(data["topics"]) == len(Intent.values)
+    assert response["Access-Control-Allow-Origin"] == PAGE
+    english = client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang=en-GB").json()
+    assert english["strings"]["send"] == "Send"
+    simplified = client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang=zh-CN").json()
+    assert simplified["strings"]["send"] == "发送"
+    foreign = client.get(f"/chat/config/?inbox={chat_inbox.pk}", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in foreign
+
+
+def test_config_of_a_missing_inbox_is_404(client: Client, db: None) -> None:
+    assert client.get("/chat/config/?inbox=nope").status_code == 404
+    assert client.get("/chat/config/?inbox=999").status_code == 404
+
+
+def test_an_upload_needs_a_valid_session_and_an_allowed_file(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    refused = client.post(
+        "/chat/upload/",
+        {"inbox": chat_inbox.pk, "session": "forged", "file": SimpleUploadedFile("a.png", PNG)},
+    )
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "bad_session"
+    exe = client.post(
+        "/chat/upload/",
+        {
+            "inbox": chat_inbox.pk,
+            "session": session,
+            "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00" * 20),
+        },
+    )
+    assert exe.status_code == 413
+    assert exe.json()["code"] == "attachment_rejected"
+    foreign = client.post(
+        "/chat/upload/",
+        {"inbox": chat_inbox.pk, "session": session, "file": SimpleUploadedFile("a.png", PNG)},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert foreign.status_code == 403
+    ok = client.post(
+        "/chat/upload/",
+        {"inbox": chat_inbox.pk, "session": session, "file": SimpleUploadedFile("screen.png", PNG)},
+        HTTP_ORIGIN=PAGE,
+    )
+    assert ok.status_code == 201
+    assert ok.json()["type"] == "image/png"
+    assert ok["Access-Control-Allow-Origin"] == PAGE
+    assert Upload.objects.get(pk=ok.json()["id"]).visitor == "visitor-1"
+
+
+def test_the_off_hours_form_becomes_an_email_ticket_answered_by_email(
+    client: Client,
+    chat_inbox: Inbox,
+    agent: Agent,
+    run_tasks: Callable[[], None],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    body = {
+        "inbox": chat_inbox.pk,
+        "email": "wang@example.com",
+        "text": "周末提现没到账",
+        "topic": "withdrawal_delayed",
+    }
+    response = client.post("/chat/offline/", json.dumps(body), content_type="text/plain")
+    assert response.status_code == 201
+    conversation = Conversation.objects.get()
+    assert response.json()["reference"] == conversation.reference
+    assert conversation.channel == "webchat"
+    assert conversation.intent == "withdrawal_delayed"
+    assert ContactIdentity.objects.filter(
+        contact=conversation.contact, kind="email", value="wang@example.com"
+    ).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = actions.send_reply(conversation=conversation, agent=agent, text="已为您查询")
+    mail.outbox.clear()
+    run_tasks()
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox] == [["wang@example.com"]]
+
+
+def test_the_off_hours_form_refuses_bad_input_and_stores_nothing(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    cases = [
+        ("not json", "bad_request"),
+        (json.dumps({"inbox": chat_inbox.pk, "email": "bad", "text": "x"}), "bad_email"),
+        (
+            json.dumps({"inbox": chat_inbox.pk, "email": "a@example.com", "text": " "}),
+            "empty_message",
+        ),
+    ]
+    for body, code in cases:
+        response = client.post("/chat/offline/", body, content_type="text/plain")
+        assert response.status_code == 400
+        assert response.json()["code"] == code
+    assert not Conversation.objects.exists()
+
+
+def test_demo_and_app_pages_embed_the_widget(client: Client, db: None) -> None:
+    demo = client.get("/chat/demo/")
+    assert demo.status_code == 200
+    assert b"webchat/widget.js" in demo.content
+    app = client.get("/chat/app/")
+    assert b'data-mode="app"' in app.content
