@@ -249,6 +249,7 @@
 
   function showPrechat() {
     ui.start.hidden = false;
+    ui.help.hidden = false;
     ui.prechat.hidden = false;
     ui.flow.hidden = true;
     ui.composer.hidden = true;
@@ -409,6 +410,7 @@
     helpApi("flows/" + encodeURIComponent(intent) + "/runs", { language: config.language })
       .then(function (result) {
         if (!result.ok) { showError((result.body.error || {}).code); return; }
+        ui.help.hidden = true;
         ui.prechat.hidden = true;
         ui.flow.hidden = false;
         renderRun(result.body);
