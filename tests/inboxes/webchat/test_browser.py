@@ -5,17 +5,22 @@ browser context answers from the console; the reply appears in the widget withou
 reload, with the agent's name and public id. Screenshots go to test-artifacts/.
 """
 
+import json
 import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.services import require_chromium
 from tests.test_browser import ARTIFACTS, Server, totp
 from tests.test_browser import server as server  # the fixture, re-exported
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
 
 pytestmark = pytest.mark.browser
 
@@ -133,6 +138,27 @@ class ShopPage(BaseHTTPRequestHandler):
         pass
 
 
+def answer_with_hostile_snippet(route: "Route") -> None:
+    body = {
+        "results": [
+            {
+                "slug": "x",
+                "title": "<b>title</b>",
+                "snippet": (
+                    '&lt;i&gt;escaped&lt;/i&gt; <img src=x onerror="window.owned=1"><mark>zz</mark>'
+                ),
+                "url": "/help/x/",
+            }
+        ]
+    }
+    route.fulfill(
+        status=200,
+        content_type="application/json",
+        headers={"Access-Control-Allow-Origin": "*"},
+        body=json.dumps(body),
+    )
+
+
 FIRST_MESSAGE = """
 from kefu.conversations.models import Conversation
 print(Conversation.objects.filter(channel="webchat").latest("pk").messages.earliest("pk").text)
@@ -185,11 +211,22 @@ def test_on_another_site_the_widget_searches_help_and_runs_a_flow_into_the_chat(
         page.goto(host_site + "/shop/")
         page.get_by_role("button", name="打开客服聊天").click()
 
-        # Search as you type, in Chinese: one character is enough to ask.
         search = page.get_by_label("搜索帮助中心")
         expect(search).to_be_focused()
-        search.press_sequentially("提现", delay=60)
+        # A snippet is rebuilt from text: escaped markup stays words, other elements
+        # than <mark> are dropped to their text, and nothing in them runs.
+        page.route(f"{server.url}/api/v1/help/search?*q=zz*", answer_with_hostile_snippet)
+        search.press_sequentially("zz", delay=60)
         results = page.locator("#kefu-help-results")
+        expect(results.locator("mark")).to_have_text("zz")
+        expect(results).to_contain_text("<b>title</b>")
+        expect(results).to_contain_text("<i>escaped</i>")
+        assert results.locator("img").count() == 0
+        assert page.evaluate("window.owned") is None
+        search.fill("")
+
+        # Search as you type, in Chinese: one character is enough to ask.
+        search.press_sequentially("提现", delay=60)
         expect(results.locator("li").first).to_be_visible(timeout=10_000)
         expect(results.locator("mark").first).to_contain_text("提现")
         count = results.locator("li").count()
