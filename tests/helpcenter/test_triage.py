@@ -91,6 +91,8 @@ def test_clear_messages_get_their_intent_and_language(
         "不是我本人操作的，请马上冻结",
         "我沒有提幣，可是帳戶顯示有一筆提幣記錄",
         "someone logged in from another country, it wasn't me",
+        "someone logged into my account and withdrew everything",
+        "有人登录了我的账号",
     ],
 )
 def test_theft_cues_always_mean_a_stolen_account(text: str) -> None:
@@ -108,6 +110,7 @@ def test_theft_cues_always_mean_a_stolen_account(text: str) -> None:
             Intent.VERIFY_SUPPORT,
         ),
         ("Account locked by risk control?? I didn't do anything wrong", Intent.ACCOUNT_LOCKED),
+        ("I cannot log into my account, forgot my password", Intent.LOGIN_FAILED),
     ],
 )
 def test_theft_rules_do_not_fire_on_look_alikes(text: str, intent: str) -> None:

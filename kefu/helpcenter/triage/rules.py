@@ -23,6 +23,11 @@ _STOLEN = re.compile(
             r"\bunauthori[sz]ed\b|\bdid ?n[o']t (?:authori[sz]e|make|do) (?:this|it|any of)\b",
             r"\bnever (?:made|placed|authori[sz]ed)\b",
             r"wasn'?t me\b|\bit was not me\b",
+            # Someone else in the account is a theft even when the customer only
+            # describes it ("someone logged into my account and withdrew everything").
+            r"\bsome(?:one|body)(?: else)? (?:has )?(?:logged|signed|got|broke) (?:in|into)"
+            r"(?: to)? my (?:account|wallet)\b",
+            r"有人(?:登录|登入|进入|进了)(?:了)?我的?(?:账号|账户|帐号|钱包)",
         )
     )
 )

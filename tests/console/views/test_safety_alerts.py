@@ -57,7 +57,8 @@ def test_the_list_explains_each_alert_in_the_readers_language(
     assert "2 to review" in html
     assert conversation.reference in html
     assert "[recovery phrase removed]" in html
-    assert "Zhou Min" in html and misled.public_id in html
+    assert "Zhou Min" in html
+    assert misled.public_id in html
     assert "Support never asks" in html
     supervisor.language = "zh-Hans"
     supervisor.save(update_fields=["language"])

@@ -29,6 +29,8 @@ class Command(BaseCommand):
             self.style.SUCCESS("Kefu is starting:")
             + f"\n  agent console   {base}/console/"
             + f"\n  customer portal {base}/portal/"
+            + f"\n  help center     {base}/help/"
+            + f"\n  live chat demo  {base}/chat/demo/"
             + f"\n  REST API docs   {base}/api/docs"
             + f"\n  admin           {base}/admin/\n"
         )
