@@ -1,6 +1,7 @@
 """Every write of a guided flow: start a run, answer a step, hand off to a person."""
 
 import logging
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.actions import receive_message
-from kefu.conversations.models import Conversation
+from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import InvalidTransition
 from kefu.helpcenter.flows.engine import flow_for
 from kefu.helpcenter.flows.errors import FlowInputError
@@ -97,13 +98,27 @@ def hand_off(*, run: FlowRun, email: str = "", inbox: Inbox | None = None) -> Co
         identity_kind=IdentityKind.EMAIL if address else "",
         identity_value=address,
     )
+    return _handed_off(run, inbound).conversation
+
+
+def hand_off_in_chat(*, run: FlowRun, inbound: InboundMessage) -> Message:
+    """The chat widget's hand-off: the customer's first chat message opens the chat with
+    the run's summary above it, so the agent reads what was collected in the chat."""
+    flow = _require_open(run)
+    if not _waiting_for_handoff(run, flow):
+        raise FlowInputError(_("This guided flow has not reached the hand-off step."))
+    text = f"{summary(run, flow)}\n\n{inbound.text}" if inbound.text else summary(run, flow)
+    return _handed_off(run, replace(inbound, text=text, intent=run.intent))
+
+
+def _handed_off(run: FlowRun, inbound: InboundMessage) -> Message:
     with transaction.atomic():
         message = receive_message(inbound)
         run.conversation = message.conversation
         run.outcome = RunOutcome.HANDOFF
         run.finished_at = timezone.now()
         run.save(update_fields=["conversation", "outcome", "finished_at"])
-    return message.conversation
+    return message
 
 
 def summary(run: FlowRun, flow: Flow) -> str:

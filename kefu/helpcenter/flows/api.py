@@ -13,7 +13,6 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kefu.core import throttle
-from kefu.core.errors import NotFound
 from kefu.core.languages import from_django, to_django
 from kefu.helpcenter.flows import actions, selectors
 from kefu.helpcenter.flows.definitions import FLOWS
@@ -73,13 +72,6 @@ def _throttle(request: HttpRequest) -> None:
         raise HttpError(429, "throttled")
 
 
-def _anonymous_run(token: str) -> FlowRun:
-    run = selectors.run_by_token(token)
-    if run.contact_id is not None:
-        raise NotFound(selectors.NOT_FOUND_MESSAGE)
-    return run
-
-
 def _out(run: FlowRun) -> RunOut:
     flow = flow_for(run.intent)
     with translation.override(to_django(run.language)):
@@ -121,13 +113,13 @@ def start_run(request: HttpRequest, intent: str, body: StartIn) -> Status[RunOut
 @router.get("/runs/{token}", auth=None, response=RunOut, summary="The current step of a run")
 def get_run(request: HttpRequest, token: str) -> RunOut:
     _throttle(request)
-    return _out(_anonymous_run(token))
+    return _out(selectors.anonymous_run_by_token(token))
 
 
 @router.post("/runs/{token}/answer", auth=None, response=RunOut, summary="Answer the step")
 def answer(request: HttpRequest, token: str, body: AnswerIn) -> RunOut:
     _throttle(request)
-    run = _anonymous_run(token)
+    run = selectors.anonymous_run_by_token(token)
     return _out(actions.answer_step(run=run, value=body.value))
 
 
@@ -136,6 +128,6 @@ def answer(request: HttpRequest, token: str, body: AnswerIn) -> RunOut:
 )
 def hand_off(request: HttpRequest, token: str, body: HandOffIn) -> RunOut:
     _throttle(request)
-    run = _anonymous_run(token)
+    run = selectors.anonymous_run_by_token(token)
     actions.hand_off(run=run, email=body.email)
     return _out(run)

@@ -28,6 +28,15 @@ def run_by_token(token: str) -> FlowRun:
     return run
 
 
+def anonymous_run_by_token(token: str) -> FlowRun:
+    """A run started without an account (widget, API). A signed-in customer's run shows
+    their platform records, so its token alone does not reach it."""
+    run = run_by_token(token)
+    if run.contact_id is not None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return run
+
+
 @dataclass(frozen=True)
 class Deflection:
     intent: str

@@ -43,6 +43,17 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "safety_notice": _(
         "We will never ask for your password, recovery phrase, private key or verification codes."
     ),
+    "help_search": _("Search the help center"),
+    "help_results": _("Articles found: %(count)s"),
+    "help_none": _("No articles found. Try other words, or start the chat."),
+    "flow_offer": _("Check my case first"),
+    "flow_next": _("Continue"),
+    "flow_handoff": _(
+        "An agent will take it from here. Start the chat: what you told us goes with your "
+        "first message."
+    ),
+    "talk_to_agent": _("Talk to an agent"),
+    "still_need_help": _("I still need help: talk to an agent"),
     "new_message": _("New message from support"),
     "error": _("Something went wrong. Please try again."),
     "error_message_too_long": _("The message is too long."),

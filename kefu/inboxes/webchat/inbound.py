@@ -19,6 +19,7 @@ from kefu.inboxes.webchat.identity import Visitor
 # The widget makes ids like "c-<time>-<random>"; anything printable and short will do.
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_UPLOADS_PER_MESSAGE = 5
+_FLOW_TOKEN = re.compile(r"^[0-9a-fA-F-]{32,36}$")
 
 
 class FrameError(Exception):
@@ -37,6 +38,8 @@ class ChatMessage:
     upload_ids: tuple[int, ...]
     topic: str
     email: str
+    # The token of a guided flow the customer ran in the widget before asking for a person.
+    flow: str = ""
 
 
 def _is_int(value: Any) -> bool:
@@ -82,7 +85,16 @@ def parse_message(frame: dict[str, Any]) -> ChatMessage:
         upload_ids=tuple(uploads),
         topic=topic,
         email=checked_email(frame.get("email")),
+        flow=_flow_token(frame.get("flow")),
     )
+
+
+def _flow_token(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not _FLOW_TOKEN.match(value):
+        raise FrameError("bad_frame", "flow")
+    return value
 
 
 def to_inbound(

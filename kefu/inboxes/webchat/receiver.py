@@ -6,7 +6,8 @@ this socket only; nothing a visitor sends closes any other session.
 
 Protocol (client -> server, all JSON objects with a "type"):
   hello {session?, identity?, conversation?, after?}   first; answered by "welcome"
-  message {client_id, text, uploads?, topic?, email?}  answered by "ack" (delivered)
+  message {client_id, text, uploads?, topic?, email?, flow?}  answered by "ack" (delivered);
+                        flow (first message only): a guided-flow run token at its hand-off
   resume {after}        every message with seq > after, in order, then "resumed"
   typing {active}       read {seq}       transcript {email?}       ping
 """
@@ -33,6 +34,8 @@ from kefu.core.consumers import EventConsumer
 from kefu.core.errors import KefuError
 from kefu.core.events import conversation_group
 from kefu.core.throttle import Limit, hit
+from kefu.helpcenter.flows import actions as flow_actions
+from kefu.helpcenter.flows import selectors as flow_selectors
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.webchat import actions, queue_watch, selectors
 from kefu.inboxes.webchat.identity import Visitor, identify
@@ -87,16 +90,21 @@ def _store(
         Conversation.objects.filter(pk=conversation_id).first() if conversation_id else None
     )
     files = selectors.uploaded_files(inbox.pk, visitor.visitor_id, message.upload_ids)
-    stored = receive_message(
-        to_inbound(
-            message,
-            inbox=inbox,
-            visitor=visitor,
-            conversation=conversation,
-            files=files,
-            contact=contact,
-        )
+    inbound = to_inbound(
+        message,
+        inbox=inbox,
+        visitor=visitor,
+        conversation=conversation,
+        files=files,
+        contact=contact,
     )
+    if message.flow and conversation is None:
+        # The chat opens with what the widget's guided flow collected; the run ends as
+        # handed off to this chat.
+        run = flow_selectors.anonymous_run_by_token(message.flow)
+        stored = flow_actions.hand_off_in_chat(run=run, inbound=inbound)
+    else:
+        stored = receive_message(inbound)
     if stored.conversation_id != conversation_id:
         actions.open_chat(message=stored, visitor=visitor, email=message.email)
     actions.discard_uploads(

@@ -17,6 +17,7 @@ from kefu.core.errors import KefuError
 from kefu.core.intents import Intent
 from kefu.core.languages import Language, from_django, to_django
 from kefu.core.throttle import Limit, client_address, hit
+from kefu.helpcenter.flows.definitions import FLOWS
 from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.webchat import actions, selectors
@@ -74,7 +75,11 @@ def config(request: HttpRequest) -> HttpResponse:
             "inbox": {"id": inbox.pk, "name": inbox.name},
             "language": language,
             "strings": {key: str(value) for key, value in WIDGET_STRINGS.items()},
-            "topics": [{"id": value, "label": str(label)} for value, label in Intent.choices],
+            # A topic with a guided flow offers it before the chat (the help flows API).
+            "topics": [
+                {"id": value, "label": str(label), "flow": value in FLOWS}
+                for value, label in Intent.choices
+            ],
             "service": {
                 "open": service.is_open,
                 "next_open": service.next_open.isoformat() if service.next_open else None,

@@ -5,15 +5,22 @@ browser context answers from the console; the reply appears in the widget withou
 reload, with the agent's name and public id. Screenshots go to test-artifacts/.
 """
 
+import json
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.services import require_chromium
 from tests.test_browser import ARTIFACTS, Server, totp
 from tests.test_browser import server as server  # the fixture, re-exported
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +110,163 @@ def test_a_customer_chats_from_the_demo_page_and_sees_the_agents_answer(server: 
         page.set_viewport_size({"width": 390, "height": 760})
         page.screenshot(path=str(ARTIFACTS / "chat-app-mode.png"))
         browser.close()
+
+
+EMBED_SETUP = """
+from django.core.management import call_command
+from kefu.inboxes.models import Channel, Inbox
+call_command("helpcenter", "import", stdout=open("/dev/null", "w"))
+inbox = Inbox.objects.create(name="Shop chat", channel=Channel.WEBCHAT,
+                             config={{"allowed_origins": ["{origin}"]}})
+print(inbox.pk)
+"""
+
+
+class ShopPage(BaseHTTPRequestHandler):
+    """A page of the operator's own site that embeds the widget."""
+
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def answer_with_hostile_snippet(route: "Route") -> None:
+    body = {
+        "results": [
+            {
+                "slug": "x",
+                "title": "<b>title</b>",
+                "snippet": (
+                    '&lt;i&gt;escaped&lt;/i&gt; <img src=x onerror="window.owned=1"><mark>zz</mark>'
+                ),
+                "url": "/help/x/",
+            }
+        ]
+    }
+    route.fulfill(
+        status=200,
+        content_type="application/json",
+        headers={"Access-Control-Allow-Origin": "*"},
+        body=json.dumps(body),
+    )
+
+
+FIRST_MESSAGE = """
+from kefu.conversations.models import Conversation
+print(Conversation.objects.filter(channel="webchat").latest("pk").messages.earliest("pk").text)
+"""
+
+
+def shell(server_dir: Path, code: str) -> str:
+    import os
+
+    env = {**os.environ, "KEFU_VAR_DIR": str(server_dir), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu.cli", "shell", "-c", code],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout
+
+
+def test_on_another_site_the_widget_searches_help_and_runs_a_flow_into_the_chat(
+    server: Server,
+) -> None:
+    """The widget embedded on a page of another origin: its help search and flow calls
+    go cross-site to the Kefu server, like its chat."""
+    chromium = require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    # The shop's page on a second little server: another origin (another port).
+    shop = ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
+    host_site = f"http://127.0.0.1:{shop.server_address[1]}"
+    inbox_id = shell(server.output.parent, EMBED_SETUP.format(origin=host_site)).split()[-1]
+    ShopPage.body = (
+        '<!doctype html><html lang="zh-CN"><body><h1>Shop</h1>'
+        f'<script src="{server.url}/static/webchat/widget.js" data-inbox="{inbox_id}" async>'
+        "</script></body></html>"
+    ).encode()
+    threading.Thread(target=shop.serve_forever, daemon=True).start()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1024, "height": 800})
+        page = context.new_page()
+        page.goto(host_site + "/shop/")
+        page.get_by_role("button", name="打开客服聊天").click()
+
+        search = page.get_by_label("搜索帮助中心")
+        expect(search).to_be_focused()
+        # A snippet is rebuilt from text: escaped markup stays words, other elements
+        # than <mark> are dropped to their text, and nothing in them runs.
+        page.route(f"{server.url}/api/v1/help/search?*q=zz*", answer_with_hostile_snippet)
+        search.press_sequentially("zz", delay=60)
+        results = page.locator("#kefu-help-results")
+        expect(results.locator("mark")).to_have_text("zz")
+        expect(results).to_contain_text("<b>title</b>")
+        expect(results).to_contain_text("<i>escaped</i>")
+        assert results.locator("img").count() == 0
+        assert page.evaluate("window.owned") is None
+        search.fill("")
+
+        # Search as you type, in Chinese: one character is enough to ask.
+        search.press_sequentially("提现", delay=60)
+        expect(results.locator("li").first).to_be_visible(timeout=10_000)
+        expect(results.locator("mark").first).to_contain_text("提现")
+        count = results.locator("li").count()
+        assert 1 <= count <= 5
+        expect(page.get_by_role("status").filter(has_text="篇文章")).to_have_text(
+            f"找到 {count} 篇文章"
+        )
+        first = results.locator("a").first
+        assert (first.get_attribute("href") or "").startswith(server.url + "/help/")
+        assert first.get_attribute("target") == "_blank"
+        search.press("ArrowDown")
+        expect(first).to_be_focused()
+        page.screenshot(path=str(ARTIFACTS / "chat-widget-help-search.png"))
+
+        # The topic has a guided flow: run it before asking for a person.
+        page.get_by_label("您需要哪方面的帮助？").select_option("withdrawal_delayed")
+        page.get_by_role("button", name="先自助查询我的问题").click()
+        answer = page.locator("#kefu-flow-input")
+        expect(answer).to_be_visible(timeout=10_000)
+        answer.fill("12345")
+        page.get_by_role("button", name="继续").click()
+        expect(page.get_by_role("alert")).to_contain_text("W-1042")  # the server's message
+        answer.fill("W-1042")
+        page.get_by_role("button", name="继续").click()
+        # Without an account there are no records to look up: the general answer.
+        expect(page.locator(".flow-step p")).to_contain_text("48 小时", timeout=10_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-widget-flow-step.png"))
+        page.get_by_role("button", name="我仍需要帮助").click()
+        talk = page.get_by_role("button", name="联系人工客服")
+        expect(talk).to_be_focused()
+        talk.click()
+
+        message_box = page.get_by_role("textbox", name="输入消息")
+        message_box.fill("还是没到账")
+        message_box.press("Enter")
+        expect(page.get_by_text("已送达")).to_be_visible(timeout=15_000)
+        browser.close()
+    shop.shutdown()
+    shop.server_close()
+
+    text = shell(server.output.parent, FIRST_MESSAGE)
+    assert "reference: W-1042" in text
+    assert text.strip().endswith("还是没到账")

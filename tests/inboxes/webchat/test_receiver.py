@@ -9,6 +9,8 @@ from kefu.agents.models import Agent
 from kefu.asgi import application
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.helpcenter.flows import actions as flow_actions
+from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.models import ChatSession, Upload
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
@@ -434,5 +436,63 @@ async def test_a_database_failure_is_a_retryable_error_not_a_closed_socket(
     }
     monkeypatch.undo()
     ack = await send_message(chat, "c1", "hi")  # the widget's resend
+    assert ack["seq"] == 1
+    await chat.disconnect()
+
+
+def _run_at_hand_off() -> FlowRun:
+    run = flow_actions.start_flow(intent="deposit_missing", language="en")
+    for value in ("TRC20", "ab" * 32, "help"):
+        run = flow_actions.answer_step(run=run, value=value)
+    return run
+
+
+async def test_a_guided_flow_from_the_widget_opens_the_chat_with_what_it_collected(
+    chat_inbox: Inbox,
+) -> None:
+    run = await database_sync_to_async(_run_at_hand_off)()
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    ack = await send_message(
+        chat, "c1", "Still not there", topic="deposit_missing", flow=str(run.token)
+    )
+    first = await database_sync_to_async(Message.objects.select_related("conversation").get)(
+        pk=ack["id"]
+    )
+    # The summary the flow writes for agents (in the agents' language), then the customer.
+    assert "start → tx → lookup → checklist → handoff" in first.text
+    assert "network: TRC20" in first.text
+    assert first.text.endswith("\n\nStill not there")
+    assert first.conversation.channel == "webchat"
+    run = await database_sync_to_async(FlowRun.objects.get)(pk=run.pk)
+    assert run.outcome == RunOutcome.HANDOFF
+    assert run.conversation_id == ack["conversation_id"]
+    # Later messages are plain: the flow hands off once.
+    second = await send_message(chat, "c2", "W-1042", flow=str(run.token))
+    assert second["conversation_id"] == ack["conversation_id"]
+    await chat.disconnect()
+
+
+async def test_a_flow_token_that_cannot_hand_off_is_refused_and_nothing_is_stored(
+    chat_inbox: Inbox,
+) -> None:
+    unfinished = await database_sync_to_async(flow_actions.start_flow)(
+        intent="deposit_missing", language="en"
+    )
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    for flow, code in (
+        (str(unfinished.token), "invalid_flow_input"),
+        ("00000000-0000-0000-0000-000000000000", "not_found"),
+        ("<script>", "bad_frame"),
+    ):
+        await chat.send_json_to(
+            {"type": "message", "client_id": "c1", "text": "hello", "flow": flow}
+        )
+        error = await chat.receive_json_from()
+        assert (error["type"], error["code"]) == ("error", code)
+    assert not await database_sync_to_async(Message.objects.exists)()
+    # The widget then sends the same message without the token: the chat opens.
+    ack = await send_message(chat, "c1", "hello")
     assert ack["seq"] == 1
     await chat.disconnect()

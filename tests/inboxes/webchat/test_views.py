@@ -11,6 +11,7 @@ from kefu.contacts.models import ContactIdentity
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation, DeliveryStatus
 from kefu.core.intents import Intent
+from kefu.helpcenter.flows.definitions import FLOWS
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import issue_session
 from kefu.inboxes.webchat.models import Upload
@@ -33,7 +34,8 @@ def test_the_config_is_translated_and_answers_allowed_origins_only(
     with translation.override("zh-hant"):
         expected = str(Intent.WITHDRAWAL_DELAYED.label)
     assert expected != "Withdrawal delayed"
-    assert {"id": "withdrawal_delayed", "label": expected} in data["topics"]
+    assert {"id": "withdrawal_delayed", "label": expected, "flow": True} in data["topics"]
+    assert {topic["id"] for topic in data["topics"] if topic["flow"]} == set(FLOWS)
     assert len(data["topics"]) == len(Intent.values)
     assert response["Access-Control-Allow-Origin"] == PAGE
     english = client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang=en-GB").json()

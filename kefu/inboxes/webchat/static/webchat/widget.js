@@ -26,6 +26,8 @@
   var storageKey = "kefu-chat:" + server + ":" + inboxId;
 
   var MAX_BACKOFF_MS = 30000;
+  var SEARCH_PAUSE_MS = 250;
+  var SEARCH_RESULTS = 5;
   var TYPING_REPEAT_MS = 3000;
   var TYPING_IDLE_MS = 4000;
 
@@ -42,6 +44,8 @@
     lastSeq: 0,
     topic: saved.topic || "",
     email: saved.email || "",
+    // A guided flow's run token at its hand-off: the first chat message carries it.
+    flow: saved.flow || "",
     outbox: saved.outbox || []
   };
   function save() {
@@ -60,6 +64,8 @@
   var reconnectTimer = null;
   var retryTimer = null;
   var RETRYABLE = { unavailable: true, rate_limited: true };
+  // The flow run cannot hand off (finished meanwhile, or gone): send the message without it.
+  var FLOW_REFUSED = { invalid_flow_input: true, invalid_status_transition: true, not_found: true };
 
   function t(key, values) {
     var text = strings[key] || key;
@@ -134,22 +140,25 @@
       ui.topic.appendChild(el("option", { value: topic.id, text: topic.label }));
     });
     if (state.topic) ui.topic.value = state.topic;
+    ui.topic.addEventListener("change", offerFlow);
+    ui.flowOffer = el("button", { type: "button", "class": "secondary", text: t("flow_offer") });
+    ui.flowOffer.addEventListener("click", function () {
+      if (rememberPrechat()) startFlow(ui.topic.value);
+    });
     ui.email = el("input", { id: "kefu-email", type: "email", autocomplete: "email", value: state.email });
     ui.prechat = el("form", { "class": "prechat" }, [
       el("label", { "for": "kefu-topic", text: t("topic_prompt") }), ui.topic,
       el("label", { "for": "kefu-email", text: t("email_label") }), ui.email,
+      ui.flowOffer,
       el("button", { type: "submit", "class": "primary", text: t("start") })
     ]);
     ui.prechat.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (ui.email.value && !ui.email.checkValidity()) { showError("bad_email"); return; }
-      state.topic = ui.topic.value;
-      state.email = ui.email.value.trim();
-      state.started = true;
-      ui.transcriptEmail.value = state.email;
-      save();
-      showChat();
+      if (rememberPrechat()) startChat();
     });
+    buildHelpSearch();
+    buildFlow();
+    ui.start = el("div", { "class": "start" }, [ui.help, ui.prechat, ui.flow]);
 
     /* off-hours: message + email becomes a ticket */
     ui.offlineText = el("textarea", { id: "kefu-offline-text", rows: "4", required: "" });
@@ -206,7 +215,7 @@
       "aria-label": t("title"), lang: config.language
     }, [
       el("header", {}, [el("h1", { text: t("title") }), appMode ? null : ui.close]),
-      ui.status, ui.prechat, ui.offline, ui.log, ui.typing, ui.composer, ui.transcript,
+      ui.status, ui.start, ui.offline, ui.log, ui.typing, ui.composer, ui.transcript,
       el("p", { "class": "notice", text: t("safety_notice") })
     ]);
     if (!appMode) ui.panel.hidden = true;
@@ -230,7 +239,7 @@
     if (open) {
       unread = 0;
       ui.badge.hidden = true;
-      var first = ui.prechat.hidden ? (ui.offline.hidden ? ui.text : ui.offlineText) : ui.topic;
+      var first = ui.start.hidden ? (ui.offline.hidden ? ui.text : ui.offlineText) : ui.helpQuery;
       first.focus();
       sendRead();
     } else {
@@ -239,12 +248,31 @@
   }
 
   function showPrechat() {
+    ui.start.hidden = false;
+    ui.help.hidden = false;
     ui.prechat.hidden = false;
+    ui.flow.hidden = true;
     ui.composer.hidden = true;
+    offerFlow();
+  }
+
+  function rememberPrechat() {
+    if (ui.email.value && !ui.email.checkValidity()) { showError("bad_email"); return false; }
+    state.topic = ui.topic.value;
+    state.email = ui.email.value.trim();
+    save();
+    return true;
+  }
+
+  function startChat() {
+    state.started = true;
+    ui.transcriptEmail.value = state.email;
+    save();
+    showChat();
   }
 
   function showChat() {
-    ui.prechat.hidden = true;
+    ui.start.hidden = true;
     ui.offline.hidden = true;
     ui.composer.hidden = false;
     if (!ui.panel.hidden) ui.text.focus();
@@ -252,7 +280,7 @@
   }
 
   function showOffline(nextOpen) {
-    ui.prechat.hidden = true;
+    ui.start.hidden = true;
     ui.composer.hidden = true;
     ui.offline.hidden = false;
     ui.offlineEmail.value = state.email;
@@ -267,6 +295,177 @@
 
   function showError(code) {
     setStatus(strings["error_" + code] || t("error"));
+  }
+
+  /* ---------- before the chat: help search and guided flows ---------- */
+
+  // The public help API, on the widget's server (it answers any site, without cookies).
+  function helpApi(path, body, signal) {
+    var options = { headers: { Accept: "application/json" }, credentials: "omit", signal: signal };
+    if (body) {
+      options.method = "POST";
+      options.headers["Content-Type"] = "text/plain";  // a simple request: no CORS preflight
+      options.body = JSON.stringify(body);
+    }
+    return fetch(server + "/api/v1/help/" + path, options).then(function (response) {
+      return response.json().then(function (data) { return { ok: response.ok, body: data }; });
+    });
+  }
+
+  function buildHelpSearch() {
+    ui.helpQuery = el("input", { id: "kefu-help-q", type: "search", autocomplete: "off",
+                                 "aria-controls": "kefu-help-results" });
+    ui.helpCount = el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite" });
+    ui.helpResults = el("ul", { id: "kefu-help-results", "class": "results", role: "list", hidden: "" });
+    ui.help = el("div", { "class": "help", role: "search" }, [
+      el("label", { "for": "kefu-help-q", text: t("help_search") }), ui.helpQuery, ui.helpCount, ui.helpResults
+    ]);
+    var timer = null;
+    ui.helpQuery.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { searchHelp(ui.helpQuery.value); }, SEARCH_PAUSE_MS);
+    });
+    ui.help.addEventListener("keydown", function (event) {
+      var links = Array.prototype.slice.call(ui.helpResults.querySelectorAll("a"));
+      var at = links.indexOf(event.target);
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!links.length) return;
+        event.preventDefault();
+        var next = event.key === "ArrowDown" ? at + 1 : at - 1;
+        if (next < 0) ui.helpQuery.focus(); else links[Math.min(next, links.length - 1)].focus();
+      } else if (event.key === "Escape" && !ui.helpResults.hidden) {
+        event.stopPropagation();  // closes the results, not the whole chat
+        showResults(null);
+        ui.helpQuery.focus();
+      }
+    });
+  }
+
+  // One Chinese character is a word; Latin needs two letters to be worth a search.
+  function searchable(query) {
+    return /[\u3400-\u9fff\uf900-\ufaff]/.test(query) || query.length >= 2;
+  }
+
+  var searchTicket = 0;
+  var searchRequest = null;
+
+  function searchHelp(raw) {
+    var query = raw.trim();
+    var ticket = ++searchTicket;
+    // A newer query makes the older answer useless: cancel it rather than wait for it.
+    if (searchRequest) searchRequest.abort();
+    searchRequest = window.AbortController ? new AbortController() : null;
+    if (!searchable(query)) { showResults(null); return; }
+    helpApi("search?limit=" + SEARCH_RESULTS + "&language=" + encodeURIComponent(config.language) +
+            "&q=" + encodeURIComponent(query), null, searchRequest && searchRequest.signal)
+      .then(function (result) {
+        if (ticket === searchTicket) showResults(result.ok ? result.body.results : null);
+      })
+      .catch(function () { if (ticket === searchTicket) showResults(null); });
+  }
+
+  function showResults(results) {
+    ui.helpResults.replaceChildren();
+    ui.helpResults.hidden = !results || !results.length;
+    ui.helpCount.textContent = !results ? "" : results.length
+      ? t("help_results", { count: results.length }) : t("help_none");
+    (results || []).forEach(function (result) {
+      ui.helpResults.appendChild(el("li", {}, [
+        el("a", { href: new URL(result.url, server).href, target: "_blank", rel: "noopener" }, [
+          el("strong", { text: result.title }), snippet(result.snippet)
+        ])
+      ]));
+    });
+  }
+
+  /* The snippet is escaped HTML whose only markup is <mark>. It is parsed in an inert
+   * document and rebuilt from its text: whatever else it might hold arrives as text. */
+  function snippet(html) {
+    var parsed = new DOMParser().parseFromString(html, "text/html").body;
+    var out = el("span", { "class": "snippet" });
+    Array.prototype.forEach.call(parsed.childNodes, function (node) {
+      out.appendChild(node.nodeName === "MARK" ? el("mark", { text: node.textContent })
+        : document.createTextNode(node.textContent));
+    });
+    return out;
+  }
+
+  function topicHasFlow() {
+    return config.topics.some(function (topic) { return topic.id === ui.topic.value && topic.flow; });
+  }
+
+  function offerFlow() { ui.flowOffer.hidden = !topicHasFlow(); }
+
+  function buildFlow() {
+    ui.flowTitle = el("h2", { id: "kefu-flow-title", tabindex: "-1" });
+    ui.flowBody = el("div", { "class": "flow-step" });
+    ui.flowAgent = el("button", { type: "button", "class": "secondary" });
+    ui.flowAgent.addEventListener("click", startChat);
+    ui.flow = el("section", { "class": "flow", "aria-labelledby": "kefu-flow-title", hidden: "" }, [
+      ui.flowTitle, ui.flowBody, ui.flowAgent
+    ]);
+  }
+
+  function startFlow(intent) {
+    helpApi("flows/" + encodeURIComponent(intent) + "/runs", { language: config.language })
+      .then(function (result) {
+        if (!result.ok) { showError((result.body.error || {}).code); return; }
+        ui.help.hidden = true;
+        ui.prechat.hidden = true;
+        ui.flow.hidden = false;
+        renderRun(result.body);
+        ui.flowTitle.focus();
+      })
+      .catch(function () { showError("network"); });
+  }
+
+  function answerFlow(run, value, problem) {
+    helpApi("flows/runs/" + encodeURIComponent(run.token) + "/answer", { value: value })
+      .then(function (result) {
+        if (result.ok) { renderRun(result.body); return; }
+        var error = result.body.error || {};
+        // A refused answer leaves the run where it was; the server says what it expects.
+        if (problem && error.code === "invalid_flow_input") problem.textContent = error.message;
+        else showError(error.code);
+      })
+      .catch(function () { showError("network"); });
+  }
+
+  function renderRun(run) {
+    var step = run.step;
+    setStatus("");
+    ui.flowTitle.textContent = run.title;
+    ui.flowBody.replaceChildren();
+    state.flow = run.needs_email ? run.token : "";
+    save();
+    ui.flowAgent.className = run.needs_email ? "primary" : "secondary";
+    ui.flowAgent.textContent = run.outcome === "solved" ? t("still_need_help") : t("talk_to_agent");
+    if (run.needs_email) {
+      ui.flowBody.appendChild(el("p", { text: t("flow_handoff") }));
+      ui.flowAgent.focus();
+    } else if (step.kind === "ask") {
+      var input = el("input", { id: "kefu-flow-input", type: "text", "aria-describedby": "kefu-flow-problem" });
+      input.required = !step.optional;
+      var problem = el("p", { id: "kefu-flow-problem", "class": "problem", role: "alert" });
+      var form = el("form", {}, [
+        el("label", { "for": "kefu-flow-input", text: step.text }), input, problem,
+        el("button", { type: "submit", "class": "primary", text: t("flow_next") })
+      ]);
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        answerFlow(run, input.value, problem);
+      });
+      ui.flowBody.appendChild(form);
+    } else {
+      ui.flowBody.appendChild(el("p", { text: step.text }));
+      var choices = el("div", { "class": "choices", role: "group", "aria-label": step.text });
+      step.choices.forEach(function (choice) {
+        var button = el("button", { type: "button", "class": "secondary", text: choice.label });
+        button.addEventListener("click", function () { answerFlow(run, choice.value, null); });
+        choices.appendChild(button);
+      });
+      ui.flowBody.appendChild(choices);
+    }
   }
 
   /* ---------- the message log ---------- */
@@ -363,7 +562,11 @@
     state.outbox.forEach(function (queued) {
       var frame = { type: "message", client_id: queued.client_id, text: queued.text || "",
                     uploads: queued.uploads || [] };
-      if (!state.conversation) { frame.topic = state.topic; frame.email = state.email; }
+      if (!state.conversation) {
+        frame.topic = state.topic;
+        frame.email = state.email;
+        if (state.flow) frame.flow = state.flow;
+      }
       send(frame);
     });
   }
@@ -473,6 +676,7 @@
     ack: function (frame) {
       state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
       if (!state.conversation) state.conversation = frame.conversation_id;
+      state.flow = "";
       save();
       var pending = item("c" + frame.client_id);
       if (pending) {
@@ -490,6 +694,12 @@
     read: function (frame) { agentReadSeq = Math.max(agentReadSeq, frame.seq); updateReceipts(); },
     transcript_queued: function () { ui.transcript.replaceChildren(el("p", { role: "status", text: t("transcript_sent") })); },
     error: function (frame) {
+      if (frame.client_id && state.flow && FLOW_REFUSED[frame.code]) {
+        state.flow = "";
+        save();
+        flush();
+        return;
+      }
       if (frame.client_id && RETRYABLE[frame.code]) {
         // Nothing was stored: the message stays in the outbox and goes again shortly.
         clearTimeout(retryTimer);
