@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from kefu.conversations.models import (
     Status,
     Tag,
 )
-from kefu.conversations.sequence import next_seq
+from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
 from kefu.core import audit
@@ -403,6 +404,21 @@ def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Co
     return conversation
 
 
+def _renumber_into(source: Conversation, target: Conversation) -> None:
+    """Give the duplicate's numbered messages numbers after the target's last one.
+
+    Kept as they were, they would repeat numbers the target has already used, and a
+    reconnecting chat asking for "after N" would miss or repeat messages.
+    """
+    moved = list(source.messages.filter(seq__isnull=False).order_by("seq").values_list("pk"))
+    if not moved:
+        return
+    numbers = allocate_seqs(target, len(moved))
+    source.messages.filter(pk__in=[pk for (pk,) in moved]).update(
+        seq=Case(*(When(pk=pk, then=Value(n)) for (pk,), n in zip(moved, numbers, strict=True)))
+    )
+
+
 def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conversation:
     """Move a duplicate's messages into `target` and close the duplicate as merged.
 
@@ -417,6 +433,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
     require_writable(target)
     now = timezone.now()
     with transaction.atomic():
+        _renumber_into(source, target)
         source.messages.update(conversation=target)
         Message.objects.create(
             conversation=target,
