@@ -45,8 +45,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+from environments import ROOT, postgres_env, postgres_unreachable, sqlite_env
+
 TARGETS = {"creates_per_s_c16_sqlite": 300.0, "p99_ms_c16_sqlite": 100.0, "list_p95_ms": 50.0}
 TEXTS = [
     "我昨天提现的 USDT 到现在还没到账，订单号 W20240501，请帮忙查一下。",
@@ -639,62 +639,6 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
     return result
 
 
-@contextlib.contextmanager
-def sqlite_env(tmp: Path) -> Iterator[dict[str, str]]:
-    env = base_env(tmp / "sqlite")
-    env["KEFU_SQLITE_PATH"] = str(tmp / "sqlite" / "bench.sqlite3")
-    env.pop("KEFU_DATABASE_URL", None)
-    yield env
-
-
-@contextlib.contextmanager
-def postgres_env(tmp: Path) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    name = f"kefu_bench_{os.getpid()}"
-    admin_url = PG_ADMIN_URL.rstrip("/") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = base_env(tmp / "postgres")
-        env["KEFU_DATABASE_URL"] = PG_ADMIN_URL.rstrip("/") + "/" + name
-        yield env
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def base_env(var_dir: Path) -> dict[str, str]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    env = os.environ.copy()
-    env.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
-    env.update(
-        {
-            "KEFU_VAR_DIR": str(var_dir),
-            "KEFU_MEDIA_ROOT": str(var_dir / "media"),
-            "KEFU_SECRET_KEY": "bench-" + "x" * 40,
-            "KEFU_DEBUG": "0",
-            "KEFU_LOG_LEVEL": "ERROR",
-            "KEFU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-        }
-    )
-    return env
-
-
-def postgres_reachable() -> str | None:
-    """None when usable, else why not."""
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL.rstrip("/") + "/postgres", connect_timeout=3) as db:
-            version = db.execute("SHOW server_version").fetchone()
-            log(f"PostgreSQL {version[0] if version else '?'} at {PG_ADMIN_URL}")
-        return None
-    except Exception as error:
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip()
-
-
 def targets(results: dict[str, Any]) -> dict[str, Any]:
     checks: dict[str, Any] = {}
     sqlite = results["backends"].get("sqlite")
@@ -764,12 +708,12 @@ def main() -> None:
         log(f"SQLite (WAL) in {tmp / 'sqlite'}")
         with sqlite_env(tmp) as env:
             results["backends"]["sqlite"] = run_backend(env, "sqlite", args, tmp)
-        why_not = "skipped (--no-postgres)" if args.no_postgres else postgres_reachable()
+        why_not = "skipped (--no-postgres)" if args.no_postgres else postgres_unreachable()
         if why_not:
             log(f"PostgreSQL: {why_not}")
             results["backends"]["postgresql"] = {"skipped": why_not}
         else:
-            with postgres_env(tmp) as env:
+            with postgres_env(tmp, "kefu_bench") as env:
                 results["backends"]["postgresql"] = run_backend(env, "postgresql", args, tmp)
     finally:
         if args.keep:

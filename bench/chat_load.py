@@ -44,9 +44,8 @@ from pathlib import Path
 from typing import Any
 
 import websockets
+from environments import ROOT, temporary_postgres
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
 REDIS_URL = os.environ.get("KEFU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 TARGETS = {"chats": 1000, "msgs_per_s": 500.0, "p99_ms": 100.0, "echo_ratio": 0.30}
 TEXTS = [
@@ -325,17 +324,8 @@ async def closed_loop(customers: list[Customer], seconds: float) -> dict[str, An
 @contextlib.contextmanager
 def database(use_postgres: bool, tmp: Path) -> Iterator[str]:
     if use_postgres:
-        import psycopg
-
-        name = f"kefu_bench_chat_{os.getpid()}"
-        admin = PG_ADMIN_URL.rstrip("/") + "/postgres"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield PG_ADMIN_URL.rstrip("/") + "/" + name
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with temporary_postgres("kefu_bench_chat") as url:
+            yield url
     else:
         yield ""
 

@@ -22,20 +22,18 @@ Human-readable lines first; the last line is one JSON object with every figure.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+from environments import ROOT, postgres_env, sqlite_env
+
 TARGET_SQLITE_PER_S = 200.0
 TEXTS = [
     "我昨天提现的 USDT 到现在还没到账，订单号 W{n}，请帮忙查一下。",
@@ -207,47 +205,8 @@ def step_run(sizes: list[int], count: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- orchestration
 
 
-def base_env(var_dir: Path) -> dict[str, str]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    env = os.environ.copy()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "kefu.settings",
-            "KEFU_VAR_DIR": str(var_dir),
-            "KEFU_MEDIA_ROOT": str(var_dir / "media"),
-            "KEFU_SECRET_KEY": "bench-" + "x" * 40,
-            "KEFU_DEBUG": "0",
-            "KEFU_LOG_LEVEL": "ERROR",
-            "KEFU_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-        }
-    )
-    return env
-
-
-@contextlib.contextmanager
-def sqlite_env(tmp: Path) -> Iterator[dict[str, str]]:
-    env = base_env(tmp / "sqlite")
-    env["KEFU_SQLITE_PATH"] = str(tmp / "sqlite" / "bench.sqlite3")
-    env.pop("KEFU_DATABASE_URL", None)
-    yield env
-
-
-@contextlib.contextmanager
-def postgres_env(tmp: Path) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    name = f"kefu_email_bench_{os.getpid()}"
-    admin_url = PG_ADMIN_URL.rstrip("/") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = base_env(tmp / "postgres")
-        env["KEFU_DATABASE_URL"] = PG_ADMIN_URL.rstrip("/") + "/" + name
-        yield env
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+# Acknowledgements are queued as jobs; nothing may try to send them.
+EMAIL_ENV = {"KEFU_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 
 
 def run_child(env: dict[str, str], sizes: list[int], count: int) -> dict[str, Any]:
@@ -295,14 +254,14 @@ def main() -> None:
         "target_sqlite_per_s": TARGET_SQLITE_PER_S,
     }
     with tempfile.TemporaryDirectory(prefix="kefu-email-bench-") as tmp:
-        with sqlite_env(Path(tmp)) as env:
+        with sqlite_env(Path(tmp), EMAIL_ENV) as env:
             figures["sqlite"] = run_child(env, sizes, count)
         report("SQLite", figures["sqlite"], sizes)
         if args.no_postgres:
             figures["postgres"] = {"skipped": "--no-postgres"}
         else:
             try:
-                with postgres_env(Path(tmp)) as env:
+                with postgres_env(Path(tmp), "kefu_email_bench", EMAIL_ENV) as env:
                     figures["postgres"] = run_child(env, sizes, count)
                 report("PostgreSQL", figures["postgres"], sizes)
             except Exception as error:  # unreachable server: say so, keep the SQLite figures

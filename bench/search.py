@@ -23,7 +23,6 @@ Human-readable lines first; the last line is one JSON object with every figure.
 """
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -32,12 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+from environments import ROOT, base_env, postgres_env, postgres_unreachable
+
 TARGET_P95_MS = 20.0
 QUERIES = [
     ("提现一直没有到账", "zh-Hans"),
@@ -236,49 +234,6 @@ def child(count: int, repeats: int) -> dict[str, Any]:
 # ------------------------------------------------------------------------ the parent
 
 
-def base_env(var_dir: Path) -> dict[str, str]:
-    var_dir.mkdir(parents=True, exist_ok=True)
-    env = os.environ.copy()
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "kefu.settings",
-            "KEFU_VAR_DIR": str(var_dir),
-            "KEFU_SECRET_KEY": "bench-" + "x" * 40,
-            "KEFU_DEBUG": "0",
-            "KEFU_LOG_LEVEL": "ERROR",
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-        }
-    )
-    return env
-
-
-@contextlib.contextmanager
-def postgres_env(tmp: Path) -> Iterator[dict[str, str]]:
-    import psycopg
-
-    name = f"kefu_bench_search_{os.getpid()}"
-    admin_url = PG_ADMIN_URL.rstrip("/") + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = base_env(tmp / "postgres")
-        env["KEFU_DATABASE_URL"] = PG_ADMIN_URL.rstrip("/") + "/" + name
-        yield env
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def postgres_unreachable() -> str | None:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL.rstrip("/") + "/postgres", connect_timeout=3):
-            return None
-    except Exception as error:
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip()
-
-
 def run_child(env: dict[str, str], count: int, repeats: int) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", "--articles", str(count), "--repeats", str(repeats)],
@@ -334,7 +289,7 @@ def main() -> None:
             results["notes"].append(unreachable)
             log(unreachable)
         else:
-            with postgres_env(tmp) as pg_env:
+            with postgres_env(tmp, "kefu_bench_search") as pg_env:
                 results["backends"]["postgresql"] = run_child(pg_env, args.articles, repeats)
             report("PostgreSQL", results["backends"]["postgresql"])
     results["target_p95_ms"] = TARGET_P95_MS

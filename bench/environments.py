@@ -1,0 +1,74 @@
+"""What the benchmarks share: the environment of a child process on a SQLite file or on a
+throwaway PostgreSQL database, so each run starts from a freshly migrated one."""
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
+
+
+def base_env(var_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = os.environ.copy()
+    env.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    env.update(
+        {
+            "KEFU_VAR_DIR": str(var_dir),
+            "KEFU_MEDIA_ROOT": str(var_dir / "media"),
+            "KEFU_SECRET_KEY": "bench-" + "x" * 40,
+            "KEFU_DEBUG": "0",
+            "KEFU_LOG_LEVEL": "ERROR",
+            "KEFU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+            **(extra or {}),
+        }
+    )
+    return env
+
+
+@contextlib.contextmanager
+def sqlite_env(tmp: Path, extra: dict[str, str] | None = None) -> Iterator[dict[str, str]]:
+    env = base_env(tmp / "sqlite", extra)
+    env["KEFU_SQLITE_PATH"] = str(tmp / "sqlite" / "bench.sqlite3")
+    env.pop("KEFU_DATABASE_URL", None)
+    yield env
+
+
+@contextlib.contextmanager
+def temporary_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database, dropped afterwards even if clients remain."""
+    import psycopg
+
+    name = f"{prefix}_{os.getpid()}"
+    admin_url = PG_ADMIN_URL.rstrip("/") + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=3) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rstrip("/") + "/" + name
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def postgres_env(
+    tmp: Path, prefix: str, extra: dict[str, str] | None = None
+) -> Iterator[dict[str, str]]:
+    with temporary_postgres(prefix) as url:
+        env = base_env(tmp / "postgres", extra)
+        env["KEFU_DATABASE_URL"] = url
+        yield env
+
+
+def postgres_unreachable() -> str | None:
+    """None when PostgreSQL can be used, else why not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.rstrip("/") + "/postgres", connect_timeout=3):
+            return None
+    except Exception as error:
+        return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip()
