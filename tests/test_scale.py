@@ -5,6 +5,7 @@ other: that is what the Redis channel layer is for, and nothing in-process can f
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -14,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -92,25 +94,37 @@ def start_app(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise AssertionError(f"app process on {port} did not start: {process.stderr}")
 
 
-def test_an_event_from_one_process_reaches_a_socket_on_the_other(
-    shared_environment: dict[str, str],
-) -> None:
-    setup = subprocess.run(
-        [sys.executable, "-m", "kefu.cli", "shell", "-c", SETUP],
-        env=shared_environment,
+def run_setup(env: dict[str, str], script: str) -> dict[str, Any]:
+    """Run a `kefu shell` script against the shared database; its last line is JSON."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu.cli", "shell", "-c", script],
+        env=env,
         check=True,
         capture_output=True,
         text=True,
     )
-    credentials = json.loads(setup.stdout.strip().splitlines()[-1])
-    port_a, port_b = free_port(), free_port()
-    apps = [start_app(shared_environment, port_a), start_app(shared_environment, port_b)]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def two_apps(env: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """Two app processes on free ports, stopped afterwards whatever happens."""
+    ports = free_port(), free_port()
+    apps = [start_app(env, port) for port in ports]
     try:
-        event = asyncio.run(listen_on_b_while_a_creates(port_a, port_b, credentials))
+        yield ports
     finally:
         for app in apps:
             app.terminate()
             app.wait(timeout=10)
+
+
+def test_an_event_from_one_process_reaches_a_socket_on_the_other(
+    shared_environment: dict[str, str],
+) -> None:
+    credentials = run_setup(shared_environment, SETUP)
+    with two_apps(shared_environment) as (port_a, port_b):
+        event = asyncio.run(listen_on_b_while_a_creates(port_a, port_b, credentials))
     assert event["kind"] == "message_added"
     assert event["message_kind"] == "inbound"
 

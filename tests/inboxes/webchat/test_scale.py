@@ -8,15 +8,13 @@ must find it from either process.
 import asyncio
 import json
 import secrets
-import subprocess
-import sys
 from typing import Any
 
 import httpx
 import pytest
 import websockets
 
-from tests.test_scale import free_port, shared_environment, start_app
+from tests.test_scale import run_setup, shared_environment, two_apps
 
 pytestmark = pytest.mark.multiprocess
 
@@ -97,22 +95,9 @@ async def chat_across(port_1: int, port_2: int, setup: dict[str, Any]) -> list[d
 def test_a_reply_through_one_process_reaches_a_chat_on_the_other(
     shared_environment: dict[str, str],
 ) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "kefu.cli", "shell", "-c", SETUP],
-        env=shared_environment,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    setup = json.loads(result.stdout.strip().splitlines()[-1])
-    port_1, port_2 = free_port(), free_port()
-    apps = [start_app(shared_environment, port_1), start_app(shared_environment, port_2)]
-    try:
+    setup = run_setup(shared_environment, SETUP)
+    with two_apps(shared_environment) as (port_1, port_2):
         pushed, resumed = asyncio.run(chat_across(port_1, port_2, setup))
-    finally:
-        for app in apps:
-            app.terminate()
-            app.wait(timeout=10)
     assert pushed["text"] == "您好，我是李娜，正在查询。"
     assert pushed["agent"]["public_id"] == setup["public_id"]
     assert pushed["seq"] == 2
