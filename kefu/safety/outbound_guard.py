@@ -19,7 +19,7 @@ how a wallet is restored.
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kefu.safety import request_lexicon as lexicon
 from kefu.safety.guard_explanations import (
@@ -136,6 +136,9 @@ class _Clause:
     # The sentence tells the customer to type into their own wallet app and points
     # nowhere else: typing a phrase or key there is how a wallet is restored.
     in_own_app: bool
+    # Each secret kind asks the same clause for the same cues: found once, kept here by
+    # the pattern's id (hashing a compiled pattern hashes its whole program).
+    found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def negated_at(self, position: int) -> bool:
         # A cue that starts before the request governs it, even when the two overlap
@@ -143,13 +146,16 @@ class _Clause:
         return self.negated_throughout or any(start < position for start, _ in self.negations)
 
     def requests(self, pattern: re.Pattern[str]) -> list[re.Match[str]]:
-        return [
-            match
-            for match in pattern.finditer(self.text)
-            if not self.negated_at(match.start())
-            and not _COMPLETED.match(self.text, match.end())
-            and not _sent_by_us(self.text, match)
-        ]
+        found = self.found.get(id(pattern))
+        if found is None:
+            found = self.found[id(pattern)] = [
+                match
+                for match in pattern.finditer(self.text)
+                if not self.negated_at(match.start())
+                and not _COMPLETED.match(self.text, match.end())
+                and not _sent_by_us(self.text, match)
+            ]
+        return found
 
 
 def _sent_by_us(text: str, verb: re.Match[str]) -> bool:
@@ -168,7 +174,7 @@ def check_outbound(text: str, language: str | None = None) -> GuardVerdict:
     whole = _normalize(text)
     sentences = [_clauses(sentence) for sentence in _SENTENCE_END.split(whole)]
     sentences = [clauses for clauses in sentences if clauses]
-    found = set(_secret_requests(sentences))
+    found = set(_secret_requests(sentences, whole))
     for clauses in sentences:
         found.update(_scam_steps(clauses, whole))
     reasons = tuple(reason for reason in REASONS if reason in found)
@@ -205,8 +211,11 @@ def _continues_warning(before: list[_Clause], part: str, sentence: str) -> bool:
 # --- secrets -----------------------------------------------------------------------------
 
 
-def _secret_requests(sentences: list[list[_Clause]]) -> Iterator[str]:
+def _secret_requests(sentences: list[list[_Clause]], whole: str) -> Iterator[str]:
     for reason, objects, entry_counts in _SECRET_KINDS:
+        # Every way of asking needs the object somewhere; most replies name none.
+        if objects.search(whole) is None:
+            continue
         if any(
             _asks_for(clause, objects, entry_counts, previous, earlier)
             for clause, previous, earlier in _clauses_in_context(sentences)
@@ -233,7 +242,7 @@ def _asks_for(
     previous: _Clause | None,
     earlier: list[_Clause],
 ) -> bool:
-    verbs = clause.requests(_TRANSMIT)
+    verbs = [*clause.requests(_TRANSMIT)]
     if not entry_counts:
         verbs += clause.requests(_ENTRY_HERE)
     else:
