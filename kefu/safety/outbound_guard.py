@@ -62,6 +62,7 @@ _NOT_REALLY_NEGATION = _compile(lexicon.NOT_REALLY_NEGATIONS)
 _REMOTE_TOOL = _compile(lexicon.REMOTE_TOOLS)
 _SCREEN_SHARING = _compile(lexicon.SCREEN_SHARING)
 _REMOTE_VERB = _compile(lexicon.REMOTE_VERBS)
+_PREDICATE_NEGATION = _compile(lexicon.PREDICATE_NEGATIONS)
 _SAFE_WALLET = _compile(lexicon.SAFE_WALLETS)
 _TRANSFER = _compile(lexicon.TRANSFER_VERBS)
 _GIVEN_ADDRESS = _compile(lexicon.GIVEN_ADDRESSES)
@@ -136,6 +137,9 @@ class _Clause:
     # The sentence tells the customer to type into their own wallet app and points
     # nowhere else: typing a phrase or key there is how a wallet is restored.
     in_own_app: bool
+    # The end of the sentence before this clause, where the subject of its verb may stand
+    # ("we will, then, send a code": the clause breaks before "send").
+    lead: str
     # Each secret kind asks the same clause for the same cues: found once, kept here by
     # the pattern's id (hashing a compiled pattern hashes its whole program).
     found: dict[int, list[re.Match[str]]] = field(default_factory=dict, compare=False, repr=False)
@@ -153,15 +157,14 @@ class _Clause:
                 for match in pattern.finditer(self.text)
                 if not self.negated_at(match.start())
                 and not _COMPLETED.match(self.text, match.end())
-                and not _sent_by_us(self.text, match)
+                and not self.sent_by_us(match)
             ]
         return found
 
-
-def _sent_by_us(text: str, verb: re.Match[str]) -> bool:
-    """Support sending something ("we will send a code to your email") asks for nothing."""
-    start = max(0, verb.start() - _SENDER_REACH)
-    return _SENDER_IS_US.search(text, start, verb.end()) is not None
+    def sent_by_us(self, verb: re.Match[str]) -> bool:
+        """Support sending something ("we will send a code to your email") asks nothing."""
+        window = (self.lead + self.text[: verb.end()])[-(_SENDER_REACH + len(verb.group())) :]
+        return _SENDER_IS_US.search(window) is not None
 
 
 def check_outbound(text: str, language: str | None = None) -> GuardVerdict:
@@ -188,6 +191,7 @@ def _normalize(text: str) -> str:
 def _clauses(sentence: str) -> list[_Clause]:
     in_own_app = _OWN_APP.search(sentence) is not None and _ELSEWHERE.search(sentence) is None
     clauses: list[_Clause] = []
+    lead = ""
     for part in _CLAUSE_BREAK.split(sentence):
         if not part or not part.strip():
             continue
@@ -195,7 +199,8 @@ def _clauses(sentence: str) -> list[_Clause]:
         throughout = _CLAUSE_NEGATION.search(part) is not None or _continues_warning(
             clauses, part, sentence
         )
-        clauses.append(_Clause(part, negations, throughout, in_own_app))
+        clauses.append(_Clause(part, negations, throughout, in_own_app, lead))
+        lead = (lead + part + " ")[-_SENDER_REACH:]
     return clauses
 
 
@@ -304,7 +309,10 @@ def _scam_steps(clauses: list[_Clause], whole_text: str) -> Iterator[str]:
 
 
 def _asks_remote_access(clause: _Clause) -> bool:
-    if clause.requests(_SCREEN_SHARING):
+    if any(
+        not _PREDICATE_NEGATION.match(clause.text, act.end())
+        for act in clause.requests(_SCREEN_SHARING)
+    ):
         return True
     return bool(clause.requests(_REMOTE_TOOL)) and bool(clause.requests(_REMOTE_VERB))
 

@@ -53,6 +53,7 @@ RECOVERY_PHRASE_OBJECTS: Final = alternatives(
 
 PRIVATE_KEY_OBJECTS: Final = alternatives(
     r"私[钥鑰]",
+    r"私密金[钥鑰]",
     r"[密秘][钥鑰]",
     r"keystore",
     r"[钱錢]包文件|[錢钱]包[檔档]案",
@@ -159,7 +160,7 @@ TRANSMIT_VERBS: Final = alternatives(
     r"\bspell\b",
     r"\bshow\s+(?:me|us)\b",
     r"\blet\s+(?:me|us)\s+(?:know|see|have)\b",
-    r"\b(?:i|we)\s+(?:will\s+|'ll\s+)?need\b",
+    r"\b(?:i|we)(?:\s+will\s+|'ll\s+|'d\s+|\s+would\s+|\s+)need\b",
     r"\bneed\s+you\s+to\b",
     r"\brequire\b",
     r"\bwhat(?:'s|\s+is|\s+are|\s+was)\s+(?:your|the)\b",
@@ -193,7 +194,7 @@ TYPING_VERBS: Final = alternatives(
 CHECKING_VERBS: Final = alternatives(
     r"[导導匯]出",
     # Not the 验证 of 验证码 or 验证器, nor the 确认 of 确认码: those are things.
-    r"[验驗][证證](?![码碼器])",
+    r"(?<![重次歌份名])[验驗][证證](?![码碼器])",
     r"[确確][认認](?![码碼])",
     r"[核][对對]",
     r"同步",
@@ -242,9 +243,12 @@ ENTRY_HERE: Final = alternatives(
 # Support sending something (a code, a link) to the customer: the verb is not a request.
 SENDER_IS_US: Final = alternatives(
     r"\b(?:we|i|the\s+system|our\s+system|kefu)(?:'ll|'ve|\s+(?:will|have|has|just|already|can|may|"
-    r"might|would|shall|automatically))*\s+(?:re)?send",
-    r"(?:我们|我們|我|系统|系統|平台|客服)(?:会|會|将|將|已|已经|已經|可以|马上|馬上|稍后|稍後|自动|自動)*"
-    r"(?:通过|通過)?(?:向(?:您|你)[^,，。]{0,12}|给(?:您|你)|給(?:您|你))?[发發]送",
+    r"might|would|shall|automatically|then|also|now|soon|immediately))*\s+(?:re)?send",
+    # "我们核实后会向您的邮箱发送验证码": a few words may stand between, but not a request
+    # to the customer (请、让、您).
+    r"(?:我们|我們|我|系统|系統|平台|客服)[^,，。请請让讓您你]{0,6}?"
+    r"(?:会|會|将|將|已|已经|已經|可以|马上|馬上|稍后|稍後|自动|自動)*"
+    r"(?:通过|通過)?(?:向(?:您|你)[^,，。]{0,12}|给(?:您|你)|給(?:您|你))?[发發寄]送",
 )
 
 # Pronouns that point back at a secret named earlier ("…your seed phrase. Send it to me").
@@ -273,6 +277,7 @@ NEGATIONS: Final = alternatives(
     r"\bn't\b|n't\b",
     r"\bno\s+(?:one|need|reason|legitimate|real|genuine|support|employee|agent|admin|staff)\b",
     r"\bnobody\b|\bno-one\b",
+    r"没有任何|沒有任何|无任何|無任何|不收取|不会收取|不會收取|免收",
     r"\bno\b(?=\s+(?:\w+\s+)?(?:fees?|charges?|deposits?|payments?|tax)\b)",
     r"\bneither\b|\bnor\b",
     r"\bavoid\b|\brefuse\b|\bstop\b",
@@ -327,11 +332,17 @@ REMOTE_TOOLS: Final = alternatives(
     r"\bremote\s*(?:desktop|access|control|assistance|support\s+(?:app|tool|software))\b",
     r"[远遠][程端](?:控制|协助|協助|桌面|操作|连接|連線|連接|软件|軟體|軟件|工具|协作)",
 )
+# Said of an act after it is named: "screen sharing is never needed", "录屏是不需要的".
+PREDICATE_NEGATIONS: Final = alternatives(
+    r"\s*(?:is|are|was|will\s+be)\s+(?:never|not|no\s+longer)\b|\s*(?:isn't|aren't|won't\s+be)\b",
+    r"[^,，。]{0,6}(?:不需要|不需|没有必要|沒有必要|没必要|沒必要|从不|從不|永远不|永遠不|绝不|絕不|不会|不會)",
+)
 # Screen sharing and recording name the act itself, so they need no separate verb.
 SCREEN_SHARING: Final = alternatives(
     r"屏幕共享|共享(?:一下)?(?:你的|您的)?屏幕|屏幕分享|分享(?:一下)?(?:你的|您的)?屏幕",
     r"螢幕分享|分享(?:一下)?(?:你的|您的)?螢幕|共享(?:你的|您的)?螢幕|螢幕共享",
     r"[录錄]屏|[录錄]制屏幕|[录錄]一下屏幕|螢幕[录錄]影|[录錄]影螢幕",
+    r"[远遠][程端](?:一下|[帮幫](?:您|你)|协助您|協助您)",
     r"\bscreen\s*-?\s*shar(?:e|ing)\b",
     r"\bshare\s+(?:your|the|my)\s+(?:whole\s+|entire\s+)?screen\b",
     r"\bscreen\s+record(?:ing)?\b|\brecord\s+(?:your|the)\s+screen\b",
@@ -345,7 +356,7 @@ SCREEN_SHARING: Final = alternatives(
     r"(?:控制|操作|接管)(?:一下)?(?:您的|你的)(?:电脑|電腦|手机|手機|设备|設備)",
 )
 REMOTE_VERBS: Final = alternatives(
-    r"下[载載]|安[装裝]|打[开開]|[开開]启|啟用|启用|使用|用一下|运行|運行|[开開]一下|[开開]个|[开開]個",
+    r"下[载載]|安[装裝]|打[开開]|[开開]启|啟用|启用|使用|用一下|[请請]用|运行|運行|[开開]一下|[开開]个|[开開]個",
     r"配合|接受|允[许許]|[发發]起|[连連]接|登[录錄入]",
     r"\b(?:install|download|open|run|launch|use|start|join|accept|allow|connect|get)\b",
     r"\bgive\s+(?:me|us)\s+(?:access|control)\b",
@@ -366,8 +377,9 @@ SAFE_WALLETS: Final = alternatives(
 # Not followed by 了 or 过: "您转到了这个地址" tells what happened, it asks nothing.
 TRANSFER_VERBS: Final = alternatives(
     r"[转轉](?:到|入|移|出|给|給|账|賬|帳)?+(?![了过過])",
+    # Not the 提到 of "您提到的地址" (the address you mentioned).
+    r"(?<![您你我他她])提(?:币|幣|现|現)?到",
     r"[划劃][转轉]",
-    r"提(?:币|幣|现|現)?到",
     r"充(?:值)?到|存到|存入|放到|打到|汇到|匯到",
     # Verbs, not the nouns of "a transfer to a 'safe wallet'" in a list of scams.
     r"(?<!\ba\s)(?<!\bthe\s)(?<!\bany\s)(?<!\bthis\s)(?<!\bthat\s)"
@@ -375,7 +387,7 @@ TRANSFER_VERBS: Final = alternatives(
 )
 GIVEN_ADDRESSES: Final = alternatives(
     r"(?:这个|這個|以下|下面|下方|我们的|我們的|我的|指定的?|我(?:们|們)?(?:给|給|提供)的?)"
-    r"\s*(?:钱包|錢包)?\s*(?:地址|[钱錢]包)",
+    r"\s*(?:新的?)?\s*(?:钱包|錢包)?\s*(?:地址|[钱錢]包)",
     r"\b(?:this|the\s+following|the\s+below|below|our|my|the\s+address\s+i)"
     r"\s+(?:\w+\s+)?(?:address|wallet)\b",
     r"\bthe\s+(?:\w+\s+)?(?:address|wallet)(?:es)?\s+(?:below|above|here|i\s+(?:sent|gave|provided))\b",
@@ -424,6 +436,7 @@ PAY_VERBS: Final = alternatives(
     r"[补補][缴繳交充]|[补補]足|[转轉](?:入|给|給)(?:我们|我們|平台|客服)?",
     # Verbs, not the nouns of "for a deposit or withdrawal, include the amount".
     r"(?<!\ba\s)(?<!\bthe\s)(?<!\byour\s)(?<!\bmy\s)(?<!\bany\s)(?<!\bour\s)(?<!\bthis\s)(?<![“\"'])"
+    r"(?<!\blast\s)(?<!\bnext\s)(?<!\brecent\s)(?<!\blatest\s)"
     r"\b(?:pay|deposit|send|transfer|top\s*up|make\s+a\s+payment)\b",
 )
 WITHDRAW_PURPOSES: Final = alternatives(
