@@ -30,7 +30,6 @@ from kefu.safety.guard_vocabulary import (
     PINYIN_WORDS,
     SHORTHANDS,
 )
-from kefu.safety.word_edges import with_ascii_word_edges
 
 __all__ = ["fold_characters", "guard_view"]
 
@@ -136,13 +135,16 @@ _JOIN_STARTS = frozenset(
     canonical[:end] for canonical in _JOINED_WORDS for end in range(1, len(canonical))
 )
 _LONGEST_WORD = max(len(word) for word in _ALL_WORDS)
-_SHORTHAND = re.compile(with_ascii_word_edges(r"\b(?:" + "|".join(SHORTHANDS) + r")\b"))
+# From here on the view is lower-case and "_" is a space, so an ASCII \b is the edge of
+# a Latin word even beside Chinese ("把zhujici发我"), at the speed of a plain \b.
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(SHORTHANDS) + r")\b", re.ASCII)
 
 
 def _rebuild_latin_words(text: str) -> str:
     if _SINGLES.search(text):
         text = _SINGLES.sub(_collapse_singles, text)
-    text = _rejoin_pieces(text)
+    # "send_me_your_seed": an underscore left between words is a space.
+    text = _rejoin_pieces(text).replace("_", " ")
     if _SHORTHAND.search(text):
         text = _SHORTHAND.sub(lambda match: SHORTHANDS[match.group()], text)
     return text
@@ -241,16 +243,15 @@ def _pinyin_source(syllables: tuple[str, ...]) -> str:
 
 _PINYIN_BY_LETTERS = {"".join(syllables): han for han, syllables in PINYIN_WORDS.items()}
 _PINYIN = re.compile(
-    with_ascii_word_edges(
-        r"\b(?:"
-        + "|".join(
-            _pinyin_source(syllables)
-            for syllables in sorted(PINYIN_WORDS.values(), key=len, reverse=True)
-        )
-        + "|"
-        + "|".join(PINYIN_INITIALS)
-        + r")\b"
+    r"\b(?:"
+    + "|".join(
+        _pinyin_source(syllables)
+        for syllables in sorted(PINYIN_WORDS.values(), key=len, reverse=True)
     )
+    + "|"
+    + "|".join(PINYIN_INITIALS)
+    + r")\b",
+    re.ASCII,
 )
 # Not in "mm/dd" or "7.9mm", even beside Chinese.
 _PINYIN_BESIDE_HAN = re.compile(
@@ -313,5 +314,4 @@ def guard_view(text: str) -> str:
     view = fold_characters(text)
     view = _rebuild_latin_words(view)
     view = _fold_pinyin(view)
-    # "send_me_your_seed": an underscore left between words is a space.
-    return _join_han_words(view).replace("_", " ")
+    return _join_han_words(view)
