@@ -39,7 +39,7 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 
 # What needs more than NFKC and lower-casing: anything but ASCII, Chinese characters and
 # the punctuation around them. Plain replies skip the per-character pass.
-_UNUSUAL = re.compile(rf"[^\x00-\x7f{_HAN}\u3000-\u303f\uff00-\uffef\u2010-\u2027\u2030-\u205e]")
+_UNUSUAL = re.compile(rf"[^\x00-\x7f{_HAN}\u3000-\u303f\uff01-\uff5e\u2010-\u2027\u2030-\u205e]")
 # Unicode format characters (zero-width space and joiners, direction marks, soft hyphen,
 # word joiner, BOM, tags), combining marks (tone marks, accents, the grapheme joiner) and
 # variation selectors: none of them is seen, all of them cut a word for a regex.
@@ -51,6 +51,9 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 # Scripts whose letters are never a disguise of a Latin letter in Kefu's languages.
 _OWN_SCRIPTS = frozenset(("HAN", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "COMMON"))
 _SMALL_CAPITAL = re.compile(r"LATIN LETTER SMALL CAPITAL ([A-Z])")
+# Where Unicode keeps the small capitals: IPA extensions, phonetic extensions, Latin
+# extended-D.
+_SMALL_CAPITAL_BLOCKS = (range(0x0250, 0x02B0), range(0x1D00, 0x1D80), range(0xA720, 0xA800))
 _PARENTHESIZED = {0x249C + offset: chr(ord("a") + offset) for offset in range(26)}
 
 
@@ -86,14 +89,11 @@ def _homoglyphs() -> dict[int, str]:
         latin = [h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii()]
         if latin and latin[0].isalpha():
             table[ord(char)] = latin[0]
-    for code in range(0x1D00, 0x1D2C):
-        capital = _SMALL_CAPITAL.fullmatch(unicodedata.name(chr(code), ""))
-        if capital:
-            table[code] = capital.group(1).lower()
-    for code in (0x0280, 0x0299, 0x029C, 0x029F, 0x0262, 0x026A, 0x0274, 0x0276, 0xA731):
-        capital = _SMALL_CAPITAL.fullmatch(unicodedata.name(chr(code), ""))
-        if capital:
-            table[code] = capital.group(1).lower()
+    for block in _SMALL_CAPITAL_BLOCKS:
+        for code in block:
+            capital = _SMALL_CAPITAL.fullmatch(unicodedata.name(chr(code), ""))
+            if capital:
+                table[code] = capital.group(1).lower()
     return table
 
 
@@ -151,9 +151,11 @@ def _rebuild_latin_words(text: str) -> str:
 
 
 def _collapse_singles(match: re.Match[str]) -> str:
-    """ "r e c o v e r y  p h r a s e" -> "recovery phrase": the separator used most is the
-    one inside words, any other one ends a word; an unbroken run is cut into the
-    vocabulary's words when it can be ("s e n d m e" -> "send me")."""
+    """Spaced letters as words: "r e c o v e r y  p h r a s e" -> "recovery phrase".
+
+    The separator used most is the one inside words, any other one ends a word; an
+    unbroken run is cut into the vocabulary's words when it can be ("s e n d m e" ->
+    "send me")."""
     run = match.group()
     letters = _SINGLE_CHARACTER.findall(run)
     separators = _SINGLE_CHARACTER.split(run)[1:-1]
@@ -298,8 +300,8 @@ def _join_han_words(text: str) -> str:
 
 
 def _join_if_word(match: re.Match[str]) -> str:
-    """ "验.证码", "私/钥", "助\\n记词": joined when the two characters belong to one of
-    the guard's words, kept apart otherwise (a line break between sentences stays)."""
+    """Two characters of one of the guard's words are joined ("验.证码", "私/钥",
+    "助\\n记词"); others stay apart (a line break between sentences stays)."""
     if match.group(1) + match.group(2) in _HAN_BIGRAMS:
         return match.group(1)
     return match.group()

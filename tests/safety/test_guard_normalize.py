@@ -95,6 +95,8 @@ def test_a_disguised_word_reads_as_the_word(disguised: str, word: str) -> None:
         ("re\u0301covery", "recovery"),
         ("pass\ufe0fword", "password"),
         ("Team\u3164Viewer", "teamviewer"),
+        ("Any\uffa0Desk", "anydesk"),
+        ("\ua731\u1d07\u1d07\u1d05", "seed"),  # small capitals outside the phonetic block
         ("Don\u2019t", "don't"),
     ],
 )
