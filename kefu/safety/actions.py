@@ -14,6 +14,7 @@ from kefu.core import audit
 from kefu.core.errors import KefuError
 from kefu.core.events import SUPERVISORS_GROUP, publish_on_commit
 from kefu.safety.models import OfficialChannel, SafetyAlert
+from kefu.safety.redaction import redact
 from kefu.safety.verification import normalize
 
 # Setting the code that proves our emails are ours is as sensitive as a password change.
@@ -26,11 +27,23 @@ class SignInTooOld(KefuError):
 
 
 def raise_alert(
-    *, kind: str, conversation: Conversation, reasons: list[str], agent: Agent | None = None
+    *,
+    kind: str,
+    conversation: Conversation,
+    reasons: list[str],
+    agent: Agent | None = None,
+    blocked_reply: str = "",
 ) -> SafetyAlert:
-    """Record an alert and show it on every supervisor's console once committed."""
+    """Record an alert and show it on every supervisor's console once committed.
+
+    `blocked_reply` is the text of a blocked agent reply; it is stored redacted, so a
+    phrase or key the agent pasted is never shown again.
+    """
+    text = ""
+    if kind == SafetyAlert.Kind.OUTBOUND_BLOCKED and blocked_reply:
+        text = redact(blocked_reply, conversation.language).text
     alert = SafetyAlert.objects.create(
-        kind=kind, conversation=conversation, agent=agent, reasons=reasons
+        kind=kind, conversation=conversation, agent=agent, reasons=reasons, text=text
     )
     publish_on_commit(
         [SUPERVISORS_GROUP],

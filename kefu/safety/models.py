@@ -49,6 +49,10 @@ class SafetyAlert(models.Model):
     )
     # Kinds of secret or guard reasons: ids only, never the secret.
     reasons = models.JSONField(default=list)
+    # A blocked reply as the agent wrote it, redacted (an agent may paste a customer's
+    # phrase), so a supervisor can judge it; empty for an exposed secret, whose message
+    # is only ever kept redacted in the conversation.
+    text = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

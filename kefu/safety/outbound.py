@@ -45,6 +45,7 @@ def guard_reply(*, conversation: Conversation, agent: Agent, text: str) -> None:
             conversation=conversation,
             reasons=list(verdict.reasons),
             agent=agent,
+            blocked_reply=text,
         )
     # The explanation is for the agent, in the agent's language.
     language = from_django(get_language() or "en")

@@ -17,6 +17,8 @@ class AlertRow:
     alert: SafetyAlert
     # What happened, one line per reason, in the reader's language.
     reasons: list[str]
+    # The blocked reply, redacted when it was stored; "" for an exposed secret.
+    blocked_reply: str
 
 
 def alerts(*, acknowledged: bool) -> QuerySet[SafetyAlert]:
@@ -43,6 +45,10 @@ def describe_reason(reason: str, language: str) -> str:
 
 def alert_rows(alerts: list[SafetyAlert], language: str) -> list[AlertRow]:
     return [
-        AlertRow(alert, [describe_reason(reason, language) for reason in alert.reasons])
+        AlertRow(
+            alert,
+            [describe_reason(reason, language) for reason in alert.reasons],
+            alert.text if alert.kind == SafetyAlert.Kind.OUTBOUND_BLOCKED else "",
+        )
         for alert in alerts
     ]

@@ -7,9 +7,42 @@ from django.utils import timezone
 
 from kefu.agents.models import Agent, Role
 from kefu.contacts.models import Contact
+from kefu.conversations.models import Conversation
 from kefu.core.errors import KefuError
 from kefu.safety import actions
-from kefu.safety.models import OfficialChannel, OfficialKind
+from kefu.safety.models import OfficialChannel, OfficialKind, SafetyAlert
+
+WIF_KEY = "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ"
+
+
+@pytest.mark.django_db
+class TestAlerts:
+    def test_a_blocked_reply_is_kept_redacted(
+        self, agent_factory: Callable[..., Agent], conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        alert = actions.raise_alert(
+            kind=SafetyAlert.Kind.OUTBOUND_BLOCKED,
+            conversation=conversation_factory(language="en"),
+            reasons=["asks_private_key"],
+            agent=agent_factory(),
+            blocked_reply=f"Is your private key {WIF_KEY}? Send me the other one too.",
+        )
+        alert.refresh_from_db()
+        assert WIF_KEY not in alert.text
+        assert alert.text.startswith("Is your private key [")
+        assert alert.text.endswith("Send me the other one too.")
+
+    def test_an_exposed_secret_keeps_no_text(
+        self, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        alert = actions.raise_alert(
+            kind=SafetyAlert.Kind.SECRET_EXPOSED,
+            conversation=conversation_factory(),
+            reasons=["private_key"],
+            blocked_reply=WIF_KEY,
+        )
+        alert.refresh_from_db()
+        assert alert.text == ""
 
 
 @pytest.mark.django_db

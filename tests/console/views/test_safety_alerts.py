@@ -4,13 +4,16 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from mnemonic import Mnemonic
 
 from kefu.agents.models import Agent, Role
+from kefu.conversations import actions
 from kefu.conversations.models import Conversation
 from kefu.safety.actions import raise_alert
 from kefu.safety.findings import RECOVERY_PHRASE
 from kefu.safety.guard_explanations import ASKS_RECOVERY_PHRASE
 from kefu.safety.models import SafetyAlert
+from kefu.safety.outbound import OutboundBlocked
 from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +68,42 @@ def test_the_list_explains_each_alert_in_the_readers_language(
     html = supervisor_client.get("/console/safety/alerts/").content.decode()
     assert "[助记词已移除]" in html
     assert "安全提醒" in html
+
+
+def test_a_blocked_reply_is_shown_redacted_and_escaped_with_labels_in_the_readers_language(
+    supervisor_client, supervisor, conversation_factory, agent
+):
+    phrase = Mnemonic("english").to_mnemonic(bytes(range(16)))
+    text = f"<b>Urgent</b> check your wallet {phrase}\nthen send me the s e e d phrase again"
+    with pytest.raises(OutboundBlocked):
+        actions.send_reply(conversation=conversation_factory(), agent=agent, text=text)
+    html = supervisor_client.get("/console/safety/alerts/").content.decode()
+    assert "The reply that was blocked, with any secret removed:" in html
+    assert "&lt;b&gt;Urgent&lt;/b&gt; check your wallet" in html
+    assert "<b>Urgent</b>" not in html
+    assert "send me the s e e d phrase again" in html
+    assert phrase.split()[0] not in html
+    assert "[助记词已移除]" in html  # the conversation's language, where it was redacted
+    supervisor.language = "zh-Hant"
+    supervisor.save(update_fields=["language"])
+    html = supervisor_client.get("/console/safety/alerts/").content.decode()
+    assert "被攔截的回覆（已移除其中的機密資訊）：" in html
+    assert "send me the s e e d phrase again" in html
+
+
+def test_an_exposed_secret_shows_no_text(supervisor_client, conversation_factory):
+    conversation = conversation_factory()
+    raise_alert(
+        kind=SafetyAlert.Kind.SECRET_EXPOSED,
+        conversation=conversation,
+        reasons=[RECOVERY_PHRASE],
+        blocked_reply="a customer's words must never be copied here",
+    )
+    html = supervisor_client.get("/console/safety/alerts/").content.decode()
+    assert conversation.reference in html
+    assert "with any secret removed" not in html
+    assert "must never be copied" not in html
+    assert SafetyAlert.objects.get().text == ""
 
 
 def test_marking_as_seen_moves_the_alert_to_the_seen_list(
