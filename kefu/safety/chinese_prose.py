@@ -20,6 +20,7 @@ give. `bench/scan_classes.py` measures both sides.
 import itertools
 import math
 import operator
+import re
 from collections.abc import Iterator
 from importlib import resources
 
@@ -104,23 +105,41 @@ _TO_SIMPLIFIED = str.maketrans(
 _LONG_WORD = 3
 
 
+def _load_domain_words() -> re.Pattern[str]:
+    text = (resources.files("kefu.safety") / "data" / "chinese_domain_words.txt").read_text("utf-8")
+    words = sorted(
+        (line for line in text.splitlines() if line and not line.startswith("#")),
+        key=len,
+        reverse=True,
+    )
+    return re.compile("|".join(map(re.escape, words)))
+
+
+DOMAIN_WORDS = _load_domain_words()
+
+
 def links_in_context(span: str, start: int, end: int) -> tuple[int, int]:
     """Word links of span[start:end], a window of list characters: neighbours that form a
     common word or repeat (`word_pair_flags`) or stand inside one dictionary word of three
-    or more characters; and how many dictionary words the window's edges cut. `span` holds
-    the window and the characters glued to it on either side (a few are enough to see a
-    word cut)."""
+    or more characters or one word of the trade ("泰达币", "币安"); and how many of these
+    words the window's edges cut. `span` holds the window and the characters glued to it
+    on either side (a few are enough to see a word cut)."""
     links = {
         position for position, linked in enumerate(word_pair_flags(list(span[start:end]))) if linked
     }
-    cut = 0
+    simplified = span.translate(_TO_SIMPLIFIED)
+    words = {match.span() for match in DOMAIN_WORDS.finditer(simplified)}
     position = 0
-    for word in rjieba.cut(span.translate(_TO_SIMPLIFIED), False):
+    for word in rjieba.cut(simplified, False):
         first, last = position, position + len(word)
         position = last
-        if len(word) >= 2 and (first < start < last or first < end < last):
+        if len(word) >= 2:
+            words.add((first, last))
+    cut = 0
+    for first, last in words:
+        if first < start < last or first < end < last:
             cut += 1
-        if len(word) >= _LONG_WORD:
+        if last - first >= _LONG_WORD or DOMAIN_WORDS.fullmatch(simplified, first, last):
             links.update(range(max(first, start) - start, min(last, end) - start - 1))
     return len(links), cut
 

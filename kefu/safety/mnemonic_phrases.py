@@ -68,7 +68,7 @@ _NOT_ASCII_LETTER = str.maketrans(
 )
 # Four Han characters with separators between, written out rather than as a repeated
 # group: the engine tries it at every Han character, and a flat expression fails faster.
-_FOUR_SEPARATOR = r"[\s,，、.\d()（）:：;；|/\-]+"
+_FOUR_SEPARATOR = r"[\s,，、.\d()（）:：;；|/\-#]+"
 _FOUR_SEPARATED_HAN = re.compile(f"[{_HAN}]{_FOUR_SEPARATOR}" * 3 + f"[{_HAN}]")
 # Han characters, possibly in groups split by white space ("的一是 在不了 有和人"). One
 # character class, so the engine runs it as a tight loop; the count of Han characters
@@ -355,8 +355,9 @@ def _judge_pure(
     if window is None:
         # Twelve or more list words in a row, typed as a list, are a phrase even when the
         # checksum fails (one word mistyped into another list word), less the lead-in and
-        # closing words that punctuation sets apart ("phrase: …").
-        if not _typed_as_a_list(text, spans[first:last]):
+        # closing words that punctuation sets apart ("phrase: …"). Not one word said
+        # over and over ("help help help …"): only a checksum makes that a phrase.
+        if not _typed_as_a_list(text, spans[first:last]) or _repetitive(words[first:last]):
             return None, False
         first, last = _trim_at_punctuation(text, words, spans, first, last)
         return (
@@ -393,6 +394,31 @@ def _chance_of_a_window(length: int, words: int) -> float:
     )
 
 
+# A list number right before a word: "1. ", "2)", "#3 ", "(4)", "5、".
+_NUMBER_BEFORE = re.compile(r"(?<!\d)[#(（]?\d{1,2}[.)）、:：\-]?\s*\Z")
+
+
+def _numbered_extent(
+    text: str, spans: list[tuple[int, int]], first: int, last: int
+) -> tuple[int, int]:
+    """In a numbered list, the words from the first numbered one to the last: a phrase
+    with a typo guessed around "Backup sheet: 1. … 12. …  What now?" ends at word 12."""
+    numbered = [
+        position
+        for position in range(first, last)
+        if _NUMBER_BEFORE.search(text, max(0, spans[position][0] - 6), spans[position][0])
+    ]
+    if len(numbered) * 2 < last - first:
+        return first, last
+    return numbered[0], numbered[-1] + 1
+
+
+def _repetitive(words: list[str]) -> bool:
+    """True when fewer than half the words are different: twelve random list words repeat
+    one of them about one time in thirty, never half of them."""
+    return 2 * len({word.lower() for word in words}) < len(words)
+
+
 def _typed_as_a_list(text: str, spans: list[tuple[int, int]]) -> bool:
     gaps = [text[left[1] : right[0]] for left, right in itertools.pairwise(spans)]
     clean = sum(1 for gap in gaps if _LIST_GAP.fullmatch(gap))
@@ -409,8 +435,9 @@ def _judge_typo(
     typo: int,
 ) -> _Candidate | None:
     first, last = _trim_fillers(scan.text, words, spans, first, last, typo)
+    first, last = _numbered_extent(scan.text, spans, first, last)
     count = last - first
-    if count > MAX_WORDS:
+    if count > MAX_WORDS or _repetitive(words[first:last]):
         return None
     start, end = spans[first][0], spans[last - 1][1]
     if _has_context(scan, start, end) or (

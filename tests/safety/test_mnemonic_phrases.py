@@ -211,3 +211,48 @@ def test_a_low_variety_phrase_is_found_wherever_it_stands(
 )
 def test_repeated_characters_in_prose_are_not_a_phrase(text: str) -> None:
     assert find_recovery_phrases(text) == []
+
+
+# --- English phrases in sentences, low variety, numbered lists ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "help help help help help help help help help help help help",
+        "test test test test test test test test test test test test",
+        "please please please please please please please please please please please please",
+        "救命 wait wait wait wait wait wait wait wait wait wait wait wait wait wait",
+    ],
+)
+def test_one_english_word_said_over_and_over_is_not_a_phrase(text: str) -> None:
+    assert find_recovery_phrases(text) == []
+
+
+@pytest.mark.parametrize(
+    "entropy", [b"\x00" * 16, b"\xff" * 16, b"\x7f" * 24, b"\x80" * 32], ids=lambda e: e.hex()
+)
+def test_an_english_test_vector_is_not_stretched_over_the_word_before(entropy: bytes) -> None:
+    # "abandon" and other words are in the French list too: "phrase abandon … abandon"
+    # is twelve French list words, which must not stretch the valid English phrase.
+    phrase = Mnemonic("english").to_mnemonic(entropy)
+    for text in (f"test phrase {phrase} ok?", f'Is "{phrase}" a real wallet?'):
+        assert _spans(text) == [phrase]
+
+
+def test_a_long_valid_phrase_is_not_stretched_by_a_typo_guess() -> None:
+    for _ in range(20):
+        phrase = " ".join(_phrase("english", 21))
+        # "box" and "please" are list words, "advise" is one letter from "advice".
+        assert _spans(f"got this from the box:{phrase};please advise") == [phrase]
+
+
+@pytest.mark.parametrize("language", ["english", "chinese_simplified", "chinese_traditional"])
+@pytest.mark.parametrize("words", [12, 18, 24])
+def test_a_numbered_list_ends_at_its_last_number(language: str, words: int) -> None:
+    phrase = _phrase(language, words)
+    lines = "\n".join(f"{i}. {word}" for i, word in enumerate(phrase, 1))
+    expected = lines[3:]  # from the first word on
+    assert _spans(f"Backup sheet:\n{lines}\nWhat now?") == [expected]
+    hashed = ", ".join(f"#{i} {word}" for i, word in enumerate(phrase, 1))
+    assert _spans(f"see {hashed}, is it right") == [hashed[3:]]
