@@ -178,35 +178,3 @@ def looks_random(chars: list[str]) -> bool:
     known = [char for char in chars if char in LOG_RANK]
     pairs = sum(1 for left, right in itertools.pairwise(chars) if forms_word(left, right))
     return randomness(sum(LOG_RANK[c] for c in known), len(known), pairs) >= RANDOM_PHRASE_BAR
-
-
-def too_common(chars: list[str]) -> bool:
-    """True when characters that are all in the list cannot pass `looks_random`: their mean
-    log rank alone is under the bar, and word pairs only lower the score.
-
-    A C-level sum, far cheaper than the checksum or the pair count, and it settles about
-    half of the prose runs that happen to have a phrase's length. The sum is the same one
-    `looks_random` computes, in the same order, so the bound is exact.
-    """
-    return sum(map(LOG_RANK.__getitem__, chars)) / len(chars) < RANDOM_PHRASE_BAR
-
-
-# Below this mean log rank a few characters are common ones (我, 看, 的…): three random
-# characters fall this low about once in ten thousand.
-_PROSE_MEAN_LOG_RANK = 6.5
-# Up to this many characters the edge is judged by word pairs and common characters.
-_FEW = 5
-
-
-def reads_as_prose(chars: list[str], start: int, end: int) -> bool:
-    """True when chars[start:end], a few characters at the edge of a candidate phrase, are
-    prose: they form a common word among themselves or with a neighbour, or they are
-    common characters."""
-    if end - start > _FEW:
-        # Enough characters for the calibrated statistic.
-        return not looks_random(chars[start:end])
-    segment = chars[max(0, start - 1) : end + 1]
-    if any(forms_word(left, right) for left, right in itertools.pairwise(segment)):
-        return True
-    known = [LOG_RANK[char] for char in chars[start:end] if char in LOG_RANK]
-    return not known or sum(known) / len(known) < _PROSE_MEAN_LOG_RANK

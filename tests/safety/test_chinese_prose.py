@@ -12,7 +12,6 @@ from kefu.safety.chinese_prose import (
     links_in_context,
     looks_random,
     randomness,
-    reads_as_prose,
 )
 
 PROSE = [
@@ -70,10 +69,3 @@ def test_dictionary_words_and_cut_words_are_links() -> None:
 def test_common_words_are_known() -> None:
     assert forms_word("提", "币") or forms_word("到", "账") or forms_word("钱", "包")
     assert forms_word("錢", "包") == forms_word("钱", "包")  # traditional shares indices
-
-
-def test_what_a_longer_window_would_add_is_judged() -> None:
-    chars = list("丝微泥靠穆致辊卫七苍深韦帮我看看钱包")
-    assert reads_as_prose(chars, 12, 15)  # 帮我看
-    assert not reads_as_prose(chars, 9, 12)  # 苍深韦, phrase characters
-    assert reads_as_prose(chars, 12, len(chars))
