@@ -641,6 +641,10 @@ def _checksum_phrases(
     known: list[int] | None = None
     links: list[int] | None = None
     windows: list[_Window] = []
+    # Text that repeats itself ("轴琴轴琴…" pasted many times) holds the same window at many
+    # offsets: each is judged once.
+    checksums: dict[str, bool] = {}
+    contexts: dict[tuple[str, int], tuple[int, int]] = {}
     for length in _LENGTHS:
         if length > count:
             break
@@ -662,10 +666,19 @@ def _checksum_phrases(
             log_rank_sum = log_rank[end] - log_rank[offset]
             if log_rank_sum - factor * (links[end - 1] - links[offset]) < need:
                 continue
-            if not bip39.checksum_ok([bip39.CHINESE_INDEX[char] for char in chars[offset:end]]):
+            window = "".join(chars[offset:end])
+            passes = checksums.get(window)
+            if passes is None:
+                indices = list(map(bip39.CHINESE_INDEX.__getitem__, window))
+                checksums[window] = passes = bip39.checksum_ok(indices)
+            if not passes:
                 continue
             span, left = _glued_span(starts, chars, offset, end)
-            window_links, cut = chinese_prose.links_in_context(span, left, left + length)
+            evidence = contexts.get((span, left))
+            if evidence is None:
+                evidence = chinese_prose.links_in_context(span, left, left + length)
+                contexts[span, left] = evidence
+            window_links, cut = evidence
             # A word cut by the edge counts as a link: the window was cut out of prose.
             score = chinese_prose.randomness(log_rank_sum, length, window_links + cut)
             if score < chinese_prose.RANDOM_PHRASE_BAR:
@@ -715,7 +728,7 @@ def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
     """Windows whose entropy is one group of bytes repeated and whose checksum passes.
 
     The run's words are laid out as one number of 11 bits per character; a window's
-    entropy repeats a group of g bits exactly when its bits agree with the bits g places
+    entropy repeats a group of g bits only if its bits agree with the bits g places
     further on, so the number XOR itself shifted by g is zero there. Smearing each set bit
     over the next bits finds the stretches of zeros long enough for a phrase in a dozen
     big-number operations, however long the run; only then is any window looked at.
@@ -728,6 +741,9 @@ def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
     # A character outside the list stands for any bits: no window holding one is kept.
     value = int("".join(map(_ELEVEN_BITS.__getitem__, map(index.get, chars, repeat(0)))), 2)
     seen: set[tuple[int, int]] = set()
+    # A run of one character repeated ("的的的…") is patterned at every offset: each
+    # distinct window is judged once.
+    verdicts: dict[str, bool] = {}
     for group in _GROUPS:
         disagree = value ^ (value >> group)
         smeared = disagree
@@ -747,11 +763,19 @@ def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
                 highest = min(count - length, (last - entropy) // 11)
                 for offset in range(lowest, highest + 1):
                     end = offset + length
-                    if (offset, end) in seen or not all(map(index.__contains__, chars[offset:end])):
+                    if (offset, end) in seen:
                         continue
-                    indices = [index[char] for char in chars[offset:end]]
-                    if bip39.repeats_a_pattern(indices) and bip39.checksum_ok(indices):
-                        seen.add((offset, end))
+                    seen.add((offset, end))
+                    window = "".join(chars[offset:end])
+                    verdict = verdicts.get(window)
+                    if verdict is None:
+                        indices = [index.get(char, -1) for char in window]
+                        verdicts[window] = verdict = (
+                            -1 not in indices
+                            and bip39.repeats_a_pattern(indices)
+                            and bip39.checksum_ok(indices)
+                        )
+                    if verdict:
                         yield _Window(offset, end, _PATTERN_WEIGHT + length)
 
 
@@ -771,7 +795,11 @@ def _smear_shifts(width: int) -> tuple[int, ...]:
     return tuple(shifts)
 
 
-_GROUPS = range(8, 8 * bip39.PATTERN_BYTES + 1, 8)
+# Groups of bits to compare, for groups of one to four bytes: bits that repeat every 8 or
+# 16 places also repeat every 32, so two shifts cover all four sizes (repeats_a_pattern
+# then tells which, if any, a window has).
+_GROUPS = (24, 32)
+assert bip39.PATTERN_BYTES == 4
 _SMEAR = {group: _smear_shifts(_SHORTEST_ENTROPY - group) for group in _GROUPS}
 _ZEROS = {group: re.compile(f"0{{{_SHORTEST_ENTROPY - group},}}") for group in _GROUPS}
 # A patterned window outweighs any other: its entropy says it was made, not typed.

@@ -183,7 +183,16 @@ def test_an_unseparated_phrase_is_found_wherever_it_stands(language: str, placem
 
 # The BIP39 reference vectors and other entropy made of one repeated group of bytes: the
 # phrases are of low variety ("的的的…在") or made of common characters ("壤对据人三…").
-PATTERNS = [b"\x00", b"\x7f", b"\x80", b"\xff", b"\x01\x02", b"\x00\xff", b"\xde\xad\xbe\xef"]
+PATTERNS = [
+    b"\x00",
+    b"\x7f",
+    b"\x80",
+    b"\xff",
+    b"\x01\x02",
+    b"\x00\xff",
+    b"\x00\x00\x01",
+    b"\xde\xad\xbe\xef",
+]
 
 
 @pytest.mark.parametrize("language", ["chinese_simplified", "chinese_traditional"])
