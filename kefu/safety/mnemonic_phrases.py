@@ -739,7 +739,7 @@ def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
     if size < _SHORTEST_ENTROPY:
         return
     # A character outside the list stands for any bits: no window holding one is kept.
-    value = int("".join(map(_ELEVEN_BITS.__getitem__, map(index.get, chars, repeat(0)))), 2)
+    value = int("".join(map(_ELEVEN_BITS.get, chars, repeat(_ELEVEN_ZEROS))), 2)
     seen: set[tuple[int, int]] = set()
     # A run of one character repeated ("的的的…") is patterned at every offset: each
     # distinct window is judged once.
@@ -779,7 +779,8 @@ def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
                         yield _Window(offset, end, _PATTERN_WEIGHT + length)
 
 
-_ELEVEN_BITS = [format(index, "011b") for index in range(bip39.WORDS_PER_LIST)]
+_ELEVEN_BITS = {char: format(index, "011b") for char, index in bip39.CHINESE_INDEX.items()}
+_ELEVEN_ZEROS = "0" * 11
 # The entropy of a twelve-word phrase: no shorter window is a phrase.
 _SHORTEST_ENTROPY = 128
 
