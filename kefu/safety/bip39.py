@@ -132,17 +132,45 @@ def word_index(language: str, token: str) -> int | None:
 
 def checksum_ok(indices: Sequence[int]) -> bool:
     """True when the words' last bits are the BIP39 checksum of the rest."""
+    split = _split(indices)
+    if split is None:
+        return False
+    entropy, checksum, bits = split
+    return hashlib.sha256(entropy).digest()[0] >> (8 - bits) == checksum
+
+
+# The longest group of bytes whose repetition counts as patterned entropy: the BIP39
+# reference vectors (00…, 7f…, 80…, ff…) repeat one byte, hand-made test entropy repeats
+# a few ("0102…", "deadbeef…"). A character repeated in prose ("哈哈哈…") repeats eleven
+# bits, which makes a group of eleven bytes: never counted.
+PATTERN_BYTES = 4
+
+
+def repeats_a_pattern(indices: Sequence[int]) -> bool:
+    """True when the words encode entropy made of one group of up to PATTERN_BYTES bytes,
+    repeated: the low-variety phrases of test vectors ("的的的…在", "abandon … about")."""
+    split = _split(indices)
+    if split is None:
+        return False
+    entropy = split[0]
+    return any(
+        entropy == (entropy[:size] * (len(entropy) // size + 1))[: len(entropy)]
+        for size in range(1, PATTERN_BYTES + 1)
+    )
+
+
+def _split(indices: Sequence[int]) -> tuple[bytes, int, int] | None:
+    """The entropy, the checksum and its width in bits encoded by a standard-length phrase."""
     count = len(indices)
     if count not in PHRASE_LENGTHS:
-        return False
+        return None
     value = 0
     for index in indices:
         value = (value << 11) | index
     checksum_bits = count // 3
     entropy_bits = count * 11 - checksum_bits
     entropy = (value >> checksum_bits).to_bytes(entropy_bits // 8, "big")
-    expected = hashlib.sha256(entropy).digest()[0] >> (8 - checksum_bits)
-    return expected == value & ((1 << checksum_bits) - 1)
+    return entropy, value & ((1 << checksum_bits) - 1), checksum_bits
 
 
 def near_word(language: str, token: str) -> bool:

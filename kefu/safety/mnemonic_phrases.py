@@ -9,11 +9,21 @@ Two shapes are searched:
 Separated words are easy: prose almost never strings twelve word-list words together
 without a short word like "a", "to" or "my", which no list contains. Unseparated Chinese is
 hard: every common character is in the 2,048-character list, so a Chinese sentence is a
-long run of "words". There the phrase has to pass the checksum at an exact length, or sit
-next to a context word, and in both cases look random (see `chinese_prose`).
+long run of "words".
+
+There, a window of standard length that passes the checksum is a phrase wherever it
+stands (set apart by spaces, punctuation, Latin text or digits, glued to the sentence, at
+either end of the message) unless its characters read as prose (`chinese_prose`): about
+one window in sixteen of any prose passes the checksum by chance, so the checksum alone
+would cut words out of a quarter of all Chinese messages (`bench/scan_classes.py`
+measures it). Low variety is no excuse: a window whose entropy repeats a group of bytes
+(the test vectors "的的的…在", "abandon … about") is a phrase however common its
+characters. A window that fails the checksum (a typo, a missing character) is a phrase
+only next to a context word ("助记词是…") and when it looks random.
 """
 
 import itertools
+import operator
 import re
 import string
 import unicodedata
@@ -67,7 +77,7 @@ _NOT_ASCII_LETTER = str.maketrans(
 )
 # Four Han characters with separators between, written out rather than as a repeated
 # group: the engine tries it at every Han character, and a flat expression fails faster.
-_FOUR_SEPARATOR = r"[\s,，、.\d()（）:：;；|/\-]+"
+_FOUR_SEPARATOR = r"[\s,，、.\d()（）:：;；|/\-#]+"
 _FOUR_SEPARATED_HAN = re.compile(f"[{_HAN}]{_FOUR_SEPARATOR}" * 3 + f"[{_HAN}]")
 # Han characters, possibly in groups split by white space ("的一是 在不了 有和人"). One
 # character class, so the engine runs it as a tight loop; the count of Han characters
@@ -87,6 +97,7 @@ _ELEVEN_SEPARATORS = re.compile(r"(?:[^ \n\t\u3000,，、.;]*+[ \n\t\u3000,，�
 # Twelve single characters and eleven separators: nothing shorter is a separated phrase.
 SHORTEST_SEPARATED_PHRASE = 2 * MIN_WORDS - 1
 MAX_WORDS = max(bip39.PHRASE_LENGTHS)
+_LENGTHS = tuple(sorted(bip39.PHRASE_LENGTHS))
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,9 @@ class _Candidate:
     end: int
     checksum: bool
     words: int
+    # The word list, for separated words (Chinese characters typed together are judged
+    # by the checksum of the shared Chinese indices alone).
+    language: str = ""
 
 
 def find_recovery_phrases(text: str, lowered: str | None = None) -> list[Finding]:
@@ -169,10 +183,32 @@ def _separated_candidates(scan: _Scan) -> Iterator[_Candidate]:
         if sum(1 for mask in masks if mask) < MIN_WORDS - 1:
             continue  # the common case for prose: stop before computing any offsets
         spans = [match.span() for match in _WORD_PATTERN.finditer(text, start, end)]
+        found: list[_Candidate] = []
         for language in _languages_with_enough_words(masks):
             bit = bip39.LANGUAGE_BIT[language]
             flags = "".join("w" if mask & bit else "x" for mask in masks)
-            yield from _language_candidates(scan, language, words, spans, flags)
+            found.extend(_language_candidates(scan, language, words, spans, flags))
+        yield from _without_guesses_over_checksums(found)
+
+
+def _without_guesses_over_checksums(found: list[_Candidate]) -> Iterator[_Candidate]:
+    """Drop a candidate that failed the checksum where it overlaps one that passed.
+
+    The lists share words ("abandon" is English and French): twelve list words of one
+    language in a row count as a phrase even without the checksum, and would stretch a
+    valid phrase of another language over the word before it ("phrase abandon … about").
+    Within one language a guess is never dropped: it may be the rest of a phrase with a
+    typo, in which a shorter window passed by chance.
+    """
+    checked = [candidate for candidate in found if candidate.checksum]
+    for candidate in found:
+        if candidate.checksum or not any(
+            other.language != candidate.language
+            and other.start < candidate.end
+            and candidate.start < other.end
+            for other in checked
+        ):
+            yield candidate
 
 
 def _may_hold_word_phrase(text: str, lowered: str) -> bool:
@@ -328,19 +364,68 @@ def _judge_pure(
     if window is None:
         # Twelve or more list words in a row, typed as a list, are a phrase even when the
         # checksum fails (one word mistyped into another list word), less the lead-in and
-        # closing words that punctuation sets apart ("phrase: …").
-        if not _typed_as_a_list(text, spans[first:last]):
+        # closing words that punctuation sets apart ("phrase: …"). Not one word said
+        # over and over ("help help help …"): only a checksum makes that a phrase.
+        if not _typed_as_a_list(text, spans[first:last]) or _repetitive(words[first:last]):
             return None, False
         first, last = _trim_at_punctuation(text, words, spans, first, last)
-        return _Candidate(spans[first][0], spans[last - 1][1], False, last - first), False
+        return (
+            _Candidate(spans[first][0], spans[last - 1][1], False, last - first, language),
+            False,
+        )
     window_first, window_last, single = first + window[0], first + window[1], window[2]
     outside = words[first:window_first] + words[window_last:last]
     candidate = _Candidate(
-        spans[window_first][0], spans[window_last - 1][1], True, window_last - window_first
+        spans[window_first][0],
+        spans[window_last - 1][1],
+        True,
+        window_last - window_first,
+        language,
     )
     # Explained only by one window: two windows joined are a guess, and a neighbouring
-    # unknown word may still be the phrase's typo.
-    return candidate, single and all(_is_filler(word) for word in outside)
+    # unknown word may still be the phrase's typo, unless the window is too long to have
+    # passed by chance inside a longer phrase ("box: <21 words>; please advise").
+    return candidate, single and (
+        all(_is_filler(word) for word in outside)
+        or _chance_of_a_window(window_last - window_first, last - first + 1) < _CHANCE
+    )
+
+
+# Below this chance a passing window is not taken for an accident inside a longer phrase.
+_CHANCE = 0.05
+
+
+def _chance_of_a_window(length: int, words: int) -> float:
+    """The expected number of windows of `length` or more words that pass the checksum by
+    chance among `words` random words."""
+    return sum(
+        (words - size + 1) / 2 ** (size // 3) for size in bip39.PHRASE_LENGTHS if size >= length
+    )
+
+
+# A list number right before a word: "1. ", "2)", "#3 ", "(4)", "5、".
+_NUMBER_BEFORE = re.compile(r"(?<!\d)[#(（]?\d{1,2}[.)）、:：\-]?\s*\Z")
+
+
+def _numbered_extent(
+    text: str, spans: list[tuple[int, int]], first: int, last: int
+) -> tuple[int, int]:
+    """In a numbered list, the words from the first numbered one to the last: a phrase
+    with a typo guessed around "Backup sheet: 1. … 12. …  What now?" ends at word 12."""
+    numbered = [
+        position
+        for position in range(first, last)
+        if _NUMBER_BEFORE.search(text, max(0, spans[position][0] - 6), spans[position][0])
+    ]
+    if len(numbered) * 2 < last - first:
+        return first, last
+    return numbered[0], numbered[-1] + 1
+
+
+def _repetitive(words: list[str]) -> bool:
+    """True when fewer than half the words are different: twelve random list words repeat
+    one of them about one time in thirty, never half of them."""
+    return 2 * len({word.lower() for word in words}) < len(words)
 
 
 def _typed_as_a_list(text: str, spans: list[tuple[int, int]]) -> bool:
@@ -359,14 +444,15 @@ def _judge_typo(
     typo: int,
 ) -> _Candidate | None:
     first, last = _trim_fillers(scan.text, words, spans, first, last, typo)
+    first, last = _numbered_extent(scan.text, spans, first, last)
     count = last - first
-    if count > MAX_WORDS:
+    if count > MAX_WORDS or _repetitive(words[first:last]):
         return None
     start, end = spans[first][0], spans[last - 1][1]
-    if _has_context(scan, start, end):
-        return _Candidate(start, end, False, count)
-    if count in bip39.PHRASE_LENGTHS and bip39.near_word(language, words[typo]):
-        return _Candidate(start, end, False, count)
+    if _has_context(scan, start, end) or (
+        count in bip39.PHRASE_LENGTHS and bip39.near_word(language, words[typo])
+    ):
+        return _Candidate(start, end, False, count, language)
     return None
 
 
@@ -481,6 +567,13 @@ def _checksum_span(
     windows = [(first, last) for first, last in passing if last - first == longest]
     scores = [_edge_score(text, spans, first, last) for first, last in windows]
     best = [window for window, score in zip(windows, scores, strict=True) if score == max(scores)]
+    # A test vector's words ("abandon … about") with a list word before them pass at one
+    # more place one time in sixteen; the window whose entropy is a pattern is the phrase.
+    patterned = [
+        (first, last) for first, last in best if bip39.repeats_a_pattern(indices[first:last])
+    ]
+    if len(patterned) == 1:
+        best = patterned
     return min(first for first, _ in best), max(last for _, last in best), len(best) == 1
 
 
@@ -497,97 +590,255 @@ def _chinese_candidates(scan: _Scan) -> Iterator[_Candidate]:
     for run in _HAN_RUN.finditer(text):
         body = run.group().rstrip()
         start, end = run.start(), run.start() + len(body)
-        unbroken = body.isalpha()  # Han characters only, no white space
-        count = len(body) if unbroken else len(body) - _count_white_space(body)
-        if count < MIN_WORDS:
-            continue
-        if not _has_context(scan, start, end):
-            # Without a context word only an exact phrase will do: a whole run of standard
-            # length, every character in the list, checksum valid, rare characters. Most
-            # prose runs fail on their length, before anything is built.
-            if count in bip39.PHRASE_LENGTHS:
-                chars = list(body) if unbroken else _HAN_CHAR.findall(body)
-                if _is_random_phrase(chars, checksum=True):
-                    yield _Candidate(start, end, True, count)
-            continue
         starts: Sequence[int]
-        if unbroken:
+        if body.isalpha():  # Han characters only, no white space
             chars, starts = list(body), range(start, end)
         else:
             starts = [match.start() for match in _HAN_CHAR.finditer(text, start, end)]
-            chars = [text[position] for position in starts]
-        candidate = _chinese_with_context(scan, starts, chars)
-        if candidate is not None:
-            yield candidate
-
-
-def _count_white_space(run: str) -> int:
-    return run.count(" ") + run.count("\n") + run.count("\u3000") + run.count("\t")
-
-
-def _chinese_with_context(
-    scan: _Scan, starts: Sequence[int], chars: list[str]
-) -> _Candidate | None:
-    """The phrase in a run of Han characters near a context word; `starts` holds each
-    character's offset in the text."""
-    # Prefix sums keep the window search linear in the run's length; accumulate and map
-    # build them in C, in the same order of additions as a loop would.
-    known = list(accumulate(map(bip39.CHINESE_INDEX.__contains__, chars), initial=0))
-    log_rank = list(accumulate(map(chinese_prose.LOG_RANK.get, chars, repeat(0.0)), initial=0.0))
-    # pairs[k + 1] counts the word-forming neighbours among chars[:k + 1].
-    pairs = [0, *accumulate(chinese_prose.word_pair_flags(chars), initial=0)]
-    # The best evidence is a window that passes the checksum. Only windows that start
-    # right after the context word (or at the run's start) or end at the run's end are
-    # tried: a customer's phrase is set off by something, and every extra window is one
-    # more chance for prose to pass the checksum.
-    after_context = _after_context_word(scan, starts)
-    passing: list[tuple[int, int]] = []
-    for length in bip39.PHRASE_LENGTHS:
-        for offset in {after_context, len(chars) - length}:
-            end = offset + length
-            if offset < after_context or end > len(chars) or known[end] - known[offset] != length:
+            if len(starts) < MIN_WORDS:
                 continue
-            score = chinese_prose.randomness(
-                log_rank[end] - log_rank[offset], length, pairs[end] - pairs[offset + 1]
-            )
+            chars = [text[position] for position in starts]
+        context = _has_context(scan, start, end)
+        after_context = _after_context_word(scan, starts) if context else 0
+        found = _checksum_phrases(starts, chars, after_context)
+        if found:
+            yield from found
+        elif context:
+            candidate = _phrase_after_context(starts, chars, after_context)
+            if candidate is not None:
+                yield candidate
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A window of a Han run that passes the checksum and does not read as prose."""
+
+    offset: int
+    end: int
+    # Bits of evidence that the window is the phrase rather than prose (see
+    # chinese_prose.phrase_bits): random characters add, common ones and word links take
+    # away, so of two overlapping windows the one that holds the phrase weighs more.
+    weight: float
+
+
+def _checksum_phrases(
+    starts: Sequence[int], chars: list[str], after_context: int
+) -> list[_Candidate]:
+    """Every window of standard length that passes the checksum and does not read as prose,
+    one per group of overlapping windows. `after_context` is the index of the character
+    after a context word and its lead-in ("助记词是"), 0 when there is none.
+
+    A checksum-valid window is a phrase wherever it stands, unless its characters read as
+    prose (chinese_prose): in a run of prose about one twelve-character window in sixteen
+    passes the checksum by chance, so without that test every Chinese sentence would lose
+    words. Low variety is not prose: entropy made of a repeated group of bytes (the test
+    vectors "的的的…在", "壤对据人三谈…") is a phrase however common its characters.
+    """
+    count = len(chars)
+    if count < MIN_WORDS:
+        return []
+    log_rank = list(accumulate(map(chinese_prose.LOG_RANK.get, chars, repeat(0.0)), initial=0.0))
+    known: list[int] | None = None
+    links: list[int] | None = None
+    windows: list[_Window] = []
+    # Text that repeats itself ("轴琴轴琴…" pasted many times) holds the same window at many
+    # offsets: each is judged once.
+    checksums: dict[str, bool] = {}
+    contexts: dict[tuple[str, int], tuple[int, int]] = {}
+    for length in _LENGTHS:
+        if length > count:
+            break
+        # The mean log rank is an upper bound of the score (links only lower it): one pass
+        # in C settles most prose, a second leaves the few windows that could pass.
+        need = chinese_prose.RANDOM_PHRASE_BAR * length
+        if max(map(operator.sub, itertools.islice(log_rank, length, None), log_rank)) < need:
+            continue
+        sums = map(operator.sub, itertools.islice(log_rank, length, None), log_rank)
+        offsets = itertools.compress(itertools.count(), map(need.__le__, sums))
+        if known is None or links is None:
+            known = list(accumulate(map(bip39.CHINESE_INDEX.__contains__, chars), initial=0))
+            links = list(accumulate(chinese_prose.word_pair_flags(chars), initial=0))
+        factor = chinese_prose.WORD_PAIR_WEIGHT * length / (length - 1)
+        for offset in offsets:
+            end = offset + length
+            if known[end] - known[offset] != length:
+                continue
+            log_rank_sum = log_rank[end] - log_rank[offset]
+            if log_rank_sum - factor * (links[end - 1] - links[offset]) < need:
+                continue
+            window = "".join(chars[offset:end])
+            passes = checksums.get(window)
+            if passes is None:
+                indices = list(map(bip39.CHINESE_INDEX.__getitem__, window))
+                checksums[window] = passes = bip39.checksum_ok(indices)
+            if not passes:
+                continue
+            span, left = _glued_span(starts, chars, offset, end)
+            evidence = contexts.get((span, left))
+            if evidence is None:
+                evidence = chinese_prose.links_in_context(span, left, left + length)
+                contexts[span, left] = evidence
+            window_links, cut = evidence
+            # A word cut by the edge counts as a link: the window was cut out of prose.
+            score = chinese_prose.randomness(log_rank_sum, length, window_links + cut)
             if score < chinese_prose.RANDOM_PHRASE_BAR:
                 continue
-            if bip39.checksum_ok([bip39.CHINESE_INDEX[char] for char in chars[offset:end]]):
-                passing.append((offset, end))
-    if (after_context, len(chars)) in passing:
-        # The whole rest of the run is the phrase: nothing to trim on either side.
-        offset, end = after_context, len(chars)
-        return _Candidate(starts[offset], starts[end - 1] + 1, True, end - offset)
-    if passing:
-        offset, end = _tightest_window(passing, chars)
-        return _Candidate(starts[offset], starts[end - 1] + 1, True, end - offset)
-    # No window passes the checksum (a typo, or a missing character): take what follows
-    # the context word, if it is long enough and looks random.
-    rest = chars[after_context:]
-    if MIN_WORDS <= len(rest) <= MAX_WORDS + 1 and _is_random_phrase(rest, checksum=False):
-        return _Candidate(starts[after_context], starts[-1] + 1, False, len(rest))
-    return None
-
-
-def _tightest_window(passing: list[tuple[int, int]], chars: list[str]) -> tuple[int, int]:
-    """The passing window that adds no prose to any other passing window.
-
-    A 24-word phrase contains shorter windows that pass the checksum by chance, so the
-    longest window is preferred; but a 12-character phrase followed by "帮我看看" also
-    passes at 15 characters, or shifted by a few, one time in 16, and the characters such a
-    window adds over the true phrase read as prose.
-    """
-    ranked = sorted(passing, key=lambda window: window[0] - window[1])
-    for offset, end in ranked:
-        adds_prose = any(
-            (offset < other_offset and chinese_prose.reads_as_prose(chars, offset, other_offset))
-            or (other_end < end and chinese_prose.reads_as_prose(chars, other_end, end))
-            for other_offset, other_end in passing
-            if (other_offset, other_end) != (offset, end)
+            apart = (offset in (0, after_context) or starts[offset] > starts[offset - 1] + 1) + (
+                end == count or starts[end] > starts[end - 1] + 1
+            )
+            weight = (
+                chinese_prose.phrase_bits(log_rank_sum, length, window_links, cut)
+                + length // 3  # the checksum's bits: prose passes one time in 2**(length // 3)
+                + _APART_BITS * apart
+            )
+            windows.append(_Window(offset, end, weight))
+    windows.extend(_patterned_windows(chars))
+    if not windows:
+        return []
+    return [
+        _Candidate(
+            starts[window.offset], starts[window.end - 1] + 1, True, window.end - window.offset
         )
-        if not adds_prose:
-            return offset, end
-    return ranked[-1]
+        for window in _heaviest_of_each_group(windows)
+    ]
+
+
+# Customers set a phrase apart by white space or punctuation, or start it right after
+# "助记词是", more often than not, and a window shifted into the sentence almost never
+# ends where a gap is: each edge at a gap, at the run's end or after a context word is
+# worth this many bits.
+_APART_BITS = 4.0
+# Characters on either side of a window that are enough to see a word cut by its edge.
+_GLUED_CONTEXT = 3
+
+
+def _glued_span(starts: Sequence[int], chars: list[str], offset: int, end: int) -> tuple[str, int]:
+    """The window's characters with up to _GLUED_CONTEXT characters glued to each side
+    (white space stops it), and where the window starts in it."""
+    first = offset
+    while first > max(0, offset - _GLUED_CONTEXT) and starts[first] == starts[first - 1] + 1:
+        first -= 1
+    last = end
+    while last < min(len(chars), end + _GLUED_CONTEXT) and starts[last] == starts[last - 1] + 1:
+        last += 1
+    return "".join(chars[first:last]), offset - first
+
+
+def _patterned_windows(chars: list[str]) -> Iterator[_Window]:
+    """Windows whose entropy is one group of bytes repeated and whose checksum passes.
+
+    The run's words are laid out as one number of 11 bits per character; a window's
+    entropy repeats a group of g bits only if its bits agree with the bits g places
+    further on, so the number XOR itself shifted by g is zero there. Smearing each set bit
+    over the next bits finds the stretches of zeros long enough for a phrase in a dozen
+    big-number operations, however long the run; only then is any window looked at.
+    """
+    index = bip39.CHINESE_INDEX
+    count = len(chars)
+    size = 11 * count
+    if size < _SHORTEST_ENTROPY:
+        return
+    # A character outside the list stands for any bits: no window holding one is kept.
+    value = int("".join(map(_ELEVEN_BITS.get, chars, repeat(_ELEVEN_ZEROS))), 2)
+    seen: set[tuple[int, int]] = set()
+    # A run of one character repeated ("的的的…") is patterned at every offset: each
+    # distinct window is judged once.
+    verdicts: dict[str, bool] = {}
+    for group in _GROUPS:
+        disagree = value ^ (value >> group)
+        smeared = disagree
+        for shift in _SMEAR[group]:
+            smeared |= smeared >> shift
+        # Bit i of `smeared` is clear when `disagree` is zero from bit i up over a phrase's
+        # shortest entropy less the group; the top `group` bits of `disagree` compare
+        # nothing, so only stretches below them count.
+        if not ~smeared & ((1 << (size - _SHORTEST_ENTROPY + 1)) - 1):
+            continue
+        agree = format(disagree, f"0{size}b")
+        for stretch in _ZEROS[group].finditer(agree):
+            first, last = stretch.span()
+            for length in bip39.PHRASE_LENGTHS:
+                entropy = length * 11 - length // 3
+                lowest = max(0, -(-(first - group) // 11))
+                highest = min(count - length, (last - entropy) // 11)
+                for offset in range(lowest, highest + 1):
+                    end = offset + length
+                    if (offset, end) in seen:
+                        continue
+                    seen.add((offset, end))
+                    window = "".join(chars[offset:end])
+                    verdict = verdicts.get(window)
+                    if verdict is None:
+                        indices = [index.get(char, -1) for char in window]
+                        verdicts[window] = verdict = (
+                            -1 not in indices
+                            and bip39.repeats_a_pattern(indices)
+                            and bip39.checksum_ok(indices)
+                        )
+                    if verdict:
+                        yield _Window(offset, end, _PATTERN_WEIGHT + length)
+
+
+_ELEVEN_BITS = {char: format(index, "011b") for char, index in bip39.CHINESE_INDEX.items()}
+_ELEVEN_ZEROS = "0" * 11
+# The entropy of a twelve-word phrase: no shorter window is a phrase.
+_SHORTEST_ENTROPY = 128
+
+
+def _smear_shifts(width: int) -> tuple[int, ...]:
+    """Shifts that, OR-ed in turn, set a bit wherever one of the `width` bits from it up is set."""
+    shifts = []
+    covered = 1
+    while covered < width:
+        shift = min(covered, width - covered)
+        shifts.append(shift)
+        covered += shift
+    return tuple(shifts)
+
+
+# Groups of bits to compare, for groups of one to four bytes: bits that repeat every 8 or
+# 16 places also repeat every 32, so two shifts cover all four sizes (repeats_a_pattern
+# then tells which, if any, a window has).
+_GROUPS = (24, 32)
+assert bip39.PATTERN_BYTES == 4
+_SMEAR = {group: _smear_shifts(_SHORTEST_ENTROPY - group) for group in _GROUPS}
+_ZEROS = {group: re.compile(f"0{{{_SHORTEST_ENTROPY - group},}}") for group in _GROUPS}
+# A patterned window outweighs any other: its entropy says it was made, not typed.
+_PATTERN_WEIGHT = 1e6
+
+
+def _heaviest_of_each_group(windows: list[_Window]) -> list[_Window]:
+    """One window per group of overlapping ones: the heaviest.
+
+    A phrase glued to a sentence shares characters with windows shifted by a few, which
+    pass the checksum one time in sixteen and look random enough, as do the shorter
+    windows inside a 24-character phrase. The shifted ones trade phrase characters for
+    prose ones, the shorter ones have fewer random characters: both weigh less.
+    """
+    groups: list[list[_Window]] = []
+    group_end = -1
+    for window in sorted(windows, key=lambda window: window.offset):
+        if not groups or window.offset >= group_end:
+            groups.append([])
+        groups[-1].append(window)
+        group_end = max(group_end, window.end) if len(groups[-1]) > 1 else window.end
+    return [max(group, key=lambda window: window.weight) for group in groups]
+
+
+def _phrase_after_context(
+    starts: Sequence[int], chars: list[str], after_context: int
+) -> _Candidate | None:
+    """The phrase after a context word when no window passes the checksum (a typo, or a
+    missing character): what follows the word, if it is long enough and looks random.
+    `starts` holds each character's offset in the text."""
+    rest = chars[after_context:]
+    if not MIN_WORDS <= len(rest) <= MAX_WORDS + 1:
+        return None
+    if sum(map(bip39.CHINESE_INDEX.__contains__, rest)) < len(rest) - 1:
+        return None
+    if not chinese_prose.looks_random(rest):
+        return None
+    return _Candidate(starts[after_context], starts[-1] + 1, False, len(rest))
 
 
 def _after_context_word(scan: _Scan, starts: Sequence[int]) -> int:
@@ -600,21 +851,6 @@ def _after_context_word(scan: _Scan, starts: Sequence[int]) -> int:
             position = lead_in.end()
         first = max(first, bisect_left(starts, position))
     return first
-
-
-def _is_random_phrase(chars: list[str], *, checksum: bool) -> bool:
-    index = bip39.CHINESE_INDEX
-    known = sum(map(index.__contains__, chars))
-    if known < len(chars) - (0 if checksum else 1):
-        return False
-    # The checksum is the cheaper test and fails fifteen times in sixteen: it goes first,
-    # after only the cheapest bound of all.
-    if checksum and (
-        chinese_prose.too_common(chars)
-        or not bip39.checksum_ok(list(map(index.__getitem__, chars)))
-    ):
-        return False
-    return chinese_prose.looks_random(chars)
 
 
 # --- overlapping candidates ----------------------------------------------
