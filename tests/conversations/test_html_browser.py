@@ -115,4 +115,5 @@ def test_opening_an_email_with_remote_image_tricks_fetches_nothing_from_other_ho
         browser.close()
 
     assert elsewhere == []
-    assert [v for v in violations if not v.startswith("cid:")] == []
+    # A policy report names only the scheme of a URL that is not fetched over the network.
+    assert [v for v in violations if v.split()[0] not in ("cid", "cid:")] == []
