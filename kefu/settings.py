@@ -5,6 +5,7 @@ in-memory channel layer, database-backed job queue); production points
 KEFU_DATABASE_URL at PostgreSQL and KEFU_REDIS_URL at Redis.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets admin classes be written ModelAdmin[Model] for mypy without breaking at run time.
 django_stubs_ext.monkeypatch()
@@ -40,6 +42,24 @@ def _secret_key() -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _trusted_proxies() -> list[str]:
+    # Only a proxy the operator names may say who the client is (X-Forwarded-For) and
+    # whether it came over https (X-Forwarded-Proto); from anyone else they are the
+    # client's to invent, and per-address limits would count whatever it writes there.
+    networks = []
+    for entry in os.environ.get("KEFU_TRUSTED_PROXIES", "").split(","):
+        if not entry.strip():
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(entry.strip(), strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"KEFU_TRUSTED_PROXIES: {entry.strip()!r} is not an IP address or network"
+                " (write it as 10.0.0.5 or 10.0.0.0/24)."
+            ) from None
+    return networks
 
 
 SECRET_KEY = _secret_key()
@@ -83,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kefu.core.content_policy.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -196,8 +217,30 @@ TASKS = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("KEFU_SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS and proxies. KEFU_HTTPS says the site is reached over https only (TLS usually
+# ends at the reverse proxy); KEFU_SECURE_COOKIES is its older name, from when it only
+# made the cookies secure. KEFU_TRUSTED_PROXIES lists the proxies whose forwarded
+# headers `kefu serve` (uvicorn) believes: it sets the client address and the scheme
+# from them, so Django needs no SECURE_PROXY_SSL_HEADER, which would believe anyone.
+KEFU_HTTPS = _env_bool("KEFU_HTTPS", _env_bool("KEFU_SECURE_COOKIES", False))
+KEFU_TRUSTED_PROXIES = _trusted_proxies()
+SESSION_COOKIE_SECURE = KEFU_HTTPS
+CSRF_COOKIE_SECURE = KEFU_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if KEFU_HTTPS else 0
+# The header covers subdomains of the site's own host (*.support.example.com), not the
+# company's other hosts; switch off only if such a subdomain still serves plain http.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("KEFU_HSTS_INCLUDE_SUBDOMAINS", True)
+# Without a trusted proxy every request looks like http here, and would be redirected
+# forever; `check --deploy` then warns that http is not redirected.
+SECURE_SSL_REDIRECT = KEFU_HTTPS and bool(KEFU_TRUSTED_PROXIES)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # the same as the pages' frame-ancestors 'none' (core.content_policy)
+# Browsers' HSTS preload lists take registrable domains (example.com); submitting one is
+# that domain's decision, not a support subdomain's, so Kefu does not send "preload".
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

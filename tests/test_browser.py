@@ -6,8 +6,10 @@ replies and the reply appears on the customer's open ticket page without a reloa
 Screenshots are kept in test-artifacts/ for a person to look at.
 """
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -69,8 +71,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     output = tmp_path / "server.log"
     with output.open("w") as log:
+        # Its own process group: the server, its worker and its chat sweep stop together.
         process = subprocess.Popen(
-            [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+            [*kefu, "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -80,12 +87,17 @@ def server(tmp_path: Path) -> Iterator[Server]:
             break
         except httpx.HTTPError:
             if time.monotonic() > deadline:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 raise AssertionError(output.read_text()[-2000:]) from None
             time.sleep(0.2)
-    yield Server(url, output, key, reference)
-    process.terminate()
-    process.wait(timeout=15)
+    try:
+        yield Server(url, output, key, reference)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):  # whatever did not stop with it
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def totp(key_hex: str) -> str:

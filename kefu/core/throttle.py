@@ -37,6 +37,6 @@ def hit(limit: Limit, key: str) -> bool:
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is the client's to invent. Behind a proxy,
-    # uvicorn's --proxy-headers sets REMOTE_ADDR from the trusted proxy's header.
+    # REMOTE_ADDR only: X-Forwarded-For is the client's to invent. Behind a proxy named
+    # in KEFU_TRUSTED_PROXIES, `kefu serve` (uvicorn) sets REMOTE_ADDR from its header.
     return str(request.META.get("REMOTE_ADDR", ""))

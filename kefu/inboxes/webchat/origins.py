@@ -21,6 +21,16 @@ def _normalized(origin: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+def framing_origins(inbox: Inbox) -> list[str]:
+    """Origins whose pages may show the full-page chat in a frame: those that may chat."""
+    allowed = inbox.config.get("allowed_origins") or []
+    if not isinstance(allowed, list):
+        return []
+    if "*" in allowed:
+        return ["*"]
+    return [_normalized(str(entry)) for entry in [settings.SITE_URL, *allowed]]
+
+
 def origin_allowed(inbox: Inbox, origin: str | None, host: str = "") -> bool:
     if origin is None:
         return True

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.conversations.actions import receive_message
+from kefu.core.content_policy import allow_framing
 from kefu.core.errors import KefuError
 from kefu.core.intents import Intent
 from kefu.core.languages import Language, from_django, to_django
@@ -24,7 +25,7 @@ from kefu.inboxes.webchat import actions, selectors
 from kefu.inboxes.webchat.catalog import WIDGET_STRINGS
 from kefu.inboxes.webchat.identity import visitor_from_session
 from kefu.inboxes.webchat.inbound import FrameError, offline_message
-from kefu.inboxes.webchat.origins import origin_allowed
+from kefu.inboxes.webchat.origins import framing_origins, origin_allowed
 from kefu.routing.service_hours import service_status
 
 UPLOAD_LIMIT = Limit("webchat.upload", attempts=30, window_seconds=3600)
@@ -177,4 +178,7 @@ def demo(request: HttpRequest) -> HttpResponse:
 @require_GET
 def app(request: HttpRequest) -> HttpResponse:
     inbox = _inbox(request.GET.get("inbox")) if request.GET.get("inbox") else webchat_inbox()
-    return render(request, "webchat/app.html", {"inbox": inbox})
+    response = render(request, "webchat/app.html", {"inbox": inbox})
+    # An app may show this page in a frame of its own site (a hybrid app's web view).
+    allow_framing(response, framing_origins(inbox))
+    return response

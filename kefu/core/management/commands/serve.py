@@ -57,6 +57,11 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 log_level="info",
                 lifespan="off",
+                # Forwarded headers only from the proxies the operator named: uvicorn's
+                # default believes 127.0.0.1, so a same-host proxy that passes a client's
+                # X-Forwarded-For through would let the client pick its own address.
+                proxy_headers=bool(settings.KEFU_TRUSTED_PROXIES),
+                forwarded_allow_ips=settings.KEFU_TRUSTED_PROXIES,
             )
         finally:
             for child in children:

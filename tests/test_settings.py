@@ -1,0 +1,64 @@
+"""The production settings the README documents pass Django's deployment checks.
+
+The environment is read from the README itself (the `export` lines of "Running at
+scale"), so the documentation and the settings cannot drift apart: a setting the README
+forgets, or one the settings stop honouring, makes `kefu check --deploy` warn here.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def documented_exports() -> str:
+    """The shell lines that set the environment in the README's "Running at scale"."""
+    section = README.read_text().split("## Running at scale", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None, "README: no shell block under Running at scale"
+    exports = re.findall(r"^export .*?(?<!\\)$", block.group(1), re.DOTALL | re.MULTILINE)
+    assert exports, "README: no export lines under Running at scale"
+    return "\n".join(exports)
+
+
+def run_documented(tmp_path: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    # Only the documented variables (and where to keep the local files) reach the process.
+    env = {"PATH": os.environ["PATH"], "KEFU_VAR_DIR": str(tmp_path)}
+    script = f'set -eu\n{documented_exports()}\nexec "$@"'
+    return subprocess.run(
+        ["bash", "-c", script, "documented", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_documented_production_settings_pass_the_deploy_checks(tmp_path: Path) -> None:
+    result = run_documented(
+        tmp_path, sys.executable, "-m", "kefu.cli", "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stdout + result.stderr
+
+
+def test_the_documented_settings_turn_on_https_and_trust_only_the_named_proxies(
+    tmp_path: Path,
+) -> None:
+    shown = run_documented(
+        tmp_path,
+        sys.executable,
+        "-m",
+        "kefu.cli",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS,"
+        " s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " bool(s.KEFU_TRUSTED_PROXIES))",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[-1].split() == ["31536000", "True", "True", "True", "True"]
