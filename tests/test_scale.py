@@ -77,6 +77,15 @@ def shared_environment(tmp_path: Path) -> Iterator[dict[str, str]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def embedded_environment(directory: Path) -> dict[str, str]:
+    """The `make run` set-up, migrated: SQLite under `directory`, no Redis."""
+    env = {**os.environ, "KEFU_VAR_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], env=env, check=True)
+    return env
+
+
 def start_app(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
     """One uvicorn process in its own process group (see stop_app); its log in `log`."""
     with open(log or os.devnull, "ab") as output:

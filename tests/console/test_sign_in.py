@@ -6,9 +6,6 @@ attacker would, to one process on SQLite and to two processes sharing PostgreSQL
 """
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +14,15 @@ import httpx
 import pytest
 
 from kefu.console.sign_in import PASSWORD_ATTEMPTS
-from tests.test_scale import free_port, run_setup, shared_environment, start_app, stop_app, two_apps
+from tests.test_scale import (
+    embedded_environment,
+    free_port,
+    run_setup,
+    shared_environment,
+    start_app,
+    stop_app,
+    two_apps,
+)
 
 pytestmark = pytest.mark.multiprocess
 
@@ -37,21 +42,11 @@ CSRF = "k" * 32
 
 
 @pytest.fixture
-def embedded_environment(tmp_path: Path) -> dict[str, str]:
-    """The `make run` set-up: SQLite under a fresh var directory, no Redis."""
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
-        env.pop(name, None)
-    subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], env=env, check=True)
-    return env
-
-
-@pytest.fixture
-def one_app(embedded_environment: dict[str, str], tmp_path: Path) -> Iterator[int]:
-    port = free_port()
-    app = start_app(embedded_environment, port, tmp_path / "app.log")
+def sqlite_app(tmp_path: Path) -> Iterator[tuple[dict[str, str], int]]:
+    env, port = embedded_environment(tmp_path), free_port()
+    app = start_app(env, port, tmp_path / "app.log")
     try:
-        yield port
+        yield env, port
     finally:
         stop_app(app)
 
@@ -81,10 +76,11 @@ async def guess_all_at_once(ports: list[int], username: str, count: int) -> Coun
 
 
 def test_concurrent_wrong_passwords_on_one_sqlite_process_stop_at_the_limit(
-    embedded_environment: dict[str, str], one_app: int
+    sqlite_app: tuple[dict[str, str], int],
 ) -> None:
-    username = run_setup(embedded_environment, SETUP)["username"]
-    answers = asyncio.run(guess_all_at_once([one_app], username, 100))
+    env, port = sqlite_app
+    username = run_setup(env, SETUP)["username"]
+    answers = asyncio.run(guess_all_at_once([port], username, 100))
     limit = PASSWORD_ATTEMPTS.attempts
     assert answers == {"evaluated": limit, "locked": 100 - limit}
 
