@@ -31,9 +31,7 @@ def server(tmp_path: Path, settings: Any) -> Iterator[RedisServer]:
 
 
 def in_redis(server: RedisServer) -> list[str]:
-    return sorted(
-        str(key) for key in redis.Redis.from_url(server.url, decode_responses=True).keys()
-    )
+    return sorted(key.decode() for key in redis.Redis.from_url(server.url).scan_iter())
 
 
 def outage_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
