@@ -1,4 +1,5 @@
-"""The console's sign-in state between the password step and the second factor.
+"""Agents' sign-in: the one password check (with its lock-out), and the state between the
+password step and the second factor.
 
 A correct password alone does not sign anyone in: the agent is only remembered as
 "pending" in the session, and Django's login happens once the TOTP (or recovery) code
