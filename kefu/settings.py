@@ -196,9 +196,12 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to each process's memory while Redis is down (core.fallback_cache);
+            # short socket timeouts so an unreachable host costs a request little.
+            "BACKEND": "kefu.core.fallback_cache.RedisCacheWithLocalFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "kefu",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django_otp.admin import OTPAdminSite
 
 from kefu.api.routers import api
+from kefu.console.admin_site import ConsoleSignInAdminSite
 
-# The admin site asks for the second factor too: a password alone opens nothing.
-admin.site.__class__ = OTPAdminSite
+# The admin signs in through the console (lock-out, second factor): one policy for both.
+admin.site.__class__ = ConsoleSignInAdminSite
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),

@@ -15,6 +15,7 @@ POSTGRES_URL = os.environ.get("KEFU_TEST_POSTGRES_URL", "postgres://postgres@127
 REDIS_URL = os.environ.get("KEFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("KEFU_CHROMIUM", "/usr/bin/chromium")
 DOVECOT = os.environ.get("KEFU_DOVECOT", "/usr/sbin/dovecot")
+REDIS_SERVER = os.environ.get("KEFU_REDIS_SERVER", "redis-server")
 
 
 def services_required() -> bool:
@@ -46,6 +47,14 @@ def require_redis() -> str:
     if not reachable(REDIS_URL):
         unavailable(f"Redis is not reachable at {urlparse(REDIS_URL).netloc}")
     return REDIS_URL
+
+
+def require_redis_server() -> str:
+    """The redis-server program, for tests that start (and stop) a Redis of their own."""
+    binary = shutil.which(REDIS_SERVER)
+    if binary is None:
+        unavailable(f"{REDIS_SERVER} not found (Debian: apt-get install redis-server)")
+    return str(binary)
 
 
 def require_chromium() -> str:

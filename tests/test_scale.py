@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -76,13 +77,25 @@ def shared_environment(tmp_path: Path) -> Iterator[dict[str, str]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_app(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+def embedded_environment(directory: Path) -> dict[str, str]:
+    """The `make run` set-up, migrated: SQLite under `directory`, no Redis."""
+    env = {**os.environ, "KEFU_VAR_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], env=env, check=True)
+    return env
+
+
+def start_app(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
+    """One uvicorn process in its own process group (see stop_app); its log in `log`."""
+    with open(log or os.devnull, "ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -90,8 +103,18 @@ def start_app(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
-    raise AssertionError(f"app process on {port} did not start: {process.stderr}")
+    stop_app(process)
+    raise AssertionError(f"app process on {port} did not start (log: {log})")
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def run_setup(env: dict[str, str], script: str) -> dict[str, Any]:
@@ -110,13 +133,13 @@ def run_setup(env: dict[str, str], script: str) -> dict[str, Any]:
 def two_apps(env: dict[str, str]) -> Iterator[tuple[int, int]]:
     """Two app processes on free ports, stopped afterwards whatever happens."""
     ports = free_port(), free_port()
-    apps = [start_app(env, port) for port in ports]
+    apps: list[subprocess.Popen[bytes]] = []
     try:
+        apps.extend(start_app(env, port) for port in ports)
         yield ports
     finally:
         for app in apps:
-            app.terminate()
-            app.wait(timeout=10)
+            stop_app(app)
 
 
 def test_an_event_from_one_process_reaches_a_socket_on_the_other(

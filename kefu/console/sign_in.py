@@ -1,4 +1,5 @@
-"""The console's sign-in state between the password step and the second factor.
+"""Agents' sign-in: the one password check (with its lock-out), and the state between the
+password step and the second factor.
 
 A correct password alone does not sign anyone in: the agent is only remembered as
 "pending" in the session, and Django's login happens once the TOTP (or recovery) code
@@ -6,21 +7,25 @@ is accepted. So a stolen password never yields a session that any part of the si
 (the admin, the API, a WebSocket) would treat as signed in.
 """
 
-import hashlib
+import logging
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from django.conf import settings
 from django.contrib import auth
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.models import Device
 
 from kefu.agents import two_factor
 from kefu.agents.models import Agent
+from kefu.core import throttle
+
+logger = logging.getLogger(__name__)
 
 PENDING_KEY = "kefu.console.pending"
 # Long enough to find the phone and open the authenticator app, short enough that a
@@ -29,8 +34,9 @@ PENDING_SECONDS = 10 * 60
 
 # Per-username lock-out after repeated wrong passwords: it slows guessing against one
 # account without letting anyone lock the whole team out for long.
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
+PASSWORD_ATTEMPTS = throttle.Limit("sign-in-password", attempts=5, window_seconds=15 * 60)
+
+PasswordOutcome = Literal["ok", "wrong", "locked", "unavailable"]
 
 
 @dataclass(frozen=True)
@@ -39,26 +45,46 @@ class Pending:
     next_url: str
 
 
-def _failure_key(username: str) -> str:
-    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()
-    return f"kefu:console:sign-in-failures:{digest}"
+@dataclass(frozen=True)
+class PasswordCheck:
+    outcome: PasswordOutcome
+    agent: Agent | None = None
 
 
-def is_locked_out(username: str) -> bool:
-    return int(cache.get(_failure_key(username), 0)) >= MAX_FAILURES
+def _account_key(username: str) -> str:
+    return username.strip().lower()
 
 
-def record_failure(username: str) -> None:
-    key = _failure_key(username)
-    if not cache.add(key, 1, FAILURE_WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, FAILURE_WINDOW_SECONDS)
+def check_password(request: HttpRequest | None, username: str, password: str) -> PasswordCheck:
+    """The one place an agent's password is checked, for the console and the admin alike.
+
+    The attempt is counted before the hash is computed, in one atomic database
+    statement: concurrent guesses (from any number of app processes) each take a number,
+    and only those within the limit are ever evaluated. A success clears the count.
+    """
+    key = _account_key(username)
+    try:
+        allowed = throttle.reserve(PASSWORD_ATTEMPTS, key)
+    except throttle.CounterUnavailable:
+        # Fail closed: without a count there is no limit, so nobody is checked.
+        logger.warning("sign-in refused: the attempt counter is unavailable", exc_info=True)
+        return PasswordCheck("unavailable")
+    if not allowed:
+        return PasswordCheck("locked")
+    user = auth.authenticate(request, username=username, password=password)
+    if not isinstance(user, Agent):
+        return PasswordCheck("wrong")
+    throttle.forget(PASSWORD_ATTEMPTS, key)
+    return PasswordCheck("ok", user)
 
 
-def clear_failures(username: str) -> None:
-    cache.delete(_failure_key(username))
+def refusal(outcome: PasswordOutcome) -> tuple[str, int]:
+    """What to tell someone whose password was not accepted, and the HTTP status."""
+    if outcome == "locked":
+        return _("Too many failed sign-in attempts for this account. Try again in 15 minutes."), 429
+    if outcome == "unavailable":
+        return _("Sign-in is unavailable for a moment; try again shortly."), 503
+    return _("The username or password is not correct."), 400
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:

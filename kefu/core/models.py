@@ -32,3 +32,20 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit entries are append-only")
+
+
+class AttemptCounter(models.Model):
+    """Attempts counted for one key in a fixed window (`throttle.reserve`).
+
+    A database row rather than a cache entry: the limits kept here (passwords, one-time
+    codes, mails sent at a visitor's request) must hold exactly across every app process,
+    with or without Redis, and must not vanish when a cache is flushed or restarted.
+    """
+
+    # "<scope>:<sha256 of the key>": the table never holds a username or an address.
+    key = models.CharField(max_length=128, primary_key=True)
+    attempts = models.PositiveIntegerField()
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"

@@ -1,4 +1,8 @@
-"""How often the portal lets one address or one IP ask for sign-in codes."""
+"""How often the portal lets one address or one IP ask for sign-in codes.
+
+Counted with `throttle.reserve` (in the database): exact across app processes, and
+refused rather than unlimited if the count cannot be kept.
+"""
 
 from kefu.core.throttle import Limit
 

@@ -4,7 +4,6 @@ from base64 import b32encode
 
 import segno
 from django.contrib import auth
-from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -14,7 +13,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.agents import two_factor
-from kefu.agents.models import Agent
 from kefu.console import sign_in
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import CodeForm, LoginForm
@@ -37,20 +35,13 @@ def login(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        if sign_in.is_locked_out(username):
-            error = _("Too many failed sign-in attempts for this account. Try again in 15 minutes.")
-            status = 429
-        else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if isinstance(user, Agent):
-                sign_in.clear_failures(username)
-                if request.user.is_authenticated:
-                    auth.logout(request)
-                sign_in.begin(request, user, form.cleaned_data["next"])
-                return redirect(sign_in.second_factor_url(request))
-            sign_in.record_failure(username)
-            error = _("The username or password is not correct.")
-            status = 400
+        checked = sign_in.check_password(request, username, form.cleaned_data["password"])
+        if checked.agent is not None:
+            if request.user.is_authenticated:
+                auth.logout(request)
+            sign_in.begin(request, checked.agent, form.cleaned_data["next"])
+            return redirect(sign_in.second_factor_url(request))
+        error, status = sign_in.refusal(checked.outcome)
     elif request.method == "POST":
         error = _("Enter your username and password.")
         status = 400

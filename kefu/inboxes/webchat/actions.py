@@ -1,20 +1,41 @@
 """Writes the live chat makes besides the message itself (which receive_message stores)."""
 
+import secrets
 from collections.abc import Sequence
+from datetime import timedelta
+from typing import Literal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import attachments
 from kefu.conversations.models import Conversation, Message
+from kefu.core import throttle
 from kefu.core.events import conversation_group, publish_on_commit
 from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Inbox
+from kefu.inboxes.webchat import selectors
 from kefu.inboxes.webchat.identity import Visitor
-from kefu.inboxes.webchat.models import ChatSession, Upload
+from kefu.inboxes.webchat.inbound import FrameError
+from kefu.inboxes.webchat.models import ChatSession, EmailCheck, Upload
 from kefu.safety.redaction import redact
+
+EMAIL_CODE_LIFETIME = timedelta(minutes=15)
+# Six digits are guessable at scale; a few tries and the code is burnt.
+EMAIL_CODE_MAX_ATTEMPTS = 5
+
+# Mails a chat sends at its visitor's request: transcripts, and the codes that verify an
+# address for them. A person needs two for a transcript; whoever would use the chat to
+# mail someone else is stopped per visitor, per network address and per recipient.
+MAILS_PER_VISITOR = throttle.Limit("webchat.mail-visitor", attempts=5, window_seconds=3600)
+MAILS_PER_IP = throttle.Limit("webchat.mail-ip", attempts=10, window_seconds=3600)
+MAILS_PER_RECIPIENT = throttle.Limit("webchat.mail-recipient", attempts=3, window_seconds=3600)
+
+TranscriptStep = Literal["queued", "code_sent"]
 
 
 def _remember_email(contact: Contact, email: str) -> None:
@@ -84,3 +105,106 @@ def discard_uploads(*, inbox_id: int, visitor_id: str, ids: Sequence[int]) -> No
     for upload in Upload.objects.filter(pk__in=ids, inbox_id=inbox_id, visitor=visitor_id):
         upload.file.delete(save=False)
         upload.delete()
+
+
+def _code_digest(code: str) -> str:
+    return salted_hmac("kefu.webchat.email-code", code).hexdigest()
+
+
+def _reserve_mail(visitor: Visitor, address: str, recipient: str) -> None:
+    """Count one mail against every limit, or refuse it (also when it cannot be counted)."""
+    kind, value = visitor.identity
+    try:
+        allowed = (
+            throttle.reserve(MAILS_PER_RECIPIENT, recipient)
+            and throttle.reserve(MAILS_PER_IP, address)
+            and throttle.reserve(MAILS_PER_VISITOR, f"{visitor.inbox_id}:{kind}:{value}")
+        )
+    except throttle.CounterUnavailable as error:
+        raise FrameError("unavailable") from error
+    if not allowed:
+        raise FrameError("too_many_emails")
+
+
+def request_transcript(
+    *, conversation: Conversation, visitor: Visitor, email: str, address: str
+) -> TranscriptStep:
+    """Mail the transcript to `email` if the chat has verified it; else mail it a code.
+
+    The code mail says only that a transcript was asked for, in our words: nothing the
+    visitor wrote reaches an address before its owner has typed the code into the chat.
+    """
+    # The jobs call back into this module (the code is issued in the worker, not here).
+    from kefu.inboxes.webchat.tasks import send_email_code, send_transcript
+
+    recipient = normalize(IdentityKind.EMAIL, email)
+    verified = recipient in selectors.verified_emails(visitor, conversation)
+    _reserve_mail(visitor, address, recipient)
+    if verified:
+        send_transcript.enqueue(conversation.pk, recipient)
+        return "queued"
+    send_email_code.enqueue(visitor.inbox_id, visitor.visitor_id, recipient, conversation.language)
+    return "code_sent"
+
+
+def issue_email_code(*, inbox_id: int, visitor_id: str, email: str) -> str:
+    """A new code for `email` (older unused ones stop working); only its hash is stored.
+
+    Called by the job that mails it, so the code itself is never kept in the job queue.
+    """
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        EmailCheck.objects.filter(
+            inbox_id=inbox_id, visitor=visitor_id, email=email, verified_at__isnull=True
+        ).delete()
+        EmailCheck.objects.create(
+            inbox_id=inbox_id,
+            visitor=visitor_id,
+            email=email,
+            code_hash=_code_digest(code),
+            expires_at=timezone.now() + EMAIL_CODE_LIFETIME,
+        )
+    return code
+
+
+def _check_email_code(visitor: Visitor, email: str, code: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        check = (
+            EmailCheck.objects.select_for_update()
+            .filter(
+                inbox_id=visitor.inbox_id,
+                visitor=visitor.visitor_id,
+                email=email,
+                verified_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        if check is None:
+            raise FrameError("code_expired")
+        if constant_time_compare(check.code_hash, _code_digest("".join(code.split()))):
+            check.verified_at = now
+            check.save(update_fields=["verified_at"])
+            return
+        check.attempts += 1
+        if check.attempts >= EMAIL_CODE_MAX_ATTEMPTS:
+            check.expires_at = now
+        check.save(update_fields=["attempts", "expires_at"])
+    # Raised after the block: the count of wrong tries must commit, not roll back.
+    raise FrameError("bad_code")
+
+
+def confirm_transcript_email(
+    *, conversation: Conversation, visitor: Visitor, email: str, code: str, address: str
+) -> None:
+    """Check the code mailed to `email`; if right, the address is verified and the
+    transcript goes there (the visitor's later transcripts may go there without a code)."""
+    from kefu.inboxes.webchat.tasks import send_transcript
+
+    recipient = normalize(IdentityKind.EMAIL, email)
+    if recipient not in selectors.verified_emails(visitor, conversation):
+        _check_email_code(visitor, recipient, code)
+    _reserve_mail(visitor, address, recipient)
+    send_transcript.enqueue(conversation.pk, recipient)

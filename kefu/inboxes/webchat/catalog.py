@@ -38,7 +38,14 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "offline_email": _("Your email"),
     "offline_send": _("Leave the message"),
     "offline_sent": _("Thank you. Your ticket number is %(reference)s."),
+    "transcript_email_label": _("Email for the transcript"),
     "transcript": _("Email me the transcript"),
+    "transcript_code_sent": _(
+        "We sent a code to %(email)s. Enter it here and the transcript goes to that address."
+    ),
+    "transcript_code_label": _("Code from the email"),
+    "transcript_confirm": _("Confirm and send"),
+    "transcript_other_address": _("Use another address"),
     "transcript_sent": _("The transcript is on its way."),
     "safety_notice": _(
         "We will never ask for your password, recovery phrase, private key or verification codes."
@@ -62,4 +69,11 @@ WIDGET_STRINGS: dict[str, Promise] = {
     ),
     "error_rate_limited": _("You are sending messages too fast. Please wait a moment."),
     "error_bad_email": _("Please enter a valid email address."),
+    "error_bad_code": _("That code is not correct. Please check the email and try again."),
+    "error_code_expired": _(
+        "This code has expired or was mistyped too often. Please ask for a new one."
+    ),
+    "error_too_many_emails": _(
+        "Too many emails were asked for from this chat. Please try again in an hour."
+    ),
 }

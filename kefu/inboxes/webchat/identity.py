@@ -4,9 +4,10 @@ A visitor's session token is signed by us and kept in the browser's localStorage
 names a random visitor id for one inbox. A host site that knows its signed-in user passes
 an identity token: a JWT (HS256) signed with the inbox's shared secret
 (`Inbox.config["identity_secret"]`) whose `sub` is the platform user id and which must
-carry `exp`. Anything else — no signature, a wrong one, another algorithm, an expired or
-incomplete token — is ignored: the chat goes on anonymously and nothing in the claim is
-believed.
+carry `exp`; an `email` claim counts only with `email_verified: true` (the OpenID
+Connect claims), and then chat transcripts may be mailed there without a code. Anything
+else — no signature, a wrong one, another algorithm, an expired or incomplete token — is
+ignored: the chat goes on anonymously and nothing in the claim is believed.
 """
 
 import logging
@@ -16,7 +17,10 @@ from datetime import timedelta
 
 import jwt
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
+from kefu.contacts.identities import normalize
 from kefu.contacts.models import IdentityKind
 from kefu.inboxes.models import Inbox
 
@@ -34,6 +38,8 @@ class Visitor:
     visitor_id: str
     platform_user_id: str = ""
     name: str = ""
+    # An address the host site vouches for (its token's email, marked verified).
+    email: str = ""
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -65,6 +71,18 @@ def visitor_from_session(inbox_id: int, token: object) -> str | None:
 class PlatformUser:
     user_id: str
     name: str
+    email: str = ""
+
+
+def _verified_email(claims: dict[str, object]) -> str:
+    email = claims.get("email")
+    if claims.get("email_verified") is not True or not isinstance(email, str):
+        return ""
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        return ""
+    return normalize(IdentityKind.EMAIL, email)
 
 
 def platform_user(inbox: Inbox, token: object) -> PlatformUser | None:
@@ -91,7 +109,11 @@ def platform_user(inbox: Inbox, token: object) -> PlatformUser | None:
     if not user_id:
         return None
     name = claims.get("name")
-    return PlatformUser(user_id=user_id, name=name[:200] if isinstance(name, str) else "")
+    return PlatformUser(
+        user_id=user_id,
+        name=name[:200] if isinstance(name, str) else "",
+        email=_verified_email(claims),
+    )
 
 
 def identify(inbox: Inbox, session: object, identity: object) -> tuple[Visitor, str]:
@@ -108,6 +130,7 @@ def identify(inbox: Inbox, session: object, identity: object) -> tuple[Visitor, 
             visitor_id=visitor_id,
             platform_user_id=user.user_id if user else "",
             name=user.name if user else "",
+            email=user.email if user else "",
         ),
         token,
     )

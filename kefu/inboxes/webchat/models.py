@@ -46,3 +46,27 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class EmailCheck(models.Model):
+    """A one-time code mailed to an address a visitor wants the chat's transcript sent to.
+
+    Transcripts go only to addresses the chat has verified; without this check anyone could
+    have us mail their own text, under our name, to anyone. Only the code's hash is kept.
+    """
+
+    inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    email = models.CharField(max_length=255)
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Set once the right code came back: from then on the visitor's transcripts may go here.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["inbox", "visitor", "email"])]
+
+    def __str__(self) -> str:
+        return f"email check for visitor {self.visitor}"

@@ -9,7 +9,10 @@ Protocol (client -> server, all JSON objects with a "type"):
   message {client_id, text, uploads?, topic?, email?, flow?}  answered by "ack" (delivered);
                         flow (first message only): a guided-flow run token at its hand-off
   resume {after}        every message with seq > after, in order, then "resumed"
-  typing {active}       read {seq}       transcript {email?}       ping
+  typing {active}       read {seq}       ping
+  transcript {email}    answered by "transcript_queued" if the chat has verified the
+                        address, else a code is mailed to it: "transcript_code_sent"
+  transcript_code {email, code}   the mailed code; answered by "transcript_queued"
 """
 
 import asyncio
@@ -33,7 +36,6 @@ from kefu.conversations.models import Conversation, Message, Status
 from kefu.core.consumers import EventConsumer
 from kefu.core.errors import KefuError
 from kefu.core.events import conversation_group
-from kefu.core.throttle import Limit, hit
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows import selectors as flow_selectors
 from kefu.inboxes.models import Channel, Inbox
@@ -47,7 +49,6 @@ from kefu.inboxes.webchat.inbound import (
     to_inbound,
 )
 from kefu.inboxes.webchat.origins import origin_allowed
-from kefu.inboxes.webchat.tasks import send_transcript
 from kefu.routing.service_hours import service_status
 from kefu.routing.wait_estimate import queue_status
 
@@ -59,7 +60,6 @@ WINDOW_SECONDS = 10.0
 # A burst of queue changes (a busy minute's new chats) becomes one re-read per customer
 # every few seconds, spread so that a process's waiting sockets do not all read at once.
 QUEUE_REFRESH_SECONDS = 3.0
-TRANSCRIPT_LIMIT = Limit("webchat.transcript", attempts=3, window_seconds=3600)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -161,10 +161,23 @@ def _mark_read(conversation_id: int, seq: int) -> None:
 
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
-def _request_transcript(conversation_id: int, email: str) -> None:
-    if not hit(TRANSCRIPT_LIMIT, str(conversation_id)):
-        raise FrameError("rate_limited")
-    send_transcript.enqueue(conversation_id, email)
+def _request_transcript(
+    conversation_id: int, visitor: Visitor, email: str, address: str
+) -> actions.TranscriptStep:
+    conversation = Conversation.objects.select_related("contact").get(pk=conversation_id)
+    return actions.request_transcript(
+        conversation=conversation, visitor=visitor, email=email, address=address
+    )
+
+
+@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+def _confirm_transcript_email(
+    conversation_id: int, visitor: Visitor, email: str, code: str, address: str
+) -> None:
+    conversation = Conversation.objects.select_related("contact").get(pk=conversation_id)
+    actions.confirm_transcript_email(
+        conversation=conversation, visitor=visitor, email=email, code=code, address=address
+    )
 
 
 _frames_after = database_sync_to_async(selectors.frames_after)
@@ -243,6 +256,7 @@ class ChatConsumer(EventConsumer):
             "typing": self.on_typing,
             "read": self.on_read,
             "transcript": self.on_transcript,
+            "transcript_code": self.on_transcript_code,
             "ping": self.on_ping,
         }
         kind = content.get("type")
@@ -423,13 +437,40 @@ class ChatConsumer(EventConsumer):
         if self.conversation_id is not None:
             await _mark_read(self.conversation_id, seq)
 
-    async def on_transcript(self, frame: dict[str, Any]) -> None:
+    def _transcript_address(self, frame: dict[str, Any]) -> str:
         if self.conversation_id is None:
             raise FrameError("no_conversation")
         email = checked_email(frame.get("email"))
         if not email:
             raise FrameError("bad_email")
-        await _request_transcript(self.conversation_id, email)
+        return email
+
+    def _client_address(self) -> str:
+        # The socket's peer; behind a proxy, uvicorn's --proxy-headers puts the client's
+        # address here, as it does in REMOTE_ADDR for HTTP (throttle.client_address).
+        client = self.scope.get("client")
+        return str(client[0]) if client else ""
+
+    async def on_transcript(self, frame: dict[str, Any]) -> None:
+        assert self.visitor is not None
+        email = self._transcript_address(frame)
+        step = await _request_transcript(
+            self.conversation_id, self.visitor, email, self._client_address()
+        )
+        if step == "queued":
+            await self.send_json({"type": "transcript_queued"})
+        else:
+            await self.send_json({"type": "transcript_code_sent", "email": email})
+
+    async def on_transcript_code(self, frame: dict[str, Any]) -> None:
+        assert self.visitor is not None
+        email = self._transcript_address(frame)
+        code = frame.get("code")
+        if not isinstance(code, str) or not 0 < len(code) <= 32:
+            raise FrameError("bad_code")
+        await _confirm_transcript_email(
+            self.conversation_id, self.visitor, email, code, self._client_address()
+        )
         await self.send_json({"type": "transcript_queued"})
 
     async def on_ping(self, frame: dict[str, Any]) -> None:

@@ -6,12 +6,12 @@ from django.core import signing
 from django.urls import reverse
 
 from kefu.contacts.actions import surviving
-from kefu.contacts.models import ContactIdentity
+from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations.models import Attachment, Conversation, Message, MessageKind, Status
 from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.webchat.identity import Visitor
 from kefu.inboxes.webchat.inbound import FrameError
-from kefu.inboxes.webchat.models import Upload
+from kefu.inboxes.webchat.models import EmailCheck, Upload
 
 _FILE_SALT = "kefu.webchat.file"
 # Links in frames are re-issued on every resume, so a day is plenty.
@@ -131,3 +131,25 @@ def uploaded_files(
         with upload.file.open("rb") as handle:
             files.append(InboundAttachment(upload.filename, upload.content_type, handle.read()))
     return tuple(files)
+
+
+def verified_emails(visitor: Visitor, conversation: Conversation) -> set[str]:
+    """Where this chat's transcript may be mailed: addresses proved to be the customer's.
+
+    The host site's verified address for its signed-in user, the customer's addresses
+    verified elsewhere (a portal sign-in), and those the visitor verified in a chat with
+    a mailed code. A transcript carries whatever the chat said, so it never goes to an
+    address merely typed in.
+    """
+    found = {visitor.email} if visitor.email else set()
+    found.update(
+        ContactIdentity.objects.filter(
+            contact=surviving(conversation.contact), kind=IdentityKind.EMAIL, verified=True
+        ).values_list("value", flat=True)
+    )
+    found.update(
+        EmailCheck.objects.filter(
+            inbox_id=visitor.inbox_id, visitor=visitor.visitor_id, verified_at__isnull=False
+        ).values_list("email", flat=True)
+    )
+    return found

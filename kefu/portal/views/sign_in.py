@@ -48,9 +48,14 @@ def request_code(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render_page(request, "portal/home.html", {"form": form}, status=400)
     email = normalize(IdentityKind.EMAIL, form.cleaned_data["email"])
-    allowed = throttle.hit(limits.CODE_REQUESTS_PER_IP, throttle.client_address(request)) and (
-        throttle.hit(limits.CODE_REQUESTS_PER_EMAIL, email)
-    )
+    try:
+        allowed = throttle.reserve(
+            limits.CODE_REQUESTS_PER_IP, throttle.client_address(request)
+        ) and throttle.reserve(limits.CODE_REQUESTS_PER_EMAIL, email)
+    except throttle.CounterUnavailable:
+        # Fail closed: a mail per request with no count would be a mail bomb.
+        form.add_error(None, _("Sign-in is unavailable for a moment; try again shortly."))
+        return render_page(request, "portal/home.html", {"form": form}, status=503)
     if not allowed:
         form.add_error(
             None,

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -12,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kefu.agents import two_factor
 from kefu.agents.models import Agent
 from kefu.console import sign_in
+from kefu.core.models import AttemptCounter
 
 PASSWORD = "correct horse battery staple"
 
@@ -49,11 +51,59 @@ def test_wrong_password_is_refused_with_a_clear_error(client, agent):
 
 
 def test_repeated_wrong_passwords_lock_the_username_for_a_while(client, agent):
-    for _ in range(sign_in.MAX_FAILURES):
+    for _ in range(sign_in.PASSWORD_ATTEMPTS.attempts):
         password_step(client, agent, "wrong")
     response = password_step(client, agent)  # even the right password now waits
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()
+    assert sign_in.PENDING_KEY not in client.session
+
+
+def test_a_locked_account_is_refused_without_checking_the_password(client, agent, password_checks):
+    for _ in range(sign_in.PASSWORD_ATTEMPTS.attempts):
+        password_step(client, agent, "wrong")
+    assert password_checks.count == sign_in.PASSWORD_ATTEMPTS.attempts
+    for password in ("wrong", PASSWORD, "wrong again"):
+        assert password_step(client, agent, password).status_code == 429
+    assert password_checks.count == sign_in.PASSWORD_ATTEMPTS.attempts
+
+
+def test_the_lock_out_counts_the_username_whatever_its_case_and_spaces(client, agent):
+    for variant in (agent.username.upper(), f" {agent.username}", agent.username.title()):
+        client.post("/console/login/", {"username": variant, "password": "wrong"})
+    for _ in range(sign_in.PASSWORD_ATTEMPTS.attempts - 3):
+        password_step(client, agent, "wrong")
+    assert password_step(client, agent).status_code == 429
+
+
+def test_the_right_password_clears_the_count_of_wrong_ones(client, agent):
+    enrolled(agent)
+    for _ in range(sign_in.PASSWORD_ATTEMPTS.attempts - 1):
+        password_step(client, agent, "wrong")
+    assert password_step(client, agent).status_code == 302
+    for _ in range(sign_in.PASSWORD_ATTEMPTS.attempts - 1):
+        password_step(Client(), agent, "wrong")
+    assert password_step(Client(), agent).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Sign-in is unavailable for a moment; try again shortly."),
+        ("zh-hans", "暂时无法登录，请稍后再试。"),
+        ("zh-hant", "暫時無法登入，請稍後再試。"),
+    ],
+)
+def test_sign_in_fails_closed_when_attempts_cannot_be_counted(
+    agent, password_checks, language, text
+):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {AttemptCounter._meta.db_table}")  # rolled back after the test
+    client = Client(headers={"Accept-Language": language})
+    response = password_step(client, agent)
+    assert response.status_code == 503
+    assert text in response.content.decode()
+    assert password_checks.count == 0
     assert sign_in.PENDING_KEY not in client.session
 
 

@@ -31,12 +31,16 @@ def identity_token(
     return jwt.encode(payload, secret, algorithm="HS256")
 
 
-async def open_chat(inbox: Inbox, origin: str = PAGE) -> WebsocketCommunicator:
+async def open_chat(
+    inbox: Inbox, origin: str = PAGE, client: str = "198.51.100.7"
+) -> WebsocketCommunicator:
     communicator = WebsocketCommunicator(
         application,
         f"/ws/chat/?inbox={inbox.pk}",
         headers=[(b"origin", origin.encode()), (b"host", b"127.0.0.1:8000")],
     )
+    # The customer's network address, as the ASGI server reports it.
+    communicator.scope["client"] = [client, 50000]
     connected, code = await communicator.connect()
     assert connected, code
     return communicator

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, totp
+from tests.test_browser import ARTIFACTS, Server, emailed_code, totp
 from tests.test_browser import server as server  # the fixture, re-exported
 
 if TYPE_CHECKING:
@@ -270,3 +271,51 @@ def test_on_another_site_the_widget_searches_help_and_runs_a_flow_into_the_chat(
     text = shell(server.output.parent, FIRST_MESSAGE)
     assert "reference: W-1042" in text
     assert text.strip().endswith("还是没到账")
+
+
+def test_the_transcript_goes_to_an_address_the_customer_proves_with_the_mailed_code(
+    server: Server,
+) -> None:
+    """Every step by keyboard, in traditional Chinese: ask, read the code, type it."""
+    chromium = require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(locale="zh-TW", viewport={"width": 1024, "height": 800})
+        page = context.new_page()
+        page.goto(server.url + "/chat/demo/")
+        page.get_by_role("button", name="開啟客服聊天").click()
+        page.get_by_role("button", name="開始聊天").click()
+        message_box = page.get_by_role("textbox", name="輸入訊息")
+        message_box.fill("提現 W-1042 還沒到帳")
+        message_box.press("Enter")
+        expect(page.get_by_text("已送達")).to_be_visible(timeout=15_000)
+
+        address = page.get_by_label("接收聊天記錄的電子郵件")
+        expect(address).to_be_visible()
+        address.fill("zhang.wei@example.com")
+        address.press("Enter")
+        expect(page.get_by_text("驗證碼已傳送到 zhang.wei@example.com")).to_be_visible(
+            timeout=15_000
+        )
+        code_box = page.get_by_label("電子郵件中的驗證碼")
+        expect(code_box).to_be_focused()
+        page.screenshot(path=str(ARTIFACTS / "chat-transcript-code.png"))
+        code = emailed_code(server.output)
+        # The code mail carries none of the chat: it went to an address not yet proved.
+        assert "W-1042" not in server.output.read_text()
+
+        code_box.press_sequentially(code)
+        code_box.press("Enter")
+        expect(page.get_by_text("聊天記錄正在寄送到您的信箱。")).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-transcript-sent.png"))
+        browser.close()
+    deadline = time.monotonic() + 20
+    while "W-1042" not in server.output.read_text():
+        assert time.monotonic() < deadline, "the transcript was not mailed"
+        time.sleep(0.3)

@@ -1,4 +1,5 @@
 import time
+from typing import Any
 
 import jwt
 import pytest
@@ -43,6 +44,25 @@ def test_unsigned_badly_signed_or_expired_claims_are_ignored(chat_inbox: Inbox, 
     assert visitor.platform_user_id == ""
     assert visitor.identity[0] == "webchat"
     assert session
+
+
+@pytest.mark.parametrize(
+    ("claims", "email"),
+    [
+        ({"email": " Zhang.Wei@Example.com ", "email_verified": True}, "zhang.wei@example.com"),
+        ({"email": "zhang.wei@example.com", "email_verified": False}, ""),
+        ({"email": "zhang.wei@example.com", "email_verified": "true"}, ""),
+        ({"email": "zhang.wei@example.com"}, ""),
+        ({"email": "not an address", "email_verified": True}, ""),
+        ({"email": ["a@example.com"], "email_verified": True}, ""),
+    ],
+)
+def test_the_host_sites_email_counts_only_when_it_says_it_is_verified(
+    chat_inbox: Inbox, claims: dict[str, Any], email: str
+) -> None:
+    user = platform_user(chat_inbox, identity_token("u-1001", **claims))
+    assert user is not None
+    assert user.email == email
 
 
 def test_an_inbox_without_a_secret_trusts_no_identity(chat_inbox: Inbox) -> None:

@@ -1,19 +1,25 @@
+import re
+from typing import Any
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import AsyncClient
 
 from kefu.agents.models import Agent
 from kefu.asgi import application
+from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
+from kefu.inboxes.webchat import actions as webchat_actions
 from kefu.inboxes.webchat.models import ChatSession, Upload
-from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
+from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, identity_token, open_chat
 from tests.inboxes.webchat.test_views import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,6 +159,7 @@ async def test_the_same_session_finds_its_chat_again_and_another_does_not(
         ('{"type": "resume", "after": "x"}', "bad_frame"),
         ('{"type": "read", "seq": true}', "bad_frame"),
         ('{"type": "transcript", "email": "a@example.com"}', "no_conversation"),
+        ('{"type": "transcript_code", "email": "a@example.com", "code": "1"}', "no_conversation"),
         ('{"type": "hello"}', "bad_frame"),
     ],
 )
@@ -495,4 +502,244 @@ async def test_a_flow_token_that_cannot_hand_off_is_refused_and_nothing_is_store
     # The widget then sends the same message without the token: the chat opens.
     ack = await send_message(chat, "c1", "hello")
     assert ack["seq"] == 1
+    await chat.disconnect()
+
+
+# ---- the transcript: only to an address the chat has verified ----
+
+ATTACKER_TEXT = {
+    "zh-Hans": "您的账户已冻结，请立即访问 http://kefu-support.example 解冻",
+    "zh-Hant": "您的帳戶已凍結，請立即前往 http://kefu-support.example 解凍",
+    "en": "Your account is frozen. Visit http://kefu-support.example now to unlock it.",
+}
+ATTACKER_WORD = {"zh-Hans": "冻结", "zh-Hant": "凍結", "en": "frozen"}
+CODE_SENTENCE = {
+    "zh-Hans": "有人在 Kefu 客服聊天中请求将聊天记录发送到此邮箱。",
+    "zh-Hant": "有人在 Kefu 客服聊天中要求將聊天記錄寄到此信箱。",
+    "en": "Someone asked in a Kefu support chat to have the chat's transcript sent to this",
+}
+
+
+async def chat_with_text(
+    inbox: Inbox, text: str = "我的提现还没到账", *, client: str = "198.51.100.7", **fields
+) -> WebsocketCommunicator:
+    chat = await open_chat(inbox, client=client)
+    await hello(chat, **fields)
+    await send_message(chat, "c1", text)
+    await frames_until(chat, "resumed")
+    return chat
+
+
+async def answer(chat: WebsocketCommunicator, frame: dict[str, Any]) -> dict[str, Any]:
+    """The transcript frame's answer: queued, code sent, or an error."""
+    await chat.send_json_to(frame)
+    while True:
+        reply = await chat.receive_json_from(timeout=5)
+        if reply["type"] in ("transcript_queued", "transcript_code_sent", "error"):
+            return reply
+
+
+async def ask_transcript(chat: WebsocketCommunicator, email: Any) -> dict[str, Any]:
+    return await answer(chat, {"type": "transcript", "email": email})
+
+
+async def give_code(chat: WebsocketCommunicator, email: str, code: str) -> dict[str, Any]:
+    return await answer(chat, {"type": "transcript_code", "email": email, "code": code})
+
+
+@pytest.fixture
+def deliver(settings):
+    """What was mailed since the last call. Jobs run as they are queued: the mails are
+    under test here, not the queue (whose worker cannot run inside an event loop)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "delivery"],
+        }
+    }
+    seen = 0
+
+    def mailed() -> list[Any]:
+        nonlocal seen
+        sent, seen = mail.outbox[seen:], len(mail.outbox)
+        return sent
+
+    return mailed
+
+
+def mailed_code(message) -> str:
+    found = re.search(r"^\s+(\d{6})\s*$", message.body, re.MULTILINE)
+    assert found is not None, message.body
+    return found.group(1)
+
+
+@pytest.mark.parametrize("language", ["zh-Hans", "zh-Hant", "en"])
+async def test_an_anonymous_chat_cannot_mail_its_text_to_a_typed_address(
+    chat_inbox: Inbox, deliver, language: str
+) -> None:
+    chat = await chat_with_text(chat_inbox, ATTACKER_TEXT[language])
+    reply = await ask_transcript(chat, "Victim@Example.com")
+    assert reply == {"type": "transcript_code_sent", "email": "Victim@Example.com"}
+    [code_mail] = deliver()
+    assert code_mail.to == ["victim@example.com"]
+    # Only our fixed words, in the chat's language, and the code: none of the visitor's.
+    assert CODE_SENTENCE[language] in code_mail.body
+    for mailed in (code_mail.subject, code_mail.body):
+        assert "kefu-support.example" not in mailed
+        assert ATTACKER_WORD[language] not in mailed
+    await chat.disconnect()
+
+
+async def test_a_host_users_chosen_name_does_not_reach_an_unverified_address(
+    chat_inbox: Inbox, deliver
+) -> None:
+    token = identity_token(
+        "u-666",
+        name="客服中心 http://kefu-support.example",
+        email="me@example.com",
+        email_verified=True,
+    )
+    chat = await chat_with_text(chat_inbox, "hello", identity=token)
+    assert (await ask_transcript(chat, "victim@example.com"))["type"] == "transcript_code_sent"
+    [code_mail] = deliver()
+    assert "kefu-support.example" not in code_mail.body + code_mail.subject
+    assert "客服中心" not in code_mail.body + code_mail.subject
+    await chat.disconnect()
+
+
+async def test_the_mailed_code_sends_the_transcript_to_that_address_and_verifies_it(
+    chat_inbox: Inbox, deliver
+) -> None:
+    chat = await chat_with_text(chat_inbox, "提现 W-1042 还没到账")
+    await ask_transcript(chat, "zhang.wei@example.com")
+    [code_mail] = deliver()
+    assert await give_code(chat, "zhang.wei@example.com", mailed_code(code_mail)) == {
+        "type": "transcript_queued"
+    }
+    [transcript] = deliver()
+    assert transcript.to == ["zhang.wei@example.com"]
+    assert "提现 W-1042 还没到账" in transcript.body
+    # Verified for this visitor now: the next transcript goes without a code.
+    assert await ask_transcript(chat, "ZHANG.WEI@example.com") == {"type": "transcript_queued"}
+    [again] = deliver()
+    assert again.to == ["zhang.wei@example.com"]
+    await chat.disconnect()
+
+
+async def test_a_wrong_code_is_refused_and_five_wrong_ones_burn_it(
+    chat_inbox: Inbox, deliver
+) -> None:
+    chat = await chat_with_text(chat_inbox)
+    await ask_transcript(chat, "li@example.com")
+    [code_mail] = deliver()
+    right = mailed_code(code_mail)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        assert (await give_code(chat, "li@example.com", wrong))["code"] == "bad_code"
+    assert (await give_code(chat, "li@example.com", right))["code"] == "code_expired"
+    assert deliver() == []
+    await chat.disconnect()
+
+
+async def test_a_code_works_only_for_the_visitor_it_was_mailed_for(
+    chat_inbox: Inbox, deliver
+) -> None:
+    asking = await chat_with_text(chat_inbox)
+    await ask_transcript(asking, "li@example.com")
+    [code_mail] = deliver()
+    other = await chat_with_text(chat_inbox, client="203.0.113.9")
+    reply = await give_code(other, "li@example.com", mailed_code(code_mail))
+    assert reply["code"] == "code_expired"
+    assert deliver() == []
+    await asking.disconnect()
+    await other.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("claims", "step"),
+    [
+        ({"email": "Zhang.Wei@example.com", "email_verified": True}, "transcript_queued"),
+        ({"email": "zhang.wei@example.com", "email_verified": False}, "transcript_code_sent"),
+        ({"email": "zhang.wei@example.com"}, "transcript_code_sent"),
+        ({"email": "zhang.wei@example.com", "email_verified": "true"}, "transcript_code_sent"),
+    ],
+)
+async def test_the_host_sites_verified_email_gets_the_transcript_without_a_code(
+    chat_inbox: Inbox, deliver, claims: dict[str, Any], step: str
+) -> None:
+    chat = await chat_with_text(chat_inbox, identity=identity_token("u-1001", **claims))
+    assert (await ask_transcript(chat, "zhang.wei@example.com"))["type"] == step
+    [sent] = deliver()
+    assert ("我的提现还没到账" in sent.body) == (step == "transcript_queued")
+    await chat.disconnect()
+
+
+async def test_a_customers_email_verified_on_the_portal_gets_the_transcript_without_a_code(
+    chat_inbox: Inbox, deliver
+) -> None:
+    chat = await chat_with_text(chat_inbox, identity=identity_token("u-2002"))
+    conversation = await database_sync_to_async(Conversation.objects.get)()
+    await database_sync_to_async(ContactIdentity.objects.create)(
+        contact_id=conversation.contact_id,
+        kind=IdentityKind.EMAIL,
+        value="wang.fang@example.com",
+        verified=True,
+    )
+    assert await ask_transcript(chat, "wang.fang@example.com") == {"type": "transcript_queued"}
+    [sent] = deliver()
+    assert sent.to == ["wang.fang@example.com"]
+    await chat.disconnect()
+
+
+async def test_mails_are_limited_per_visitor(chat_inbox: Inbox, deliver) -> None:
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+    await send_message(chat, "c1", "我的提现还没到账")
+    await frames_until(chat, "resumed")
+    limit = webchat_actions.MAILS_PER_VISITOR.attempts
+    for n in range(limit):
+        assert (await ask_transcript(chat, f"v{n}@example.com"))["type"] == "transcript_code_sent"
+    # The same visitor (its session token) on another network counts on.
+    again = await open_chat(chat_inbox, client="203.0.113.77")
+    await hello(again, session=welcome["session"])
+    await frames_until(again, "resumed")
+    assert (await ask_transcript(again, "one-more@example.com"))["code"] == "too_many_emails"
+    assert len(deliver()) == limit
+    await chat.disconnect()
+    await again.disconnect()
+
+
+async def test_mails_are_limited_per_network_address(chat_inbox: Inbox, deliver) -> None:
+    per_visitor = webchat_actions.MAILS_PER_VISITOR.attempts
+    limit = webchat_actions.MAILS_PER_IP.attempts
+    chats = [await chat_with_text(chat_inbox) for _ in range(-(-limit // per_visitor) + 1)]
+    answers = []
+    for n in range(limit + 1):
+        chat = chats[n // per_visitor]
+        answers.append((await ask_transcript(chat, f"r{n}@example.com"))["type"])
+    assert answers == ["transcript_code_sent"] * limit + ["error"]
+    elsewhere = await chat_with_text(chat_inbox, client="203.0.113.50")
+    assert (await ask_transcript(elsewhere, "r-else@example.com"))["type"] == (
+        "transcript_code_sent"
+    )
+    for chat in [*chats, elsewhere]:
+        await chat.disconnect()
+
+
+async def test_mails_are_limited_per_recipient(chat_inbox: Inbox, deliver) -> None:
+    limit = webchat_actions.MAILS_PER_RECIPIENT.attempts
+    answers = []
+    for n in range(limit + 1):
+        chat = await chat_with_text(chat_inbox, client=f"203.0.113.{n + 1}")
+        answers.append(await ask_transcript(chat, "victim@example.com"))
+        await chat.disconnect()
+    assert [a["type"] for a in answers] == ["transcript_code_sent"] * limit + ["error"]
+    assert answers[-1]["code"] == "too_many_emails"
+    assert len(deliver()) == limit
+
+
+async def test_a_bad_address_is_refused(chat_inbox: Inbox) -> None:
+    chat = await chat_with_text(chat_inbox)
+    for email in ("", "not-an-address", "a@b@example.com", 42):
+        assert (await ask_transcript(chat, email))["code"] == "bad_email"
     await chat.disconnect()

@@ -1,17 +1,20 @@
+import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.core import mail
 
 from kefu.agents.models import Agent
-from kefu.contacts.models import IdentityKind
+from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations import actions
 from kefu.conversations.models import DeliveryStatus, Message
 from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.actions import open_chat
 from kefu.inboxes.webchat.identity import Visitor
-from kefu.inboxes.webchat.tasks import send_transcript
+from kefu.inboxes.webchat.models import EmailCheck
+from kefu.inboxes.webchat.tasks import send_email_code, send_transcript
 
 
 def live_chat(inbox: Inbox, text: str = "我的提现没到账") -> Message:
@@ -74,3 +77,53 @@ def test_the_transcript_lists_the_chat_with_agent_ids_and_the_anti_phishing_code
     assert "预计 48 小时内到账" in sent.body
     assert agent.public_id in sent.body
     assert "internal only" not in sent.body
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "sentence"),
+    [
+        ("zh-Hans", "您的聊天记录验证码", "请在聊天窗口中输入以下验证码"),
+        ("zh-Hant", "您的聊天記錄驗證碼", "請在聊天視窗中輸入以下驗證碼"),
+        ("en", "Your code for the chat transcript", "If it was you, enter this code in the chat"),
+    ],
+)
+def test_the_code_mail_holds_our_words_the_code_and_the_owners_anti_phishing_code(
+    chat_inbox: Inbox,
+    contact_factory: Callable[..., Contact],
+    language: str,
+    subject: str,
+    sentence: str,
+) -> None:
+    owner = contact_factory(email="owner@example.com")
+    owner.anti_phishing_code = "BLUE-42"
+    owner.save()
+    send_email_code.call(chat_inbox.pk, "v-1", "owner@example.com", language)
+    [sent] = mail.outbox
+    assert sent.to == ["owner@example.com"]
+    assert sent.subject == subject
+    assert sentence in sent.body
+    assert "BLUE-42" in sent.body
+    code = re.search(r"^\s+(\d{6})\s*$", str(sent.body), re.MULTILINE)
+    assert code is not None
+    check = EmailCheck.objects.get()
+    # Only a hash is kept: whoever reads the database cannot use the code.
+    assert code.group(1) not in check.code_hash
+    assert (check.visitor, check.email, check.verified_at) == ("v-1", "owner@example.com", None)
+
+
+def test_a_new_code_replaces_the_unused_one(chat_inbox: Inbox) -> None:
+    send_email_code.call(chat_inbox.pk, "v-1", "owner@example.com", "en")
+    send_email_code.call(chat_inbox.pk, "v-1", "owner@example.com", "en")
+    assert EmailCheck.objects.count() == 1
+
+
+def test_a_transcript_carries_the_recipients_own_anti_phishing_code(
+    chat_inbox: Inbox, contact_factory: Callable[..., Contact]
+) -> None:
+    owner = contact_factory(email="owner@example.com")
+    owner.anti_phishing_code = "GREEN-7"
+    owner.save()
+    conversation = live_chat(chat_inbox).conversation
+    send_transcript.call(conversation.pk, "owner@example.com")
+    [sent] = mail.outbox
+    assert "GREEN-7" in sent.body

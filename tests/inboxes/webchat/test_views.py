@@ -46,6 +46,33 @@ def test_the_config_is_translated_and_answers_allowed_origins_only(
     assert "Access-Control-Allow-Origin" not in foreign
 
 
+TRANSCRIPT_STEPS = [
+    "transcript_email_label",
+    "transcript",
+    "transcript_code_sent",
+    "transcript_code_label",
+    "transcript_confirm",
+    "transcript_other_address",
+    "transcript_sent",
+    "error_bad_code",
+    "error_code_expired",
+    "error_too_many_emails",
+]
+
+
+def test_every_step_of_the_transcript_speaks_each_language(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    by_language = {
+        lang: client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang={lang}").json()["strings"]
+        for lang in ("en", "zh-CN", "zh-TW")
+    }
+    for key in TRANSCRIPT_STEPS:
+        english, simplified, traditional = (by_language[lang][key] for lang in by_language)
+        assert len({english, simplified, traditional}) == 3, key
+    assert "%(email)s" in by_language["zh-TW"]["transcript_code_sent"]
+
+
 def test_config_of_a_missing_inbox_is_404(client: Client, db: None) -> None:
     assert client.get("/chat/config/?inbox=nope").status_code == 404
     assert client.get("/chat/config/?inbox=999").status_code == 404

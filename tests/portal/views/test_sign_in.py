@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind, SignInCode
+from kefu.core.models import AttemptCounter
 from kefu.portal import limits
 from kefu.portal.session import CONTACT_SESSION_KEY
 from tests.conftest import portal_client_for
@@ -217,6 +219,29 @@ def test_code_requests_are_limited_per_address_of_the_requester(
     assert response.status_code == 429
     assert "请求的登录验证码过多" in response.content.decode()
     assert len(mail.outbox) == limit
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Sign-in is unavailable for a moment; try again shortly."),
+        ("zh-CN,zh;q=0.9", "暂时无法登录，请稍后再试。"),
+        ("zh-TW,zh;q=0.9", "暫時無法登入，請稍後再試。"),
+    ],
+)
+def test_code_requests_are_refused_when_they_cannot_be_counted(
+    client: Client, django_capture_on_commit_callbacks, run_tasks, language: str, text: str
+) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {AttemptCounter._meta.db_table}")  # rolled back after the test
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/portal/sign-in/", {"email": "h@example.com"}, headers={"Accept-Language": language}
+        )
+    run_tasks()
+    assert response.status_code == 503
+    assert text in response.content.decode()
+    assert mail.outbox == []
 
 
 def test_an_invalid_email_address_is_refused(client: Client) -> None:

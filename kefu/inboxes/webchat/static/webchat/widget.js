@@ -198,16 +198,7 @@
       ui.file.value = "";
     });
 
-    ui.transcriptEmail = el("input", { id: "kefu-transcript-email", type: "email", required: "",
-                                       autocomplete: "email", value: state.email });
-    ui.transcript = el("form", { "class": "transcript", hidden: "" }, [
-      el("label", { "for": "kefu-transcript-email", text: t("offline_email") }), ui.transcriptEmail,
-      el("button", { type: "submit", text: t("transcript") })
-    ]);
-    ui.transcript.addEventListener("submit", function (event) {
-      event.preventDefault();
-      send({ type: "transcript", email: ui.transcriptEmail.value.trim() });
-    });
+    buildTranscript();
 
     ui.close = el("button", { type: "button", "class": "close", "aria-label": t("close") }, [icon("close")]);
     ui.panel = el("section", {
@@ -231,6 +222,60 @@
     document.addEventListener("visibilitychange", sendRead);
 
     if (state.started || state.conversation) showChat(); else showPrechat();
+  }
+
+  /* The transcript goes only to an address the chat has verified: the host site's
+   * verified address for its signed-in user, or one proved here with a mailed code. */
+  function buildTranscript() {
+    ui.transcriptEmail = el("input", { id: "kefu-transcript-email", type: "email", required: "",
+                                       autocomplete: "email", value: state.email });
+    ui.transcriptAsk = el("form", { "class": "transcript-step" }, [
+      el("label", { "for": "kefu-transcript-email", text: t("transcript_email_label") }), ui.transcriptEmail,
+      el("button", { type: "submit", text: t("transcript") })
+    ]);
+    ui.transcriptAsk.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!ui.transcriptEmail.checkValidity()) { showError("bad_email"); return; }
+      if (!send({ type: "transcript", email: ui.transcriptEmail.value.trim() })) showError("network");
+    });
+
+    ui.transcriptCodeSent = el("p", { id: "kefu-transcript-code-sent", role: "status" });
+    ui.transcriptCode = el("input", { id: "kefu-transcript-code", type: "text", required: "",
+                                      inputmode: "numeric", autocomplete: "one-time-code", maxlength: "12",
+                                      "aria-describedby": "kefu-transcript-code-sent" });
+    ui.transcriptOther = el("button", { type: "button", text: t("transcript_other_address") });
+    ui.transcriptOther.addEventListener("click", function () { showTranscriptStep("ask"); });
+    ui.transcriptVerify = el("form", { "class": "transcript-step", hidden: "" }, [
+      ui.transcriptCodeSent,
+      el("label", { "for": "kefu-transcript-code", text: t("transcript_code_label") }), ui.transcriptCode,
+      el("button", { type: "submit", text: t("transcript_confirm") }), ui.transcriptOther
+    ]);
+    ui.transcriptVerify.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var sent = send({ type: "transcript_code", email: ui.transcriptVerify.getAttribute("data-email"),
+                        code: ui.transcriptCode.value.trim() });
+      if (!sent) showError("network");
+    });
+
+    ui.transcriptDone = el("p", { role: "status", hidden: "" });
+    ui.transcript = el("div", { "class": "transcript", hidden: "" },
+                       [ui.transcriptAsk, ui.transcriptVerify, ui.transcriptDone]);
+  }
+
+  function showTranscriptStep(step, email) {
+    ui.transcriptAsk.hidden = step !== "ask";
+    ui.transcriptVerify.hidden = step !== "code";
+    ui.transcriptDone.hidden = step !== "done";
+    if (step === "ask") {
+      ui.transcriptEmail.focus();
+    } else if (step === "code") {
+      ui.transcriptVerify.setAttribute("data-email", email);
+      ui.transcriptCodeSent.textContent = t("transcript_code_sent", { email: email });
+      ui.transcriptCode.value = "";
+      ui.transcriptCode.focus();
+    } else {
+      ui.transcriptDone.textContent = t("transcript_sent");
+    }
   }
 
   function setOpen(open) {
@@ -692,7 +737,8 @@
     },
     typing: function (frame) { ui.typing.hidden = !frame.active; },
     read: function (frame) { agentReadSeq = Math.max(agentReadSeq, frame.seq); updateReceipts(); },
-    transcript_queued: function () { ui.transcript.replaceChildren(el("p", { role: "status", text: t("transcript_sent") })); },
+    transcript_code_sent: function (frame) { setStatus(""); showTranscriptStep("code", frame.email); },
+    transcript_queued: function () { setStatus(""); showTranscriptStep("done"); },
     error: function (frame) {
       if (frame.client_id && state.flow && FLOW_REFUSED[frame.code]) {
         state.flow = "";
@@ -700,6 +746,7 @@
         flush();
         return;
       }
+      if (frame.code === "code_expired") showTranscriptStep("ask");
       if (frame.client_id && RETRYABLE[frame.code]) {
         // Nothing was stored: the message stays in the outbox and goes again shortly.
         clearTimeout(retryTimer);
