@@ -13,7 +13,8 @@ from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from kefu.inboxes.email import charsets, quotes
+from kefu.core import charsets
+from kefu.inboxes.email import quotes
 from kefu.inboxes.email.bounces import Bounce, find_bounce
 from kefu.inboxes.email.htmltext import html_to_text
 from kefu.inboxes.email.loops import is_automated

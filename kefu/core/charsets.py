@@ -1,4 +1,9 @@
-"""Turning a MIME part's bytes into text when the declared charset cannot be trusted."""
+"""Turning bytes into text when the declared charset cannot be trusted.
+
+Mail parts and headers (the email adapter) and attached text files (screened by
+`safety`) both come from Chinese clients that mislabel their charsets, so the chain
+lives here, below both.
+"""
 
 import codecs
 
