@@ -45,7 +45,7 @@ from kefu.routing.events import queue_changed
 from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
 from kefu.safety.actions import raise_alert
 from kefu.safety.exposure import exposure_warning
-from kefu.safety.ingress import screen_inbound
+from kefu.safety.ingress import screen_attachment, screen_inbound
 from kefu.safety.models import SafetyAlert
 from kefu.safety.redaction import redact
 from kefu.safety.registry import link_warnings
@@ -259,8 +259,10 @@ def send_reply(
     require_writable(conversation)
     _check_text(text, bool(files))
     guard_reply(conversation=conversation, agent=agent, text=text)
-    # A reply may quote what a customer pasted; it is stored and sent redacted too.
+    # A reply may quote what a customer pasted; it is stored and sent redacted too, and
+    # so are the names and text of the files it carries (a customer's log passed on).
     text = redact(text, conversation.language).text
+    files = [screen_attachment(upload, conversation.language)[0] for upload in files]
     types = [attachments.check(upload) for upload in files]
     if then_status and not can_transition(conversation.status, then_status):
         raise _transition_error(conversation, then_status)

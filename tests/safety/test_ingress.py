@@ -4,6 +4,7 @@ Runs a real Kefu process on a SQLite file with SQL logging on, then reads the da
 file (and its WAL), everything the process logged and the job rows, byte for byte.
 """
 
+import codecs
 import json
 import os
 import subprocess
@@ -17,6 +18,14 @@ from kefu.core.languages import Language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.safety.ingress import screen_inbound
+from kefu.safety.markers import MARKERS
+from tests.safety.secret_files import (
+    PHRASE_ZH_HANS,
+    PHRASE_ZH_HANT,
+    Secret,
+    cases,
+    file_text,
+)
 
 PHRASE_EN = Mnemonic("english").to_mnemonic(bytes(range(16)))
 PHRASE_ZH = "".join(Mnemonic("chinese_simplified").to_mnemonic(bytes(range(100, 116))).split())
@@ -161,3 +170,91 @@ def test_screening_reports_kinds_and_drops_html_that_held_a_secret(inbox: Inbox)
     assert screened.inbound.html == ""
     assert PHRASE_EN not in screened.inbound.text
     assert WIF not in screened.inbound.attachments[0].filename
+
+
+def _screen_file(
+    inbox: Inbox, upload: InboundAttachment, language: str = ""
+) -> tuple[bytes, set[str]]:
+    screened = screen_inbound(
+        InboundMessage(inbox=inbox, text="see the file", language=language, attachments=(upload,))
+    )
+    return screened.inbound.attachments[0].content, set(screened.kinds)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize(("extension", "secret"), cases())
+def test_a_text_file_is_kept_with_its_secret_removed(
+    inbox: Inbox, extension: str, secret: Secret, newline: str
+) -> None:
+    original = file_text(extension, secret.line, newline)
+    upload = InboundAttachment(f"notes{extension}", "application/octet-stream", original.encode())
+    content, kinds = _screen_file(inbox, upload, secret.language)
+    text = content.decode("utf-8")
+    assert secret.kind in kinds
+    for needle in secret.needles():
+        assert needle not in text
+    assert MARKERS[secret.kind][secret.language] in text  # type: ignore[index]
+    # Only the secret changed: what stood before and after it is still there.
+    before, _, after = original.partition(secret.value)
+    assert text.startswith(before)
+    assert text.endswith(after)
+
+
+# A file of each encoding customers send, holding a phrase it can spell, with Windows
+# line breaks; `declared` is the charset a mail client or an API client labelled it with.
+ENCODED = [
+    ("utf-8", b"", "", PHRASE_ZH_HANS, "zh-Hans"),
+    ("utf-8", codecs.BOM_UTF8, "", PHRASE_ZH_HANS, "zh-Hans"),
+    ("utf-16-le", codecs.BOM_UTF16_LE, "", PHRASE_ZH_HANT, "zh-Hant"),
+    ("utf-16-be", codecs.BOM_UTF16_BE, "", PHRASE_ZH_HANS, "zh-Hans"),
+    ("gb18030", b"", "gb2312", PHRASE_ZH_HANS, "zh-Hans"),
+    ("gb18030", b"", "", PHRASE_ZH_HANS, "zh-Hans"),
+    ("big5hkscs", b"", "big5", PHRASE_ZH_HANT, "zh-Hant"),
+    ("big5hkscs", b"", "", PHRASE_ZH_HANT, "zh-Hant"),
+    # Mislabelled: Big5 bytes read without an error as GB18030 nonsense.
+    ("big5hkscs", b"", "gb2312", PHRASE_ZH_HANT, "zh-Hant"),
+]
+
+
+# What stands around the phrase in the file, in the file's own script.
+FRAME = {
+    "zh-Hans": ("客户日志\r\n提现 W-1042\r\n助记词 ", "\r\n谢谢\r\n"),
+    "zh-Hant": ("客戶日誌\r\n提領 W-1042\r\n助記詞 ", "\r\n謝謝\r\n"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("codec", "bom", "declared", "phrase", "language"), ENCODED)
+def test_a_text_file_keeps_its_encoding_byte_order_mark_and_line_breaks(
+    inbox: Inbox, codec: str, bom: bytes, declared: str, phrase: str, language: str
+) -> None:
+    head, tail = FRAME[language]
+    original = bom + (head + phrase + tail).encode(codec)
+    upload = InboundAttachment("日志.log", "text/plain", original, charset=declared)
+    content, kinds = _screen_file(inbox, upload)
+    assert kinds == {"recovery_phrase"}
+    assert content.startswith(bom + head.encode(codec))
+    assert content.endswith(tail.encode(codec))
+    text = content[len(bom) :].decode(codec)
+    assert phrase not in text
+    assert "".join(phrase.split()[:4]) not in text
+    assert text == head + MARKERS["recovery_phrase"][language] + tail  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_a_marker_the_files_encoding_cannot_spell_is_written_in_english(inbox: Inbox) -> None:
+    # The message is in simplified Chinese; Big5 has no 记 or 词 for its marker.
+    original = f"助記詞 {PHRASE_ZH_HANT}\n".encode("big5hkscs")
+    upload = InboundAttachment("seed.txt", "text/plain", original)
+    content, kinds = _screen_file(inbox, upload, "zh-Hans")
+    assert kinds == {"recovery_phrase"}
+    assert content.decode("big5hkscs") == "助記詞 [recovery phrase removed]\n"
+
+
+@pytest.mark.django_db
+def test_files_that_are_not_text_pass_unchanged(inbox: Inbox) -> None:
+    image = b"\x89PNG\r\n\x1a\n" + f"my recovery phrase: {PHRASE_ZH_HANS}".encode()
+    png = InboundAttachment("screen.png", "image/png", image)
+    content, kinds = _screen_file(inbox, png)
+    assert (content, kinds) == (image, set())

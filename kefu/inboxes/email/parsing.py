@@ -27,6 +27,8 @@ class ParsedAttachment:
     content: bytes
     # Shown inside the HTML body (cid: image) rather than offered as a download.
     inline: bool = False
+    # The declared charset of a text file, for screening its content.
+    charset: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ def _body_parts(
                     content_type=content_type,
                     content=content,
                     inline=inline,
+                    charset=part.get_content_charset() or "",
                 )
             )
     for defect in message.defects:

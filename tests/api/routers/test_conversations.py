@@ -22,7 +22,10 @@ from kefu.conversations.models import (
 )
 from kefu.core.models import AuditEntry
 from kefu.inboxes.models import Inbox
+from kefu.safety.markers import MARKERS
+from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
+from tests.safety.secret_files import Secret, file_text, one_file_of_each_kind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -290,6 +293,40 @@ class TestCustomerMessages:
         assert download.status_code == 200
         assert b"".join(download.streaming_content) == PNG  # type: ignore[attr-defined]
         assert download["Content-Type"] == "image/png"
+
+    @pytest.mark.parametrize(("extension", "secret"), one_file_of_each_kind())
+    def test_a_text_file_is_kept_with_its_secret_removed(
+        self, api_client: Client, api_conversation: Conversation, extension: str, secret: Secret
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/messages/multipart"
+        upload = SimpleUploadedFile(
+            f"notes{extension}",
+            file_text(extension, secret.line, "\r\n").encode(),
+            "application/octet-stream",
+        )
+        response = api_client.post(url, {"text": "see the file", "files": [upload]})
+        assert response.status_code == 201, response.content
+        [attachment] = response.json()["attachments"]
+        download = api_client.get(attachment["url"])
+        stored = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
+        for needle in secret.needles():
+            assert needle not in stored
+        assert MARKERS[secret.kind]["zh-Hans"] in stored  # the conversation's language
+        api_conversation.refresh_from_db()
+        assert api_conversation.secret_exposed
+        assert SafetyAlert.objects.get().reasons == [secret.kind]
+
+    def test_a_text_file_that_cannot_be_read_is_415_with_a_clear_message(
+        self, api_client: Client, api_conversation: Conversation
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/messages/multipart"
+        garbled = SimpleUploadedFile("notes.txt", bytes(range(0x80, 0x100)) * 8, "text/plain")
+        response = api_client.post(url, {"text": "看这个", "files": [garbled]})
+        assert response.status_code == 415
+        error = response.json()["error"]
+        assert error["code"] == "attachment_rejected"
+        assert error["message"].startswith("notes.txt could not be read as text")
+        assert api_conversation.messages.count() == 1
 
     def test_files_alone_are_enough(
         self, api_client: Client, api_conversation: Conversation

@@ -8,13 +8,15 @@ from django.test import AsyncClient
 from kefu.agents.models import Agent
 from kefu.asgi import application
 from kefu.conversations import actions
-from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.conversations.models import Attachment, Conversation, Message, MessageKind
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.models import ChatSession, Upload
+from kefu.safety.models import SafetyAlert
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
 from tests.inboxes.webchat.test_views import PNG
+from tests.safety.secret_files import PHRASE_EN
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -326,6 +328,38 @@ async def test_an_uploaded_image_is_attached_to_the_message_that_references_it(
         {"type": "message", "client_id": "c2", "text": "", "uploads": [upload_id]}
     )
     assert (await chat.receive_json_from())["code"] == "upload_missing"
+    await chat.disconnect()
+
+
+LOG = f"import ok\nmnemonic: {PHRASE_EN}\npassword: Hunter2-Secret!\n"
+
+
+async def test_a_secret_removed_from_an_upload_warns_flags_and_alerts_with_its_message(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+    response = await AsyncClient().post(
+        "/chat/upload/",
+        {
+            "inbox": chat_inbox.pk,
+            "session": welcome["session"],
+            "file": SimpleUploadedFile("wallet.log", LOG.encode()),
+        },
+    )
+    ack = await send_message(chat, "c1", "my wallet is empty", uploads=[response.json()["id"]])
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    assert conversation.secret_exposed
+    alert = await database_sync_to_async(SafetyAlert.objects.get)(conversation=conversation)
+    assert alert.reasons == ["password", "recovery_phrase"]
+    attachment = await database_sync_to_async(Attachment.objects.get)()
+    stored = await database_sync_to_async(attachment.file.read)()
+    assert stored == (
+        b"import ok\nmnemonic: [recovery phrase removed]\npassword: [password removed]\n"
+    )
+    frames = await frames_until(chat, "resumed")
+    texts = [frame["text"] for frame in frames if frame["type"] == "message"]
+    assert any("new wallet" in text for text in texts)  # the exposure warning
     await chat.disconnect()
 
 
