@@ -35,7 +35,7 @@ from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
 from kefu.core import audit
-from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
+from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected, TagRejected
 from kefu.core.language import detect_language
 from kefu.helpcenter.triage import triage
 from kefu.inboxes.base import InboundAttachment, InboundMessage
@@ -395,9 +395,26 @@ def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> 
 
 
 def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Conversation:
-    """Set the conversation's tags to exactly `names` (created on first use)."""
+    """Set the conversation's tags to exactly `names` (created on first use).
+
+    A tag that holds a secret is refused rather than stored redacted: a tag is a short
+    label, and "[password removed]" would label nothing.
+    """
     require_agent(actor)
-    wanted = sorted({name.strip()[:50] for name in names if name.strip()})
+    given = [name.strip() for name in names if name.strip()]
+    # Screened whole, together and in the order given, before the length cut and before
+    # repeats are dropped: a key cut short, or a phrase typed as a list of tags, is no
+    # longer recognisable once cut or deduplicated, yet still gives most of it away.
+    screened = redact(", ".join(given), conversation.language)
+    if screened.found:
+        raise TagRejected(
+            _(
+                "The tags hold a password, key, code or recovery phrase (%(tags)s), so they "
+                "were not saved. Tags are short labels; put details in a note."
+            )
+            % {"tags": screened.text}
+        )
+    wanted = sorted({name[:50] for name in given})
     with transaction.atomic():
         tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
         conversation.tags.set(tags)

@@ -25,7 +25,7 @@ from kefu.inboxes.models import Inbox
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
-from tests.safety.secret_files import Secret, file_text, one_file_of_each_kind
+from tests.safety.secret_files import PHRASE_EN, Secret, file_text, one_file_of_each_kind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -433,6 +433,24 @@ class TestAgentWork:
         response = post(api_client, url, {"tags": ["usdt", "vip", " "]})
         assert response.status_code == 200
         assert response.json()["tags"] == ["usdt", "vip"]
+
+    @pytest.mark.parametrize(
+        "tags",
+        [["vip", "password: Hunter2-Secret!"], PHRASE_EN.split(), ["助记词", *PHRASE_EN.split()]],
+    )
+    def test_tags_that_hold_a_secret_are_refused_and_nothing_changes(
+        self, api_client: Client, api_conversation: Conversation, tags: list[str]
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/tags"
+        post(api_client, url, {"tags": ["vip"]})
+        response = post(api_client, url, {"tags": tags})
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["code"] == "tag_rejected"
+        assert "so they were not saved" in error["message"]
+        assert "Hunter2" not in error["message"]
+        assert "abandon" not in error["message"]
+        assert list(api_conversation.tags.values_list("name", flat=True)) == ["vip"]
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from kefu.conversations.models import (
     Status,
 )
 from tests.conftest import verified_client
-from tests.safety.secret_files import PHRASE_EN
+from tests.safety.secret_files import PHRASE_EN, PHRASE_ZH_HANS, WIF
 
 HTMX = {"HX-Request": "true"}
 
@@ -275,6 +275,27 @@ def test_tags_are_set_from_a_comma_separated_list(agent_client, conversation):
     assert set(conversation.tags.values_list("name", flat=True)) == {"vip", "usdt-trc20", "提现"}
     agent_client.post(url(conversation, "tags"), {"tags": ""}, headers=HTMX)
     assert not conversation.tags.exists()
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        "vip, password: Hunter2-Secret!",
+        "，".join(PHRASE_ZH_HANS.split()),  # a phrase typed as a list of tags
+        f"vip, key {WIF}",  # longer than a tag may be: screened before it is cut
+    ],
+)
+def test_tags_that_hold_a_secret_are_refused_with_a_clear_message(agent_client, conversation, tags):
+    agent_client.post(url(conversation, "tags"), {"tags": "vip"}, headers=HTMX)
+    response = agent_client.post(
+        url(conversation, "tags"), {"tags": tags}, headers={**HTMX, "Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "hold a password, key, code or recovery phrase" in html
+    assert "Hunter2" not in html
+    assert WIF[:20] not in html
+    assert list(conversation.tags.values_list("name", flat=True)) == ["vip"]
 
 
 # ---- merge -------------------------------------------------------------------------------
