@@ -1,5 +1,6 @@
 """Redaction at ingress: every customer-supplied string passes here before it is stored."""
 
+import hashlib
 from dataclasses import dataclass, replace
 
 from kefu.core.text_files import TextFile, readings, text_type
@@ -55,8 +56,21 @@ def screen_inbound(inbound: InboundMessage) -> Screened:
         original=clean(inbound.original),
         bounce_reason=clean(inbound.bounce_reason),
         attachments=tuple(files),
+        external_id=screened_id(inbound.external_id),
+        thread_refs=tuple(screened_id(ref) for ref in inbound.thread_refs),
     )
     return Screened(inbound=screened_inbound, kinds=frozenset(kinds))
+
+
+def screened_id(value: str) -> str:
+    """A channel's message id, or a hash of it when it holds a secret.
+
+    Ids are kept to recognise a second delivery and to thread replies; the same id always
+    gives the same hash, so both keep working without the secret being stored.
+    """
+    if not value or not redact(value).found:
+        return value
+    return "sha256-" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def screen_attachment(

@@ -17,7 +17,7 @@ from mnemonic import Mnemonic
 from kefu.core.languages import Language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
-from kefu.safety.ingress import screen_inbound
+from kefu.safety.ingress import screen_inbound, screened_id
 from kefu.safety.markers import MARKERS
 from tests.safety.secret_files import (
     PHRASE_ZH_HANS,
@@ -258,3 +258,21 @@ def test_files_that_are_not_text_pass_unchanged(inbox: Inbox) -> None:
     png = InboundAttachment("screen.png", "image/png", image)
     content, kinds = _screen_file(inbox, png)
     assert (content, kinds) == (image, set())
+
+
+@pytest.mark.django_db
+def test_secrets_in_channel_ids_become_a_stable_hash(inbox: Inbox) -> None:
+    secret_id = f"<{WIF}@mail.example>"
+    screened = screen_inbound(
+        InboundMessage(
+            inbox=inbox,
+            text="hello",
+            external_id=secret_id,
+            thread_refs=(secret_id, "<plain-id@mail.example>"),
+        )
+    ).inbound
+    assert WIF not in screened.external_id
+    assert screened.external_id == screened_id(secret_id) == screened.thread_refs[0]
+    assert screened.external_id.startswith("sha256-")
+    assert screened.thread_refs[1] == "<plain-id@mail.example>"
+    assert screened_id("chat:visitor-1:c-17-abc") == "chat:visitor-1:c-17-abc"

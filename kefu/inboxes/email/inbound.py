@@ -11,7 +11,7 @@ from kefu.core.language import detect_language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.email.parsing import ParsedAttachment, ParsedEmail, fallback_id
 from kefu.inboxes.models import Inbox
-from kefu.safety.ingress import screen_attachment
+from kefu.safety.ingress import screen_attachment, screened_id
 from kefu.safety.redaction import redact
 
 # The stored original is for reading; a 10 MB text body is cut, not kept whole.
@@ -98,9 +98,9 @@ def contract(parsed: ParsedEmail) -> dict[str, Any]:
         "subject": subject.text,
         "from": parsed.sender,
         "to": list(parsed.to),
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": list(parsed.references),
+        "message_id": screened_id(parsed.message_id),
+        "in_reply_to": screened_id(parsed.in_reply_to),
+        "references": [screened_id(ref) for ref in parsed.references],
         "language": language,
         "body_text": body.text,
         "redacted": bool(subject.findings or body.findings or any(kinds for _f, kinds in files)),

@@ -25,7 +25,7 @@ from kefu.inboxes.models import Inbox
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
-from tests.safety.secret_files import PHRASE_EN, Secret, file_text, one_file_of_each_kind
+from tests.safety.secret_files import PHRASE_EN, WIF, Secret, file_text, one_file_of_each_kind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -118,6 +118,21 @@ class TestCreate:
         with django_assert_num_queries(11):
             response = new_conversation(api_client, external_id="x-1", intent="deposit_missing")
         assert response.status_code == 201
+
+    def test_an_external_id_holding_a_secret_is_kept_as_its_hash_and_still_deduplicates(
+        self, api_client: Client
+    ) -> None:
+        first = new_conversation(api_client, external_id=f"app-{WIF}")
+        again = new_conversation(api_client, external_id=f"app-{WIF}")
+        assert (first.status_code, again.status_code) == (201, 200)
+        assert again.json()["reference"] == first.json()["reference"]
+        stored = Message.objects.get(kind=MessageKind.INBOUND).external_id
+        assert WIF not in stored
+        assert WIF[:40] not in stored
+        assert stored.startswith("sha256-")
+        url = f"/api/v1/conversations/{first.json()['reference']}/messages"
+        reply = post(api_client, url, {"text": "还在吗", "external_id": f"app-{WIF}"})
+        assert reply.status_code == 200  # the same id: the first message again
 
     def test_a_secret_in_the_text_is_not_stored(self, api_client: Client) -> None:
         phrase = "arch gather drum bullet absurd math era live bid rhythm alien cube"

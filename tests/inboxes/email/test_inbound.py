@@ -423,3 +423,18 @@ def test_an_unreadable_text_attachment_is_noted_and_the_rest_kept(mailbox: Mailb
     assert message.attachments.count() == 0
     assert "dump.txt" in message.text
     assert "The files from my wallet app are attached." in message.text
+
+
+def test_a_message_id_holding_a_key_is_stored_hashed_and_still_matches(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    secret_id = f"<{WIF}@mail.example>"
+    first = store_raw(mailbox, email_from("li.lei@example.com", "help", message_id=secret_id))
+    again = store_raw(mailbox, email_from("li.lei@example.com", "help", message_id=secret_id))
+    assert again.pk == first.pk
+    assert WIF[:40] not in first.external_id
+    follow_up = store_raw(
+        mailbox,
+        email_from("li.lei@example.com", "any news?", subject="Re: help", In_Reply_To=secret_id),
+    )
+    assert follow_up.conversation == first.conversation

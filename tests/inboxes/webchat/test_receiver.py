@@ -16,7 +16,7 @@ from kefu.inboxes.webchat.models import ChatSession, Upload
 from kefu.safety.models import SafetyAlert
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
 from tests.inboxes.webchat.test_views import PNG
-from tests.safety.secret_files import PHRASE_EN
+from tests.safety.secret_files import PHRASE_EN, WIF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -360,6 +360,19 @@ async def test_a_secret_removed_from_an_upload_warns_flags_and_alerts_with_its_m
     frames = await frames_until(chat, "resumed")
     texts = [frame["text"] for frame in frames if frame["type"] == "message"]
     assert any("new wallet" in text for text in texts)  # the exposure warning
+    await chat.disconnect()
+
+
+async def test_a_client_id_holding_a_key_is_stored_hashed_and_a_resend_is_still_one_message(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    first = await send_message(chat, WIF, "提现没到账")
+    again = await send_message(chat, WIF, "提现没到账")
+    assert again["seq"] == first["seq"]
+    message = await database_sync_to_async(Message.objects.get)(kind=MessageKind.INBOUND)
+    assert WIF not in message.external_id
     await chat.disconnect()
 
 
