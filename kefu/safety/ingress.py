@@ -103,3 +103,17 @@ def _written_back(reading: TextFile, result: Redaction) -> bytes:
         # A marker in the message's language may have no spelling in a legacy encoding
         # (simplified characters in Big5); the English marker always has one.
         return reading.encode(redact(reading.text, "en").text)
+
+
+def cut_outside_secrets(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, and before any secret the cut would split.
+
+    Screening comes after a channel cuts an over-long text, and a phrase or key cut short
+    is no longer recognisable, yet still gives most of it away (eleven of twelve words).
+    """
+    if len(text) <= limit:
+        return text
+    for finding in redact(text).findings:
+        if finding.start < limit < finding.end:
+            return text[: finding.start]
+    return text[:limit]

@@ -17,7 +17,7 @@ from mnemonic import Mnemonic
 from kefu.core.languages import Language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
-from kefu.safety.ingress import screen_inbound, screened_id
+from kefu.safety.ingress import cut_outside_secrets, screen_inbound, screened_id
 from kefu.safety.markers import MARKERS
 from tests.safety.secret_files import (
     PHRASE_ZH_HANS,
@@ -276,3 +276,12 @@ def test_secrets_in_channel_ids_become_a_stable_hash(inbox: Inbox) -> None:
     assert screened.external_id.startswith("sha256-")
     assert screened.thread_refs[1] == "<plain-id@mail.example>"
     assert screened_id("chat:visitor-1:c-17-abc") == "chat:visitor-1:c-17-abc"
+
+
+def test_a_text_is_never_cut_inside_a_secret() -> None:
+    text = "hello " * 10 + f"my recovery phrase is {PHRASE_EN} thanks"
+    cut_at = text.index(PHRASE_EN) + len(PHRASE_EN) - 6  # inside the twelfth word
+    cut = cut_outside_secrets(text, cut_at)
+    assert cut == text[: text.index(PHRASE_EN)]
+    assert cut_outside_secrets(text, 30) == text[:30]
+    assert cut_outside_secrets(text, len(text)) == text

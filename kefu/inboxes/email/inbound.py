@@ -11,7 +11,7 @@ from kefu.core.language import detect_language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.email.parsing import ParsedAttachment, ParsedEmail, fallback_id
 from kefu.inboxes.models import Inbox
-from kefu.safety.ingress import screen_attachment, screened_id
+from kefu.safety.ingress import cut_outside_secrets, screen_attachment, screened_id
 from kefu.safety.redaction import redact
 
 # The stored original is for reading; a 10 MB text body is cut, not kept whole.
@@ -46,7 +46,7 @@ def _body(parsed: ParsedEmail, notes: list[str]) -> str:
             _("[The message was cut after %(count)s characters; the agent can open the original.]")
             % {"count": limit}
         )
-        text = text[:limit]
+        text = cut_outside_secrets(text, limit)
     return "\n\n".join(part for part in [text, *notes] if part)
 
 
@@ -58,7 +58,7 @@ def original_text(parsed: ParsedEmail) -> str:
         f"Date: {parsed.date}",
         f"Subject: {parsed.subject}",
     ]
-    return ("\n".join(headers) + "\n\n" + parsed.full_text)[:MAX_ORIGINAL_CHARS]
+    return cut_outside_secrets("\n".join(headers) + "\n\n" + parsed.full_text, MAX_ORIGINAL_CHARS)
 
 
 def to_inbound(parsed: ParsedEmail, inbox: Inbox, raw: bytes) -> InboundMessage:

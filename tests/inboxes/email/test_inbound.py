@@ -23,7 +23,13 @@ from kefu.inboxes.email.receiver import store_raw
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.inboxes.email.conftest import corpus, mail_with_files
-from tests.safety.secret_files import KEYSTORE, PHRASE_ZH_HANS, PHRASE_ZH_HANT, WIF
+from tests.safety.secret_files import (
+    KEYSTORE,
+    PHRASE_EN,
+    PHRASE_ZH_HANS,
+    PHRASE_ZH_HANT,
+    WIF,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -438,3 +444,20 @@ def test_a_message_id_holding_a_key_is_stored_hashed_and_still_matches(
         email_from("li.lei@example.com", "any news?", subject="Re: help", In_Reply_To=secret_id),
     )
     assert follow_up.conversation == first.conversation
+
+
+@pytest.mark.parametrize("phrase", [PHRASE_EN, PHRASE_ZH_HANS])
+def test_a_long_body_is_never_cut_inside_a_secret(
+    mailbox: Mailbox, email_from: Build, settings: Any, phrase: str
+) -> None:
+    settings.KEFU_MAX_MESSAGE_CHARS = 1_000
+    limit = settings.KEFU_MAX_MESSAGE_CHARS - 500
+    lead = "seed phrase: " if phrase == PHRASE_EN else "助记词："
+    # The phrase starts 40 characters before the cut: eleven words would survive it.
+    filler = "x" * (limit - 40 - len(lead)) + lead
+    message = store_raw(mailbox, email_from("li.lei@example.com", filler + phrase + " thanks"))
+    words = phrase.split()
+    assert " ".join(words[:3]) not in message.text
+    assert "".join(words[:3]) not in message.text
+    assert phrase not in message.original
+    assert message.conversation.secret_exposed  # the original still showed the whole phrase

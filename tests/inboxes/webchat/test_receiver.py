@@ -269,6 +269,27 @@ async def test_a_signed_identity_links_the_chat_to_the_platform_user(chat_inbox:
     await chat.disconnect()
 
 
+async def test_a_name_from_the_host_site_is_screened_whole_before_it_is_cut(
+    chat_inbox: Inbox,
+) -> None:
+    from kefu.contacts.models import ContactIdentity
+    from tests.inboxes.webchat.conftest import identity_token
+
+    # The phrase ends just past the 200th character: eleven of its words would survive a
+    # cut made before screening.
+    name = "李" * (200 - len(PHRASE_EN) + 2) + " " + PHRASE_EN
+    chat = await open_chat(chat_inbox)
+    await hello(chat, identity=identity_token("u-1002", name=name))
+    await send_message(chat, "c1", "账户被锁了")
+    identity = await database_sync_to_async(ContactIdentity.objects.select_related("contact").get)(
+        kind="platform_user", value="u-1002"
+    )
+    words = PHRASE_EN.split()
+    assert identity.contact.name.startswith("李" * 100)
+    assert " ".join(words[:3]) not in identity.contact.name
+    await chat.disconnect()
+
+
 async def test_typing_and_read_receipts_flow_between_customer_and_agent(
     chat_inbox: Inbox, agent: Agent
 ) -> None:
