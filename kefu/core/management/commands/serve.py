@@ -56,6 +56,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 workers=options["workers"],
                 log_level="info",
+                # Django's logging, not uvicorn's default: its handler removes secrets
+                # from the access log's request lines.
+                log_config=settings.LOGGING,
                 lifespan="off",
             )
         finally:
