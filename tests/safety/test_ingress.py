@@ -20,6 +20,7 @@ from kefu.inboxes.models import Inbox
 from kefu.safety.ingress import cut_outside_secrets, screen_inbound, screened_id
 from kefu.safety.markers import MARKERS
 from tests.safety.secret_files import (
+    KEYSTORE,
     PHRASE_ZH_HANS,
     PHRASE_ZH_HANT,
     Secret,
@@ -115,9 +116,71 @@ session.save()
 noted = console.post(f"/console/c/{reference}/note/", {"text": f"助记词 {phrase_zh}"})
 assert noted.status_code in (200, 302), noted.content
 
+# 6. text files that hold secrets, on every channel, in the encodings customers use
+import codecs
+from django.core.files.uploadedfile import SimpleUploadedFile
+keystore = secrets["keystore"]
+files = api.post(f"/api/v1/conversations/{reference}/messages/multipart", {
+    "text": "logs attached", "external_id": f"app-{wif}",
+    "files": [SimpleUploadedFile("export.csv", f"date,note\r\n1,\"{phrase}\"\r\n".encode(),
+                                 "application/vnd.ms-excel"),
+              SimpleUploadedFile("wallet.json", keystore.encode(), "application/json")]})
+assert files.status_code == 201 and len(files.json()["attachments"]) == 2, files.content
+again = api.post(f"/api/v1/conversations/{reference}/messages", content_type="application/json",
+                 data={"text": "again", "external_id": f"app-{wif}"})
+assert again.status_code == 200, again.content
+tagged = api.post(f"/api/v1/conversations/{reference}/tags", content_type="application/json",
+                  data={"tags": ["vip", f"key {wif}"]})
+assert tagged.status_code == 422, tagged.content
+noted = actions.receive_message(from_form(
+    contact=contact, text="见附件", conversation=ticket.conversation,
+    files=(InboundAttachment("备注.md", "text/markdown",
+                             f"# 备注\r\n\r\n助记词：{phrase_zh}\r\n".encode("gb18030")),)))
+from kefu.inboxes.webchat import actions as chat_actions, selectors as chat_selectors
+from kefu.inboxes.webchat.identity import Visitor
+chat_inbox = Inbox.objects.create(name="Chat", channel="webchat")
+upload = chat_actions.store_upload(inbox=chat_inbox, visitor_id="v-1", upload=InboundAttachment(
+    "app.log", "application/octet-stream",
+    codecs.BOM_UTF16_LE + f"ERROR wallet import: password: {password}\r\n".encode("utf-16-le")))
+chatted = actions.receive_message(InboundMessage(
+    inbox=chat_inbox, identity_kind="webchat", identity_value="v-1", text="log",
+    external_id=f"chat:v-1:{wif}",
+    attachments=chat_selectors.uploaded_files(chat_inbox.pk, "v-1", (upload.pk,))))
+mail = EmailMessage()
+mail["From"] = "Victim Three <victim3@example.com>"
+mail["To"] = "support@kefu.example"
+mail["Subject"] = "logs"
+mail["Message-ID"] = f"<{wif}@example.com>"
+mail.set_content("my logs are attached")
+mail.add_attachment(f"私钥 {wif}\r\n助记词 {phrase_zh}\r\n".encode("gb18030"), maintype="text",
+                    subtype="plain", filename="日志.txt", params={"charset": "gb2312"})
+mail.add_attachment(codecs.BOM_UTF16_BE + f"my recovery phrase: {phrase}".encode("utf-16-be"),
+                    maintype="application", subtype="octet-stream", filename="seed.log")
+mailed = store_raw(mailbox, mail.as_bytes())
+# Redelivered: the hashed Message-ID still matches.
+assert store_raw(mailbox, mail.as_bytes()).pk == mailed.pk
+replied = actions.send_reply(
+    conversation=conversation, agent=admin, text="Never share these.",
+    files=[InboundAttachment("quote.txt", "text/plain", f"you wrote {phrase}".encode())])
+
+for message in (noted, chatted, mailed, replied):
+    assert message.attachments.count() == (2 if message == mailed else 1), message
+    assert message.conversation.secret_exposed or message == replied, message
+
 call_command("db_worker", batch=True, queue_name="*", no_startup_delay=True, verbosity=2)
 print("PUSHED", file=sys.stderr)
 """
+
+
+def _needles(name: str, secret: str) -> list[str]:
+    """The secret, and pieces of it that alone give it away."""
+    if name == "phrase":  # four words together are already far beyond chance
+        return [secret, " ".join(secret.split()[:4])]
+    if name == "wif":  # a key is still most of itself without its last characters
+        return [secret, secret[:40]]
+    if name == "keystore":
+        return [json.loads(secret)["crypto"]["ciphertext"]]
+    return [secret]
 
 
 def test_secrets_reach_no_table_no_log_and_no_job(tmp_path: Path) -> None:
@@ -130,7 +193,13 @@ def test_secrets_reach_no_table_no_log_and_no_job(tmp_path: Path) -> None:
     }
     env.pop("KEFU_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v0"], env=env, check=True)
-    secrets = {"phrase": PHRASE_EN, "phrase_zh": PHRASE_ZH, "wif": WIF, "password": PASSWORD}
+    secrets = {
+        "phrase": PHRASE_EN,
+        "phrase_zh": PHRASE_ZH,
+        "wif": WIF,
+        "password": PASSWORD,
+        "keystore": KEYSTORE,
+    }
     run = subprocess.run(
         [sys.executable, "-m", "kefu.cli", "shell", "-c", PUSH],
         env={**env, "KEFU_TEST_SECRETS": json.dumps(secrets)},
@@ -146,11 +215,15 @@ def test_secrets_reach_no_table_no_log_and_no_job(tmp_path: Path) -> None:
         path.read_bytes() for path in (tmp_path / "media").rglob("*") if path.is_file()
     )
     for name, secret in secrets.items():
-        # The phrase's first four words together are already far beyond chance.
-        needles = [secret, " ".join(secret.split()[:4])] if name == "phrase" else [secret]
+        needles = _needles(name, secret)
         for needle in needles:
             assert needle not in logs, f"{name} reached the logs"
-            assert needle.encode() not in stored, f"{name} reached the database or files"
+            for codec in ("utf-8", "gb18030", "big5hkscs", "utf-16-le", "utf-16-be"):
+                try:
+                    encoded = needle.encode(codec)
+                except UnicodeEncodeError:
+                    continue
+                assert encoded not in stored, f"{name} reached the database or files ({codec})"
             assert json.dumps(needle)[1:-1].encode() not in stored, f"{name} reached a job payload"
 
 
