@@ -252,8 +252,8 @@ KEFU_EMAIL_FIRST_RESPONSE_HOURS = int(os.environ.get("KEFU_EMAIL_FIRST_RESPONSE_
 OTP_TOTP_ISSUER = os.environ.get("KEFU_OTP_ISSUER", "Kefu")
 
 # One handler, behind a filter that removes secrets (a recovery phrase in a search URL,
-# a key quoted by an exception). Loggers that Django's defaults or uvicorn's own set-up
-# give handlers of their own are sent to it instead; `kefu serve` passes this to uvicorn.
+# a key quoted by an exception). `kefu serve` passes this to uvicorn as its log_config,
+# so uvicorn's access and error loggers write through it too.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -270,10 +270,8 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         # Django sets its own loggers to INFO; follow KEFU_LOG_LEVEL so DEBUG shows SQL too.
         "django": {"level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
-        **{
-            name: {"handlers": [], "propagate": True}
-            for name in ("django.server", "uvicorn", "uvicorn.error", "uvicorn.access")
-        },
+        # Django's defaults give runserver's request log a handler of its own.
+        "django.server": {"handlers": [], "propagate": True},
     },
 }
 

@@ -2,8 +2,9 @@
 
 Access logs write every request's path and query string ("GET /help/search/?q=…"),
 where a customer may have typed a recovery phrase or pasted a key, and exception
-messages can quote input. `LOGGING` puts this filter on its handler and sends Django's
-and uvicorn's loggers there; `kefu serve` hands uvicorn the same configuration.
+messages can quote input. `LOGGING` puts this filter on its handler, and `kefu serve`
+hands uvicorn the same configuration; uvicorn started on its own keeps its handlers and
+`kefu.asgi` adds the filter to them.
 
 Each piece of a record is screened once: a marker screened again can be read as the
 value of the word before it ("password: [password removed]" would lose its marker).
@@ -46,6 +47,19 @@ class RedactSecrets(logging.Filter):
         if record.stack_info:
             record.stack_info = _redacted(record.stack_info)
         return True
+
+
+def filter_uvicorn_handlers() -> None:
+    """Add the filter to the handlers uvicorn set up for itself.
+
+    uvicorn started directly (not by `kefu serve`) configures its own logging before it
+    loads the application, with handlers that write every request line; they are kept,
+    so its options (`--no-access-log`, levels, colours) still hold.
+    """
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        for handler in logging.getLogger(name).handlers:
+            if not any(isinstance(existing, RedactSecrets) for existing in handler.filters):
+                handler.addFilter(RedactSecrets())
 
 
 class _Shown:
