@@ -13,7 +13,6 @@ from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.models import ChatSession, Upload
-from kefu.safety.models import SafetyAlert
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
 from tests.inboxes.webchat.test_views import PNG
 from tests.safety.secret_files import PHRASE_EN, WIF
@@ -358,6 +357,8 @@ LOG = f"import ok\nmnemonic: {PHRASE_EN}\npassword: Hunter2-Secret!\n"
 async def test_a_secret_removed_from_an_upload_warns_flags_and_alerts_with_its_message(
     chat_inbox: Inbox,
 ) -> None:
+    from kefu.safety.models import SafetyAlert
+
     chat = await open_chat(chat_inbox)
     welcome = await hello(chat)
     response = await AsyncClient().post(
