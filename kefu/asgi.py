@@ -14,7 +14,11 @@ django_application = get_asgi_application()
 
 from django.urls import re_path  # noqa: E402
 
+from kefu.safety.log_redaction import filter_uvicorn_handlers  # noqa: E402
 from kefu.websockets import chat_urlpatterns, websocket_urlpatterns  # noqa: E402
+
+# uvicorn started on its own logs request lines through handlers of its own.
+filter_uvicorn_handlers()
 
 application = ProtocolTypeRouter(
     {

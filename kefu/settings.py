@@ -297,14 +297,28 @@ KEFU_EMAIL_FIRST_RESPONSE_HOURS = int(os.environ.get("KEFU_EMAIL_FIRST_RESPONSE_
 
 OTP_TOTP_ISSUER = os.environ.get("KEFU_OTP_ISSUER", "Kefu")
 
+# One handler, behind a filter that removes secrets (a recovery phrase in a search URL,
+# a key quoted by an exception). `kefu serve` passes this to uvicorn as its log_config,
+# so uvicorn's access and error loggers write through it too.
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "kefu.safety.log_redaction.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
-    # Django sets its own loggers to INFO; follow KEFU_LOG_LEVEL so DEBUG shows SQL too.
-    "loggers": {"django": {"level": os.environ.get("KEFU_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        # Django sets its own loggers to INFO; follow KEFU_LOG_LEVEL so DEBUG shows SQL too.
+        "django": {"level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
+        # Django's defaults give runserver's request log a handler of its own.
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
 
 # Live-chat routing (kefu.routing): wait estimates and the idle-chat sweep.

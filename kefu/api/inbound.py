@@ -8,7 +8,7 @@ from ninja import UploadedFile
 
 from kefu.api.errors import UnsupportedAttachment
 from kefu.api.schemas import ConversationCreate
-from kefu.conversations.attachments import ALLOWED_TYPES, sniffed_type
+from kefu.conversations.attachments import ALLOWED_TYPES, refusal, sniffed_type
 from kefu.conversations.models import Conversation
 from kefu.core.errors import AttachmentRejected
 from kefu.inboxes.base import InboundAttachment, InboundMessage
@@ -83,11 +83,9 @@ def attachments_from(files: list[UploadedFile]) -> tuple[InboundAttachment, ...]
             filename=name,
             content_type=upload.content_type or "application/octet-stream",
             content=upload.read(),
+            charset=upload.charset or "",
         )
         if sniffed_type(attachment) not in ALLOWED_TYPES:
-            raise UnsupportedAttachment(
-                _("%(name)s is not an allowed file type (images, PDF or plain text).")
-                % {"name": name}
-            )
+            raise UnsupportedAttachment(refusal(attachment))
         result.append(attachment)
     return tuple(result)

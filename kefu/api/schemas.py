@@ -129,7 +129,8 @@ class ConversationCreate(InputSchema):
         "",
         max_length=EXTERNAL_ID_MAX_CHARS,
         description="Your id for this message. Sending the same id again returns the first "
-        "result (status 200) instead of storing a second message: safe to retry.",
+        "result (status 200) instead of storing a second message: safe to retry. An id "
+        "that holds a secret is stored as `sha256-…` of itself.",
         examples=["app-msg-8f14e45f"],
     )
 

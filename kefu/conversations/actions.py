@@ -35,7 +35,7 @@ from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
 from kefu.core import audit
-from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected
+from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected, TagRejected
 from kefu.core.language import detect_language
 from kefu.helpcenter.triage import triage
 from kefu.inboxes.base import InboundAttachment, InboundMessage
@@ -45,7 +45,7 @@ from kefu.routing.events import queue_changed
 from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
 from kefu.safety.actions import raise_alert
 from kefu.safety.exposure import exposure_warning
-from kefu.safety.ingress import screen_inbound
+from kefu.safety.ingress import screen_attachment, screen_inbound
 from kefu.safety.models import SafetyAlert
 from kefu.safety.redaction import redact
 from kefu.safety.registry import link_warnings
@@ -259,8 +259,10 @@ def send_reply(
     require_writable(conversation)
     _check_text(text, bool(files))
     guard_reply(conversation=conversation, agent=agent, text=text)
-    # A reply may quote what a customer pasted; it is stored and sent redacted too.
+    # A reply may quote what a customer pasted; it is stored and sent redacted too, and
+    # so are the names and text of the files it carries (a customer's log passed on).
     text = redact(text, conversation.language).text
+    files = [screen_attachment(upload, conversation.language)[0] for upload in files]
     types = [attachments.check(upload) for upload in files]
     if then_status and not can_transition(conversation.status, then_status):
         raise _transition_error(conversation, then_status)
@@ -393,9 +395,26 @@ def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> 
 
 
 def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Conversation:
-    """Set the conversation's tags to exactly `names` (created on first use)."""
+    """Set the conversation's tags to exactly `names` (created on first use).
+
+    A tag that holds a secret is refused rather than stored redacted: a tag is a short
+    label, and "[password removed]" would label nothing.
+    """
     require_agent(actor)
-    wanted = sorted({name.strip()[:50] for name in names if name.strip()})
+    given = [name.strip() for name in names if name.strip()]
+    # Screened whole, together and in the order given, before the length cut and before
+    # repeats are dropped: a key cut short, or a phrase typed as a list of tags, is no
+    # longer recognisable once cut or deduplicated, yet still gives most of it away.
+    screened = redact(", ".join(given), conversation.language)
+    if screened.found:
+        raise TagRejected(
+            _(
+                "The tags hold a password, key, code or recovery phrase (%(tags)s), so they "
+                "were not saved. Tags are short labels; put details in a note."
+            )
+            % {"tags": screened.text}
+        )
+    wanted = sorted({name[:50] for name in given})
     with transaction.atomic():
         tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
         conversation.tags.set(tags)

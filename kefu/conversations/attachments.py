@@ -6,35 +6,43 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import AttachmentRejected
+from kefu.core.text_files import TEXT_TYPES, read_text, text_type
 from kefu.inboxes.base import InboundAttachment
 
-# Types a support conversation needs: screenshots, documents, plain text and logs.
-ALLOWED_TYPES = frozenset(
-    {
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-        "text/plain",
-        "text/csv",
-    }
-)
-_TEXT_TYPES = frozenset({"text/plain", "text/csv"})
+# Types a support conversation needs: screenshots, documents, and text (notes, logs,
+# CSV exports, JSON, Markdown), whose content is screened for secrets like a message.
+_BINARY_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+ALLOWED_TYPES = _BINARY_TYPES | TEXT_TYPES
 
 
 def sniffed_type(attachment: InboundAttachment) -> str:
-    """The type the content really has; a declared type is only trusted for text."""
+    """The type the content really has; a declared type or name only says where to look.
+
+    A file named or declared as text is text when its bytes read as text, whatever its
+    first bytes resemble (a log line starting "BM" is not a bitmap); a screenshot or PDF
+    is recognised by its signature even under a text name.
+    """
     kind = filetype.guess(attachment.content[:512])
-    if kind is not None:
+    if kind is not None and kind.mime in _BINARY_TYPES:
         return str(kind.mime)
-    if attachment.content_type in _TEXT_TYPES:
-        try:
-            attachment.content.decode("utf-8")
-        except UnicodeDecodeError:
-            return "application/octet-stream"
-        return attachment.content_type
-    return "application/octet-stream"
+    as_text = text_type(attachment.filename, attachment.content_type)
+    if as_text and read_text(attachment.content, attachment.charset) is not None:
+        return as_text
+    return str(kind.mime) if kind is not None else "application/octet-stream"
+
+
+def refusal(attachment: InboundAttachment) -> str:
+    """Why a file of a type that is not allowed was refused, in words the sender can act on."""
+    if text_type(attachment.filename, attachment.content_type) and not filetype.guess(
+        attachment.content[:512]
+    ):
+        return _(
+            "%(name)s could not be read as text, so it was not accepted. Save it as "
+            "UTF-8 text and send it again."
+        ) % {"name": attachment.filename}
+    return _("%(name)s is not an allowed file type (images, PDF or plain text).") % {
+        "name": attachment.filename
+    }
 
 
 def check(attachment: InboundAttachment) -> str:
@@ -47,8 +55,5 @@ def check(attachment: InboundAttachment) -> str:
         )
     content_type = sniffed_type(attachment)
     if content_type not in ALLOWED_TYPES:
-        raise AttachmentRejected(
-            _("%(name)s is not an allowed file type (images, PDF or plain text).")
-            % {"name": attachment.filename}
-        )
+        raise AttachmentRejected(refusal(attachment))
     return content_type

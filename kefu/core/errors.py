@@ -35,6 +35,11 @@ class MessageRejected(KefuError):
     status = 422
 
 
+class TagRejected(KefuError):
+    code = "tag_rejected"
+    status = 422
+
+
 class MergeRefused(KefuError):
     code = "merge_refused"
     status = 409

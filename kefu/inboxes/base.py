@@ -28,6 +28,13 @@ class InboundAttachment:
     filename: str
     content_type: str
     content: bytes
+    # The charset the sender declared for a text file (a MIME or multipart parameter):
+    # a hint for reading it, checked against the bytes.
+    charset: str = ""
+    # Kinds of secret an earlier screening already removed from the file: a chat upload
+    # is screened when it arrives, before the message that carries it, which must still
+    # warn, flag and alert as if the secret were in its text.
+    kinds_removed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,10 @@ class CodeForm(forms.Form):
 
 def _file_widget() -> forms.ClearableFileInput:
     return forms.ClearableFileInput(
-        attrs={"accept": "image/png,image/jpeg,image/gif,image/webp,application/pdf,.txt,.csv,.log"}
+        attrs={
+            "accept": "image/png,image/jpeg,image/gif,image/webp,application/pdf,"
+            ".txt,.csv,.log,.json,.md"
+        }
     )
 
 

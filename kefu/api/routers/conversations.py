@@ -166,8 +166,10 @@ def post_customer_message(
     summary="Add a customer message with files",
     description=(
         "The multipart/form-data twin of the JSON endpoint: `text`, `external_id` and up to "
-        "10 `files` (images, PDF, plain text; 10 MB each by default). A file too large "
-        "answers 413, a type not allowed 415, both with code `attachment_rejected`."
+        "10 `files` (images, PDF, text files: .txt, .csv, .json, .md, .log; 10 MB each by "
+        "default). Secrets in a text file are replaced by markers before it is stored. A "
+        "file too large answers 413, a type not allowed (or a text file that cannot be read "
+        "as text) 415, both with code `attachment_rejected`."
     ),
 )
 def post_customer_message_with_files(
@@ -305,7 +307,10 @@ def set_assignee(request: HttpRequest, reference: str, payload: AssigneeIn) -> C
     "/{reference}/tags",
     response={200: ConversationOut, **_WRITE_ERRORS},
     summary="Set the tags",
-    description="Replaces the conversation's tags with `tags` (created on first use).",
+    description=(
+        "Replaces the conversation's tags with `tags` (created on first use). Tags that hold "
+        "a password, key, code or recovery phrase are refused with 422 `tag_rejected`."
+    ),
 )
 def set_tags(request: HttpRequest, reference: str, payload: TagsIn) -> ConversationOut:
     conversation = actions.tag(

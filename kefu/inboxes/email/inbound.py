@@ -9,8 +9,9 @@ from kefu.conversations import attachments
 from kefu.core.errors import AttachmentRejected
 from kefu.core.language import detect_language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
-from kefu.inboxes.email.parsing import ParsedEmail, fallback_id
+from kefu.inboxes.email.parsing import ParsedAttachment, ParsedEmail, fallback_id
 from kefu.inboxes.models import Inbox
+from kefu.safety.ingress import cut_outside_secrets, screen_attachment, screened_id
 from kefu.safety.redaction import redact
 
 # The stored original is for reading; a 10 MB text body is cut, not kept whole.
@@ -22,7 +23,7 @@ def _accepted_files(parsed: ParsedEmail) -> tuple[tuple[InboundAttachment, ...],
     kept: list[InboundAttachment] = []
     notes: list[str] = []
     for part in parsed.attachments:
-        upload = InboundAttachment(part.filename, part.content_type, part.content)
+        upload = _upload(part)
         try:
             attachments.check(upload)
         except AttachmentRejected as refused:
@@ -30,6 +31,10 @@ def _accepted_files(parsed: ParsedEmail) -> tuple[tuple[InboundAttachment, ...],
             continue
         kept.append(upload)
     return tuple(kept), notes
+
+
+def _upload(part: ParsedAttachment) -> InboundAttachment:
+    return InboundAttachment(part.filename, part.content_type, part.content, charset=part.charset)
 
 
 def _body(parsed: ParsedEmail, notes: list[str]) -> str:
@@ -41,7 +46,7 @@ def _body(parsed: ParsedEmail, notes: list[str]) -> str:
             _("[The message was cut after %(count)s characters; the agent can open the original.]")
             % {"count": limit}
         )
-        text = text[:limit]
+        text = cut_outside_secrets(text, limit)
     return "\n\n".join(part for part in [text, *notes] if part)
 
 
@@ -53,7 +58,7 @@ def original_text(parsed: ParsedEmail) -> str:
         f"Date: {parsed.date}",
         f"Subject: {parsed.subject}",
     ]
-    return ("\n".join(headers) + "\n\n" + parsed.full_text)[:MAX_ORIGINAL_CHARS]
+    return cut_outside_secrets("\n".join(headers) + "\n\n" + parsed.full_text, MAX_ORIGINAL_CHARS)
 
 
 def to_inbound(parsed: ParsedEmail, inbox: Inbox, raw: bytes) -> InboundMessage:
@@ -88,20 +93,24 @@ def contract(parsed: ParsedEmail) -> dict[str, Any]:
     language = detect_language(parsed.subject + "\n" + parsed.body_text)
     subject = redact(parsed.subject, language)
     body = redact(parsed.body_text, language)
-    names = [redact(part.filename, language) for part in parsed.attachments]
+    files = [screen_attachment(_upload(part), language) for part in parsed.attachments]
     return {
         "subject": subject.text,
         "from": parsed.sender,
         "to": list(parsed.to),
-        "message_id": parsed.message_id,
-        "in_reply_to": parsed.in_reply_to,
-        "references": list(parsed.references),
+        "message_id": screened_id(parsed.message_id),
+        "in_reply_to": screened_id(parsed.in_reply_to),
+        "references": [screened_id(ref) for ref in parsed.references],
         "language": language,
         "body_text": body.text,
-        "redacted": any(result.findings for result in (subject, body, *names)),
+        "redacted": bool(subject.findings or body.findings or any(kinds for _f, kinds in files)),
         "attachments": [
-            {"filename": name.text, "content_type": part.content_type, "size": len(part.content)}
-            for name, part in zip(names, parsed.attachments, strict=True)
+            {
+                "filename": screened.filename,
+                "content_type": part.content_type,
+                "size": len(part.content),
+            }
+            for (screened, _kinds), part in zip(files, parsed.attachments, strict=True)
         ],
         "auto_submitted": parsed.auto_submitted,
         "bounce": parsed.bounce is not None,

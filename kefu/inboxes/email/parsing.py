@@ -13,7 +13,8 @@ from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-from kefu.inboxes.email import charsets, quotes
+from kefu.core import charsets
+from kefu.inboxes.email import quotes
 from kefu.inboxes.email.bounces import Bounce, find_bounce
 from kefu.inboxes.email.htmltext import html_to_text
 from kefu.inboxes.email.loops import is_automated
@@ -26,6 +27,8 @@ class ParsedAttachment:
     content: bytes
     # Shown inside the HTML body (cid: image) rather than offered as a download.
     inline: bool = False
+    # The declared charset of a text file, for screening its content.
+    charset: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def _body_parts(
                     content_type=content_type,
                     content=content,
                     inline=inline,
+                    charset=part.get_content_charset() or "",
                 )
             )
     for defect in message.defects:

@@ -22,7 +22,7 @@ from kefu.inboxes.webchat import selectors
 from kefu.inboxes.webchat.identity import Visitor
 from kefu.inboxes.webchat.inbound import FrameError
 from kefu.inboxes.webchat.models import ChatSession, EmailCheck, Upload
-from kefu.safety.redaction import redact
+from kefu.safety.ingress import screen_attachment
 
 EMAIL_CODE_LIFETIME = timedelta(minutes=15)
 # Six digits are guessable at scale; a few tries and the code is burnt.
@@ -86,16 +86,22 @@ def mark_read(*, conversation: Conversation, by_agent: bool, seq: int) -> bool:
 
 
 def store_upload(*, inbox: Inbox, visitor_id: str, upload: InboundAttachment) -> Upload:
-    """Check and keep a visitor's file until a chat message references it."""
-    content_type = attachments.check(upload)
+    """Screen, check and keep a visitor's file until a chat message references it.
+
+    Screened here, not only when the message arrives: the file waits on disk until then,
+    and no unscreened byte may. The kinds of secret removed wait with it.
+    """
+    screened, kinds = screen_attachment(upload)
+    content_type = attachments.check(screened)
     stored = Upload(
         inbox=inbox,
         visitor=visitor_id,
-        filename=redact(upload.filename[:255]).text[:255],
+        filename=screened.filename[:255],
         content_type=content_type,
-        size=len(upload.content),
+        size=len(screened.content),
+        kinds_removed=sorted(kinds),
     )
-    stored.file.save(upload.filename, ContentFile(upload.content), save=False)
+    stored.file.save(screened.filename, ContentFile(screened.content), save=False)
     stored.save()
     return stored
 

@@ -109,9 +109,11 @@ def platform_user(inbox: Inbox, token: object) -> PlatformUser | None:
     if not user_id:
         return None
     name = claims.get("name")
+    # Not cut here: the name is screened for secrets first, then cut to fit the contact
+    # (a phrase cut short is no longer recognisable, yet still gives most of it away).
     return PlatformUser(
         user_id=user_id,
-        name=name[:200] if isinstance(name, str) else "",
+        name=name if isinstance(name, str) else "",
         email=_verified_email(claims),
     )
 

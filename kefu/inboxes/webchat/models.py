@@ -38,10 +38,12 @@ class Upload(models.Model):
     inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.CASCADE, related_name="+")
     visitor = models.CharField(max_length=64, db_index=True)
     file = models.FileField(upload_to=upload_path, max_length=255)
-    # Already screened: a secret pasted into a file name is gone before it is stored.
+    # Already screened, like the file's text: a secret is gone before it is stored.
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # Kinds of secret screening removed from the file, for the message that carries it.
+    kinds_removed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

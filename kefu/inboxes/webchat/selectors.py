@@ -129,7 +129,14 @@ def uploaded_files(
     for pk in ids:
         upload = uploads[pk]
         with upload.file.open("rb") as handle:
-            files.append(InboundAttachment(upload.filename, upload.content_type, handle.read()))
+            files.append(
+                InboundAttachment(
+                    upload.filename,
+                    upload.content_type,
+                    handle.read(),
+                    kinds_removed=frozenset(upload.kinds_removed),
+                )
+            )
     return tuple(files)
 
 

@@ -22,7 +22,10 @@ from kefu.conversations.models import (
 )
 from kefu.core.models import AuditEntry
 from kefu.inboxes.models import Inbox
+from kefu.safety.markers import MARKERS
+from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
+from tests.safety.secret_files import PHRASE_EN, WIF, Secret, file_text, one_file_of_each_kind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -115,6 +118,21 @@ class TestCreate:
         with django_assert_num_queries(11):
             response = new_conversation(api_client, external_id="x-1", intent="deposit_missing")
         assert response.status_code == 201
+
+    def test_an_external_id_holding_a_secret_is_kept_as_its_hash_and_still_deduplicates(
+        self, api_client: Client
+    ) -> None:
+        first = new_conversation(api_client, external_id=f"app-{WIF}")
+        again = new_conversation(api_client, external_id=f"app-{WIF}")
+        assert (first.status_code, again.status_code) == (201, 200)
+        assert again.json()["reference"] == first.json()["reference"]
+        stored = Message.objects.get(kind=MessageKind.INBOUND).external_id
+        assert WIF not in stored
+        assert WIF[:40] not in stored
+        assert stored.startswith("sha256-")
+        url = f"/api/v1/conversations/{first.json()['reference']}/messages"
+        reply = post(api_client, url, {"text": "还在吗", "external_id": f"app-{WIF}"})
+        assert reply.status_code == 200  # the same id: the first message again
 
     def test_a_secret_in_the_text_is_not_stored(self, api_client: Client) -> None:
         phrase = "arch gather drum bullet absurd math era live bid rhythm alien cube"
@@ -291,6 +309,40 @@ class TestCustomerMessages:
         assert b"".join(download.streaming_content) == PNG  # type: ignore[attr-defined]
         assert download["Content-Type"] == "image/png"
 
+    @pytest.mark.parametrize(("extension", "secret"), one_file_of_each_kind())
+    def test_a_text_file_is_kept_with_its_secret_removed(
+        self, api_client: Client, api_conversation: Conversation, extension: str, secret: Secret
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/messages/multipart"
+        upload = SimpleUploadedFile(
+            f"notes{extension}",
+            file_text(extension, secret.line, "\r\n").encode(),
+            "application/octet-stream",
+        )
+        response = api_client.post(url, {"text": "see the file", "files": [upload]})
+        assert response.status_code == 201, response.content
+        [attachment] = response.json()["attachments"]
+        download = api_client.get(attachment["url"])
+        stored = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
+        for needle in secret.needles():
+            assert needle not in stored
+        assert MARKERS[secret.kind]["zh-Hans"] in stored  # the conversation's language
+        api_conversation.refresh_from_db()
+        assert api_conversation.secret_exposed
+        assert SafetyAlert.objects.get().reasons == [secret.kind]
+
+    def test_a_text_file_that_cannot_be_read_is_415_with_a_clear_message(
+        self, api_client: Client, api_conversation: Conversation
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/messages/multipart"
+        garbled = SimpleUploadedFile("notes.txt", bytes(range(0x80, 0x100)) * 8, "text/plain")
+        response = api_client.post(url, {"text": "看这个", "files": [garbled]})
+        assert response.status_code == 415
+        error = response.json()["error"]
+        assert error["code"] == "attachment_rejected"
+        assert error["message"].startswith("notes.txt could not be read as text")
+        assert api_conversation.messages.count() == 1
+
     def test_files_alone_are_enough(
         self, api_client: Client, api_conversation: Conversation
     ) -> None:
@@ -396,6 +448,24 @@ class TestAgentWork:
         response = post(api_client, url, {"tags": ["usdt", "vip", " "]})
         assert response.status_code == 200
         assert response.json()["tags"] == ["usdt", "vip"]
+
+    @pytest.mark.parametrize(
+        "tags",
+        [["vip", "password: Hunter2-Secret!"], PHRASE_EN.split(), ["助记词", *PHRASE_EN.split()]],
+    )
+    def test_tags_that_hold_a_secret_are_refused_and_nothing_changes(
+        self, api_client: Client, api_conversation: Conversation, tags: list[str]
+    ) -> None:
+        url = f"/api/v1/conversations/{api_conversation.reference}/tags"
+        post(api_client, url, {"tags": ["vip"]})
+        response = post(api_client, url, {"tags": tags})
+        assert response.status_code == 422
+        error = response.json()["error"]
+        assert error["code"] == "tag_rejected"
+        assert "so they were not saved" in error["message"]
+        assert "Hunter2" not in error["message"]
+        assert "abandon" not in error["message"]
+        assert list(api_conversation.tags.values_list("name", flat=True)) == ["vip"]
 
 
 @pytest.mark.django_db

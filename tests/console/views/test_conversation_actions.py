@@ -16,6 +16,7 @@ from kefu.conversations.models import (
     Status,
 )
 from tests.conftest import verified_client
+from tests.safety.secret_files import PHRASE_EN, PHRASE_ZH_HANS, WIF
 
 HTMX = {"HX-Request": "true"}
 
@@ -84,6 +85,20 @@ def test_reply_with_an_attachment(agent_client, conversation):
     attachment = Attachment.objects.get(message__kind=MessageKind.OUTBOUND)
     assert attachment.filename == "steps.txt"
     assert f"/console/attachments/{attachment.pk}/" in response.content.decode()
+
+
+def test_a_file_an_agent_passes_on_is_stored_and_sent_without_its_secret(
+    agent_client, conversation
+):
+    log = f"customer log\r\nmnemonic: {PHRASE_EN}\r\n".encode()
+    upload = SimpleUploadedFile("customer.log", log, content_type="application/octet-stream")
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "see file", "attachments": [upload]}, headers=HTMX
+    )
+    assert response.status_code == 200
+    attachment = Attachment.objects.get(message__kind=MessageKind.OUTBOUND)
+    assert attachment.content_type == "text/plain"
+    assert attachment.file.read() == "customer log\r\nmnemonic: [助记词已移除]\r\n".encode()
 
 
 def test_oversized_upload_is_refused_and_nothing_is_stored(agent_client, conversation, settings):
@@ -260,6 +275,27 @@ def test_tags_are_set_from_a_comma_separated_list(agent_client, conversation):
     assert set(conversation.tags.values_list("name", flat=True)) == {"vip", "usdt-trc20", "提现"}
     agent_client.post(url(conversation, "tags"), {"tags": ""}, headers=HTMX)
     assert not conversation.tags.exists()
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        "vip, password: Hunter2-Secret!",
+        "，".join(PHRASE_ZH_HANS.split()),  # a phrase typed as a list of tags
+        f"vip, key {WIF}",  # longer than a tag may be: screened before it is cut
+    ],
+)
+def test_tags_that_hold_a_secret_are_refused_with_a_clear_message(agent_client, conversation, tags):
+    agent_client.post(url(conversation, "tags"), {"tags": "vip"}, headers=HTMX)
+    response = agent_client.post(
+        url(conversation, "tags"), {"tags": tags}, headers={**HTMX, "Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "hold a password, key, code or recovery phrase" in html
+    assert "Hunter2" not in html
+    assert WIF[:20] not in html
+    assert list(conversation.tags.values_list("name", flat=True)) == ["vip"]
 
 
 # ---- merge -------------------------------------------------------------------------------

@@ -92,3 +92,22 @@ def email_from() -> Callable[..., bytes]:
         return message.as_bytes()
 
     return make
+
+
+def mail_with_files(
+    files: list[tuple[str, str, str, bytes]], message_id: str = "<f@x.example>"
+) -> bytes:
+    """A mail from Li Lei with `files` as (name, MIME type, charset or "", bytes)."""
+    mail = EmailMessage()
+    mail["From"] = "Li Lei <li.lei@example.com>"
+    mail["To"] = "support@kefu.example"
+    mail["Subject"] = "logs"
+    mail["Message-ID"] = message_id
+    mail.set_content("The files from my wallet app are attached.")
+    for name, mime, charset, content in files:
+        maintype, subtype = mime.split("/")
+        params = {"charset": charset} if charset else {}
+        mail.add_attachment(
+            content, maintype=maintype, subtype=subtype, filename=name, params=params
+        )
+    return mail.as_bytes()

@@ -59,6 +59,21 @@ def test_secrets_are_redacted_in_the_output() -> None:
     assert " ".join(phrase.split()[:4]) not in result["body_text"]
 
 
+def test_a_secret_only_in_a_text_attachment_or_the_message_id_is_redacted_too() -> None:
+    wif = "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ"
+    raw = (
+        f"From: a@example.com\r\nSubject: logs\r\nMessage-ID: <{wif}@example.com>\r\n"
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        "--b\r\nContent-Type: text/plain\r\n\r\nmy log is attached\r\n"
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; "
+        f'filename="app.log"\r\n\r\nDEBUG import key {wif}\r\n--b--\r\n'
+    ).encode()
+    result = json.loads(parse(raw).stdout)
+    assert result["redacted"] is True
+    assert wif not in json.dumps(result)
+    assert result["attachments"][0]["filename"] == "app.log"
+
+
 def test_a_malformed_message_still_yields_an_object() -> None:
     run = parse(corpus("42_malformed_base64.eml"))
     assert run.returncode == 0

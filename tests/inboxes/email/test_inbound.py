@@ -1,8 +1,9 @@
 """Email through receive_message: threading, de-duplication, acknowledgements, loops, bounces."""
 
+import codecs
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from django.core.cache import cache
@@ -19,7 +20,16 @@ from kefu.conversations.models import (
 )
 from kefu.inboxes.email.models import Mailbox
 from kefu.inboxes.email.receiver import store_raw
-from tests.inboxes.email.conftest import corpus
+from kefu.safety.markers import MARKERS
+from kefu.safety.models import SafetyAlert
+from tests.inboxes.email.conftest import corpus, mail_with_files
+from tests.safety.secret_files import (
+    KEYSTORE,
+    PHRASE_EN,
+    PHRASE_ZH_HANS,
+    PHRASE_ZH_HANT,
+    WIF,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +353,111 @@ def test_agents_can_open_the_original_in_the_console(mailbox: Mailbox, agent_cli
     page = agent_client.get(f"/console/c/{message.conversation.reference}/").content.decode()
     assert "msg-original" in page
     assert "请提供聊天记录。" in page  # the quoted history, only inside the original
+
+
+# --- secrets in attachments and ids ------------------------------------------------------
+
+
+class TextAttachment(NamedTuple):
+    name: str
+    mime: str
+    charset: str  # as declared, or ""
+    codec: str
+    bom: bytes
+    text: str
+    secret: str
+    kind: str
+    language: str  # of the marker
+
+    def content(self) -> bytes:
+        return self.bom + self.text.encode(self.codec)
+
+
+# Every text file kind, in the encodings Chinese and Western mail clients write, with
+# Windows line breaks, labelled or not.
+TEXT_ATTACHMENTS = [
+    TextAttachment(
+        "日志.txt", "text/plain", "gb2312", "gb18030", b"",
+        f"日志\r\n助记词：{PHRASE_ZH_HANS}\r\n", PHRASE_ZH_HANS, "recovery_phrase", "zh-Hans",
+    ),
+    TextAttachment(
+        "記錄.csv", "text/csv", "big5", "big5hkscs", b"",
+        f"日期,備註\r\n5/1,助記詞：{PHRASE_ZH_HANT}\r\n", PHRASE_ZH_HANT, "recovery_phrase",
+        "zh-Hant",
+    ),
+    TextAttachment(
+        "wallet.json", "application/octet-stream", "", "utf-16-le", codecs.BOM_UTF16_LE,
+        KEYSTORE.replace("\n", "\r\n"), '"ciphertext": "21e1a1620857d8de', "keystore", "en",
+    ),
+    TextAttachment(
+        "notes.md", "text/markdown", "utf-8", "utf-8", codecs.BOM_UTF8,
+        "# Login\r\n\r\npassword: Hunter2-Secret!\r\n", "Hunter2-Secret!", "password", "en",
+    ),
+    TextAttachment(
+        "app.log", "application/octet-stream", "", "utf-8", b"",
+        f"INFO start\r\nDEBUG import key {WIF}\r\n", WIF, "private_key", "en",
+    ),
+    TextAttachment(
+        "seed.TXT", "text/plain", "", "big5hkscs", b"",
+        f"助記詞 {PHRASE_ZH_HANT}\r\n", PHRASE_ZH_HANT, "recovery_phrase", "zh-Hant",
+    ),
+]  # fmt: skip
+
+
+def test_text_attachments_keep_their_encoding_and_lose_their_secrets(mailbox: Mailbox) -> None:
+    files = [(file.name, file.mime, file.charset, file.content()) for file in TEXT_ATTACHMENTS]
+    message = store_raw(mailbox, mail_with_files(files))
+    stored = {attachment.filename: attachment for attachment in message.attachments.all()}
+    assert len(stored) == len(TEXT_ATTACHMENTS)
+    for file in TEXT_ATTACHMENTS:
+        content = stored[file.name].file.read()
+        assert content.startswith(file.bom), file.name
+        written = content[len(file.bom) :].decode(file.codec)
+        assert file.secret not in written, file.name
+        marker = MARKERS[file.kind][file.language]  # type: ignore[index]
+        whole = file.kind == "keystore"  # the whole file is the secret
+        assert written == (marker if whole else file.text.replace(file.secret, marker)), file.name
+    conversation = message.conversation
+    assert conversation.secret_exposed
+    kinds = {file.kind for file in TEXT_ATTACHMENTS}
+    assert set(SafetyAlert.objects.get(conversation=conversation).reasons) == kinds
+
+
+def test_an_unreadable_text_attachment_is_noted_and_the_rest_kept(mailbox: Mailbox) -> None:
+    garbled = bytes(range(0x80, 0x100)) * 8
+    message = store_raw(mailbox, mail_with_files([("dump.txt", "text/plain", "", garbled)]))
+    assert message.attachments.count() == 0
+    assert "dump.txt" in message.text
+    assert "The files from my wallet app are attached." in message.text
+
+
+def test_a_message_id_holding_a_key_is_stored_hashed_and_still_matches(
+    mailbox: Mailbox, email_from: Build
+) -> None:
+    secret_id = f"<{WIF}@mail.example>"
+    first = store_raw(mailbox, email_from("li.lei@example.com", "help", message_id=secret_id))
+    again = store_raw(mailbox, email_from("li.lei@example.com", "help", message_id=secret_id))
+    assert again.pk == first.pk
+    assert WIF[:40] not in first.external_id
+    follow_up = store_raw(
+        mailbox,
+        email_from("li.lei@example.com", "any news?", subject="Re: help", In_Reply_To=secret_id),
+    )
+    assert follow_up.conversation == first.conversation
+
+
+@pytest.mark.parametrize("phrase", [PHRASE_EN, PHRASE_ZH_HANS])
+def test_a_long_body_is_never_cut_inside_a_secret(
+    mailbox: Mailbox, email_from: Build, settings: Any, phrase: str
+) -> None:
+    settings.KEFU_MAX_MESSAGE_CHARS = 1_000
+    limit = settings.KEFU_MAX_MESSAGE_CHARS - 500
+    lead = "seed phrase: " if phrase == PHRASE_EN else "助记词："
+    # The phrase starts 40 characters before the cut: eleven words would survive it.
+    filler = "x" * (limit - 40 - len(lead)) + lead
+    message = store_raw(mailbox, email_from("li.lei@example.com", filler + phrase + " thanks"))
+    words = phrase.split()
+    assert " ".join(words[:3]) not in message.text
+    assert "".join(words[:3]) not in message.text
+    assert phrase not in message.original
+    assert message.conversation.secret_exposed  # the original still showed the whole phrase

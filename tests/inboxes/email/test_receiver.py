@@ -14,7 +14,7 @@ from aiosmtpd.smtp import SMTP
 from django.core.cache import cache
 from django.db import OperationalError
 
-from kefu.conversations.models import Message, MessageKind
+from kefu.conversations.models import Attachment, Message, MessageKind
 from kefu.inboxes.email.models import ImapCursor, Mailbox
 from kefu.inboxes.email.receiver import (
     MailHandler,
@@ -25,7 +25,8 @@ from kefu.inboxes.email.receiver import (
     smtp_factory,
 )
 from tests.inboxes.email import dovecot
-from tests.inboxes.email.conftest import CORPUS, corpus
+from tests.inboxes.email.conftest import CORPUS, corpus, mail_with_files
+from tests.safety.secret_files import PHRASE_ZH_HANT
 
 NAMES = [
     "01_plain_english.eml",
@@ -273,6 +274,19 @@ def test_lmtp_delivery_is_stored(lmtp_port: int) -> None:
         )
     assert refused == {}
     assert _stored() == ["20240503151233.1a2b@163.com"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lmtp_delivery_of_a_big5_log_stores_it_without_the_phrase(lmtp_port: int) -> None:
+    log = f"2024/05/01 匯入錢包\r\n助記詞：{PHRASE_ZH_HANT}\r\n".encode("big5hkscs")
+    raw = mail_with_files([("錢包.log", "text/plain", "big5", log)], "<big5-log@x.example>")
+    with smtplib.LMTP("127.0.0.1", lmtp_port) as client:
+        assert client.sendmail("chen@example.tw", ["support@kefu.example"], raw) == {}
+    attachment = Attachment.objects.get()
+    assert attachment.file.read() == "2024/05/01 匯入錢包\r\n助記詞：[助記詞已移除]\r\n".encode(
+        "big5hkscs"
+    )
+    assert attachment.message.conversation.secret_exposed
 
 
 @pytest.mark.django_db(transaction=True)

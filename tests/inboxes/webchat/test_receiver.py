@@ -13,7 +13,7 @@ from kefu.agents.models import Agent
 from kefu.asgi import application
 from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations import actions
-from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.conversations.models import Attachment, Conversation, Message, MessageKind
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
@@ -21,6 +21,7 @@ from kefu.inboxes.webchat import actions as webchat_actions
 from kefu.inboxes.webchat.models import ChatSession, Upload
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, identity_token, open_chat
 from tests.inboxes.webchat.test_views import PNG
+from tests.safety.secret_files import PHRASE_EN, WIF
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -274,6 +275,27 @@ async def test_a_signed_identity_links_the_chat_to_the_platform_user(chat_inbox:
     await chat.disconnect()
 
 
+async def test_a_name_from_the_host_site_is_screened_whole_before_it_is_cut(
+    chat_inbox: Inbox,
+) -> None:
+    from kefu.contacts.models import ContactIdentity
+    from tests.inboxes.webchat.conftest import identity_token
+
+    # The phrase ends just past the 200th character: eleven of its words would survive a
+    # cut made before screening.
+    name = "李" * (200 - len(PHRASE_EN) + 2) + " " + PHRASE_EN
+    chat = await open_chat(chat_inbox)
+    await hello(chat, identity=identity_token("u-1002", name=name))
+    await send_message(chat, "c1", "账户被锁了")
+    identity = await database_sync_to_async(ContactIdentity.objects.select_related("contact").get)(
+        kind="platform_user", value="u-1002"
+    )
+    words = PHRASE_EN.split()
+    assert identity.contact.name.startswith("李" * 100)
+    assert " ".join(words[:3]) not in identity.contact.name
+    await chat.disconnect()
+
+
 async def test_typing_and_read_receipts_flow_between_customer_and_agent(
     chat_inbox: Inbox, agent: Agent
 ) -> None:
@@ -333,6 +355,53 @@ async def test_an_uploaded_image_is_attached_to_the_message_that_references_it(
         {"type": "message", "client_id": "c2", "text": "", "uploads": [upload_id]}
     )
     assert (await chat.receive_json_from())["code"] == "upload_missing"
+    await chat.disconnect()
+
+
+LOG = f"import ok\nmnemonic: {PHRASE_EN}\npassword: Hunter2-Secret!\n"
+
+
+async def test_a_secret_removed_from_an_upload_warns_flags_and_alerts_with_its_message(
+    chat_inbox: Inbox,
+) -> None:
+    from kefu.safety.models import SafetyAlert
+
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+    response = await AsyncClient().post(
+        "/chat/upload/",
+        {
+            "inbox": chat_inbox.pk,
+            "session": welcome["session"],
+            "file": SimpleUploadedFile("wallet.log", LOG.encode()),
+        },
+    )
+    ack = await send_message(chat, "c1", "my wallet is empty", uploads=[response.json()["id"]])
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    assert conversation.secret_exposed
+    alert = await database_sync_to_async(SafetyAlert.objects.get)(conversation=conversation)
+    assert alert.reasons == ["password", "recovery_phrase"]
+    attachment = await database_sync_to_async(Attachment.objects.get)()
+    stored = await database_sync_to_async(attachment.file.read)()
+    assert stored == (
+        b"import ok\nmnemonic: [recovery phrase removed]\npassword: [password removed]\n"
+    )
+    frames = await frames_until(chat, "resumed")
+    texts = [frame["text"] for frame in frames if frame["type"] == "message"]
+    assert any("new wallet" in text for text in texts)  # the exposure warning
+    await chat.disconnect()
+
+
+async def test_a_client_id_holding_a_key_is_stored_hashed_and_a_resend_is_still_one_message(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    first = await send_message(chat, WIF, "提现没到账")
+    again = await send_message(chat, WIF, "提现没到账")
+    assert again["seq"] == first["seq"]
+    message = await database_sync_to_async(Message.objects.get)(kind=MessageKind.INBOUND)
+    assert WIF not in message.external_id
     await chat.disconnect()
 
 

@@ -1,8 +1,12 @@
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
+from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
@@ -16,6 +20,7 @@ from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import issue_session
 from kefu.inboxes.webchat.models import Upload
 from tests.inboxes.webchat.conftest import PAGE
+from tests.safety.secret_files import Secret, file_text, one_file_of_each_kind
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -172,3 +177,48 @@ def test_demo_and_app_pages_embed_the_widget(client: Client, db: None) -> None:
     assert b"webchat/widget.js" in demo.content
     app = client.get("/chat/app/")
     assert b'data-mode="app"' in app.content
+
+
+@pytest.mark.parametrize(("extension", "secret"), one_file_of_each_kind())
+def test_an_uploaded_text_file_waits_on_disk_with_its_secret_removed(
+    client: Client, chat_inbox: Inbox, extension: str, secret: Secret
+) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    content = file_text(extension, secret.line, "\r\n").encode()
+    response = client.post(
+        "/chat/upload/",
+        {
+            "inbox": chat_inbox.pk,
+            "session": session,
+            "file": SimpleUploadedFile(f"notes{extension}", content, "application/octet-stream"),
+        },
+        HTTP_ORIGIN=PAGE,
+    )
+    assert response.status_code == 201, response.content
+    upload = Upload.objects.get(pk=response.json()["id"])
+    assert upload.kinds_removed == [secret.kind]
+    on_disk = b"".join(
+        path.read_bytes() for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()
+    )
+    assert on_disk == upload.file.read()
+    for needle in secret.needles():
+        assert needle.encode() not in on_disk
+    if secret.kind != "keystore":  # the whole file is the keystore
+        assert b"\r\n" in on_disk
+
+
+def test_an_unreadable_text_upload_is_refused_with_a_clear_message(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    garbled = SimpleUploadedFile("chat.log", bytes(range(0x80, 0x100)) * 8, "text/plain")
+    response = client.post(
+        "/chat/upload/",
+        {"inbox": chat_inbox.pk, "session": session, "file": garbled},
+        HTTP_ORIGIN=PAGE,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"] == "attachment_rejected"
+    assert "chat.log could not be read as text" in response.json()["message"]
+    assert not Upload.objects.exists()

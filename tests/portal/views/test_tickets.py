@@ -12,7 +12,9 @@ from kefu.agents.models import Agent
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Attachment, Conversation, Message, MessageKind, Status
 from kefu.core.intents import Intent
+from kefu.safety.markers import MARKERS
 from tests.portal.conftest import client_reading
+from tests.safety.secret_files import PHRASE_ZH_HANS, Secret, file_text, one_file_of_each_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +274,63 @@ def test_a_disallowed_file_type_is_refused(conversation_factory) -> None:
     assert "is not an allowed file type" in response.content.decode()
     assert not Attachment.objects.exists()
     assert conversation.messages.count() == 1
+
+
+@pytest.mark.parametrize(("extension", "secret"), one_file_of_each_kind())
+def test_a_new_ticket_keeps_a_text_file_with_its_secret_removed(
+    contact_factory, extension: str, secret: Secret
+) -> None:
+    contact = contact_factory(language="en")
+    upload = SimpleUploadedFile(
+        f"notes{extension}", file_text(extension, secret.line).encode(), "application/octet-stream"
+    )
+    client_reading(contact).post(
+        "/portal/tickets/new/",
+        {
+            "intent": Intent.ACCOUNT_STOLEN,
+            "subject": "help",
+            "text": "see file",
+            "attachment": upload,
+        },
+        headers=EN,
+    )
+    conversation = Conversation.objects.get(contact=contact)
+    attachment = Attachment.objects.get(message__conversation=conversation)
+    stored = attachment.file.read().decode()
+    for needle in secret.needles():
+        assert needle not in stored
+    assert MARKERS[secret.kind]["en"] in stored
+    assert conversation.secret_exposed
+    warning = conversation.messages.get(kind=MessageKind.OUTBOUND)
+    assert "nobody at support can see it" in warning.text
+
+
+def test_a_reply_keeps_a_gb18030_text_file_in_its_encoding_with_the_secret_removed(
+    conversation_factory,
+) -> None:
+    conversation = conversation_factory()
+    original = f"日志\r\n助记词：{PHRASE_ZH_HANS}\r\n".encode("gb18030")
+    upload = SimpleUploadedFile("日志.txt", original, content_type="text/plain")
+    client_reading(conversation.contact).post(
+        f"/portal/tickets/{conversation.reference}/reply/", {"text": "", "attachment": upload}
+    )
+    attachment = Attachment.objects.get(message__conversation=conversation)
+    assert attachment.content_type == "text/plain"
+    assert attachment.file.read() == "日志\r\n助记词：[助记词已移除]\r\n".encode("gb18030")
+
+
+def test_a_text_file_that_cannot_be_read_is_refused_with_a_clear_message(contact_factory) -> None:
+    contact = contact_factory()
+    garbled = SimpleUploadedFile("notes.log", bytes(range(0x80, 0x100)) * 8, "text/plain")
+    response = client_reading(contact).post(
+        "/portal/tickets/new/",
+        {"intent": Intent.FEES, "subject": "fees", "text": "see log", "attachment": garbled},
+        headers=EN,
+    )
+    assert 400 <= response.status_code < 500
+    assert "notes.log could not be read as text" in response.content.decode()
+    assert not Conversation.objects.filter(contact=contact).exists()
+    assert _files_on_disk() == []
 
 
 def test_a_new_ticket_gets_its_topic_and_shows_its_number(contact_factory) -> None:

@@ -12,6 +12,7 @@ from kefu.core.intents import Intent
 from kefu.portal.views.verify import LOOKUPS_PER_IP, REPORTS_PER_IP
 from kefu.safety.models import OfficialChannel, OfficialKind
 from tests.portal.conftest import client_reading
+from tests.safety.secret_files import PHRASE_EN, WIF
 
 pytestmark = pytest.mark.django_db
 
@@ -211,6 +212,25 @@ def test_an_anonymous_report_is_answered_by_email_without_signing_in(client: Cli
     assert "We will reply by email to <strong>Wang@Example.com</strong>" in page
     # Typing an address proves nothing: the reporter is not signed in as its owner.
     assert client.get("/portal/tickets/").status_code == 302
+
+
+def test_a_secret_in_a_report_is_removed_before_it_is_stored(client: Client) -> None:
+    client.post(
+        "/portal/verify/report/",
+        {
+            "contacted_by": f"@kefu_help said my key {WIF} was leaked",
+            "channel": "telegram",
+            "asked_for": f"They asked for my recovery phrase and I sent it: {PHRASE_EN}",
+            "email": "victim@example.com",
+        },
+        headers=EN,
+    )
+    conversation = Conversation.objects.get()
+    stored = conversation.subject + "\n".join(conversation.messages.values_list("text", flat=True))
+    assert WIF not in stored
+    assert "abandon amount" not in stored
+    assert "[recovery phrase removed]" in stored
+    assert conversation.secret_exposed
 
 
 def test_an_anonymous_report_without_an_email_is_refused_and_stores_nothing(

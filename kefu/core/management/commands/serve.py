@@ -56,6 +56,9 @@ class Command(BaseCommand):
                 port=options["port"],
                 workers=options["workers"],
                 log_level="info",
+                # Django's logging, not uvicorn's default: its handler removes secrets
+                # from the access log's request lines.
+                log_config=settings.LOGGING,
                 lifespan="off",
                 # Forwarded headers only from the proxies the operator named: uvicorn's
                 # default believes 127.0.0.1, so a same-host proxy that passes a client's

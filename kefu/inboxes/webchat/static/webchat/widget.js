@@ -176,7 +176,7 @@
     /* the composer */
     ui.text = el("textarea", { id: "kefu-text", rows: "2", "aria-label": t("message_label"),
                                placeholder: t("message_label") });
-    ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf", "class": "visually-hidden" });
+    ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf,.txt,.csv,.log,.json,.md", "class": "visually-hidden" });
     ui.composer = el("form", { "class": "composer", hidden: "" }, [
       el("label", { "for": "kefu-file", "class": "attach", title: t("attach") }, [
         icon("clip"),

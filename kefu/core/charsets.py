@@ -1,4 +1,9 @@
-"""Turning a MIME part's bytes into text when the declared charset cannot be trusted."""
+"""Turning bytes into text when the declared charset cannot be trusted.
+
+Mail parts and headers (the email adapter) and attached text files (screened by
+`safety`) both come from Chinese clients that mislabel their charsets, so the chain
+lives here, below both.
+"""
 
 import codecs
 
@@ -20,9 +25,15 @@ _SUPERSETS = {
 
 # Below this many bytes the detector guesses no better than a fixed order.
 _DETECTABLE = 64
+# The encodings Kefu's customers write in: mainland and Taiwan/Hong Kong Chinese, and
+# Western Windows text.
+DETECTED = ["gb18030", "big5hkscs", "utf_8", "cp1252"]
+# Never trusted as a label: every byte decodes in them, so a wrong label cannot fail.
+ANY_BYTES = ("latin-1", "iso8859-1", "cp1252")
 
 
-def _codec(label: str | None) -> str | None:
+def codec_for(label: str | None) -> str | None:
+    """Python's codec for a charset label, widened to its superset; None if unknown."""
     if not label:
         return None
     label = label.strip().strip('"').lower()
@@ -39,8 +50,8 @@ def decode(payload: bytes, declared: str | None) -> str:
     A mis-labelled part (GBK text declared as UTF-8 or ISO-8859-1) fails strict decoding
     with its label or decodes to Latin-1 mojibake; either way the detector gets a say.
     """
-    codec = _codec(declared)
-    if codec is not None and codec not in ("latin-1", "iso8859-1", "cp1252"):
+    codec = codec_for(declared)
+    if codec is not None and codec not in ANY_BYTES:
         try:
             return payload.decode(codec)
         except UnicodeDecodeError:
@@ -57,7 +68,7 @@ def decode(payload: bytes, declared: str | None) -> str:
                 return payload.decode(guess)
             except UnicodeDecodeError:
                 continue
-    best = from_bytes(payload, cp_isolation=["gb18030", "big5hkscs", "utf_8", "cp1252"]).best()
+    best = from_bytes(payload, cp_isolation=DETECTED).best()
     if best is not None:
         return str(best)
     return payload.decode(codec or "utf-8", errors="replace")
