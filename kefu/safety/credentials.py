@@ -238,10 +238,17 @@ def _accepts(match: re.Match[str], value: str) -> bool:
     return bool(match.group("gap")) and len(value) >= 6 and _looks_made_up(value)
 
 
+# Lower-case words glued by sentence punctuation where a space was forgotten
+# ("again,please"): a typo in prose, not a made-up password.
+_GLUED_WORDS = re.compile(r"[^\W\d_]+(?:[,.;:!?][^\W\d_]+)+[,.;:!?]?")
+
+
 def _looks_made_up(value: str) -> bool:
+    inner_upper = any(char.isupper() for char in value[1:])
+    if not inner_upper and _GLUED_WORDS.fullmatch(value):
+        return False
     has_digit = any(char.isdigit() for char in value)
     has_symbol = any(not char.isalnum() for char in value)
-    inner_upper = any(char.isupper() for char in value[1:])
     return has_digit or has_symbol or inner_upper
 
 

@@ -12,7 +12,7 @@ from kefu.safety.credentials import KEYWORD_HINTS, find_credentials
 from kefu.safety.findings import PRECEDENCE, Finding
 from kefu.safety.keys import SHORTEST_KEY, find_keys
 from kefu.safety.keystore import KEYSTORE_HINTS, find_keystores
-from kefu.safety.markers import marker
+from kefu.safety.markers import MARKERS, marker
 from kefu.safety.mnemonic_phrases import (
     HAN_RUN_START,
     MIN_WORDS,
@@ -77,6 +77,7 @@ def find_secrets(text: str) -> tuple[Finding, ...]:
         candidates += find_keystores(text)
     if not candidates:
         return ()
+    candidates = _outside_markers(text, candidates)
     return _without_overlaps(candidates)
 
 
@@ -86,6 +87,27 @@ def _may_hold_short_secret(text: str, lowered: str) -> bool:
         or (not text.isascii() and _HAN_RUN_START.search(text) is not None)
         or may_hold_separated_phrase(text)
     )
+
+
+# Every marker in every language. Text is screened more than once on some paths (a flow's
+# answers, then the hand-off message that quotes them; an agent quoting a customer), and a
+# marker must come back as it went in: "password: [password removed]" is not a password.
+_MARKER = re.compile(
+    "|".join(re.escape(text) for texts in MARKERS.values() for text in texts.values())
+)
+
+
+def _outside_markers(text: str, candidates: list[Finding]) -> list[Finding]:
+    if "[" not in text:
+        return candidates
+    markers = [match.span() for match in _MARKER.finditer(text)]
+    if not markers:
+        return candidates
+    return [
+        finding
+        for finding in candidates
+        if all(finding.end <= start or finding.start >= end for start, end in markers)
+    ]
 
 
 def _without_overlaps(candidates: list[Finding]) -> tuple[Finding, ...]:

@@ -121,3 +121,11 @@ def test_the_stated_language_picks_the_marker(case: dict[str, Any]) -> None:
     result = redact(case["text"], language=case["lang"])
     for finding in result.findings:
         assert MARKERS[finding.kind][case["lang"]] in result.text
+
+
+@pytest.mark.parametrize("case", [c for c in CORPUS if c["kinds"]], ids=_case_id)
+def test_redacting_twice_changes_nothing_more(case: dict[str, Any]) -> None:
+    # Some paths screen text that was screened already (a flow's answers, then the
+    # hand-off message quoting them): the markers must come back as they went in.
+    once = redact(case["text"]).text
+    assert redact(once).text == once

@@ -57,6 +57,9 @@ def test_codes_given_as_such(text: str, value: str) -> None:
         "密码要求8位以上",
         "reset link: https://x.example/reset-password?token=abcDEF123456",
         "pin 1234",
+        "I forgot my password again,please help",
+        "my password is wrong,sorry",
+        "the password again.thanks",
     ],
 )
 def test_talk_about_passwords_and_codes_stays(text: str) -> None:
