@@ -32,3 +32,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("audit entries are append-only")
+
+
+class JobLease(models.Model):
+    """A running job's claim, renewed by its worker's heartbeat while the job runs.
+
+    django-tasks-db marks a claimed job RUNNING and nothing more, so a job whose worker
+    died stayed RUNNING for ever; a lease that stops being renewed says the worker is gone
+    and lets the scheduler put the job back in the queue (`kefu.core.jobs`).
+    """
+
+    job = models.OneToOneField(
+        "django_tasks_database.DBTaskResult",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="lease",
+    )
+    worker_id = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.job_id} held by {self.worker_id} until {self.expires_at:%H:%M:%S}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job is next due: moving it forward is how one host claims a run."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"
