@@ -1,0 +1,53 @@
+"""`kefu serve` takes every process it started with it, however it is stopped."""
+
+import os
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.processes import free_port, site, wait_for
+
+pytestmark = pytest.mark.multiprocess
+
+
+def descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *descendants(int(child))}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=1).is_success
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_every_child_stops_with_kefu_serve(stop: signal.Signals, tmp_path: Path) -> None:
+    with site("sqlite", tmp_path, KEFU_LOG_LEVEL="WARNING") as place:
+        port = free_port()
+        serve = place.kefu("serve", "--port", str(port), "--workers", "2")
+        try:
+            wait_for(lambda: answers(port), "the app answers")
+            # uvicorn's supervisor and its two app processes, the job worker, the scheduler
+            wait_for(lambda: len(descendants(serve.pid)) >= 5, "every child started")
+            started = descendants(serve.pid)
+            os.kill(serve.pid, stop)
+            serve.wait(30)
+            wait_for(lambda: not any(alive(pid) for pid in started), "every child stopped")
+        finally:
+            if serve.poll() is None:
+                serve.kill()
