@@ -1,9 +1,12 @@
 """Writes the live chat makes besides the message itself (which receive_message stores)."""
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
@@ -84,3 +87,25 @@ def discard_uploads(*, inbox_id: int, visitor_id: str, ids: Sequence[int]) -> No
     for upload in Upload.objects.filter(pk__in=ids, inbox_id=inbox_id, visitor=visitor_id):
         upload.file.delete(save=False)
         upload.delete()
+
+
+# One sweep deletes at most this many; the next sweep takes the rest.
+_ORPHAN_BATCH = 500
+
+
+def sweep_orphan_uploads(now: datetime | None = None) -> int:
+    """Delete uploads no message referenced within KEFU_UPLOAD_ORPHAN_HOURS, file and row.
+
+    A referenced upload is discarded as soon as its message stores it, so every row this
+    old is one the visitor never sent (a closed tab, an abandoned chat). Returns how many.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.KEFU_UPLOAD_ORPHAN_HOURS)
+    deleted = 0
+    for upload in Upload.objects.filter(created_at__lt=cutoff).order_by("pk")[:_ORPHAN_BATCH]:
+        # The row goes first: a file left behind by a crash here is only bytes, while a
+        # row whose file is gone would break the message that still referenced it.
+        if Upload.objects.filter(pk=upload.pk).delete()[0]:
+            upload.file.delete(save=False)
+            deleted += 1
+    return deleted
