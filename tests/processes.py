@@ -23,6 +23,7 @@ import psycopg
 from kefu.core import children
 from tests.services import require_postgres
 
+ROOT = Path(__file__).resolve().parent.parent
 KEFU = [sys.executable, "-m", "kefu.cli"]
 
 
@@ -106,3 +107,19 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting: {what}")
         time.sleep(0.1)
+
+
+def descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found |= {int(child), *descendants(int(child))}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

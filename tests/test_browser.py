@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kefu.core import children
 from tests.services import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -69,7 +70,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     output = tmp_path / "server.log"
     with output.open("w") as log:
-        process = subprocess.Popen(
+        process = children.start(
             [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
@@ -80,12 +81,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
             break
         except httpx.HTTPError:
             if time.monotonic() > deadline:
-                process.kill()
+                children.stop(process)
                 raise AssertionError(output.read_text()[-2000:]) from None
             time.sleep(0.2)
-    yield Server(url, output, key, reference)
-    process.terminate()
-    process.wait(timeout=15)
+    try:
+        yield Server(url, output, key, reference)
+    finally:
+        children.stop(process)
 
 
 def totp(key_hex: str) -> str:

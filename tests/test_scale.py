@@ -22,6 +22,7 @@ import psycopg
 import pytest
 import websockets
 
+from kefu.core import children
 from tests.services import require_postgres, require_redis
 
 pytestmark = pytest.mark.multiprocess
@@ -77,7 +78,7 @@ def shared_environment(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 
 def start_app(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
+    process = children.start(
         [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -90,7 +91,7 @@ def start_app(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    process.kill()
+    children.stop(process)
     raise AssertionError(f"app process on {port} did not start: {process.stderr}")
 
 
@@ -110,13 +111,12 @@ def run_setup(env: dict[str, str], script: str) -> dict[str, Any]:
 def two_apps(env: dict[str, str]) -> Iterator[tuple[int, int]]:
     """Two app processes on free ports, stopped afterwards whatever happens."""
     ports = free_port(), free_port()
-    apps = [start_app(env, port) for port in ports]
+    apps: list[subprocess.Popen[bytes]] = []
     try:
+        apps.extend(start_app(env, port) for port in ports)
         yield ports
     finally:
-        for app in apps:
-            app.terminate()
-            app.wait(timeout=10)
+        children.stop(*apps)
 
 
 def test_an_event_from_one_process_reaches_a_socket_on_the_other(

@@ -104,7 +104,7 @@ def test_the_delivery_job_commits_with_the_reply_or_not_at_all(
     agent: Agent, conversation_factory: Callable[..., Conversation]
 ) -> None:
     conversation = conversation_factory()
-    jobs_inside = []
+    jobs_inside: list[bool] = []
 
     def reply_then_fail() -> None:
         with transaction.atomic():

@@ -7,25 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.processes import free_port, site, wait_for
+from tests.processes import alive, descendants, free_port, site, wait_for
 
 pytestmark = pytest.mark.multiprocess
-
-
-def descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
-            found |= {int(child), *descendants(int(child))}
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except FileNotFoundError:
-        return False
-    return state != "Z"
 
 
 def answers(port: int) -> bool:
