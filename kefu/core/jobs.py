@@ -1,16 +1,17 @@
-"""Leases on running jobs, so that a job whose worker died runs again instead of never.
+"""Worker leases, so that a job whose worker died runs again instead of never.
 
 django-tasks-db marks a claimed job RUNNING and nothing more (upstream: django-tasks-db
 issue 5), so a worker killed mid-job left the job RUNNING for ever. Kefu's worker
-(`kefu db_worker`) takes a lease on each job it runs and renews it from a heartbeat
-thread while the job runs; `reclaim_stale_jobs` (a periodic job of `kefu scheduler`)
-puts a job whose lease lapsed back in the queue.
+(`kefu db_worker`) holds a lease for as long as it runs, renewed by a heartbeat thread
+whatever the job in hand is doing; `reclaim_stale_jobs` (a periodic job of `kefu
+scheduler`) puts the RUNNING jobs of a worker whose lease lapsed back in the queue. The
+job row already names its worker (the last of `worker_ids`), so a lease per worker costs
+no write per job; a lease per job halved the throughput (BENCHMARKS.md, "Jobs").
 
-Why a slow job is never run twice: the heartbeat renews the lease whatever the job is
-doing, and both the renewal and the reclaim are conditional writes on the lease row, so
-exactly one of them wins; the lease is created under the job row's lock, which the
-reclaim takes too. Only a worker that stopped renewing (killed, or frozen for longer
-than the lease) loses its job.
+Why a slow job is never run twice: its worker's heartbeat keeps renewing, and the
+reclaim takes a lease only by deleting it where it has lapsed, a conditional write that
+a renewal races with; the database lets exactly one of them happen. A worker frozen for
+longer than the lease (a suspended VM) does lose its job, and finds out at its next beat.
 """
 
 import contextlib
@@ -19,19 +20,17 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kefu.core.models import JobLease
+from kefu.core.models import WorkerLease
 
 logger = logging.getLogger(__name__)
 
-RUNNING, READY, FAILED = "RUNNING", "READY", "FAILED"
+RUNNING, READY = "RUNNING", "READY"
 # A job that took its worker down this many times (a crash it causes itself, an OOM) is
 # failed instead of being handed to the next worker to crash again.
 MAX_CLAIMS = 5
@@ -46,100 +45,90 @@ def lease_duration() -> timedelta:
     return timedelta(seconds=settings.KEFU_JOB_LEASE_SECONDS)
 
 
-def _take_lease(job_id: UUID, worker_id: str) -> bool:
-    """Lease a job this worker has just claimed; False if a reclaim took it meanwhile."""
-    with transaction.atomic():
-        job = DBTaskResult.objects.select_for_update().filter(pk=job_id, status=RUNNING).first()
-        if job is None or job.worker_ids[-1:] != [worker_id]:
-            return False
-        JobLease.objects.update_or_create(
-            job=job,
-            defaults={"worker_id": worker_id, "expires_at": timezone.now() + lease_duration()},
+def _renew(worker_id: str) -> None:
+    renewed = WorkerLease.objects.filter(worker_id=worker_id).update(
+        expires_at=timezone.now() + lease_duration()
+    )
+    if not renewed:
+        logger.error(
+            "worker %s lost its lease (it did not renew in time, frozen or cut off from the "
+            "database); the job it was running was given back and may run twice",
+            worker_id,
         )
-    return True
+        WorkerLease.objects.create(
+            worker_id=worker_id, expires_at=timezone.now() + lease_duration()
+        )
 
 
-def _heartbeat(job_id: UUID, worker_id: str, stopped: threading.Event) -> None:
+def _beat(worker_id: str, stopped: threading.Event) -> None:
     try:
         while not stopped.wait(lease_duration().total_seconds() / 4):
             try:
-                renewed = JobLease.objects.filter(job_id=job_id, worker_id=worker_id).update(
-                    expires_at=timezone.now() + lease_duration()
-                )
+                _renew(worker_id)
             except DatabaseError:
-                # The next beat tries again; if the database stays away for the whole lease,
-                # the job is reclaimed, which is right: nobody can tell this worker is alive.
-                logger.exception("could not renew the lease of job %s", job_id)
-                continue
-            if not renewed:
-                logger.error(
-                    "job %s was reclaimed while its worker %s was still running it "
-                    "(the worker did not renew its lease in time); it may run twice",
-                    job_id,
-                    worker_id,
-                )
-                return
+                # The next beat tries again; if the database stays away for the whole lease
+                # the jobs are given back, which is right: nobody can tell this worker lives.
+                logger.exception("worker %s could not renew its lease", worker_id)
     finally:
         connections.close_all()  # this thread's own connections
 
 
 @contextlib.contextmanager
-def leased(job_id: UUID, worker_id: str) -> Iterator[bool]:
-    """Hold a lease on a claimed job while the block runs; yields False if it was lost."""
-    if not _take_lease(job_id, worker_id):
-        yield False
-        return
-    stopped = threading.Event()
-    beat = threading.Thread(
-        target=_heartbeat, args=(job_id, worker_id, stopped), name=f"lease {job_id}", daemon=True
+def leased(worker_id: str) -> Iterator[None]:
+    """Hold a lease for `worker_id` while the block runs (the worker's whole life)."""
+    WorkerLease.objects.update_or_create(
+        worker_id=worker_id, defaults={"expires_at": timezone.now() + lease_duration()}
     )
-    beat.start()
+    stopped = threading.Event()
+    heartbeat = threading.Thread(
+        target=_beat, args=(worker_id, stopped), name="lease heartbeat", daemon=True
+    )
+    heartbeat.start()
     try:
-        yield True
+        yield
     finally:
         stopped.set()
-        beat.join()
-        JobLease.objects.filter(job_id=job_id, worker_id=worker_id).delete()
+        heartbeat.join()
+        WorkerLease.objects.filter(worker_id=worker_id).delete()
+
+
+def _holder(job: "DBTaskResult[Any, Any]") -> str:
+    return str(job.worker_ids[-1]) if job.worker_ids else ""
+
+
+def _take_lapsed_leases(workers: set[str], now: datetime) -> set[str]:
+    """The workers among these that are gone; their leases are deleted in the asking."""
+    alive = set(
+        WorkerLease.objects.filter(worker_id__in=workers, expires_at__gte=now).values_list(
+            "worker_id", flat=True
+        )
+    )
+    gone = set()
+    for worker_id in workers - alive:
+        # Deleting only a lapsed lease is the one write a late renewal races with.
+        deleted = WorkerLease.objects.filter(worker_id=worker_id, expires_at__lt=now).delete()[0]
+        if deleted or not WorkerLease.objects.filter(worker_id=worker_id).exists():
+            gone.add(worker_id)
+    return gone
 
 
 def reclaim_stale_jobs(now: datetime | None = None) -> list[str]:
-    """Put RUNNING jobs whose worker stopped renewing its lease back in the queue.
-
-    Also a job claimed longer than a lease ago that never got a lease: its worker died
-    between claiming and leasing. Returns the ids of the jobs taken back.
-    """
+    """Put the RUNNING jobs of workers whose lease lapsed back in the queue; their ids."""
     now = now or timezone.now()
-    stale = Q(lease__expires_at__lt=now) | Q(
-        lease__isnull=True, started_at__lt=now - lease_duration()
-    )
+    running = DBTaskResult.objects.filter(status=RUNNING)
+    held = {job.pk: _holder(job) for job in running.only("worker_ids")[:_RECLAIM_BATCH]}
     reclaimed = []
     with transaction.atomic():
-        # The lease of a finished job is only garbage its worker had no time to delete.
-        JobLease.objects.exclude(job__status=RUNNING).delete()
-        candidates = (
-            DBTaskResult.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(stale, status=RUNNING)
-            .order_by("started_at")[:_RECLAIM_BATCH]
-        )
-        for job in candidates:
-            if _lapsed(job, now):
+        gone = _take_lapsed_leases(set(held.values()), now)
+        orphans = [pk for pk, holder in held.items() if holder in gone]
+        # Only the orphans are locked: a live worker finishing its job never waits here.
+        for job in running.filter(pk__in=orphans).select_for_update(skip_locked=True):
+            if _holder(job) in gone:  # not given back and claimed again meanwhile
                 _give_back(job)
                 reclaimed.append(str(job.pk))
     for job_id in reclaimed:
         logger.warning("job %s was reclaimed: its worker stopped renewing its lease", job_id)
     return reclaimed
-
-
-def _lapsed(job: "DBTaskResult[Any, Any]", now: datetime) -> bool:
-    """Re-checked under the job's row lock: a heartbeat may have renewed since the query.
-
-    Deleting only a lapsed lease is the one write a heartbeat's renewal races with; the
-    database lets exactly one of the two happen.
-    """
-    if not JobLease.objects.filter(job_id=job.pk).exists():
-        # Claimed again since the query (by a worker that has yet to lease it)?
-        return job.started_at is not None and job.started_at < now - lease_duration()
-    return JobLease.objects.filter(job_id=job.pk, expires_at__lt=now).delete()[0] == 1
 
 
 def _give_back(job: "DBTaskResult[Any, Any]") -> None:

@@ -34,25 +34,20 @@ class AuditEntry(models.Model):
         raise ValueError("audit entries are append-only")
 
 
-class JobLease(models.Model):
-    """A running job's claim, renewed by its worker's heartbeat while the job runs.
+class WorkerLease(models.Model):
+    """A job worker's sign of life, renewed by its heartbeat for as long as it runs.
 
     django-tasks-db marks a claimed job RUNNING and nothing more, so a job whose worker
-    died stayed RUNNING for ever; a lease that stops being renewed says the worker is gone
-    and lets the scheduler put the job back in the queue (`kefu.core.jobs`).
+    died stayed RUNNING for ever; a lapsed lease says the worker named in the job's
+    `worker_ids` is gone, and the scheduler puts its job back in the queue
+    (`kefu.core.jobs`).
     """
 
-    job = models.OneToOneField(
-        "django_tasks_database.DBTaskResult",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="lease",
-    )
-    worker_id = models.CharField(max_length=64)
-    expires_at = models.DateTimeField(db_index=True)
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.job_id} held by {self.worker_id} until {self.expires_at:%H:%M:%S}"
+        return f"{self.worker_id} until {self.expires_at:%H:%M:%S}"
 
 
 class PeriodicRun(models.Model):

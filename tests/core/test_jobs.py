@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kefu.conversations.tasks import deliver_message
 from kefu.core import children, jobs
-from kefu.core.models import JobLease
+from kefu.core.models import WorkerLease
 from tests.processes import Site, free_port, site, wait_for
 
 pytestmark = pytest.mark.multiprocess
@@ -211,53 +211,53 @@ def test_a_slow_delivery_whose_worker_lives_is_never_taken_from_it(tmp_path: Pat
 
 @pytest.mark.django_db
 class TestReclaim:
-    def _running(
-        self, claims: int = 1, started: timedelta = timedelta()
-    ) -> "DBTaskResult[Any, Any]":
+    def _running(self, worker: str = "w1", claims: int = 1) -> "DBTaskResult[Any, Any]":
         job = deliver_message.enqueue(1).db_result  # type: ignore[attr-defined]
         DBTaskResult.objects.filter(pk=job.pk).update(
             status="RUNNING",
-            started_at=timezone.now() - started,
-            worker_ids=[f"w{n}" for n in range(claims)],
+            started_at=timezone.now(),
+            worker_ids=[*(f"w{n}" for n in range(2, claims + 1)), worker],
         )
         return DBTaskResult.objects.get(pk=job.pk)
 
-    def test_a_job_whose_lease_lapsed_goes_back_to_the_queue(self) -> None:
-        job = self._running(started=timedelta(hours=1))
-        JobLease.objects.create(job=job, worker_id="w0", expires_at=timezone.now())
+    def _lease(self, worker: str, expires_in: timedelta) -> None:
+        WorkerLease.objects.create(worker_id=worker, expires_at=timezone.now() + expires_in)
+
+    def test_the_job_of_a_worker_whose_lease_lapsed_goes_back_to_the_queue(self) -> None:
+        job = self._running("w1")
+        self._lease("w1", -timedelta(seconds=1))
         assert jobs.reclaim_stale_jobs() == [str(job.pk)]
         job.refresh_from_db()
         assert job.status == "READY"
-        assert not JobLease.objects.exists()
+        assert not WorkerLease.objects.exists()
 
-    def test_a_job_whose_lease_is_renewed_stays_with_its_worker(self) -> None:
-        job = self._running(started=timedelta(hours=1))
-        JobLease.objects.create(
-            job=job, worker_id="w0", expires_at=timezone.now() + timedelta(seconds=30)
-        )
+    def test_the_job_of_a_worker_whose_lease_is_renewed_stays_with_it(self) -> None:
+        job = self._running("w1")
+        self._lease("w1", timedelta(seconds=30))
         assert jobs.reclaim_stale_jobs() == []
         job.refresh_from_db()
         assert job.status == "RUNNING"
 
-    def test_a_job_claimed_but_not_yet_leased_waits_a_whole_lease(self, settings: Any) -> None:
-        settings.KEFU_JOB_LEASE_SECONDS = 60
-        job = self._running(started=timedelta(seconds=30))
-        assert jobs.reclaim_stale_jobs() == []
-        assert jobs.reclaim_stale_jobs(timezone.now() + timedelta(seconds=31)) == [str(job.pk)]
+    def test_only_the_dead_workers_jobs_are_taken(self) -> None:
+        dead, living = self._running("w1"), self._running("w2")
+        self._lease("w2", timedelta(seconds=30))
+        assert jobs.reclaim_stale_jobs() == [str(dead.pk)]
+        living.refresh_from_db()
+        assert living.status == "RUNNING"
 
     def test_a_job_that_took_down_every_worker_it_met_fails_instead(self) -> None:
-        job = self._running(claims=jobs.MAX_CLAIMS, started=timedelta(hours=1))
+        job = self._running(claims=jobs.MAX_CLAIMS)
         jobs.reclaim_stale_jobs()
         job.refresh_from_db()
         assert job.status == "FAILED"
         assert job.exception_class_path == "kefu.core.jobs.WorkerLost"
 
-    def test_the_lease_of_a_finished_job_is_cleared(self) -> None:
-        job = self._running()
-        JobLease.objects.create(job=job, worker_id="w0", expires_at=timezone.now())
-        DBTaskResult.objects.filter(pk=job.pk).update(status="SUCCESSFUL")
-        assert jobs.reclaim_stale_jobs() == []
-        assert not JobLease.objects.exists()
+    def test_a_worker_holds_its_lease_while_it_runs_and_drops_it_at_the_end(self) -> None:
+        with jobs.leased("w9"):
+            (lease,) = WorkerLease.objects.all()
+            assert lease.worker_id == "w9"
+            assert lease.expires_at > timezone.now()
+        assert not WorkerLease.objects.exists()
 
 
 def test_the_worker_command_is_the_leasing_one() -> None:
