@@ -55,7 +55,7 @@ def bench_parent(child: str) -> tuple["subprocess.Popen[str]", list[int]]:
     return parent, pids
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_bench_stopped_by_a_signal_stops_its_children_and_theirs(stop: signal.Signals) -> None:
     parent, pids = bench_parent(CARELESS)
     try:

@@ -19,11 +19,17 @@ def answers(port: int) -> bool:
         return False
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize(
+    "stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"]
+)
 def test_every_child_stops_with_kefu_serve(stop: signal.Signals, tmp_path: Path) -> None:
     with site("sqlite", tmp_path, KEFU_LOG_LEVEL="WARNING") as place:
         port = free_port()
-        serve = place.kefu("serve", "--port", str(port), "--workers", "2")
+        log = tmp_path / "serve.log"
+        with log.open("w") as output:
+            serve = place.kefu(
+                "serve", "--port", str(port), "--workers", "2", stdout=output, stderr=output
+            )
         try:
             wait_for(lambda: answers(port), "the app answers")
             # uvicorn's supervisor and its two app processes, the job worker, the scheduler
@@ -35,3 +41,7 @@ def test_every_child_stops_with_kefu_serve(stop: signal.Signals, tmp_path: Path)
         finally:
             if serve.poll() is None:
                 serve.kill()
+    # Ctrl-C and SIGTERM are the ordinary ways to stop it: a clean exit, no traceback.
+    expected = {signal.SIGTERM: 128 + signal.SIGTERM, signal.SIGINT: 0, signal.SIGKILL: -9}
+    assert serve.returncode == expected[stop]
+    assert "Traceback" not in log.read_text()

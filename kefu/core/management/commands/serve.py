@@ -52,6 +52,8 @@ class Command(BaseCommand):
             for command in self._commands(options):
                 started.append(children.start(command))
             status = started[0].wait()  # the app server; the rest of the host goes with it
+        except KeyboardInterrupt:
+            status = 0  # Ctrl-C is how one stops it: no traceback
         finally:
             children.stop(*started)
         if status:
