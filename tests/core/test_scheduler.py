@@ -1,7 +1,8 @@
+import threading
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from kefu.core import scheduler
@@ -51,3 +52,27 @@ def test_the_apps_register_their_periodic_jobs() -> None:
         "routing.idle_chats",
         "webchat.orphan_uploads",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedulers_asking_at_once_run_a_due_job_once(counted: list[str]) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers: SQLite lets one write at a time anyway")
+    now = timezone.now()
+    scheduler.run_due(now - timedelta(minutes=1))  # the row exists; the next run is due now
+    counted.clear()
+    start = threading.Barrier(6)
+
+    def one_host() -> None:
+        start.wait()
+        try:
+            scheduler.run_due(now)
+        finally:
+            connection.close()
+
+    hosts = [threading.Thread(target=one_host) for _ in range(6)]
+    for host in hosts:
+        host.start()
+    for host in hosts:
+        host.join()
+    assert counted == ["run"]
