@@ -117,7 +117,9 @@ def reclaim_stale_jobs(now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     running = DBTaskResult.objects.filter(status=RUNNING)
     held = {job.pk: _holder(job) for job in running.only("worker_ids")[:_RECLAIM_BATCH]}
-    reclaimed = []
+    reclaimed: list[str] = []
+    if not held:
+        return reclaimed  # no write transaction (on SQLite, no write lock) for nothing
     with transaction.atomic():
         gone = _take_lapsed_leases(set(held.values()), now)
         orphans = [pk for pk, holder in held.items() if holder in gone]

@@ -25,8 +25,6 @@ from kefu.core import children, jobs
 from kefu.core.models import WorkerLease
 from tests.processes import Site, free_port, site, wait_for
 
-pytestmark = pytest.mark.multiprocess
-
 REPLIES = 30
 SETUP = """
 import json
@@ -114,6 +112,7 @@ def worker(place: Site) -> "Any":
     )
 
 
+@pytest.mark.multiprocess
 @pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_replies_whose_worker_is_killed_mid_delivery_are_each_delivered_once(
     kind: str, tmp_path: Path
@@ -180,6 +179,7 @@ def unfinished_jobs(place: Site) -> list[tuple[Any, ...]]:
     )
 
 
+@pytest.mark.multiprocess
 def test_a_slow_delivery_whose_worker_lives_is_never_taken_from_it(tmp_path: Path) -> None:
     with (
         smtp_server({1: "slow"}) as (server, port),
