@@ -32,8 +32,10 @@ logger = logging.getLogger(__name__)
 
 RUNNING, READY = "RUNNING", "READY"
 # A job that took its worker down this many times (a crash it causes itself, an OOM) is
-# failed instead of being handed to the next worker to crash again.
-MAX_CLAIMS = 5
+# failed instead of being handed to the next worker to crash again. Above the delivery
+# job's own MAX_ATTEMPTS (6), so that job, which counts its attempts, fails its message
+# visibly first.
+MAX_CLAIMS = 10
 _RECLAIM_BATCH = 200
 
 
