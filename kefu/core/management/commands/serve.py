@@ -1,13 +1,16 @@
 """`kefu serve`: the web app (HTTP + WebSockets), a job worker and the scheduler, in one command.
 
-It only starts and stops its children: each runs in its own process group and gets
-SIGTERM from the kernel if this process dies, so nothing outlives it, however it ends
-(Ctrl-C, SIGTERM from a service manager, or SIGKILL).
+It only starts and stops its children: the app server (this command again, with
+`--app-only`, which runs uvicorn in its process), the worker and the scheduler. Each runs
+in its own process group and gets SIGTERM from the kernel if this process dies, so
+nothing outlives it, however it ends (Ctrl-C, SIGTERM from a service manager, or SIGKILL).
 """
 
+import argparse
 import sys
 from typing import Any
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,8 +29,12 @@ class Command(BaseCommand):
             action="store_true",
             help="do not start a job worker and the scheduler (run them elsewhere)",
         )
+        parser.add_argument("--app-only", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["app_only"]:
+            self._serve_app(options)
+            return
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write(
             self.style.SUCCESS("Kefu is starting:")
@@ -59,15 +66,26 @@ class Command(BaseCommand):
         if status:
             raise CommandError(f"The app server exited with status {status}.")
 
+    def _serve_app(self, options: dict[str, Any]) -> None:
+        """The app server, in this process: uvicorn stops its own workers on SIGTERM."""
+        uvicorn.run(
+            "kefu.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            log_level="info",
+            lifespan="off",
+        )
+
     def _commands(self, options: dict[str, Any]) -> list[list[str]]:
+        kefu = [sys.executable, "-m", "kefu.cli"]
         app = [
-            *(sys.executable, "-m", "uvicorn", "kefu.asgi:application"),
+            *(*kefu, "serve", "--app-only"),
             *("--host", options["host"], "--port", str(options["port"])),
-            *("--workers", str(options["workers"]), "--lifespan", "off"),
+            *("--workers", str(options["workers"])),
         ]
         if options["no_worker"]:
             return [app]
-        kefu = [sys.executable, "-m", "kefu.cli"]
         # The worker never reloads here: a reloader's own child would not stop with it.
         worker = [*kefu, "db_worker", "--queue-name", "*", "--no-reload"]
         return [app, worker, [*kefu, "scheduler"]]
