@@ -37,7 +37,6 @@ import random
 import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,7 +44,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from environments import ROOT, postgres_env, postgres_unreachable, sqlite_env
+from environments import (
+    ROOT,
+    exit_on_sigterm,
+    postgres_env,
+    postgres_unreachable,
+    run_captured,
+    sqlite_env,
+    start_child,
+    stop_child,
+)
 
 TARGETS = {"creates_per_s_c16_sqlite": 300.0, "p99_ms_c16_sqlite": 100.0, "list_p95_ms": 50.0}
 TEXTS = [
@@ -401,14 +409,12 @@ STEPS: dict[str, Callable[[int], dict[str, Any]]] = {
 
 
 def run_step(env: dict[str, str], name: str, arg: int = 0) -> dict[str, Any]:
-    done = subprocess.run(
+    done = run_captured(
         [sys.executable, __file__, "--step", name, "--arg", str(arg)],
         env=env,
         cwd=ROOT,
-        capture_output=True,
         text=True,
         timeout=1800,
-        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"step {name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
@@ -455,7 +461,7 @@ def server(env: dict[str, str], workers: int, log_path: Path) -> Iterator[Server
         "--workers", str(workers),
     ]  # fmt: skip
     with log_path.open("w") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -474,12 +480,7 @@ def server(env: dict[str, str], workers: int, log_path: Path) -> Iterator[Server
             time.sleep(0.2)
         yield Server(base, process.pid)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process, timeout=15)
 
 
 def create_body(tag: str, index: int) -> dict[str, Any]:
@@ -578,9 +579,9 @@ def measure_creates(target: Server, token: str, backend: str, quick: bool) -> li
 def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp: Path) -> Any:
     result: dict[str, Any] = {}
     started = time.perf_counter()
-    migrate = subprocess.run(
+    migrate = run_captured(
         [sys.executable, "-m", "kefu.cli", "migrate", "--noinput", "-v0"],
-        env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+        env=env, cwd=ROOT, text=True,
     )  # fmt: skip
     if migrate.returncode != 0:
         raise RuntimeError(f"migrate failed:\n{migrate.stderr[-4000:]}")
@@ -686,6 +687,7 @@ def main() -> None:
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--arg", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    exit_on_sigterm()
     if args.step:
         print(json.dumps(STEPS[args.step](args.arg)))
         return

@@ -44,7 +44,14 @@ from pathlib import Path
 from typing import Any
 
 import websockets
-from environments import ROOT, temporary_postgres
+from environments import (
+    ROOT,
+    exit_on_sigterm,
+    run_captured,
+    start_child,
+    stop_child,
+    temporary_postgres,
+)
 
 REDIS_URL = os.environ.get("KEFU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 TARGETS = {"chats": 1000, "msgs_per_s": 500.0, "p99_ms": 100.0, "echo_ratio": 0.30}
@@ -387,14 +394,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
             redis.Redis.from_url(REDIS_URL).flushdb()
             me = [sys.executable, str(Path(__file__).resolve())]
-            setup = subprocess.run(
-                [*me, "--step", "setup"], env=env, capture_output=True, text=True, check=True
-            )
+            setup = run_captured([*me, "--step", "setup"], env=env, text=True)
+            if setup.returncode:
+                raise SystemExit(f"setup failed:\n{setup.stderr[-3000:]}")
             inbox = json.loads(setup.stdout.strip().splitlines()[-1])["inbox"]
             ports = [free_port() for _ in range(args.app_processes)]
             for port in ports:
                 processes.append(
-                    subprocess.Popen(
+                    start_child(
                         [
                             sys.executable,
                             "-m",
@@ -411,7 +418,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
                 )
             processes.append(
-                subprocess.Popen(
+                start_child(
                     [
                         sys.executable,
                         "-m",
@@ -431,7 +438,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             stop_file, pause_file = tmp / "stop", tmp / "pause"
             agent_out = tmp / "agents.json"
-            agents = subprocess.Popen(
+            agents = start_child(
                 [*me, "--step", "agents", str(agent_out), str(stop_file), str(pause_file)],
                 env=env,
                 cwd=ROOT,
@@ -485,7 +492,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
 
             echo_port = free_port()
-            echo = subprocess.Popen(
+            echo = start_child(
                 [*me, "--step", "echo", str(echo_port)], env=env, stdout=subprocess.PIPE, text=True
             )
             processes.append(echo)
@@ -501,11 +508,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
             asyncio.run(echo_phase())
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            with contextlib.suppress(Exception):
-                process.wait(timeout=15)
+        stop_child(*processes, timeout=15)
         shutil.rmtree(tmp, ignore_errors=True)
     kefu_rate = results["kefu_closed_loop"]["msgs_per_s"]
     echo_rate = results["echo_closed_loop"]["msgs_per_s"]
@@ -544,6 +547,7 @@ def main() -> None:
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    exit_on_sigterm()
     if args.step:
         sys.path.insert(0, str(ROOT))
         if args.step == "setup":

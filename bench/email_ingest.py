@@ -24,7 +24,6 @@ Human-readable lines first; the last line is one JSON object with every figure.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from environments import ROOT, postgres_env, sqlite_env
+from environments import ROOT, exit_on_sigterm, postgres_env, run_captured, sqlite_env
 
 TARGET_SQLITE_PER_S = 200.0
 TEXTS = [
@@ -210,14 +209,12 @@ EMAIL_ENV = {"KEFU_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend
 
 
 def run_child(env: dict[str, str], sizes: list[int], count: int) -> dict[str, Any]:
-    done = subprocess.run(
+    done = run_captured(
         [sys.executable, __file__, "--step", ",".join(map(str, sizes)), "--count", str(count)],
         env=env,
         cwd=ROOT,
-        capture_output=True,
         text=True,
         timeout=3600,
-        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"the run failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
@@ -242,6 +239,7 @@ def main() -> None:
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    exit_on_sigterm()
     if args.step:
         print(json.dumps(step_run([int(s) for s in args.step.split(",")], args.count)))
         return

@@ -1,12 +1,32 @@
 """What the benchmarks share: the environment of a child process on a SQLite file or on a
-throwaway PostgreSQL database, so each run starts from a freshly migrated one."""
+throwaway PostgreSQL database, so each run starts from a freshly migrated one; and the
+starting of children that never outlive the bench.
+
+Every child (uvicorn, workers, step processes) starts through `start_child` (stopped with
+`stop_child`) or `run_captured`: in its own process group, stopped as a group, and sent
+SIGTERM by the kernel if the bench is killed outright (kefu/core/children.py). Each
+bench calls `exit_on_sigterm()` first in main(), so SIGTERM runs its clean-up too.
+"""
 
 import contextlib
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# The one mechanism, shared with `kefu serve`: own process group plus a death signal.
+from kefu.core.children import exit_on_sigterm, running  # noqa: E402
+from kefu.core.children import start as start_child  # noqa: E402
+from kefu.core.children import stop as stop_child  # noqa: E402
+
+__all__ = ["exit_on_sigterm", "start_child", "stop_child"]
+
 PG_ADMIN_URL = os.environ.get("KEFU_BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/")
 
 
@@ -72,3 +92,14 @@ def postgres_unreachable() -> str | None:
             return None
     except Exception as error:
         return f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip()
+
+
+def run_captured(
+    command: Sequence[str], timeout: float | None = None, **popen: Any
+) -> "subprocess.CompletedProcess[Any]":
+    """subprocess.run for a child that dies with the bench (its whole group is stopped)."""
+    popen.setdefault("stdout", subprocess.PIPE)
+    popen.setdefault("stderr", subprocess.PIPE)
+    with running(command, **popen) as process:
+        stdout, stderr = process.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)

@@ -27,14 +27,20 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from environments import ROOT, base_env, postgres_env, postgres_unreachable
+from environments import (
+    ROOT,
+    base_env,
+    exit_on_sigterm,
+    postgres_env,
+    postgres_unreachable,
+    run_captured,
+)
 
 TARGET_P95_MS = 20.0
 QUERIES = [
@@ -235,13 +241,11 @@ def child(count: int, repeats: int) -> dict[str, Any]:
 
 
 def run_child(env: dict[str, str], count: int, repeats: int) -> dict[str, Any]:
-    done = subprocess.run(
+    done = run_captured(
         [sys.executable, __file__, "--child", "--articles", str(count), "--repeats", str(repeats)],
         env=env,
         cwd=ROOT,
-        capture_output=True,
         text=True,
-        check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
@@ -271,6 +275,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    exit_on_sigterm()
     repeats = args.repeats or (3 if args.quick else 10)
     if args.child:
         print(json.dumps(child(args.articles, repeats)))

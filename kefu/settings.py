@@ -82,9 +82,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db: Kefu's `db_worker` (leases and heartbeats) replaces the
+    # library's command of that name, so no worker can run jobs without a lease.
+    "kefu.core",
     "django_tasks",
     "django_tasks_db",
-    "kefu.core",
     "kefu.contacts",
     "kefu.agents",
     "kefu.conversations",
@@ -216,6 +218,9 @@ TASKS = {
         "QUEUES": ["default", "delivery"],
     }
 }
+# A running job's lease: its worker renews it every quarter of this while the job runs;
+# once it lapses, the scheduler's reclaim puts the job back in the queue (kefu.core.jobs).
+KEFU_JOB_LEASE_SECONDS = float(os.environ.get("KEFU_JOB_LEASE_SECONDS", "60"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
@@ -332,3 +337,5 @@ KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS"
 KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096
 # Messages one chat socket may send per 10 seconds before it gets "rate_limited" errors.
 KEFU_CHAT_MAX_MESSAGES_PER_WINDOW = int(os.environ.get("KEFU_CHAT_MAX_MESSAGES_PER_WINDOW", "20"))
+# A chat upload that no message referenced within this many hours is deleted, file and row.
+KEFU_UPLOAD_ORPHAN_HOURS = float(os.environ.get("KEFU_UPLOAD_ORPHAN_HOURS", "24"))

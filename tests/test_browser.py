@@ -6,10 +6,8 @@ replies and the reply appears on the customer's open ticket page without a reloa
 Screenshots are kept in test-artifacts/ for a person to look at.
 """
 
-import contextlib
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from kefu.core import children
 from tests.services import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -71,13 +70,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     output = tmp_path / "server.log"
     with output.open("w") as log:
-        # Its own process group: the server, its worker and its chat sweep stop together.
-        process = subprocess.Popen(
-            [*kefu, "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        process = children.start(
+            [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -87,17 +81,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
             break
         except httpx.HTTPError:
             if time.monotonic() > deadline:
-                os.killpg(process.pid, signal.SIGKILL)
+                children.stop(process)
                 raise AssertionError(output.read_text()[-2000:]) from None
             time.sleep(0.2)
     try:
         yield Server(url, output, key, reference)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):  # whatever did not stop with it
-            os.killpg(process.pid, signal.SIGKILL)
+        children.stop(process)
 
 
 def totp(key_hex: str) -> str:

@@ -17,8 +17,9 @@ import pytest
 import websockets
 
 from kefu.console.sign_in import PASSWORD_ATTEMPTS
+from kefu.core import children
 from tests.redis_server import RedisServer, redis_server
-from tests.test_scale import embedded_environment, free_port, run_setup, start_app, stop_app
+from tests.test_scale import embedded_environment, free_port, run_setup, start_app
 
 pytestmark = pytest.mark.multiprocess
 
@@ -69,7 +70,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         try:
             yield App(f"http://127.0.0.1:{port}", redis, setup)
         finally:
-            stop_app(process)
+            children.stop(process)
 
 
 @pytest.fixture

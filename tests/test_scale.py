@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import psycopg
 import pytest
 import websockets
 
+from kefu.core import children
 from tests.services import require_postgres, require_redis
 
 pytestmark = pytest.mark.multiprocess
@@ -87,14 +87,14 @@ def embedded_environment(directory: Path) -> dict[str, str]:
 
 
 def start_app(env: dict[str, str], port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
-    """One uvicorn process in its own process group (see stop_app); its log in `log`."""
+    """One uvicorn process in its own process group (stop it with children.stop); its log
+    in `log`."""
     with open(log or os.devnull, "ab") as output:
-        process = subprocess.Popen(
+        process = children.start(
             [sys.executable, "-m", "uvicorn", "kefu.asgi:application", "--port", str(port)],
             env=env,
             stdout=output,
             stderr=output,
-            start_new_session=True,
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -103,18 +103,8 @@ def start_app(env: dict[str, str], port: int, log: Path | None = None) -> subpro
             return process
         except httpx.HTTPError:
             time.sleep(0.2)
-    stop_app(process)
+    children.stop(process)
     raise AssertionError(f"app process on {port} did not start (log: {log})")
-
-
-def stop_app(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def run_setup(env: dict[str, str], script: str) -> dict[str, Any]:
@@ -138,8 +128,7 @@ def two_apps(env: dict[str, str]) -> Iterator[tuple[int, int]]:
         apps.extend(start_app(env, port) for port in ports)
         yield ports
     finally:
-        for app in apps:
-            stop_app(app)
+        children.stop(*apps)
 
 
 def test_an_event_from_one_process_reaches_a_socket_on_the_other(

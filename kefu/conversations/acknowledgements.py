@@ -1,7 +1,6 @@
 """The automatic answer to a new ticket: its number and when a person will reply."""
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,7 @@ def acknowledgement_text(conversation: Conversation, *, duplicate: bool) -> str:
 
 def acknowledge(conversation: Conversation, contact: Contact, *, duplicate: bool) -> Message | None:
     """Queue the acknowledgement (inside the caller's transaction); None when rate-limited."""
-    from kefu.conversations.tasks import deliver_message
+    from kefu.conversations.tasks import queue_delivery
 
     if not hit(_limit(), str(contact.pk)):
         return None
@@ -54,6 +53,6 @@ def acknowledge(conversation: Conversation, contact: Contact, *, duplicate: bool
         text=acknowledgement_text(conversation, duplicate=duplicate),
         delivery_status=DeliveryStatus.QUEUED,
     )
-    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    queue_delivery(message.pk)
     events.message_added(message)
     return message

@@ -219,7 +219,7 @@ def _thread_by_channel_hints(
 
 def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     """The customer sent a secret (already removed): warn them now, flag, escalate."""
-    from kefu.conversations.tasks import deliver_message
+    from kefu.conversations.tasks import queue_delivery
 
     conversation.secret_exposed = True
     conversation.priority = Priority.URGENT
@@ -231,7 +231,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
         text=exposure_warning(kinds, conversation.language),
         delivery_status=DeliveryStatus.QUEUED,
     )
-    transaction.on_commit(lambda: deliver_message.enqueue(warning.pk))
+    queue_delivery(warning.pk)
     events.message_added(warning)
     raise_alert(
         kind=SafetyAlert.Kind.SECRET_EXPOSED, conversation=conversation, reasons=sorted(kinds)
@@ -252,7 +252,7 @@ def send_reply(
     then_status: str = "",
 ) -> Message:
     """Store an agent's reply and queue its delivery on the conversation's channel."""
-    from kefu.conversations.tasks import deliver_message
+    from kefu.conversations.tasks import queue_delivery
     from kefu.safety.outbound import guard_reply
 
     require_agent(agent)
@@ -290,7 +290,7 @@ def send_reply(
         if then_status:
             _slots_changed()
         audit.record(agent, "conversation.reply", conversation, message=message.pk)
-        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+        queue_delivery(message.pk)
         events.message_added(message)
         events.conversation_updated(conversation, *changed)
     return message

@@ -49,3 +49,29 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
+
+
+class WorkerLease(models.Model):
+    """A job worker's sign of life, renewed by its heartbeat for as long as it runs.
+
+    django-tasks-db marks a claimed job RUNNING and nothing more, so a job whose worker
+    died stayed RUNNING for ever; a lapsed lease says the worker named in the job's
+    `worker_ids` is gone, and the scheduler puts its job back in the queue
+    (`kefu.core.jobs`).
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} until {self.expires_at:%H:%M:%S}"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job is next due: moving it forward is how one host claims a run."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"

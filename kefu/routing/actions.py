@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -182,6 +181,12 @@ class IdleSweep:
     warned: list[int]  # conversation ids
     closed: list[int]
 
+    def summary(self) -> str:
+        """A log line when the sweep did something, else ""."""
+        if not (self.warned or self.closed):
+            return ""
+        return f"warned {len(self.warned)}, resolved {len(self.closed)}"
+
 
 # One sweep handles at most this many of each; the next sweep takes the rest.
 _SWEEP_BATCH = 500
@@ -231,7 +236,7 @@ def _close_warned(now: datetime, close_after: timedelta) -> list[int]:
 
 
 def _warn_idle(now: datetime, warn_after: timedelta, close_after: timedelta) -> list[int]:
-    from kefu.conversations.tasks import deliver_message
+    from kefu.conversations.tasks import queue_delivery
 
     last_spoken = Subquery(
         Message.objects.filter(
@@ -264,7 +269,7 @@ def _warn_idle(now: datetime, warn_after: timedelta, close_after: timedelta) -> 
             seq=next_seq(conversation),
         )
         IdleWarning.objects.create(conversation=conversation, message=message, sent_at=now)
-        transaction.on_commit(partial(deliver_message.enqueue, message.pk))
+        queue_delivery(message.pk)
         events.message_added(message)
         warned.append(conversation.pk)
     return warned

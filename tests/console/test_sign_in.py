@@ -14,13 +14,13 @@ import httpx
 import pytest
 
 from kefu.console.sign_in import PASSWORD_ATTEMPTS
+from kefu.core import children
 from tests.test_scale import (
     embedded_environment,
     free_port,
     run_setup,
     shared_environment,
     start_app,
-    stop_app,
     two_apps,
 )
 
@@ -48,7 +48,7 @@ def sqlite_app(tmp_path: Path) -> Iterator[tuple[dict[str, str], int]]:
     try:
         yield env, port
     finally:
-        stop_app(app)
+        children.stop(app)
 
 
 async def guess(client: httpx.AsyncClient, port: int, username: str, password: str) -> str:

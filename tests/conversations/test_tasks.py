@@ -2,11 +2,13 @@ from collections.abc import Callable
 from unittest import mock
 
 import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from kefu.agents.models import Agent
 from kefu.conversations import actions, tasks
-from kefu.conversations.models import Conversation, DeliveryStatus
+from kefu.conversations.models import Conversation, DeliveryStatus, Message
 from kefu.inboxes.base import PermanentError, RetryableError
 
 
@@ -51,6 +53,27 @@ class TestDeliverMessage:
             tasks.deliver_message.call(reply.pk)
         deliver.assert_called_once()
 
+    def test_an_attempt_is_on_record_before_the_message_leaves(self, reply) -> None:
+        # A worker killed while handing the message over must leave the attempt counted.
+        on_record = []
+        deliver = mock.Mock(
+            side_effect=lambda message: on_record.append(
+                Message.objects.get(pk=message.pk).delivery_attempts
+            )
+        )
+        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+            tasks.deliver_message.call(reply.pk)
+        assert on_record == [1]
+        reply.refresh_from_db()
+        assert (reply.delivery_attempts, reply.delivery_status) == (1, DeliveryStatus.SENT)
+
+    def test_a_job_left_after_the_last_attempt_fails_without_sending(self, reply) -> None:
+        type(reply).objects.filter(pk=reply.pk).update(delivery_attempts=tasks.MAX_ATTEMPTS)
+        deliver = mock.Mock()
+        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+            assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.FAILED
+        deliver.assert_not_called()
+
     def test_the_portal_notification_mail_names_the_agent_and_the_ticket(
         self, reply, mailoutbox
     ) -> None:
@@ -74,3 +97,24 @@ def test_the_notification_shows_the_customers_anti_phishing_code(reply, mailoutb
     contact.save()
     tasks.deliver_message.call(reply.pk)
     assert "Tiger42" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_delivery_job_commits_with_the_reply_or_not_at_all(
+    agent: Agent, conversation_factory: Callable[..., Conversation]
+) -> None:
+    conversation = conversation_factory()
+    jobs_inside: list[bool] = []
+
+    def reply_then_fail() -> None:
+        with transaction.atomic():
+            reply = actions.send_reply(conversation=conversation, agent=agent, text="您好")
+            jobs_inside.extend(
+                job.args_kwargs["args"] == [reply.pk] for job in DBTaskResult.objects.all()
+            )
+            raise RuntimeError("the request failed after the reply was stored")
+
+    with pytest.raises(RuntimeError):
+        reply_then_fail()
+    assert jobs_inside == [True]  # the job row was there, in the reply's transaction
+    assert not DBTaskResult.objects.exists()

@@ -2,9 +2,10 @@
 
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -214,3 +215,25 @@ def confirm_transcript_email(
         _check_email_code(visitor, recipient, code)
     _reserve_mail(visitor, address, recipient)
     send_transcript.enqueue(conversation.pk, recipient)
+
+
+# One sweep deletes at most this many; the next sweep takes the rest.
+_ORPHAN_BATCH = 500
+
+
+def sweep_orphan_uploads(now: datetime | None = None) -> int:
+    """Delete uploads no message referenced within KEFU_UPLOAD_ORPHAN_HOURS, file and row.
+
+    A referenced upload is discarded as soon as its message stores it, so every row this
+    old is one the visitor never sent (a closed tab, an abandoned chat). Returns how many.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.KEFU_UPLOAD_ORPHAN_HOURS)
+    deleted = 0
+    for upload in Upload.objects.filter(created_at__lt=cutoff).order_by("pk")[:_ORPHAN_BATCH]:
+        # The row goes first: a file left behind by a crash here is only bytes, while a
+        # row whose file is gone would break the message that still referenced it.
+        if Upload.objects.filter(pk=upload.pk).delete()[0]:
+            upload.file.delete(save=False)
+            deleted += 1
+    return deleted

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class WebchatConfig(AppConfig):
     name = "kefu.inboxes.webchat"
     label = "webchat"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.core import scheduler
+
+        scheduler.register(
+            "webchat.orphan_uploads", every=lambda: timedelta(hours=1), run=_sweep_orphan_uploads
+        )
+
+
+def _sweep_orphan_uploads() -> str:
+    from kefu.inboxes.webchat.actions import sweep_orphan_uploads
+
+    deleted = sweep_orphan_uploads()
+    return f"deleted {deleted} unreferenced uploads" if deleted else ""

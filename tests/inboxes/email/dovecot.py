@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kefu.core import children
 from tests.services import require_dovecot
 
 PASSWORD = "imap-test-password"
@@ -24,12 +25,7 @@ class Dovecot:
     process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        children.stop(self.process)
 
 
 def free_port() -> int:
@@ -106,7 +102,7 @@ def start(root: Path, users: list[str]) -> Dovecot:
     binary = require_dovecot()
     port = free_port()
     conf = _config(root, port, users)
-    process = subprocess.Popen(
+    process = children.start(
         [binary, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     deadline = time.monotonic() + 15
@@ -119,7 +115,7 @@ def start(root: Path, users: list[str]) -> Dovecot:
             if process.poll() is not None:
                 break
             time.sleep(0.1)
-    process.kill()
+    children.stop(process)
     output = process.stdout.read().decode(errors="replace") if process.stdout else ""
     log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
     raise RuntimeError(f"Dovecot did not start: {output}\n{log}")

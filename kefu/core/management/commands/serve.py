@@ -1,17 +1,24 @@
-"""`kefu serve`: the web app (HTTP + WebSockets) and a background worker, in one command."""
+"""`kefu serve`: the web app (HTTP + WebSockets), a job worker and the scheduler, in one command.
 
-import os
-import subprocess
+It only starts and stops its children: the app server (this command again, with
+`--app-only`, which runs uvicorn in its process), the worker and the scheduler. Each runs
+in its own process group and gets SIGTERM from the kernel if this process dies, so
+nothing outlives it, however it ends (Ctrl-C, SIGTERM from a service manager, or SIGKILL).
+"""
+
+import argparse
 import sys
 from typing import Any
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from kefu.core import children
 
 
 class Command(BaseCommand):
-    help = "Serve Kefu on one address and run a job worker beside it."
+    help = "Serve Kefu on one address and run a job worker and the scheduler beside it."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -20,10 +27,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start a job worker and chat sweep (run them elsewhere)",
+            help="do not start a job worker and the scheduler (run them elsewhere)",
         )
+        parser.add_argument("--app-only", action="store_true", help=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["app_only"]:
+            self._serve_app(options)
+            return
         base = f"http://{options['host']}:{options['port']}"
         self.stdout.write(
             self.style.SUCCESS("Kefu is starting:")
@@ -34,40 +45,55 @@ class Command(BaseCommand):
             + f"\n  REST API docs   {base}/api/docs"
             + f"\n  admin           {base}/admin/\n"
         )
+        self.stdout.flush()
         if options["workers"] > 1 and not settings.REDIS_URL:
             self.stderr.write(
                 "Several app processes need KEFU_REDIS_URL, or live updates only reach "
                 "clients connected to the process that raised them."
             )
-        children = []
-        if not options["no_worker"]:
-            # The worker shares the database queue; children so Ctrl-C stops them all.
-            # The idle-chat sweep goes with it: both are the background half of a host.
-            for command in (["db_worker", "--queue-name", "*"], ["chat_sweep"]):
-                children.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "kefu.cli", *command], env=os.environ.copy()
-                    )
-                )
+        # uvicorn stops on SIGTERM by re-raising it once it has shut down, which ends a
+        # process before its `finally` runs; unwinding instead lets it stop the others.
+        children.exit_on_sigterm()
+        started = []
         try:
-            uvicorn.run(
-                "kefu.asgi:application",
-                host=options["host"],
-                port=options["port"],
-                workers=options["workers"],
-                log_level="info",
-                # Django's logging, not uvicorn's default: its handler removes secrets
-                # from the access log's request lines.
-                log_config=settings.LOGGING,
-                lifespan="off",
-                # Forwarded headers only from the proxies the operator named: uvicorn's
-                # default believes 127.0.0.1, so a same-host proxy that passes a client's
-                # X-Forwarded-For through would let the client pick its own address.
-                proxy_headers=bool(settings.KEFU_TRUSTED_PROXIES),
-                forwarded_allow_ips=settings.KEFU_TRUSTED_PROXIES,
-            )
+            for command in self._commands(options):
+                started.append(children.start(command))
+            status = started[0].wait()  # the app server; the rest of the host goes with it
+        except KeyboardInterrupt:
+            status = 0  # Ctrl-C is how one stops it: no traceback
         finally:
-            for child in children:
-                child.terminate()
-            for child in children:
-                child.wait(timeout=10)
+            children.stop(*started)
+        if status:
+            raise CommandError(f"The app server exited with status {status}.")
+
+    def _serve_app(self, options: dict[str, Any]) -> None:
+        """The app server, in this process: uvicorn stops its own workers on SIGTERM."""
+        uvicorn.run(
+            "kefu.asgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            log_level="info",
+            # Django's logging, not uvicorn's default: its handler removes secrets from
+            # the access log's request lines.
+            log_config=settings.LOGGING,
+            lifespan="off",
+            # Forwarded headers only from the proxies the operator named: uvicorn's
+            # default believes 127.0.0.1, so a same-host proxy that passes a client's
+            # X-Forwarded-For through would let the client pick its own address.
+            proxy_headers=bool(settings.KEFU_TRUSTED_PROXIES),
+            forwarded_allow_ips=settings.KEFU_TRUSTED_PROXIES,
+        )
+
+    def _commands(self, options: dict[str, Any]) -> list[list[str]]:
+        kefu = [sys.executable, "-m", "kefu.cli"]
+        app = [
+            *(*kefu, "serve", "--app-only"),
+            *("--host", options["host"], "--port", str(options["port"])),
+            *("--workers", str(options["workers"])),
+        ]
+        if options["no_worker"]:
+            return [app]
+        # The worker never reloads here: a reloader's own child would not stop with it.
+        worker = [*kefu, "db_worker", "--queue-name", "*", "--no-reload"]
+        return [app, worker, [*kefu, "scheduler"]]
