@@ -21,8 +21,10 @@ PARENT = textwrap.dedent(
     from environments import exit_on_sigterm, start_child, stop_child
     exit_on_sigterm()
     child = start_child([sys.executable, "-c", sys.argv[1]], stdout=subprocess.PIPE, text=True)
-    print(child.pid, child.stdout.readline().strip(), flush=True)
+    # The report is inside the try: the test signals as soon as it has read it, which may
+    # be before this line's bytecode is done.
     try:
+        print(child.pid, child.stdout.readline().strip(), flush=True)
         time.sleep(600)
     finally:
         stop_child(child)
