@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 from django_otp.admin import OTPAdminSite
 
 from kefu.api.routers import api
+from kefu.core.ids import IdConverter
 
 # The admin site asks for the second factor too: a password alone opens nothing.
 admin.site.__class__ = OTPAdminSite
+# `<id:…>`: ids in paths are ASCII digits within the database's range (before the includes).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),

@@ -45,6 +45,7 @@ _FIELD_CODES = {
     "missing_identity": "missing_identity",
     "string_pattern_mismatch": "invalid",
     "invalid": "invalid",
+    "invalid_id": "invalid",
 }
 
 

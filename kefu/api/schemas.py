@@ -5,11 +5,11 @@ about it at once instead of silently opening conversations without one.
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import BeforeValidator, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kefu.agents.models import Agent
@@ -23,6 +23,7 @@ from kefu.conversations.models import (
     Priority,
     Status,
 )
+from kefu.core.ids import MAX_ID, parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.inboxes.models import Channel
@@ -45,6 +46,21 @@ def checked_text(value: str, *, allow_blank: bool = False) -> str:
     if len(value) > limit:
         raise PydanticCustomError("string_too_long", "The text is too long.", {"max_length": limit})
     return value
+
+
+def _strict_id(value: object) -> object:
+    # Pydantic's lax int parsing takes " 12", "+12", "1_000" and "12.0" from a path or a
+    # query string; an id there is ASCII digits and nothing else.
+    if isinstance(value, str):
+        parsed = parse_id(value)
+        if parsed is None:
+            raise PydanticCustomError("invalid_id", "Not an id.")
+        return parsed
+    return value
+
+
+# The constraints come first: a validator written before them would hide them from the schema.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_strict_id)]
 
 
 class InputSchema(Schema):
@@ -238,7 +254,7 @@ class ConversationFilters(InputSchema):
     channel: Channel | None = None
     intent: Intent | None = None
     priority: Priority | None = None
-    contact_id: int | None = Field(None, ge=1)
+    contact_id: Id | None = None
     page: int = Field(1, ge=1, le=10_000, description="1-based page number, 25 per page.")
 
 

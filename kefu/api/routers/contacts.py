@@ -7,7 +7,7 @@ a way to download the customer directory.
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from kefu.api.schemas import ContactList, ContactLookup, ContactOut, error_responses
+from kefu.api.schemas import ContactList, ContactLookup, ContactOut, Id, error_responses
 from kefu.api.selectors import contact_by_id, contacts_by_identities
 
 router = Router(tags=["contacts"])
@@ -34,5 +34,5 @@ def find_contacts(request: HttpRequest, lookup: Query[ContactLookup]) -> Contact
     response={200: ContactOut, **error_responses(401, 404, 422)},
     summary="Get a contact",
 )
-def get_contact(request: HttpRequest, contact_id: int) -> ContactOut:
+def get_contact(request: HttpRequest, contact_id: Id) -> ContactOut:
     return ContactOut.of(contact_by_id(contact_id))

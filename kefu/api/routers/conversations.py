@@ -21,6 +21,7 @@ from kefu.api.schemas import (
     ConversationPage,
     CustomerMessageForm,
     CustomerMessageIn,
+    Id,
     MessageOut,
     NoteIn,
     PriorityIn,
@@ -206,7 +207,7 @@ def post_customer_message_with_files(
         }
     },
 )
-def download_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def download_attachment(request: HttpRequest, reference: str, attachment_id: Id) -> FileResponse:
     attachment = attachment_in(_conversation(request, reference), attachment_id)
     return FileResponse(
         attachment.file.open("rb"),

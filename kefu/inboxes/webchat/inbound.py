@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.models import Conversation
+from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.inboxes.base import InboundAttachment, InboundMessage
@@ -42,10 +43,6 @@ class ChatMessage:
     flow: str = ""
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def checked_email(value: Any) -> str:
     if value in (None, ""):
         return ""
@@ -71,7 +68,7 @@ def parse_message(frame: dict[str, Any]) -> ChatMessage:
     if (
         not isinstance(uploads, list)
         or len(uploads) > MAX_UPLOADS_PER_MESSAGE
-        or not all(_is_int(upload) for upload in uploads)
+        or not all(isinstance(upload, int) and parse_id(upload) for upload in uploads)
     ):
         raise FrameError("bad_frame", "uploads")
     if not text.strip() and not uploads:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kefu.conversations.actions import receive_message
 from kefu.core.errors import KefuError
+from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language, from_django, to_django
 from kefu.core.throttle import Limit, client_address, hit
@@ -40,9 +41,10 @@ def webchat_inbox() -> Inbox:
 
 
 def _inbox(raw: object) -> Inbox:
-    if not isinstance(raw, str | int) or not str(raw).isdigit():
+    inbox_id = parse_id(raw)
+    if inbox_id is None:
         raise Http404
-    return get_object_or_404(Inbox, pk=int(raw), channel=Channel.WEBCHAT, is_active=True)
+    return get_object_or_404(Inbox, pk=inbox_id, channel=Channel.WEBCHAT, is_active=True)
 
 
 def _cross_site(request: HttpRequest, inbox: Inbox, response: HttpResponse) -> HttpResponse:

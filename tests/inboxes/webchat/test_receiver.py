@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -13,6 +15,7 @@ from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.models import ChatSession, Upload
+from tests.core.test_ids import HOSTILE_IDS, HOSTILE_JSON_IDS, hostile_spellings
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, open_chat
 from tests.inboxes.webchat.test_views import PNG
 
@@ -232,6 +235,34 @@ async def test_too_many_messages_in_a_burst_are_refused(chat_inbox: Inbox) -> No
             codes.append(frame.get("code", "ack"))
     assert codes.count("ack") == 20
     assert codes.count("rate_limited") == 2
+    await chat.disconnect()
+
+
+@pytest.mark.parametrize("inbox_id", HOSTILE_IDS)
+async def test_a_hostile_inbox_id_is_closed_as_unknown(chat_inbox: Inbox, inbox_id: str) -> None:
+    for raw in (inbox_id, *hostile_spellings(chat_inbox.pk)):
+        chat = WebsocketCommunicator(application, f"/ws/chat/?inbox={quote(raw, safe='')}")
+        assert await chat.connect() == (False, 4404), raw
+
+
+@pytest.mark.parametrize("value", HOSTILE_JSON_IDS)
+async def test_hostile_numbers_in_frames_are_bad_frames(chat_inbox: Inbox, value: object) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat, conversation=value, after=value)  # ignored in hello: a fresh start
+    ack = await send_message(chat, "c1", "提现没到账")
+    await frames_until(chat, "resumed")
+    frames: list[dict[str, object]] = [
+        {"type": "resume", "after": value},
+        {"type": "read", "seq": value},
+        {"type": "message", "client_id": "c2", "text": "x", "uploads": [value]},
+    ]
+    for frame in frames:
+        if frame["type"] == "resume" and value == 0:
+            continue  # "after 0" is a valid resume from the start
+        await chat.send_json_to(frame)
+        assert (await chat.receive_json_from())["code"] == "bad_frame", frame
+    await chat.send_json_to({"type": "resume", "after": ack["seq"]})
+    assert (await frames_until(chat, "resumed"))[-1]["last_seq"] == ack["seq"]
     await chat.disconnect()
 
 

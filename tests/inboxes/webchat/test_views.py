@@ -3,6 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
@@ -15,6 +16,7 @@ from kefu.helpcenter.flows.definitions import FLOWS
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import issue_session
 from kefu.inboxes.webchat.models import Upload
+from tests.core.test_ids import HOSTILE_IDS, HOSTILE_JSON_IDS, hostile_spellings
 from tests.inboxes.webchat.conftest import PAGE
 
 PNG = (
@@ -51,11 +53,28 @@ def test_config_of_a_missing_inbox_is_404(client: Client, db: None) -> None:
     assert client.get("/chat/config/?inbox=999").status_code == 404
 
 
+def test_a_hostile_inbox_id_is_404_everywhere(client: Client, chat_inbox: Inbox) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    for raw in [*HOSTILE_IDS, *hostile_spellings(chat_inbox.pk)]:
+        assert client.get("/chat/config/", {"inbox": raw}).status_code == 404, raw
+        if raw:  # no inbox at all is the demo's default inbox
+            assert client.get("/chat/app/", {"inbox": raw}).status_code == 404, raw
+        upload = client.post(
+            "/chat/upload/",
+            {"inbox": raw, "session": session, "file": SimpleUploadedFile("a.png", PNG)},
+        )
+        assert upload.status_code == 404, raw
+    for value in [*HOSTILE_IDS, *HOSTILE_JSON_IDS, *hostile_spellings(chat_inbox.pk)]:
+        body = {"inbox": value, "email": "wang@example.com", "text": "周末提现没到账"}
+        response = client.post("/chat/offline/", json.dumps(body), content_type="text/plain")
+        assert response.status_code == 404, value
+    assert not Conversation.objects.exists()
+    assert not Upload.objects.exists()
+
+
 def test_an_upload_needs_a_valid_session_and_an_allowed_file(
     client: Client, chat_inbox: Inbox
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     session = issue_session(chat_inbox.pk, "visitor-1")
     refused = client.post(
         "/chat/upload/",

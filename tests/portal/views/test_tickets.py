@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -12,6 +13,7 @@ from kefu.agents.models import Agent
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Attachment, Conversation, Message, MessageKind, Status
 from kefu.core.intents import Intent
+from tests.core.test_ids import HOSTILE_REFERENCES, hostile_spellings
 from tests.portal.conftest import client_reading
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +180,21 @@ def test_a_malformed_reference_is_not_found(contact_factory, reference: str) -> 
     response = client_reading(contact_factory()).get(f"/portal/tickets/{reference}/", headers=EN)
     assert response.status_code == 404
     assert "We could not find this page" in response.content.decode()
+
+
+def test_a_hostile_reference_is_not_found(conversation_factory) -> None:
+    conversation = conversation_factory()
+    client = client_reading(conversation.contact)
+    spellings = hostile_spellings(conversation.pk)
+    for reference in [r for r in HOSTILE_REFERENCES if r] + [f"K-{s}" for s in spellings]:
+        path = f"/portal/tickets/{quote(reference, safe='')}"
+        for response in (
+            client.get(f"{path}/", headers=EN),
+            client.get(f"{path}/record.txt", headers=EN),
+            client.post(f"{path}/reply/", {"text": "还没到账"}, headers=EN),
+        ):
+            assert response.status_code == 404, (reference, response.status_code)
+    assert Message.objects.filter(conversation=conversation).count() == 1
 
 
 def test_a_reply_is_added_and_reopens_a_resolved_ticket(conversation_factory) -> None:
