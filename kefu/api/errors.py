@@ -46,6 +46,7 @@ _FIELD_CODES = {
     "string_pattern_mismatch": "invalid",
     "invalid": "invalid",
     "invalid_id": "invalid",
+    "null_character": "null_character",
 }
 
 
@@ -82,6 +83,11 @@ def field_message(code: str, error: dict[str, Any]) -> str:
         return _("This text is blank.")
     if code == "missing_identity":
         return _("Give at least one of email, phone or platform_user_id.")
+    if code == "null_character":
+        return _(
+            "This text contains a null character (U+0000), which cannot be stored. "
+            "Remove it and send the request again."
+        )
     if code == "invalid_type":
         return _("This value has the wrong type.")
     return _("This value is not valid.")

@@ -1,7 +1,6 @@
 """The shapes the REST API reads and writes, with the descriptions and examples of its docs.
 
-Input schemas refuse unknown fields: an integration that misspells `intent` should hear
-about it at once instead of silently opening conversations without one.
+Input schemas derive from core's InputSchema: unknown fields and U+0000 are refused.
 """
 
 from datetime import datetime
@@ -9,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, field_validator, model_validator
+from pydantic import BeforeValidator, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kefu.agents.models import Agent
@@ -24,6 +23,7 @@ from kefu.conversations.models import (
     Status,
 )
 from kefu.core.ids import MAX_ID, parse_id
+from kefu.core.input_schemas import InputSchema
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.inboxes.models import Channel
@@ -61,10 +61,6 @@ def _strict_id(value: object) -> object:
 
 # The constraints come first: a validator written before them would hide them from the schema.
 Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_strict_id)]
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---------------------------------------------------------------- input

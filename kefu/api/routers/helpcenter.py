@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from kefu.core import throttle
+from kefu.core.input_schemas import InputSchema
 from kefu.core.languages import from_django
 from kefu.helpcenter.search.query import MAX_QUERY_LENGTH, search
 
@@ -20,7 +21,7 @@ router = Router(tags=["help center"])
 SEARCHES_PER_IP = throttle.Limit("api-help-search-ip", attempts=300, window_seconds=5 * 60)
 
 
-class SearchQuery(Schema):
+class SearchQuery(InputSchema):
     q: str
     language: Literal["", "zh-Hans", "zh-Hant", "en"] = ""
     limit: int = Field(5, ge=1, le=20)

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from kefu.core import throttle
+from kefu.core.input_schemas import InputSchema
 from kefu.safety.verification import verify as look_up
 
 router = Router(tags=["verification"])
@@ -18,7 +19,7 @@ router = Router(tags=["verification"])
 LOOKUPS_PER_IP = throttle.Limit("api-verify-ip", attempts=60, window_seconds=15 * 60)
 
 
-class VerifyQuery(Schema):
+class VerifyQuery(InputSchema):
     q: str
     kind: Literal[
         "", "agent", "phone", "email", "domain", "telegram", "x", "wechat", "facebook", "whatsapp"

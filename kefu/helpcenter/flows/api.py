@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from kefu.core import throttle
+from kefu.core.input_schemas import InputSchema
 from kefu.core.languages import from_django, to_django
 from kefu.helpcenter.flows import actions, selectors
 from kefu.helpcenter.flows.definitions import FLOWS
@@ -55,15 +56,15 @@ class RunOut(Schema):
     conversation: str | None
 
 
-class StartIn(Schema):
+class StartIn(InputSchema):
     language: Language = ""
 
 
-class AnswerIn(Schema):
+class AnswerIn(InputSchema):
     value: str
 
 
-class HandOffIn(Schema):
+class HandOffIn(InputSchema):
     email: str
 
 

@@ -21,6 +21,7 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "sending": _("Sending…"),
     "waiting_network": _("Waiting for the connection; it will be sent automatically."),
     "delivered": _("Delivered"),
+    "not_sent": _("Not sent"),
     "read": _("Read"),
     "you": _("You"),
     "support": _("Kefu support"),
@@ -62,4 +63,9 @@ WIDGET_STRINGS: dict[str, Promise] = {
     ),
     "error_rate_limited": _("You are sending messages too fast. Please wait a moment."),
     "error_bad_email": _("Please enter a valid email address."),
+    "error_bad_text": _(
+        "This message contains a character that cannot be sent (U+0000). Remove it and "
+        "send the message again."
+    ),
+    "error_not_storable": _("This message could not be saved. Please change it and send it again."),
 }

@@ -13,6 +13,7 @@ from kefu.conversations.models import Conversation
 from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
+from kefu.core.null_characters import contains_nul
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import Visitor
@@ -41,6 +42,16 @@ class ChatMessage:
     email: str
     # The token of a guided flow the customer ran in the widget before asking for a person.
     flow: str = ""
+
+
+def refuse_null_characters(frame: dict[str, Any]) -> None:
+    """Any frame (or off-hours form) holding U+0000 anywhere is refused as a whole.
+
+    PostgreSQL cannot store the character; the widget shows the message as not sent, and
+    the customer still has the text to send again.
+    """
+    if contains_nul(frame):
+        raise FrameError("bad_text")
 
 
 def checked_email(value: Any) -> str:
@@ -122,6 +133,7 @@ def to_inbound(
 
 def offline_message(inbox: Inbox, data: dict[str, Any]) -> InboundMessage:
     """The off-hours form: a message and an email, filed under that email like a mail."""
+    refuse_null_characters(data)
     email = checked_email(data.get("email"))
     if not email:
         raise FrameError("bad_email")

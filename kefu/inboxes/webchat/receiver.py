@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 
 from kefu.contacts.models import Contact
 from kefu.conversations.actions import receive_message
@@ -45,6 +45,7 @@ from kefu.inboxes.webchat.inbound import (
     FrameError,
     checked_email,
     parse_message,
+    refuse_null_characters,
     to_inbound,
 )
 from kefu.inboxes.webchat.origins import origin_allowed
@@ -251,8 +252,14 @@ class ChatConsumer(EventConsumer):
             await self.error("hello_first" if self.visitor is None else "bad_frame")
             return
         try:
+            refuse_null_characters(content)
             try:
                 await handler(content)
+            except DataError as error:
+                # Data the database refuses is refused again on every resend: the edge
+                # should have caught it, so it is logged as a bug, and not retried.
+                logger.error("chat frame %s refused by the database: %s", kind, error)
+                raise FrameError("not_storable") from error
             except DatabaseError as error:
                 # Overloaded or restarting database: the widget keeps the message and
                 # sends it again; its client id makes that safe.

@@ -20,6 +20,7 @@ from kefu.conversations.models import (
 from kefu.inboxes.email.models import Mailbox
 from kefu.inboxes.email.receiver import store_raw
 from tests.inboxes.email.conftest import corpus
+from tests.inboxes.email.test_parsing import MAIL_WITH_NULS
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +344,15 @@ def test_agents_can_open_the_original_in_the_console(mailbox: Mailbox, agent_cli
     page = agent_client.get(f"/console/c/{message.conversation.reference}/").content.decode()
     assert "msg-original" in page
     assert "请提供聊天记录。" in page  # the quoted history, only inside the original
+
+
+def test_a_mail_with_null_characters_is_stored_without_them(mailbox: Mailbox) -> None:
+    """Mail is never refused for U+0000 (PostgreSQL cannot store it): it is dropped."""
+    message = store_raw(mailbox, MAIL_WITH_NULS)
+    message.refresh_from_db()
+    assert message.text == "我的提现"
+    assert message.conversation.subject == "提现没到账 rawtail"
+    assert message.conversation.contact.name == "张三"
+    assert message.external_id == "abcdef@163.com"
+    assert [a.filename for a in message.attachments.all()] == ["log.txt"]
+    assert "\x00" not in message.original

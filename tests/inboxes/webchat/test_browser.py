@@ -270,3 +270,46 @@ def test_on_another_site_the_widget_searches_help_and_runs_a_flow_into_the_chat(
     text = shell(server.output.parent, FIRST_MESSAGE)
     assert "reference: W-1042" in text
     assert text.strip().endswith("还是没到账")
+
+
+def test_a_message_the_server_refuses_for_good_is_shown_as_not_sent_and_not_retried(
+    server: Server,
+) -> None:
+    """U+0000 cannot be stored: the refusal is final, so the widget must not resend it."""
+    chromium = require_chromium()
+    from playwright.sync_api import WebSocket, expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_context(locale="zh-CN").new_page()
+        sent: list[dict[str, object]] = []
+
+        def record(socket: WebSocket) -> None:
+            socket.on("framesent", lambda payload: sent.append(json.loads(payload)))
+
+        page.on("websocket", record)
+        page.goto(server.url + "/chat/demo/")
+        page.get_by_role("button", name="打开客服聊天").click()
+        page.get_by_role("button", name="开始聊天").click()
+        message_box = page.get_by_role("textbox", name="输入消息")
+        message_box.fill("提现\x00没到账")
+        message_box.press("Enter")
+        refused = page.locator("li[data-refused]")
+        expect(refused).to_contain_text("未发送", timeout=15_000)
+        expect(refused).to_contain_text("提现")  # the customer still has what they typed
+        expect(page.get_by_text("这条消息含有无法发送的字符（U+0000）")).to_be_visible()
+        outbox = page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('kefu-chat:'))"
+            ".map(k => JSON.parse(localStorage.getItem(k)).outbox)"
+        )
+        assert outbox == [[]]  # nothing left to resend
+        message_box.fill("提现没到账")
+        message_box.press("Enter")
+        expect(page.get_by_text("已送达")).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-refused-message.png"))
+        browser.close()
+    refused_sends = [f for f in sent if f.get("type") == "message" and "\x00" in str(f["text"])]
+    assert len(refused_sends) == 1

@@ -527,3 +527,44 @@ async def test_a_flow_token_that_cannot_hand_off_is_refused_and_nothing_is_store
     ack = await send_message(chat, "c1", "hello")
     assert ack["seq"] == 1
     await chat.disconnect()
+
+
+async def test_a_null_character_anywhere_in_a_frame_is_refused_for_good(chat_inbox: Inbox) -> None:
+    """PostgreSQL cannot store U+0000: refused with a code the widget does not retry."""
+    run = await database_sync_to_async(_run_at_hand_off)()
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    first = {"type": "message", "client_id": "c1", "text": "提现没到账"}
+    for field, value in (
+        ("text", "提现\x00没到账"),
+        ("email", "li\x00@example.com"),
+        ("topic", "withdrawal_delayed\x00"),
+        ("flow", f"{run.token}\x00"),
+        ("client_id", "c1\x00"),
+    ):
+        await chat.send_json_to({**first, field: value})
+        error = await chat.receive_json_from()
+        assert error["type"] == "error"
+        assert error["code"] == "bad_text", field
+        if field != "client_id":
+            assert error["client_id"] == "c1"  # the widget marks that message as not sent
+    ack = await send_message(chat, "c2", "提现没到账")
+    await frames_until(chat, "resumed")
+    await chat.send_json_to({"type": "message", "client_id": "c3", "text": "还在吗\x00"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    await chat.send_json_to({"type": "transcript", "email": "li\x00@example.com"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    texts = await database_sync_to_async(
+        lambda: list(Message.objects.values_list("text", flat=True))
+    )()
+    assert texts == ["提现没到账"]
+    assert ack["seq"] == 1
+    await chat.disconnect()
+
+
+async def test_a_null_character_in_hello_is_refused(chat_inbox: Inbox) -> None:
+    chat = await open_chat(chat_inbox)
+    await chat.send_json_to({"type": "hello", "session": "x\x00"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    await hello(chat)
+    await chat.disconnect()

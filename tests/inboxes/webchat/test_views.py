@@ -3,6 +3,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -164,3 +165,42 @@ def test_demo_and_app_pages_embed_the_widget(client: Client, db: None) -> None:
     assert b"webchat/widget.js" in demo.content
     app = client.get("/chat/app/")
     assert b'data-mode="app"' in app.content
+
+
+def test_a_null_character_in_the_off_hours_form_is_refused(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    cache.clear()  # the form is rate-limited per address; earlier tests used it too
+    good = {"inbox": chat_inbox.pk, "email": "wang@example.com", "text": "周末提现没到账"}
+    for field, value in (
+        ("text", "周末提现\x00没到账"),
+        ("email", "wang\x00@example.com"),
+        ("topic", "withdrawal_delayed\x00"),
+        ("language", "en\x00"),
+    ):
+        body = json.dumps({**good, field: value})
+        response = client.post("/chat/offline/", body, content_type="text/plain")
+        assert response.status_code == 400, field
+        assert response.json()["code"] == "bad_text"
+    assert not Conversation.objects.exists()
+
+
+def test_a_null_character_in_an_uploaded_file_name_is_dropped(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    boundary = "kefu-boundary"
+    fields = [("inbox", str(chat_inbox.pk)), ("session", session)]
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields
+    )
+    disposition = 'form-data; name="file"; filename="截\x00.png"'
+    head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: image/png\r\n\r\n"
+    body += head.encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    response = client.generic(
+        "POST", "/chat/upload/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "截.png"
+    assert Upload.objects.get().filename == "截.png"

@@ -342,3 +342,30 @@ def test_a_new_ticket_with_an_oversized_file_creates_nothing(contact_factory, se
     assert "larger than the" in response.content.decode()
     assert not Conversation.objects.filter(contact=contact).exists()
     assert _files_on_disk() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Null characters are not allowed."),
+        ("zh-Hans", "无法保存的空字符"),
+        ("zh-Hant", "無法儲存的空字元"),
+    ],
+)
+def test_a_null_character_in_a_form_is_refused_with_the_text_kept(
+    conversation_factory, language: str, message: str
+) -> None:
+    conversation = conversation_factory()
+    client = client_reading(conversation.contact, language)
+    before = Message.objects.count()
+    for url, data in (
+        ("/portal/tickets/new/", {"intent": "fees", "subject": "手续费", "text": "多少\x00钱"}),
+        ("/portal/tickets/new/", {"intent": "fees", "subject": "手续\x00费", "text": "多少钱"}),
+        (f"/portal/tickets/{conversation.reference}/reply/", {"text": "还没\x00到账"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400, url
+        page = response.content.decode()
+        assert message in page
+        assert "多少" in page or "还没" in page  # what the customer typed is still there
+    assert Message.objects.count() == before
