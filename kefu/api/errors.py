@@ -15,15 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kefu.core.errors import AttachmentRejected, KefuError
+from kefu.core.errors import KefuError
 
 logger = logging.getLogger(__name__)
-
-
-class UnsupportedAttachment(AttachmentRejected):
-    """A file of a type the help desk does not keep: same code, the HTTP status for a type."""
-
-    status = 415
 
 
 # Pydantic's error types (and the custom ones raised in schemas.py) -> the field codes the

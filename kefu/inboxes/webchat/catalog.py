@@ -59,7 +59,12 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "error": _("Something went wrong. Please try again."),
     "error_message_too_long": _("The message is too long."),
     "error_attachment_rejected": _(
-        "This file cannot be sent: images and PDF files only, up to the size limit."
+        "This file is too large to send: files can be at most %(limit)s."
+    ),
+    # The server refused the upload's size before reading it: the same words for the customer.
+    "error_request_too_large": _("This file is too large to send: files can be at most %(limit)s."),
+    "error_unsupported_media_type": _(
+        "This type of file cannot be sent: images, PDF and plain text files only."
     ),
     "error_rate_limited": _("You are sending messages too fast. Please wait a moment."),
     "error_bad_email": _("Please enter a valid email address."),

@@ -361,7 +361,7 @@ class TestCustomerMessages:
         program = SimpleUploadedFile("setup.png", b"MZ\x90\x00" + b"\x00" * 300, "image/png")
         response = api_client.post(url, {"text": "看这个", "files": [program]})
         assert response.status_code == 415
-        assert response.json()["error"]["code"] == "attachment_rejected"
+        assert response.json()["error"]["code"] == "unsupported_media_type"
         assert api_conversation.messages.count() == 1
 
 

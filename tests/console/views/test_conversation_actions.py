@@ -107,7 +107,7 @@ def test_disallowed_file_type_is_refused(agent_client, conversation):
     response = agent_client.post(
         url(conversation, "reply"), {"text": "x", "attachments": [upload]}, headers=HTMX
     )
-    assert response.status_code == 413
+    assert response.status_code == 415
     assert "not an allowed file type" in response.content.decode()
     assert not outbound(conversation).exists()
     assert not Attachment.objects.exists()

@@ -91,8 +91,8 @@ def test_an_upload_needs_a_valid_session_and_an_allowed_file(
             "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00" * 20),
         },
     )
-    assert exe.status_code == 413
-    assert exe.json()["code"] == "attachment_rejected"
+    assert exe.status_code == 415
+    assert exe.json()["code"] == "unsupported_media_type"
     foreign = client.post(
         "/chat/upload/",
         {"inbox": chat_inbox.pk, "session": session, "file": SimpleUploadedFile("a.png", PNG)},
@@ -108,6 +108,21 @@ def test_an_upload_needs_a_valid_session_and_an_allowed_file(
     assert ok.json()["type"] == "image/png"
     assert ok["Access-Control-Allow-Origin"] == PAGE
     assert Upload.objects.get(pk=ok.json()["id"]).visitor == "visitor-1"
+
+
+def test_an_upload_over_the_size_limit_is_413_and_not_kept(
+    client: Client, chat_inbox: Inbox, settings: Any
+) -> None:
+    settings.KEFU_MAX_ATTACHMENT_BYTES = 1024
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * 2048, "image/png")
+    response = client.post(
+        "/chat/upload/", {"inbox": chat_inbox.pk, "session": session, "file": big}, HTTP_ORIGIN=PAGE
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "attachment_rejected"
+    assert response["Access-Control-Allow-Origin"] == PAGE  # the widget can read why
+    assert not Upload.objects.exists()
 
 
 def test_the_off_hours_form_becomes_an_email_ticket_answered_by_email(

@@ -285,7 +285,7 @@ def test_a_disallowed_file_type_is_refused(conversation_factory) -> None:
         {"text": "run this", "attachment": upload},
         headers=EN,
     )
-    assert response.status_code == 413
+    assert response.status_code == 415
     assert "is not an allowed file type" in response.content.decode()
     assert not Attachment.objects.exists()
     assert conversation.messages.count() == 1
@@ -324,6 +324,22 @@ def test_a_new_ticket_needs_a_topic_from_the_list(contact_factory) -> None:
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+    assert not Conversation.objects.filter(contact=contact).exists()
+
+
+def test_a_new_ticket_with_a_disallowed_file_type_is_415_and_creates_nothing(
+    contact_factory,
+) -> None:
+    contact = contact_factory()
+    upload = SimpleUploadedFile("tool.pdf", b"MZ\x90\x00" + b"\0" * 64, "application/pdf")
+    response = client_reading(contact).post(
+        "/portal/tickets/new/",
+        {"intent": Intent.FEES, "subject": "fees", "text": "see pdf", "attachment": upload},
+        headers=EN,
+    )
+    assert response.status_code == 415
+    assert "tool.pdf is not an allowed file type" in response.content.decode()
+    assert "see pdf" in response.content.decode()  # the form keeps what was typed
     assert not Conversation.objects.filter(contact=contact).exists()
 
 

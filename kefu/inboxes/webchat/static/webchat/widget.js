@@ -296,8 +296,13 @@
     ui.status.setAttribute("data-kind", kind || "");
   }
 
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? Math.round(bytes / 104857.6) / 10 + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
   function showError(code) {
-    setStatus(strings["error_" + code] || t("error"));
+    var key = "error_" + code;
+    setStatus(strings[key] ? t(key, { limit: sizeText(config.max_attachment_bytes) }) : t("error"));
   }
 
   /* ---------- before the chat: help search and guided flows ---------- */
