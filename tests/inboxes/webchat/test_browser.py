@@ -318,7 +318,7 @@ def test_a_message_the_server_refuses_for_good_is_shown_as_not_sent_and_not_retr
 def test_the_widget_says_why_a_file_is_refused(server: Server) -> None:
     """Too large: refused before sending (413's words); a wrong type: the server's 415."""
     chromium = require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import FilePayload, expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -336,17 +336,17 @@ def test_the_widget_says_why_a_file_is_refused(server: Server) -> None:
         page.get_by_role("button", name="开始聊天").click()
         expect(page.get_by_role("textbox", name="输入消息")).to_be_visible()
         file_input = page.locator("#kefu-file")
-        program = {"name": "tool.png", "mimeType": "image/png", "buffer": b"MZ\x90\x00" * 64}
+        program = FilePayload(name="tool.png", mimeType="image/png", buffer=b"MZ\x90\x00" * 64)
         file_input.set_input_files(program)
         expect(
             page.get_by_text("无法发送此类型的文件：仅支持图片、PDF 和纯文本文件。")
         ).to_be_visible(timeout=15_000)
         assert uploads == [415]
-        too_large = {
-            "name": "scan.pdf",
-            "mimeType": "application/pdf",
-            "buffer": b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024),
-        }
+        too_large = FilePayload(
+            name="scan.pdf",
+            mimeType="application/pdf",
+            buffer=b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024),
+        )
         file_input.set_input_files(too_large)
         expect(page.get_by_text("文件过大，无法发送：每个文件最大 10 MB。")).to_be_visible()
         assert uploads == [415]  # refused before a byte was sent
