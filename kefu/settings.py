@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kefu.core.body_limits.UnreadableBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kefu.api.cors.PublicHelpCorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

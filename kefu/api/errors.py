@@ -41,6 +41,7 @@ _FIELD_CODES = {
     "invalid": "invalid",
     "invalid_id": "invalid",
     "null_character": "null_character",
+    "repeated": "repeated",
 }
 
 
@@ -82,6 +83,8 @@ def field_message(code: str, error: dict[str, Any]) -> str:
             "This text contains a null character (U+0000), which cannot be stored. "
             "Remove it and send the request again."
         )
+    if code == "repeated":
+        return _("This parameter was given more than once.")
     if code == "invalid_type":
         return _("This value has the wrong type.")
     return _("This value is not valid.")

@@ -1,4 +1,5 @@
-"""Request bodies are capped in front of Django, before anything reads them.
+"""Request bodies: capped in front of Django before anything reads them, and refused
+cleanly when Django cannot read them.
 
 Django's ASGI handler takes in a request's whole body (into a temporary file past
 FILE_UPLOAD_MAX_MEMORY_SIZE) before any middleware, upload handler or view runs, so none
@@ -16,14 +17,19 @@ at DATA_UPLOAD_MAX_MEMORY_SIZE, the limit Django itself puts on a body without f
 Each file is then checked on its own by conversations.attachments.read_upload.
 """
 
-import json
 from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestAborted
-from django.http import HttpRequest
+from django.core.exceptions import (
+    RequestAborted,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -116,7 +122,6 @@ def _language(scope: Scope) -> str:
 
 
 async def _refuse(scope: Scope, send: Send, cap: int, *, takes_files: bool) -> None:
-    """413 in the shape the caller reads: the API's error object, a page, or the chat's JSON."""
     language = _language(scope)
     with translation.override(language):
         limit = filesizeformat(cap)
@@ -129,27 +134,77 @@ async def _refuse(scope: Scope, send: Send, cap: int, *, takes_files: bool) -> N
             message = _("The request is larger than the %(limit)s this address accepts.") % {
                 "limit": limit
             }
-    path = scope["path"]
-    content_type = "application/json"
-    if path.startswith("/api/"):
-        body = json.dumps({"error": {"code": "request_too_large", "message": message}}).encode()
-    elif "text/html" in _header(scope, b"accept"):
-        content_type = "text/html; charset=utf-8"
-        body = (
-            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
-            f"<title>413</title><p>{escape(message)}</p></html>"
-        ).encode()
-    else:
-        body = json.dumps({"code": "request_too_large", "message": message}).encode()
+    refused = refusal(
+        scope["path"], _header(scope, b"accept"), language, 413, "request_too_large", message
+    )
     headers = [
-        (b"content-type", content_type.encode()),
-        (b"content-length", str(len(body)).encode()),
+        (b"content-type", refused["Content-Type"].encode()),
+        (b"content-length", str(len(refused.content)).encode()),
         # The rest of the body is never read, so the connection cannot carry another request.
         (b"connection", b"close"),
     ]
+    if "Access-Control-Allow-Origin" in refused:
+        headers.append(
+            (b"access-control-allow-origin", refused["Access-Control-Allow-Origin"].encode())
+        )
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": refused.content})
+
+
+def refusal(
+    path: str, accept: str, language: str, status: int, code: str, message: str
+) -> HttpResponse:
+    """A refusal made before any view runs, in the shape the caller reads: the API's error
+    object, a short page for a browser, or the chat's JSON."""
+    if path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": code, "message": message}}, status=status
+        )
+    elif "text/html" in accept:
+        page = (
+            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+            f"<title>{status}</title><p>{escape(message)}</p></html>"
+        )
+        response = HttpResponse(page, status=status)
+    else:
+        response = JsonResponse({"code": code, "message": message}, status=status)
     if path.startswith("/chat/"):
         # The widget runs on other sites and must be able to read why; a refusal holds
         # nothing private, and chat uploads carry no cookies.
-        headers.append((b"access-control-allow-origin", b"*"))
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+class UnreadableBodyMiddleware:
+    """A form body Django cannot read is refused here, before CSRF checking or a view.
+
+    Django raises the parser's errors from `request.POST`, which CSRF checking and the
+    views reach first, and answers them with a 500 (a multipart body without its
+    boundary) or an HTML 400 (too many fields) that an API client cannot read.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 (reading it is the point)
+            except (RequestDataTooBig, TooManyFilesSent):
+                return self.refuse(
+                    request,
+                    413,
+                    "request_too_large",
+                    _("The request has too many files or too much form data."),
+                )
+            except (MultiPartParserError, TooManyFieldsSent):
+                return self.refuse(
+                    request, 400, "malformed_body", _("The request body could not be read.")
+                )
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return refusal(
+            request.path, request.headers.get("Accept", ""), language, status, code, message
+        )

@@ -24,6 +24,7 @@ import httpx
 import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.conf import settings
+from django.test import Client
 
 from kefu.api.inbound import MAX_FILES as API_FILES
 from kefu.asgi import UPLOAD_VIEWS, application
@@ -357,3 +358,42 @@ def test_four_uploads_of_300_mb_are_refused_early_and_do_not_grow_the_server(
     # Before the cap, each upload was read whole: the server peaked 950 MB higher.
     assert growth < 32 * MB, f"the server grew by {growth / MB:.0f} MB"
     assert list(served.temp_dir.iterdir()) == []  # nothing left in temporary files
+
+
+# ---------------------------------------------------------------- bodies Django cannot read
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "accept", "shape"),
+    [
+        ("/api/v1/conversations/K-000001/messages/multipart", "*/*", "api"),
+        ("/chat/upload/", "*/*", "chat"),
+        ("/portal/tickets/new/", "text/html", "page"),
+        ("/console/c/K-000001/reply/", "text/html", "page"),
+    ],
+)
+def test_a_multipart_body_without_its_boundary_is_a_400_not_a_500(
+    path: str, accept: str, shape: str
+) -> None:
+    client = Client(raise_request_exception=False, HTTP_ACCEPT=accept, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.generic("POST", path, b"--x\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400
+    if shape == "page":
+        assert "The request body could not be read." in response.content.decode()
+        return
+    error = response.json()
+    error = error.get("error", error)
+    assert error == {"code": "malformed_body", "message": "The request body could not be read."}
+    if shape == "chat":
+        assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.django_db
+def test_too_much_form_data_is_a_413_in_the_apis_shape(settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/conversations/K-000001/messages/multipart", {"text": "字" * 1000}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"

@@ -513,7 +513,7 @@ async def test_a_flow_token_that_cannot_hand_off_is_refused_and_nothing_is_store
     chat = await open_chat(chat_inbox)
     await hello(chat)
     for flow, code in (
-        (str(unfinished.token), "invalid_flow_input"),
+        (str(unfinished.token), "invalid_status_transition"),
         ("00000000-0000-0000-0000-000000000000", "not_found"),
         ("<script>", "bad_frame"),
     ):
