@@ -6,8 +6,10 @@ replies and the reply appears on the customer's open ticket page without a reloa
 Screenshots are kept in test-artifacts/ for a person to look at.
 """
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -69,23 +71,35 @@ def server(tmp_path: Path) -> Iterator[Server]:
     port = free_port()
     output = tmp_path / "server.log"
     with output.open("w") as log:
+        # Its own process group: `kefu serve` starts a job worker and the idle-chat sweep,
+        # which must stop with it whatever happens to the server process itself.
         process = subprocess.Popen(
-            [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+            [*kefu, "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/portal/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(output.read_text()[-2000:]) from None
+                time.sleep(0.2)
+        yield Server(url, output, key, reference)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the whole group already ended
+            os.killpg(process.pid, signal.SIGTERM)
         try:
-            httpx.get(url + "/portal/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(output.read_text()[-2000:]) from None
-            time.sleep(0.2)
-    yield Server(url, output, key, reference)
-    process.terminate()
-    process.wait(timeout=15)
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 def totp(key_hex: str) -> str:

@@ -6,6 +6,7 @@ the issue's 4 × 300 MB to a real uvicorn process and watch its memory.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import select
@@ -241,7 +242,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
                 time.sleep(0.2)
         yield Served(port, process.pid, temp_dir, ids["inbox"], ids["session"])
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # the whole group already ended
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
