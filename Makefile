@@ -21,7 +21,8 @@ run: install
 
 # The whole suite on SQLite (with the browser and multi-process tests), then again on
 # PostgreSQL. Tests needing a missing service skip with a reason, or fail when
-# KEFU_REQUIRE_SERVICES=1.
+# KEFU_REQUIRE_SERVICES=1. Both include tests/api/test_openapi_conformance.py: schemathesis
+# (a dev extra) over every operation of /api/openapi.json, with a token and without.
 test: install test-sqlite test-postgres
 
 test-sqlite:

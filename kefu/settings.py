@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kefu.core.body_limits.UnreadableBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "kefu.api.cors.PublicHelpCorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -274,7 +275,11 @@ MEDIA_URL = "/media/"
 
 KEFU_MAX_ATTACHMENT_BYTES = int(os.environ.get("KEFU_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 KEFU_MAX_MESSAGE_CHARS = int(os.environ.get("KEFU_MAX_MESSAGE_CHARS", 20_000))
-DATA_UPLOAD_MAX_MEMORY_SIZE = KEFU_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# A body without files (JSON, form fields): room for the longest message JSON-escaped (up
+# to 12 bytes a character), and never less than Django's default. Every request body is
+# capped at this before Django reads it, except where files are uploaded: those views may
+# take their files on top (kefu.core.body_limits, UPLOAD_VIEWS in kefu/asgi.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, KEFU_MAX_MESSAGE_CHARS * 12 + 64 * 1024)
 # The wallet/exchange back end Kefu asks about customers (kefu.platform.connector).
 KEFU_PLATFORM_CONNECTOR = os.environ.get(
     "KEFU_PLATFORM_CONNECTOR", "kefu.platform.demo.DemoConnector"

@@ -1,12 +1,15 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from kefu.api.routers import api
 from kefu.console.admin_site import ConsoleSignInAdminSite
+from kefu.core.ids import IdConverter
 
 # The admin signs in through the console (lock-out, second factor): one policy for both.
 admin.site.__class__ = ConsoleSignInAdminSite
+# `<id:…>`: ids in paths are ASCII digits within the database's range (before the includes).
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),

@@ -15,15 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kefu.core.errors import AttachmentRejected, KefuError
+from kefu.core.errors import KefuError
 
 logger = logging.getLogger(__name__)
-
-
-class UnsupportedAttachment(AttachmentRejected):
-    """A file of a type the help desk does not keep: same code, the HTTP status for a type."""
-
-    status = 415
 
 
 # Pydantic's error types (and the custom ones raised in schemas.py) -> the field codes the
@@ -45,6 +39,9 @@ _FIELD_CODES = {
     "missing_identity": "missing_identity",
     "string_pattern_mismatch": "invalid",
     "invalid": "invalid",
+    "invalid_id": "invalid",
+    "null_character": "null_character",
+    "repeated": "repeated",
 }
 
 
@@ -81,6 +78,13 @@ def field_message(code: str, error: dict[str, Any]) -> str:
         return _("This text is blank.")
     if code == "missing_identity":
         return _("Give at least one of email, phone or platform_user_id.")
+    if code == "null_character":
+        return _(
+            "This text contains a null character (U+0000), which cannot be stored. "
+            "Remove it and send the request again."
+        )
+    if code == "repeated":
+        return _("This parameter was given more than once.")
     if code == "invalid_type":
         return _("This value has the wrong type.")
     return _("This value is not valid.")

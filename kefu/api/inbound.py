@@ -1,14 +1,11 @@
 """API requests -> InboundMessage: the API channel's inbound side (no database writes)."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from ninja import UploadedFile
 
-from kefu.api.errors import UnsupportedAttachment
 from kefu.api.schemas import ConversationCreate
-from kefu.conversations.attachments import ALLOWED_TYPES, refusal, sniffed_type
+from kefu.conversations.attachments import read_upload
 from kefu.conversations.models import Conversation
 from kefu.core.errors import AttachmentRejected
 from kefu.inboxes.base import InboundAttachment, InboundMessage
@@ -61,31 +58,12 @@ def into_conversation(
 
 
 def attachments_from(files: list[UploadedFile]) -> tuple[InboundAttachment, ...]:
-    """Read uploads, refusing what is too large before reading it into memory.
+    """Read uploads, refusing too many files, and any file too large before reading it.
 
-    The conversations action checks size and type again; checking here first keeps a
-    huge upload out of memory and lets a wrong type answer 415 rather than 413.
+    The conversations action checks size and type (415) of what is read.
     """
     if len(files) > MAX_FILES:
         raise AttachmentRejected(
             _("At most %(count)s files can be sent with one message.") % {"count": MAX_FILES}
         )
-    limit = settings.KEFU_MAX_ATTACHMENT_BYTES
-    result = []
-    for upload in files:
-        name = upload.name or "file"
-        if upload.size is not None and upload.size > limit:
-            raise AttachmentRejected(
-                _("%(name)s is larger than the %(limit)s limit.")
-                % {"name": name, "limit": filesizeformat(limit)}
-            )
-        attachment = InboundAttachment(
-            filename=name,
-            content_type=upload.content_type or "application/octet-stream",
-            content=upload.read(),
-            charset=upload.charset or "",
-        )
-        if sniffed_type(attachment) not in ALLOWED_TYPES:
-            raise UnsupportedAttachment(refusal(attachment))
-        result.append(attachment)
-    return tuple(result)
+    return tuple(read_upload(upload) for upload in files)

@@ -1,15 +1,16 @@
 """The shapes the REST API reads and writes, with the descriptions and examples of its docs.
 
-Input schemas refuse unknown fields: an integration that misspells `intent` should hear
-about it at once instead of silently opening conversations without one.
+Input schemas derive from core's InputSchema: unknown fields and U+0000 are refused.
 """
 
+import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from ninja.params import functions as params
+from pydantic import BeforeValidator, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from kefu.agents.models import Agent
@@ -23,6 +24,8 @@ from kefu.conversations.models import (
     Priority,
     Status,
 )
+from kefu.core.api_schemas import Email, InputSchema
+from kefu.core.ids import MAX_ID, parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.inboxes.models import Channel
@@ -33,13 +36,19 @@ EXTERNAL_ID_MAX_CHARS = 255
 TAG_MAX_CHARS = 50
 MAX_TAGS = 20
 
+# Text is blank when str.strip() leaves nothing (the conversation actions' own test): only
+# Python's whitespace, which, unlike \s in the ECMAScript regex a client reads the schema
+# with, includes U+001C-U+001F and U+0085. One explicit class both read the same way.
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_NOT_BLANK = re.compile(NOT_BLANK)
+
 
 def checked_text(value: str, *, allow_blank: bool = False) -> str:
     """Refuse blank or over-long message text with field codes the API documents.
 
     The limit is a setting read per request, not at import: a deployment may change it.
     """
-    if not allow_blank and not value.strip():
+    if not allow_blank and not _NOT_BLANK.search(value):
         raise PydanticCustomError("blank", "The text is blank.")
     limit = settings.KEFU_MAX_MESSAGE_CHARS
     if len(value) > limit:
@@ -47,8 +56,32 @@ def checked_text(value: str, *, allow_blank: bool = False) -> str:
     return value
 
 
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
+def _message_text(schema: dict[str, Any]) -> None:
+    # What checked_text enforces, in the schema; the limit is read when the schema is
+    # built (on the first request), never at import.
+    schema["maxLength"] = settings.KEFU_MAX_MESSAGE_CHARS
+    schema["pattern"] = NOT_BLANK
+
+
+def _message_text_or_blank(schema: dict[str, Any]) -> None:
+    schema["maxLength"] = settings.KEFU_MAX_MESSAGE_CHARS
+
+
+def _strict_id(value: object) -> object:
+    # Pydantic's lax int parsing takes " 12", "+12", "1_000" and "12.0" from a path or a
+    # query string; an id there is ASCII digits and nothing else.
+    if isinstance(value, str):
+        parsed = parse_id(value)
+        if parsed is None:
+            raise PydanticCustomError("invalid_id", "Not an id.")
+        return parsed
+    return value
+
+
+# The constraints come first: a validator written before them would hide them from the schema.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_strict_id)]
+# An id in a path, with the example the documentation shows.
+ExampleId = Annotated[Id, params.Path(examples=[123])]
 
 
 # ---------------------------------------------------------------- input
@@ -57,11 +90,17 @@ class InputSchema(Schema):
 class ContactIn(InputSchema):
     """Who wrote: at least one of email, phone or platform_user_id identifies the customer."""
 
-    email: str | None = Field(
-        None,
-        max_length=254,
-        description="The customer's email address.",
-        examples=["li@example.com"],
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [name], "properties": {name: {"type": "string"}}}
+                for name in ("email", "phone", "platform_user_id")
+            ]
+        }
+    )
+
+    email: Email | None = Field(
+        None, description="The customer's email address.", examples=["li@example.com"]
     )
     phone: str | None = Field(
         None,
@@ -72,6 +111,7 @@ class ContactIn(InputSchema):
     )
     platform_user_id: str | None = Field(
         None,
+        min_length=1,
         max_length=255,
         description="The customer's user id on the wallet/exchange platform. When given, it "
         "identifies the customer (it wins over email and phone).",
@@ -84,18 +124,9 @@ class ContactIn(InputSchema):
         examples=["zh-Hans"],
     )
 
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is not None:
-            local, at, domain = value.strip().rpartition("@")
-            if not at or not local or "." not in domain or " " in value.strip():
-                raise PydanticCustomError("invalid", "Not an email address.")
-        return value
-
     @model_validator(mode="after")
     def _identified(self) -> "ContactIn":
-        if not (self.email or self.phone or self.platform_user_id):
+        if self.email is None and self.phone is None and self.platform_user_id is None:
             raise PydanticCustomError(
                 "missing_identity", "Give an email, a phone or a platform_user_id."
             )
@@ -103,11 +134,11 @@ class ContactIn(InputSchema):
 
     def identity(self) -> tuple[str, str]:
         """The channel address that finds or creates the contact."""
-        if self.platform_user_id:
+        if self.platform_user_id is not None:
             return IdentityKind.PLATFORM_USER, self.platform_user_id
-        if self.email:
+        if self.email is not None:
             return IdentityKind.EMAIL, self.email
-        assert self.phone  # _identified guarantees one of the three
+        assert self.phone is not None  # _identified guarantees one of the three
         return IdentityKind.PHONE, self.phone
 
 
@@ -115,9 +146,11 @@ class ConversationCreate(InputSchema):
     contact: ContactIn
     subject: str = Field("", max_length=SUBJECT_MAX_CHARS, examples=["提现一直没到账"])
     text: str = Field(
-        description="The customer's first message (plain text, at most 20,000 characters by "
-        "default). Secrets such as recovery phrases are redacted before anything is stored.",
+        description="The customer's first message (plain text, not blank, at most 20,000 "
+        "characters by default). Secrets such as recovery phrases are redacted before "
+        "anything is stored.",
         examples=["我昨天提现的 USDT 到现在还没到账，订单号 W20240501。"],
+        json_schema_extra=_message_text,
     )
     intent: Intent | None = Field(
         None,
@@ -142,7 +175,9 @@ class ConversationCreate(InputSchema):
 
 class CustomerMessageIn(InputSchema):
     text: str = Field(
-        description="The customer's message.", examples=["交易哈希是 0x5c50…e3f1，请帮忙查一下。"]
+        description="The customer's message (not blank).",
+        examples=["交易哈希是 0x5c50…e3f1，请帮忙查一下。"],
+        json_schema_extra=_message_text,
     )
     external_id: str = Field(
         "",
@@ -160,7 +195,11 @@ class CustomerMessageIn(InputSchema):
 class CustomerMessageForm(InputSchema):
     """The multipart twin of CustomerMessageIn: the text may be empty when files come along."""
 
-    text: str = Field("", description="The customer's message (may be empty with files).")
+    text: str = Field(
+        "",
+        description="The customer's message (may be empty with files).",
+        json_schema_extra=_message_text_or_blank,
+    )
     external_id: str = Field("", max_length=EXTERNAL_ID_MAX_CHARS)
 
     @field_validator("text")
@@ -171,9 +210,10 @@ class CustomerMessageForm(InputSchema):
 
 class ReplyIn(InputSchema):
     text: str = Field(
-        description="The agent's reply, sent as the token's agent. Replies that ask for a "
-        "recovery phrase, key, password or code are refused (422 outbound_blocked).",
+        description="The agent's reply (not blank), sent as the token's agent. Replies that "
+        "ask for a recovery phrase, key, password or code are refused (422 outbound_blocked).",
         examples=["您好，我们已经为您查询，提现正在审核中，预计 48 小时内到账。"],
+        json_schema_extra=_message_text,
     )
     then_status: Status | None = Field(
         None, description="Change the status in the same step.", examples=["pending"]
@@ -187,8 +227,10 @@ class ReplyIn(InputSchema):
 
 class NoteIn(InputSchema):
     text: str = Field(
-        description="An internal note: seen by agents only, never sent to the customer.",
+        description="An internal note (not blank): seen by agents only, never sent to the "
+        "customer.",
         examples=["已在后台确认，链上交易已打包。"],
+        json_schema_extra=_message_text,
     )
 
     @field_validator("text")
@@ -215,20 +257,12 @@ class AssigneeIn(InputSchema):
 
 
 class TagsIn(InputSchema):
-    tags: list[str] = Field(
-        description="The conversation's tags after the call (replaces the current set).",
+    tags: list[Annotated[str, Field(max_length=TAG_MAX_CHARS)]] = Field(
+        description="The conversation's tags after the call (replaces the current set; "
+        "blank names are left out).",
         max_length=MAX_TAGS,
         examples=[["vip", "usdt-trc20"]],
     )
-
-    @field_validator("tags")
-    @classmethod
-    def _tags(cls, value: list[str]) -> list[str]:
-        if any(len(name.strip()) > TAG_MAX_CHARS for name in value):
-            raise PydanticCustomError(
-                "string_too_long", "A tag is too long.", {"max_length": TAG_MAX_CHARS}
-            )
-        return value
 
 
 class ConversationFilters(InputSchema):
@@ -239,22 +273,16 @@ class ConversationFilters(InputSchema):
     channel: Channel | None = None
     intent: Intent | None = None
     priority: Priority | None = None
-    contact_id: int | None = Field(None, ge=1)
+    contact_id: Id | None = None
     page: int = Field(1, ge=1, le=10_000, description="1-based page number, 25 per page.")
 
 
 class ContactLookup(InputSchema):
+    """Any of the three; none given finds nobody (there is no listing of every contact)."""
+
     email: str | None = Field(None, max_length=254, examples=["li@example.com"])
     phone: str | None = Field(None, max_length=32)
     platform_user_id: str | None = Field(None, max_length=255)
-
-    @model_validator(mode="after")
-    def _one(self) -> "ContactLookup":
-        if not (self.email or self.phone or self.platform_user_id):
-            raise PydanticCustomError(
-                "missing_identity", "Give an email, a phone or a platform_user_id."
-            )
-        return self
 
     def identities(self) -> list[tuple[str, str]]:
         pairs = [
@@ -447,24 +475,3 @@ class ContactOut(Schema):
 
 class ContactList(Schema):
     items: list[ContactOut]
-
-
-class FieldErrorOut(Schema):
-    field: str = Field(examples=["text"])
-    code: str = Field(examples=["missing"])
-    message: str
-
-
-class ErrorBody(Schema):
-    code: str = Field(examples=["not_found"])
-    message: str = Field(examples=["Conversation K-000999 was not found."])
-    fields: list[FieldErrorOut] | None = Field(None, description="Only for validation_error.")
-    reasons: list[str] | None = Field(None, description="Only for outbound_blocked.")
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
-
-
-def error_responses(*codes: int) -> dict[int, Any]:
-    return dict.fromkeys(codes, ErrorOut)

@@ -10,6 +10,7 @@ from kefu.agents.models import Role
 from kefu.conversations.models import Conversation
 from kefu.core.consumers import EventConsumer
 from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, conversation_group
+from kefu.core.ids import parse_id
 from kefu.inboxes.webchat.actions import mark_read
 
 
@@ -32,7 +33,9 @@ def _agent_read(conversation_id: int) -> None:
 
 
 def _conversation_id(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    # A JSON integer only, within the id range: a group name longer than the channel
+    # layer allows would close the socket.
+    return parse_id(value) if isinstance(value, int) else None
 
 
 class ConsoleConsumer(EventConsumer):
@@ -56,17 +59,17 @@ class ConsoleConsumer(EventConsumer):
         # An open conversation page follows its own timeline; ids are checked to be ints
         # so a crafted frame cannot name an arbitrary group.
         for verb in ("subscribe", "unsubscribe"):
-            value = content.get(verb)
-            if value is None:
+            if content.get(verb) is None:
                 continue
-            if not isinstance(value, int) or isinstance(value, bool):
+            conversation_id = _conversation_id(content[verb])
+            if conversation_id is None:
                 await self.send_json({"kind": "error", "code": "bad_frame"})
                 return
             if verb == "subscribe":
-                await self.join(conversation_group(value))
+                await self.join(conversation_group(conversation_id))
             else:
-                await self.leave(conversation_group(value))
-            await self.send_json({"kind": verb + "d", "conversation_id": value})
+                await self.leave(conversation_group(conversation_id))
+            await self.send_json({"kind": verb + "d", "conversation_id": conversation_id})
             return
         await super().handle_frame(content)
 

@@ -4,12 +4,11 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kefu.agents.models import Agent, Availability, Team
+from kefu.conversations.attachments import read_upload
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
@@ -91,25 +90,11 @@ class ReplyForm(forms.Form):
             raise forms.ValidationError(
                 _("Attach at most %(count)s files to one reply.") % {"count": MAX_FILES_PER_REPLY}
             )
-        limit = settings.KEFU_MAX_ATTACHMENT_BYTES
-        for upload in files:
-            # Refused on the declared size, before the content is read into memory.
-            if (upload.size or 0) > limit:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than the %(limit)s limit.")
-                    % {"name": upload.name, "limit": filesizeformat(limit)}
-                )
         return files
 
     def uploads(self) -> tuple[InboundAttachment, ...]:
-        return tuple(
-            InboundAttachment(
-                filename=upload.name or "file",
-                content_type=upload.content_type or "application/octet-stream",
-                content=upload.read(),
-            )
-            for upload in self.cleaned_data.get("attachments") or []
-        )
+        """The files, each read only when within the size limit (else AttachmentRejected)."""
+        return tuple(read_upload(upload) for upload in self.cleaned_data.get("attachments") or [])
 
 
 class NoteForm(forms.Form):

@@ -2,10 +2,11 @@
 
 import filetype
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from kefu.core.errors import AttachmentRejected
+from kefu.core.errors import AttachmentRejected, UnsupportedMediaType
 from kefu.core.text_files import TEXT_TYPES, read_text, text_type
 from kefu.inboxes.base import InboundAttachment
 
@@ -45,15 +46,42 @@ def refusal(attachment: InboundAttachment) -> str:
     }
 
 
-def check(attachment: InboundAttachment) -> str:
-    """Return the checked content type, or raise AttachmentRejected."""
+def _too_large(name: str) -> AttachmentRejected:
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
-    if len(attachment.content) > limit:
-        raise AttachmentRejected(
-            _("%(name)s is larger than the %(limit)s limit.")
-            % {"name": attachment.filename, "limit": filesizeformat(limit)}
-        )
+    return AttachmentRejected(
+        _("%(name)s is larger than the %(limit)s limit.")
+        % {"name": name, "limit": filesizeformat(limit)}
+    )
+
+
+def check(attachment: InboundAttachment) -> str:
+    """Return the checked content type, or raise AttachmentRejected (413, too large) or
+    UnsupportedMediaType (415, a type that is not kept)."""
+    if len(attachment.content) > settings.KEFU_MAX_ATTACHMENT_BYTES:
+        raise _too_large(attachment.filename)
     content_type = sniffed_type(attachment)
     if content_type not in ALLOWED_TYPES:
-        raise AttachmentRejected(refusal(attachment))
+        raise UnsupportedMediaType(refusal(attachment))
     return content_type
+
+
+def read_upload(upload: UploadedFile) -> InboundAttachment:
+    """A file from an HTTP upload, read into memory only when it is within the limit.
+
+    Every upload path (chat, portal, console, API) reads its files here. The size comes
+    from the multipart parser, which counted the bytes it stored; reading at most one
+    byte past the limit keeps even a size it got wrong from filling memory.
+    """
+    name = upload.name or "file"
+    limit = settings.KEFU_MAX_ATTACHMENT_BYTES
+    if (upload.size or 0) > limit:
+        raise _too_large(name)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise _too_large(name)
+    return InboundAttachment(
+        filename=name,
+        content_type=upload.content_type or "application/octet-stream",
+        content=content,
+        charset=upload.charset or "",
+    )

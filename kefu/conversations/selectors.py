@@ -17,15 +17,15 @@ from kefu.conversations.models import (
     MessageKind,
 )
 from kefu.core.errors import NotFound
+from kefu.core.ids import parse_id
 
 PAGE_SIZE = 25
 PREVIEW_CHARS = 120
 
 
 def parse_reference(reference: str) -> int | None:
-    """K-000123, k-123 or 123 -> 123; anything else -> None."""
-    value = reference.strip().upper().removeprefix(REFERENCE_PREFIX)
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    """K-000123, k-123 or 123 -> 123; anything else ("K-²", " 12", "K-0") -> None."""
+    return parse_id(reference.upper().removeprefix(REFERENCE_PREFIX))
 
 
 def _not_found(reference: str) -> NotFound:

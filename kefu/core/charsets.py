@@ -9,6 +9,8 @@ import codecs
 
 from charset_normalizer import from_bytes
 
+from kefu.core.null_characters import without_nul
+
 # Chinese mail clients label GBK or GB18030 text as GB2312 and Big5-HKSCS text as Big5;
 # the supersets decode everything the subsets do, so the wider codec is always safe.
 _SUPERSETS = {
@@ -49,7 +51,13 @@ def decode(payload: bytes, declared: str | None) -> str:
 
     A mis-labelled part (GBK text declared as UTF-8 or ISO-8859-1) fails strict decoding
     with its label or decodes to Latin-1 mojibake; either way the detector gets a say.
+    U+0000 is dropped from the result: PostgreSQL cannot store it, and a mail must be
+    kept rather than refused for it.
     """
+    return without_nul(_decoded(payload, declared))
+
+
+def _decoded(payload: bytes, declared: str | None) -> str:
     codec = codec_for(declared)
     if codec is not None and codec not in ANY_BYTES:
         try:

@@ -26,8 +26,17 @@ class InvalidTransition(KefuError):
 
 
 class AttachmentRejected(KefuError):
+    """Too large, or too many files: 413."""
+
     code = "attachment_rejected"
     status = 413
+
+
+class UnsupportedMediaType(AttachmentRejected):
+    """A file of a type the help desk does not keep: 415, whatever the channel."""
+
+    code = "unsupported_media_type"
+    status = 415
 
 
 class MessageRejected(KefuError):

@@ -5,10 +5,10 @@ import unicodedata
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from kefu.conversations.attachments import read_upload
 from kefu.core.intents import Intent
 from kefu.inboxes.base import InboundAttachment
 
@@ -87,21 +87,8 @@ class NewTicketForm(forms.Form):
 
 
 def inbound_files(upload: UploadedFile | None) -> tuple[InboundAttachment, ...]:
-    """The upload as the action expects it.
-
-    At most one byte over the limit is read: the action still sees that the file is too
-    large and refuses it with its own message, and a huge upload is never held in memory.
-    """
-    if upload is None:
-        return ()
-    content = upload.read(settings.KEFU_MAX_ATTACHMENT_BYTES + 1)
-    return (
-        InboundAttachment(
-            filename=upload.name or "attachment",
-            content_type=upload.content_type or "application/octet-stream",
-            content=content,
-        ),
-    )
+    """The upload as the action expects it (read only when within the size limit)."""
+    return (read_upload(upload),) if upload is not None else ()
 
 
 # What the customer may say they are checking. Empty: the page works it out from the text.

@@ -17,7 +17,7 @@ urlpatterns = [
     path("tickets/<str:reference>/record.html", records.record_html, name="record_html"),
     path("tickets/<str:reference>/record.txt", records.record_txt, name="record_txt"),
     path(
-        "attachments/<int:message_id>/<int:attachment_id>/",
+        "attachments/<id:message_id>/<id:attachment_id>/",
         attachments.attachment,
         name="attachment",
     ),

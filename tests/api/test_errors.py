@@ -50,9 +50,43 @@ class TestValidation:
         assert fields_of(response) == {"intent": "invalid_choice"}
         assert "account_stolen" in response.json()["error"]["fields"][0]["message"]
 
+    @pytest.mark.parametrize(
+        "text",
+        ["\x1c", "\x1d\x1e\x1f", "\u3000", "\u2028 \x85", "\t\v\f\r\n"],
+    )
+    def test_text_of_any_python_whitespace_is_blank(self, api_client: Client, text: str) -> None:
+        """Blank as the schema's pattern says, which is what the actions strip."""
+        body = {"contact": {"email": "a@example.com"}, "text": text}
+        assert fields_of(post(api_client, body)) == {"text": "blank"}
+
+    @pytest.mark.parametrize("text", ["\ufeff", "\x01", "\u200b", "。"])
+    def test_text_of_anything_else_is_stored(self, api_client: Client, text: str) -> None:
+        response = post(api_client, {"contact": {"email": "a@example.com"}, "text": text})
+        assert response.status_code == 201, response.content
+
     def test_a_contact_needs_an_address(self, api_client: Client) -> None:
         body = {"contact": {"name": "匿名"}, "text": "hi"}
         assert fields_of(post(api_client, body)) == {"contact": "missing_identity"}
+        nulls = {"email": None, "phone": None, "platform_user_id": None}
+        assert fields_of(post(api_client, {"contact": nulls, "text": "hi"})) == {
+            "contact": "missing_identity"
+        }
+
+    @pytest.mark.parametrize(
+        ("contact", "field"),
+        [
+            ({"email": ""}, "contact.email"),
+            ({"email": "li@example"}, "contact.email"),
+            ({"email": " li@example.com"}, "contact.email"),
+            ({"email": "li@example.com", "phone": ""}, "contact.phone"),
+            ({"platform_user_id": ""}, "contact.platform_user_id"),
+        ],
+    )
+    def test_an_address_given_must_be_one(
+        self, api_client: Client, contact: dict[str, str], field: str
+    ) -> None:
+        response = post(api_client, {"contact": contact, "text": "hi"})
+        assert field in fields_of(response)
 
     def test_nested_fields_are_dotted(self, api_client: Client) -> None:
         body = {"contact": {"email": "not-an-address", "language": "fr"}, "text": "hi"}
@@ -72,6 +106,37 @@ class TestValidation:
     def test_an_empty_body(self, api_client: Client) -> None:
         response = api_client.post(URL, b"", content_type="application/json")
         assert fields_of(response) == {"body": "missing"}
+
+    def test_a_tag_over_50_characters_is_too_long_even_with_spaces_around(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        url = f"{URL}/{conversation_factory().reference}/tags"
+        body = json.dumps({"tags": ["ok", " " + "t" * 50]})
+        response = api_client.post(url, body, content_type="application/json")
+        assert fields_of(response) == {"tags.1": "too_long"}
+
+    def test_a_form_field_given_twice_is_refused(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation], api_inbox: Any
+    ) -> None:
+        conversation = conversation_factory(inbox=api_inbox, channel="api")
+        boundary = "b"
+        parts = [("text", "one"), ("text", "two")]
+        body = "".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            for name, value in parts
+        )
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n'
+        )
+        body += f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+        response = api_client.generic(
+            "POST",
+            f"{URL}/{conversation.reference}/messages/multipart",
+            body.encode(),
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
+        assert fields_of(response) == {"text": "repeated"}
+        assert conversation.messages.count() == 1
 
     def test_too_many_tags(
         self, api_client: Client, conversation_factory: Callable[..., Conversation]

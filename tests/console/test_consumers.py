@@ -11,6 +11,7 @@ from kefu.asgi import application
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation
 from tests.conftest import verified_client
+from tests.core.test_ids import HOSTILE_JSON_IDS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,6 +73,26 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_open(
     for frame in ["not json", "[1, 2]", '{"subscribe": "agents"}', '{"subscribe": true}']:
         await communicator.send_to(text_data=frame)
         assert (await communicator.receive_json_from())["kind"] == "error"
+    await communicator.send_json_to({"subscribe": 1})
+    assert (await communicator.receive_json_from())["kind"] == "subscribed"
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize("value", HOSTILE_JSON_IDS)
+async def test_a_hostile_conversation_id_is_a_bad_frame(
+    agent_factory: Callable[..., Agent], value: object
+) -> None:
+    agent = await database_sync_to_async(agent_factory)()
+    client = await database_sync_to_async(verified_client)(agent)
+    communicator = await connect(client)
+    connected, _ = await communicator.connect()
+    assert connected
+    for verb in ("subscribe", "unsubscribe", "typing", "read"):
+        if value is None and verb in ("subscribe", "unsubscribe"):
+            continue  # no id: not this verb's frame at all
+        await communicator.send_json_to({verb: value})
+        reply = await communicator.receive_json_from()
+        assert reply["kind"] == "error", (verb, reply)
     await communicator.send_json_to({"subscribe": 1})
     assert (await communicator.receive_json_from())["kind"] == "subscribed"
     await communicator.disconnect()

@@ -11,7 +11,18 @@ from kefu.core.errors import NotFound
 
 @pytest.mark.parametrize(
     ("reference", "number"),
-    [("K-000123", 123), ("k-42", 42), (" 7 ", 7), ("K-", None), ("abc", None), ("K-1e3", None)],
+    [
+        ("K-000123", 123),
+        ("k-42", 42),
+        ("7", 7),
+        (" 7 ", None),  # a box that takes typed numbers strips them itself
+        ("K-", None),
+        ("abc", None),
+        ("K-1e3", None),
+        ("K-²", None),
+        ("K-１２", None),
+        ("K-9223372036854775808", None),
+    ],
 )
 def test_parse_reference(reference: str, number: int | None) -> None:
     assert selectors.parse_reference(reference) == number

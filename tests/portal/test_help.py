@@ -97,6 +97,13 @@ def test_search_page_explains_a_query_it_cannot_search() -> None:
     assert "at most 200 characters" in response.content.decode()
 
 
+def test_a_null_character_in_a_search_is_searched_around(help_center: None) -> None:
+    """Nothing of a query is stored, so U+0000 is only a character that matches nothing."""
+    response = _in("zh-hans").get("/help/search/", {"q": "提幣\x00沒到賬"})
+    assert response.status_code == 200
+    assert 'href="/help/articles/withdrawal-delayed/"' in response.content.decode()
+
+
 def test_one_helpful_vote_per_session_without_javascript(help_center: None) -> None:
     client = _in("en")
     url = "/help/articles/fees/vote/"

@@ -8,6 +8,7 @@ from ninja.operation import Operation
 
 from kefu.api import errors
 from kefu.api.auth import TokenAuth
+from kefu.api.parser import StrictParser
 from kefu.api.routers import contacts, conversations, helpcenter, verify
 from kefu.helpcenter.flows import api as flows_api
 
@@ -22,10 +23,12 @@ the token's agent (replies, notes, status, assignment with that agent's role) an
 customer messages enter the token's inbox.
 
 **Errors** are JSON, `{"error": {"code": "…", "message": "…"}}`, with a stable `code`
-(`unauthorized`, `validation_error` with `fields`, `malformed_json`, `forbidden`,
-`not_found`, `invalid_status_transition`, `outbound_blocked` with `reasons`,
-`attachment_rejected`, `message_rejected`). `message` follows `Accept-Language`
-(zh-Hans, zh-Hant, en).
+(`unauthorized`, `validation_error` with `fields`, `malformed_json`, `malformed_body`,
+`forbidden`, `not_found`, `invalid_status_transition`, `outbound_blocked` with `reasons`,
+`attachment_rejected`, `unsupported_media_type`, `request_too_large`, `message_rejected`,
+`throttled`). `message` follows `Accept-Language` (zh-Hans, zh-Hant, en). Text holding
+U+0000 is refused in any field (field code `null_character`), and a query or form field
+given twice (field code `repeated`).
 """
 
 
@@ -56,6 +59,7 @@ api = KefuAPI(
     description=DESCRIPTION,
     urls_namespace="api",
     auth=TokenAuth(),
+    parser=StrictParser(),
     # validatorUrl: Swagger UI would otherwise load a badge from validator.swagger.io;
     # the docs must work offline and call nothing outside this server.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),

@@ -21,17 +21,19 @@ from kefu.api.schemas import (
     ConversationPage,
     CustomerMessageForm,
     CustomerMessageIn,
+    ExampleId,
     MessageOut,
     NoteIn,
     PriorityIn,
     ReplyIn,
     StatusIn,
     TagsIn,
-    error_responses,
 )
 from kefu.api.selectors import agent_by_public_id, attachment_in
 from kefu.conversations import actions, selectors
+from kefu.conversations.attachments import ALLOWED_TYPES
 from kefu.conversations.models import Conversation, Message
+from kefu.core.api_schemas import error_responses
 
 router = Router(tags=["conversations"])
 
@@ -165,12 +167,41 @@ def post_customer_message(
     },
     summary="Add a customer message with files",
     description=(
-        "The multipart/form-data twin of the JSON endpoint: `text`, `external_id` and up to "
-        "10 `files` (images, PDF, text files: .txt, .csv, .json, .md, .log; 10 MB each by "
-        "default). Secrets in a text file are replaced by markers before it is stored. A "
-        "file too large answers 413, a type not allowed (or a text file that cannot be read "
-        "as text) 415, both with code `attachment_rejected`."
+        f"The multipart/form-data twin of the JSON endpoint: `text`, `external_id` and 1 to "
+        f"{inbound.MAX_FILES} `files` (images, PDF, text files: .txt, .csv, .json, .md, .log; "
+        "10 MB each by default). Secrets in a text file are replaced by markers before it is "
+        "stored. A file too large answers 413 `attachment_rejected`, a type not allowed (or a "
+        "text file that cannot be read as text) 415 `unsupported_media_type` (the type is read "
+        "from the bytes, not from the name). A request larger than all its files together is "
+        "answered 413 `request_too_large` before it is read."
     ),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "additionalProperties": False,
+                        "properties": {"files": {"minItems": 1, "maxItems": inbound.MAX_FILES}},
+                    },
+                    "encoding": {
+                        "files": {
+                            "contentType": ", ".join(sorted(ALLOWED_TYPES)),
+                            # A part without a file name is a form field, not a file.
+                            "headers": {
+                                "Content-Disposition": {
+                                    "description": "Each file part names its file.",
+                                    "schema": {
+                                        "type": "string",
+                                        "example": 'form-data; name="files"; filename="screen.png"',
+                                    },
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    },
 )
 def post_customer_message_with_files(
     request: HttpRequest,
@@ -200,15 +231,18 @@ def post_customer_message_with_files(
     openapi_extra={
         "responses": {
             "200": {
-                "description": "The file, with its checked content type.",
+                "description": "The file, with the type its bytes were checked to be.",
                 "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in sorted(ALLOWED_TYPES)
                 },
             }
         }
     },
 )
-def download_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def download_attachment(
+    request: HttpRequest, reference: str, attachment_id: ExampleId
+) -> FileResponse:
     attachment = attachment_in(_conversation(request, reference), attachment_id)
     return FileResponse(
         attachment.file.open("rb"),

@@ -7,10 +7,11 @@ it is rate-limited per IP instead, like the page.
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from kefu.core import throttle
+from kefu.core.api_schemas import InputSchema, error_responses
 from kefu.safety.verification import verify as look_up
 
 router = Router(tags=["verification"])
@@ -18,8 +19,8 @@ router = Router(tags=["verification"])
 LOOKUPS_PER_IP = throttle.Limit("api-verify-ip", attempts=60, window_seconds=15 * 60)
 
 
-class VerifyQuery(Schema):
-    q: str
+class VerifyQuery(InputSchema):
+    q: str = Field(max_length=500, examples=["KF-7Q2M9A"])
     kind: Literal[
         "", "agent", "phone", "email", "domain", "telegram", "x", "wechat", "facebook", "whatsapp"
     ] = ""
@@ -36,7 +37,7 @@ class VerificationOut(Schema):
 @router.get(
     "",
     auth=None,
-    response={200: VerificationOut},
+    response={200: VerificationOut, **error_responses(422, 429)},
     summary="Is this phone number, email, link, handle or agent id official?",
     description=(
         "`official`: in the registry (for an agent id: an active agent, `label` is their "
@@ -48,7 +49,7 @@ class VerificationOut(Schema):
 def verify(request: HttpRequest, query: Query[VerifyQuery]) -> VerificationOut:
     if not throttle.hit(LOOKUPS_PER_IP, throttle.client_address(request)):
         raise HttpError(429, "throttled")
-    result = look_up(query.q[:500], query.kind)
+    result = look_up(query.q, query.kind)
     return VerificationOut(
         verdict=result.verdict.value,
         kind=result.kind,

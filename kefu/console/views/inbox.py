@@ -110,8 +110,8 @@ def inbox_rows(request: AgentRequest) -> HttpResponse:
 @agent_required
 def go(request: AgentRequest) -> HttpResponse:
     """The "go to K-000123" box: straight to the conversation, or back with the inbox."""
-    reference = request.GET.get("ref", "")
-    number = selectors.parse_reference(reference)
+    # Typed or pasted into a box: surrounding spaces are the box's, not the number's.
+    number = selectors.parse_reference(request.GET.get("ref", "").strip())
     if number is None:
         return redirect("console:inbox")
     return redirect("console:conversation", reference=Conversation(pk=number).reference)

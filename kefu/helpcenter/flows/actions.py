@@ -81,7 +81,7 @@ def hand_off(*, run: FlowRun, email: str = "", inbox: Inbox | None = None) -> Co
     """Open a conversation with everything the run collected; the run ends as hand-off."""
     flow = _require_open(run)
     if not _waiting_for_handoff(run, flow):
-        raise FlowInputError(_("This guided flow has not reached the hand-off step."))
+        raise InvalidTransition(_("This guided flow has not reached the hand-off step."))
     address = ""
     if run.contact is None:
         try:
@@ -106,7 +106,7 @@ def hand_off_in_chat(*, run: FlowRun, inbound: InboundMessage) -> Message:
     the run's summary above it, so the agent reads what was collected in the chat."""
     flow = _require_open(run)
     if not _waiting_for_handoff(run, flow):
-        raise FlowInputError(_("This guided flow has not reached the hand-off step."))
+        raise InvalidTransition(_("This guided flow has not reached the hand-off step."))
     text = f"{summary(run, flow)}\n\n{inbound.text}" if inbound.text else summary(run, flow)
     return _handed_off(run, replace(inbound, text=text, intent=run.intent))
 

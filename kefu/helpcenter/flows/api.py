@@ -5,14 +5,16 @@ started by a signed-in portal customer shows their platform records and is not r
 here; API runs are anonymous and hand off with an email address.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.params import functions as params
 
 from kefu.core import throttle
+from kefu.core.api_schemas import Email, InputSchema, error_responses
 from kefu.core.languages import from_django, to_django
 from kefu.helpcenter.flows import actions, selectors
 from kefu.helpcenter.flows.definitions import FLOWS
@@ -55,16 +57,26 @@ class RunOut(Schema):
     conversation: str | None
 
 
-class StartIn(Schema):
+class StartIn(InputSchema):
     language: Language = ""
 
 
-class AnswerIn(Schema):
-    value: str
+class AnswerIn(InputSchema):
+    value: str = Field(
+        max_length=2000,
+        description="A choice's `value`, or the typed answer; what the current step takes is "
+        "in `step` (`choices`, `validator`, `optional`). An answer it cannot take is a 422 "
+        "`invalid_flow_input` whose message says what is expected.",
+        examples=["W-1042"],
+    )
 
 
-class HandOffIn(Schema):
-    email: str
+class HandOffIn(InputSchema):
+    email: Email = Field(examples=["li@example.com"])
+
+
+RunToken = Annotated[str, params.Path(examples=["3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b"])]
+FlowIntent = Annotated[str, params.Path(examples=["withdrawal_delayed"])]
 
 
 def _throttle(request: HttpRequest) -> None:
@@ -97,36 +109,63 @@ def _out(run: FlowRun) -> RunOut:
     )
 
 
-@router.get("", auth=None, response=list[FlowOut], summary="List the guided flows")
+@router.get(
+    "",
+    auth=None,
+    response={200: list[FlowOut], **error_responses(429)},
+    summary="List the guided flows",
+)
 def list_flows(request: HttpRequest) -> list[FlowOut]:
     _throttle(request)
     return [FlowOut(intent=intent, title=str(flow.title)) for intent, flow in FLOWS.items()]
 
 
-@router.post("/{intent}/runs", auth=None, response={201: RunOut}, summary="Start a guided flow")
-def start_run(request: HttpRequest, intent: str, body: StartIn) -> Status[RunOut]:
+@router.post(
+    "/{intent}/runs",
+    auth=None,
+    response={201: RunOut, **error_responses(400, 404, 422, 429)},
+    summary="Start a guided flow",
+    description="`intent` is one of the ids `GET /api/v1/help/flows` lists (404 otherwise).",
+)
+def start_run(request: HttpRequest, intent: FlowIntent, body: StartIn) -> Status[RunOut]:
     _throttle(request)
     language = body.language or from_django(translation.get_language() or "zh-hans")
     return Status(201, _out(actions.start_flow(intent=intent, language=language)))
 
 
-@router.get("/runs/{token}", auth=None, response=RunOut, summary="The current step of a run")
-def get_run(request: HttpRequest, token: str) -> RunOut:
+@router.get(
+    "/runs/{token}",
+    auth=None,
+    response={200: RunOut, **error_responses(404, 429)},
+    summary="The current step of a run",
+)
+def get_run(request: HttpRequest, token: RunToken) -> RunOut:
     _throttle(request)
     return _out(selectors.anonymous_run_by_token(token))
 
 
-@router.post("/runs/{token}/answer", auth=None, response=RunOut, summary="Answer the step")
-def answer(request: HttpRequest, token: str, body: AnswerIn) -> RunOut:
+@router.post(
+    "/runs/{token}/answer",
+    auth=None,
+    response={200: RunOut, **error_responses(400, 404, 409, 422, 429)},
+    summary="Answer the step",
+    description="409 `invalid_status_transition` once the run has ended.",
+)
+def answer(request: HttpRequest, token: RunToken, body: AnswerIn) -> RunOut:
     _throttle(request)
     run = selectors.anonymous_run_by_token(token)
     return _out(actions.answer_step(run=run, value=body.value))
 
 
 @router.post(
-    "/runs/{token}/handoff", auth=None, response=RunOut, summary="Hand the run to an agent"
+    "/runs/{token}/handoff",
+    auth=None,
+    response={200: RunOut, **error_responses(400, 404, 409, 422, 429)},
+    summary="Hand the run to an agent",
+    description="Only at the hand-off step (`needs_email`): before it, or once the run has "
+    "ended, 409 `invalid_status_transition`.",
 )
-def hand_off(request: HttpRequest, token: str, body: HandOffIn) -> RunOut:
+def hand_off(request: HttpRequest, token: RunToken, body: HandOffIn) -> RunOut:
     _throttle(request)
     run = selectors.anonymous_run_by_token(token)
     actions.hand_off(run=run, email=body.email)

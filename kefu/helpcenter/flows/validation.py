@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.utils.translation import gettext as _
 
 NETWORKS = ("TRC20", "ERC20", "BEP20", "BTC", "SOL", "XRP", "XLM", "EOS", "TON", "OTHER")
@@ -55,6 +55,8 @@ def email(value: str) -> str:
 
 def text(value: str) -> str:
     value = value.strip()
+    # Kept in the run's JSON, where PostgreSQL cannot store U+0000: refused as forms do.
+    ProhibitNullCharactersValidator()(value)
     if not value:
         raise ValidationError(_("Please write a short answer."))
     if len(value) > MAX_TEXT:

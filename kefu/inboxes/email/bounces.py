@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
+from kefu.core.null_characters import without_nul
+
 _MESSAGE_ID = re.compile(r"^Message-ID:\s*(<[^>\s]+>)", re.IGNORECASE | re.MULTILINE)
 _BOUNCE_SUBJECTS = re.compile(
     r"undeliver|delivery status notification|returned mail|delivery failure|failure notice"
@@ -26,14 +28,15 @@ def _ids(text: str) -> tuple[str, ...]:
 
 
 def _part_text(part: Message) -> str:
+    # U+0000 is dropped as everywhere in a mail's decoded text (charsets.decode).
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
-        return payload.decode("utf-8", errors="replace")
+        return without_nul(payload.decode("utf-8", errors="replace"))
     # message/* parts hold parsed sub-messages rather than bytes
     inner = part.get_payload()
     if isinstance(inner, list):
-        return "\n".join(str(sub) for sub in inner)
-    return str(inner)
+        return without_nul("\n".join(str(sub) for sub in inner))
+    return without_nul(str(inner))
 
 
 def _dsn_fields(text: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
 from kefu.core import charsets
+from kefu.core.null_characters import without_nul
 from kefu.inboxes.email import quotes
 from kefu.inboxes.email.bounces import Bounce, find_bounce
 from kefu.inboxes.email.htmltext import html_to_text
@@ -69,7 +70,7 @@ def header_text(raw: object) -> str:
             else:
                 chunks.append(chunk)
         text = "".join(chunks)
-    return " ".join(text.split())
+    return " ".join(without_nul(text).split())
 
 
 def _raw_header(message: EmailMessage, name: str) -> str:
@@ -82,7 +83,7 @@ def _raw_header(message: EmailMessage, name: str) -> str:
 
 def _message_ids(value: str) -> tuple[str, ...]:
     ids = []
-    for token in value.replace(",", " ").split():
+    for token in without_nul(value).replace(",", " ").split():
         token = token.strip()
         if token.startswith("<") and token.endswith(">") and len(token) > 2:
             ids.append(token[1:-1])
@@ -109,7 +110,7 @@ def _filename(part: EmailMessage) -> str:
     if "=?" in name or any(0xDC80 <= ord(c) <= 0xDCFF for c in name):
         # RFC 2047 inside a parameter (not allowed, sent by most Chinese clients) or raw 8-bit.
         name = header_text(name)
-    return name.strip()
+    return without_nul(name).strip()
 
 
 def _body_parts(

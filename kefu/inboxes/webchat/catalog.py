@@ -21,6 +21,7 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "sending": _("Sending…"),
     "waiting_network": _("Waiting for the connection; it will be sent automatically."),
     "delivered": _("Delivered"),
+    "not_sent": _("Not sent"),
     "read": _("Read"),
     "you": _("You"),
     "support": _("Kefu support"),
@@ -65,7 +66,12 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "error": _("Something went wrong. Please try again."),
     "error_message_too_long": _("The message is too long."),
     "error_attachment_rejected": _(
-        "This file cannot be sent: images and PDF files only, up to the size limit."
+        "This file is too large to send: files can be at most %(limit)s."
+    ),
+    # The server refused the upload's size before reading it: the same words for the customer.
+    "error_request_too_large": _("This file is too large to send: files can be at most %(limit)s."),
+    "error_unsupported_media_type": _(
+        "This type of file cannot be sent: images, PDF and plain text files only."
     ),
     "error_rate_limited": _("You are sending messages too fast. Please wait a moment."),
     "error_bad_email": _("Please enter a valid email address."),
@@ -76,4 +82,9 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "error_too_many_emails": _(
         "Too many emails were asked for from this chat. Please try again in an hour."
     ),
+    "error_bad_text": _(
+        "This message contains a character that cannot be sent (U+0000). Remove it and "
+        "send the message again."
+    ),
+    "error_not_storable": _("This message could not be saved. Please change it and send it again."),
 }

@@ -10,8 +10,10 @@ from django.core.validators import validate_email
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.models import Conversation
+from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
+from kefu.core.null_characters import contains_nul
 from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import Visitor
@@ -42,8 +44,14 @@ class ChatMessage:
     flow: str = ""
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def refuse_null_characters(frame: dict[str, Any]) -> None:
+    """Any frame (or off-hours form) holding U+0000 anywhere is refused as a whole.
+
+    PostgreSQL cannot store the character; the widget shows the message as not sent, and
+    the customer still has the text to send again.
+    """
+    if contains_nul(frame):
+        raise FrameError("bad_text")
 
 
 def checked_email(value: Any) -> str:
@@ -71,7 +79,7 @@ def parse_message(frame: dict[str, Any]) -> ChatMessage:
     if (
         not isinstance(uploads, list)
         or len(uploads) > MAX_UPLOADS_PER_MESSAGE
-        or not all(_is_int(upload) for upload in uploads)
+        or not all(isinstance(upload, int) and parse_id(upload) for upload in uploads)
     ):
         raise FrameError("bad_frame", "uploads")
     if not text.strip() and not uploads:
@@ -125,6 +133,7 @@ def to_inbound(
 
 def offline_message(inbox: Inbox, data: dict[str, Any]) -> InboundMessage:
     """The off-hours form: a message and an email, filed under that email like a mail."""
+    refuse_null_characters(data)
     email = checked_email(data.get("email"))
     if not email:
         raise FrameError("bad_email")

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 
 from kefu.contacts.models import Contact
 from kefu.conversations.actions import receive_message
@@ -36,6 +36,7 @@ from kefu.conversations.models import Conversation, Message, Status
 from kefu.core.consumers import EventConsumer
 from kefu.core.errors import KefuError
 from kefu.core.events import conversation_group
+from kefu.core.ids import parse_count, parse_id
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows import selectors as flow_selectors
 from kefu.inboxes.models import Channel, Inbox
@@ -46,6 +47,7 @@ from kefu.inboxes.webchat.inbound import (
     FrameError,
     checked_email,
     parse_message,
+    refuse_null_characters,
     to_inbound,
 )
 from kefu.inboxes.webchat.origins import origin_allowed
@@ -196,10 +198,6 @@ def _may_change_state(fields: list[str]) -> bool:
     return bool(watched & changed) and changed != _CUSTOMER_MESSAGE_FIELDS
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 class ChatConsumer(EventConsumer):
     inbox: Inbox | None = None
     visitor: Visitor | None = None
@@ -215,7 +213,7 @@ class ChatConsumer(EventConsumer):
         # Messages this socket stored: their "ack" told the widget, no fetch needed.
         self.own_messages: set[int] = set()
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        inbox_id = _int(int(query["inbox"][0])) if query.get("inbox", [""])[0].isdigit() else None
+        inbox_id = parse_id(query.get("inbox", [""])[0])
         inbox = await _webchat_inbox(inbox_id) if inbox_id else None
         headers = dict(self.scope.get("headers", []))
         origin = headers.get(b"origin")
@@ -268,8 +266,14 @@ class ChatConsumer(EventConsumer):
             await self.error("hello_first" if self.visitor is None else "bad_frame")
             return
         try:
+            refuse_null_characters(content)
             try:
                 await handler(content)
+            except DataError as error:
+                # Data the database refuses is refused again on every resend: the edge
+                # should have caught it, so it is logged as a bug, and not retried.
+                logger.error("chat frame %s refused by the database: %s", kind, error)
+                raise FrameError("not_storable") from error
             except DatabaseError as error:
                 # Overloaded or restarting database: the widget keeps the message and
                 # sends it again; its client id makes that safe.
@@ -293,8 +297,8 @@ class ChatConsumer(EventConsumer):
             }
         )
         if conversation is not None:
-            after = _int(frame.get("after")) or 0
-            same = _int(frame.get("conversation")) == conversation.pk
+            after = parse_count(frame.get("after")) or 0
+            same = parse_id(frame.get("conversation")) == conversation.pk
             await self.follow(conversation.pk, after if same else 0)
 
     async def follow(self, conversation_id: int, after: int) -> None:
@@ -405,8 +409,8 @@ class ChatConsumer(EventConsumer):
             await self.send_state()  # this message reopened a resolved chat
 
     async def on_resume(self, frame: dict[str, Any]) -> None:
-        after = _int(frame.get("after"))
-        if after is None or after < 0:
+        after = parse_count(frame.get("after"))
+        if after is None:
             raise FrameError("bad_frame", "after")
         if self.conversation_id is None:
             await self.send_json({"type": "resumed", "conversation_id": None, "last_seq": 0})
@@ -431,7 +435,7 @@ class ChatConsumer(EventConsumer):
         )
 
     async def on_read(self, frame: dict[str, Any]) -> None:
-        seq = _int(frame.get("seq"))
+        seq = parse_count(frame.get("seq"))
         if seq is None or seq < 1:
             raise FrameError("bad_frame", "seq")
         if self.conversation_id is not None:

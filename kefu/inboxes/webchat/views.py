@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from kefu.conversations import attachments
 from kefu.conversations.actions import receive_message
 from kefu.core.content_policy import allow_framing
 from kefu.core.errors import KefuError
+from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language, from_django, to_django
 from kefu.core.throttle import Limit, client_address, hit
 from kefu.helpcenter.flows.definitions import FLOWS
-from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.webchat import actions, selectors
 from kefu.inboxes.webchat.catalog import WIDGET_STRINGS
@@ -41,9 +42,10 @@ def webchat_inbox() -> Inbox:
 
 
 def _inbox(raw: object) -> Inbox:
-    if not isinstance(raw, str | int) or not str(raw).isdigit():
+    inbox_id = parse_id(raw)
+    if inbox_id is None:
         raise Http404
-    return get_object_or_404(Inbox, pk=int(raw), channel=Channel.WEBCHAT, is_active=True)
+    return get_object_or_404(Inbox, pk=inbox_id, channel=Channel.WEBCHAT, is_active=True)
 
 
 def _cross_site(request: HttpRequest, inbox: Inbox, response: HttpResponse) -> HttpResponse:
@@ -108,9 +110,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         return _refused(request, inbox, "no_file", _("Choose a file to send."), 400)
     try:
         stored = actions.store_upload(
-            inbox=inbox,
-            visitor_id=visitor_id,
-            upload=InboundAttachment(sent.name or "file", sent.content_type or "", sent.read()),
+            inbox=inbox, visitor_id=visitor_id, upload=attachments.read_upload(sent)
         )
     except KefuError as refused:
         return _refused(request, inbox, refused.code, refused.message, refused.status)

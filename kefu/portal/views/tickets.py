@@ -62,13 +62,13 @@ def reply(request: PortalRequest, reference: str) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _ticket_page(request, conversation, form, status=400)
-    inbound = from_form(
-        contact=request.contact,
-        text=form.cleaned_data["text"],
-        conversation=conversation,
-        files=inbound_files(form.cleaned_data["attachment"]),
-    )
     try:
+        inbound = from_form(
+            contact=request.contact,
+            text=form.cleaned_data["text"],
+            conversation=conversation,
+            files=inbound_files(form.cleaned_data["attachment"]),
+        )
         message = receive_message(inbound)
     except AttachmentRejected as refused:
         form.add_error("attachment", refused.message)
@@ -95,14 +95,14 @@ def new_ticket(request: PortalRequest) -> HttpResponse:
     form = NewTicketForm(request.POST, request.FILES)
     if not form.is_valid():
         return render_page(request, "portal/new_ticket.html", {"form": form}, status=400)
-    inbound = from_form(
-        contact=request.contact,
-        text=form.cleaned_data["text"],
-        subject=form.cleaned_data["subject"],
-        intent=form.cleaned_data["intent"],
-        files=inbound_files(form.cleaned_data["attachment"]),
-    )
     try:
+        inbound = from_form(
+            contact=request.contact,
+            text=form.cleaned_data["text"],
+            subject=form.cleaned_data["subject"],
+            intent=form.cleaned_data["intent"],
+            files=inbound_files(form.cleaned_data["attachment"]),
+        )
         message = receive_message(inbound)
     except AttachmentRejected as refused:
         form.add_error("attachment", refused.message)

@@ -1,11 +1,13 @@
 """/api/v1/contacts: look-ups by id and by address, never a directory dump."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
+from tests.core.test_ids import HOSTILE_IDS, hostile_spellings
 
 
 @pytest.mark.django_db
@@ -31,6 +33,20 @@ class TestContacts:
         response = api_client.get("/api/v1/contacts/abc")
         assert response.status_code == 422
         assert response.json()["error"]["fields"][0]["field"] == "contact_id"
+
+    @pytest.mark.parametrize("contact_id", [i for i in HOSTILE_IDS if i])
+    def test_a_hostile_id_is_a_validation_error(self, api_client: Client, contact_id: str) -> None:
+        response = api_client.get(f"/api/v1/contacts/{quote(contact_id, safe='')}")
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["fields"][0]["field"] == "contact_id"
+
+    def test_another_spelling_of_an_existing_id_is_refused(
+        self, api_client: Client, contact_factory: Callable[..., Contact]
+    ) -> None:
+        contact = contact_factory()
+        for spelling in hostile_spellings(contact.pk):
+            response = api_client.get(f"/api/v1/contacts/{quote(spelling, safe='')}")
+            assert response.status_code == 422, spelling
 
     def test_lookup_by_email_in_normal_form(
         self, api_client: Client, contact_factory: Callable[..., Contact]
@@ -61,13 +77,15 @@ class TestContacts:
         assert response.status_code == 200
         assert response.json() == {"items": []}
 
-    def test_a_lookup_needs_an_address(
+    def test_a_lookup_without_an_address_finds_nobody(
         self, api_client: Client, contact_factory: Callable[..., Contact]
     ) -> None:
+        """Not a list of every contact, and not an error the schema could not describe."""
         contact_factory()
-        response = api_client.get("/api/v1/contacts")
-        assert response.status_code == 422
-        assert response.json()["error"]["fields"][0]["code"] == "missing_identity"
+        for query in ({}, {"email": ""}, {"phone": "", "platform_user_id": ""}):
+            response = api_client.get("/api/v1/contacts", query)
+            assert response.status_code == 200
+            assert response.json() == {"items": []}
 
     def test_a_merged_contact_is_followed(
         self, api_client: Client, contact_factory: Callable[..., Contact]

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +26,7 @@ from kefu.inboxes.models import Inbox
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
+from tests.core.test_ids import HOSTILE_IDS, HOSTILE_REFERENCES, hostile_spellings
 from tests.safety.secret_files import PHRASE_EN, WIF, Secret, file_text, one_file_of_each_kind
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -182,6 +184,14 @@ class TestList:
         assert references(f"contact_id={contact.pk}") == [mine.reference]
         assert references("channel=portal&status=open") == [other.reference, mine.reference]
 
+    @pytest.mark.parametrize("contact_id", HOSTILE_IDS)
+    def test_a_hostile_contact_id_filter_is_a_validation_error(
+        self, api_client: Client, contact_id: str
+    ) -> None:
+        response = api_client.get("/api/v1/conversations", {"contact_id": contact_id})
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["fields"][0]["field"] == "contact_id"
+
     def test_a_bad_filter_value_is_a_validation_error(self, api_client: Client) -> None:
         response = api_client.get("/api/v1/conversations?status=done&view=everything")
         assert response.status_code == 422
@@ -222,6 +232,41 @@ class TestRead:
             assert response.json()["error"]["code"] == "not_found"
         response = post(api_client, f"/api/v1/conversations/{reference}/notes", {"text": "x"})
         assert response.status_code == 404
+
+    @pytest.mark.parametrize("reference", [r for r in HOSTILE_REFERENCES if r])
+    def test_a_hostile_reference_is_404(
+        self, api_client: Client, api_conversation: Conversation, reference: str
+    ) -> None:
+        path = f"/api/v1/conversations/{quote(reference, safe='')}"
+        for response in (
+            api_client.get(path),
+            api_client.get(f"{path}/messages"),
+            post(api_client, f"{path}/notes", {"text": "x"}),
+        ):
+            assert response.status_code == 404, response.content
+            assert response.json()["error"]["code"] == "not_found"
+
+    def test_another_spelling_of_an_existing_number_is_404(
+        self, api_client: Client, api_conversation: Conversation
+    ) -> None:
+        for spelling in hostile_spellings(api_conversation.pk):
+            for reference in (spelling, f"K-{spelling}"):
+                response = api_client.get(f"/api/v1/conversations/{quote(reference, safe='')}")
+                assert response.status_code == 404, reference
+        # The documented aliases still work.
+        lower = api_conversation.reference.lower()
+        assert api_client.get(f"/api/v1/conversations/{lower}").status_code == 200
+
+    @pytest.mark.parametrize("attachment_id", [i for i in HOSTILE_IDS if i])
+    def test_a_hostile_attachment_id_is_refused(
+        self, api_client: Client, api_conversation: Conversation, attachment_id: str
+    ) -> None:
+        response = api_client.get(
+            f"/api/v1/conversations/{api_conversation.reference}/attachments/"
+            + quote(attachment_id, safe="")
+        )
+        assert response.status_code == 422, response.content
+        assert response.json()["error"]["fields"][0]["field"] == "attachment_id"
 
     def test_messages_leave_notes_out_unless_asked(
         self, api_client: Client, api_conversation: Conversation, agent: Agent
@@ -368,7 +413,7 @@ class TestCustomerMessages:
         program = SimpleUploadedFile("setup.png", b"MZ\x90\x00" + b"\x00" * 300, "image/png")
         response = api_client.post(url, {"text": "看这个", "files": [program]})
         assert response.status_code == 415
-        assert response.json()["error"]["code"] == "attachment_rejected"
+        assert response.json()["error"]["code"] == "unsupported_media_type"
         assert api_conversation.messages.count() == 1
 
 

@@ -40,13 +40,30 @@ def test_limit_is_respected_and_bounded(client: Client, help_center: None) -> No
     assert too_many.json()["error"]["code"] == "validation_error"
 
 
-@pytest.mark.parametrize("q", ["", "   ", "？", "x" * 201])
-def test_a_query_that_cannot_be_searched_is_a_clear_400(client: Client, q: str) -> None:
+@pytest.mark.parametrize("q", ["", "x" * 201, " " * 201])
+def test_an_empty_or_too_long_query_is_a_clear_400(client: Client, q: str) -> None:
     response = client.get("/api/v1/help/search", {"q": q}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid_query"
-    assert error["message"]
+    assert error["message"] == "Type 1 to 200 characters to search for."
+
+
+@pytest.mark.parametrize("q", ["   ", "？", "?!…"])
+def test_a_query_with_no_word_in_it_finds_nothing(
+    client: Client, help_center: None, q: str
+) -> None:
+    response = client.get("/api/v1/help/search", {"q": q})
+    assert response.status_code == 200
+    assert response.json() == {"results": []}
+
+
+def test_a_parameter_given_twice_is_refused(client: Client) -> None:
+    response = client.get("/api/v1/help/search?q=提现&q=充值", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 422
+    assert response.json()["error"]["fields"] == [
+        {"field": "q", "code": "repeated", "message": "This parameter was given more than once."}
+    ]
 
 
 def test_an_unknown_language_is_a_validation_error(client: Client) -> None:

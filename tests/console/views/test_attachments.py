@@ -1,9 +1,12 @@
 """Attachment downloads: signed-in agents only, always as a download, never sniffed."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.base import ContentFile
 
 from kefu.conversations.models import Attachment
+from tests.core.test_ids import HOSTILE_IDS, hostile_spellings
 
 
 @pytest.fixture
@@ -36,3 +39,9 @@ def test_anonymous_visitor_cannot_download(client, attachment):
     response = client.get(f"/console/attachments/{attachment.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/console/login/")
+
+
+def test_a_hostile_attachment_id_is_404(agent_client, attachment):
+    for raw in [*HOSTILE_IDS, *hostile_spellings(attachment.pk)]:
+        response = agent_client.get(f"/console/attachments/{quote(raw, safe='')}/")
+        assert response.status_code == 404, raw

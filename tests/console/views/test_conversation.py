@@ -1,5 +1,7 @@
 """The conversation page: timeline, header, details, customer sidebar, fragments, 404."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.base import ContentFile
 
@@ -12,6 +14,7 @@ from kefu.conversations.models import (
     MessageKind,
     Status,
 )
+from tests.core.test_ids import HOSTILE_REFERENCES, hostile_spellings
 
 
 @pytest.fixture
@@ -102,6 +105,19 @@ def test_unknown_reference_is_a_404_page(agent_client):
     fragment = agent_client.get("/console/c/K-999999/timeline/", headers={"HX-Request": "true"})
     assert fragment.status_code == 404
     assert "<html" not in fragment.content.decode()
+
+
+@pytest.mark.parametrize("reference", [r for r in HOSTILE_REFERENCES if r])
+def test_a_hostile_reference_is_a_404_page(agent_client, conversation, reference):
+    path = f"/console/c/{quote(reference, safe='')}"
+    assert agent_client.get(f"{path}/").status_code == 404
+    assert agent_client.get(f"{path}/details/").status_code == 404
+    assert agent_client.post(f"{path}/note/", {"text": "x"}).status_code == 404
+
+
+def test_another_spelling_of_an_existing_number_is_a_404_page(agent_client, conversation):
+    for spelling in hostile_spellings(conversation.pk):
+        assert agent_client.get(f"/console/c/K-{quote(spelling, safe='')}/").status_code == 404
 
 
 def test_times_follow_the_agents_time_zone(agent_client, agent, conversation_factory):

@@ -122,7 +122,7 @@ def test_disallowed_file_type_is_refused(agent_client, conversation):
     response = agent_client.post(
         url(conversation, "reply"), {"text": "x", "attachments": [upload]}, headers=HTMX
     )
-    assert response.status_code == 413
+    assert response.status_code == 415
     assert "not an allowed file type" in response.content.decode()
     assert not outbound(conversation).exists()
     assert not Attachment.objects.exists()
@@ -345,3 +345,17 @@ def test_refusal_without_htmx_renders_the_page_with_the_error(agent_client, conv
     html = response.content.decode()
     assert "<html" in html
     assert "alert-error" in html
+
+
+def test_a_null_character_in_a_console_form_is_refused(agent_client, conversation):
+    before = conversation.messages.count()
+    for action, data in (
+        ("reply", {"text": "您好\x00"}),
+        ("note", {"text": "checked\x00"}),
+        ("tags", {"tags": "vip,\x00"}),
+        ("merge", {"target": "K-\x00"}),
+    ):
+        response = agent_client.post(url(conversation, action), data, headers=HTMX)
+        assert 400 <= response.status_code < 500, (action, response.status_code)
+    assert conversation.messages.count() == before
+    assert not conversation.tags.exists()

@@ -10,6 +10,7 @@ from kefu.conversations.models import Priority, Status, Tag
 from kefu.conversations.selectors import PAGE_SIZE
 from kefu.core.intents import Intent
 from kefu.inboxes.models import Channel, Inbox
+from tests.core.test_ids import HOSTILE_REFERENCES, hostile_spellings
 
 
 def references(response) -> list[str]:
@@ -106,6 +107,18 @@ def test_go_to_reference(agent_client, conversation_factory):
     response = agent_client.get(f"/console/go/?ref={conversation.pk}")
     assert response["Location"] == f"/console/c/{conversation.reference}/"
     assert agent_client.get("/console/go/?ref=nonsense")["Location"] == "/console/"
+
+
+def test_go_to_a_hostile_reference_goes_back_to_the_inbox(agent_client, conversation_factory):
+    conversation = conversation_factory()
+    hostile = [*HOSTILE_REFERENCES, *hostile_spellings(conversation.pk)]
+    # Spaces around a number typed into the box are the box's (below), not a hostile id.
+    for ref in [ref for ref in hostile if ref == ref.strip()]:
+        response = agent_client.get("/console/go/", {"ref": ref})
+        assert response["Location"] == "/console/", ref
+    # A number pasted with spaces around it is still found.
+    padded = agent_client.get("/console/go/", {"ref": f" {conversation.reference} "})
+    assert padded["Location"] == f"/console/c/{conversation.reference}/"
 
 
 def _queries(client, url: str) -> int:

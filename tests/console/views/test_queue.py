@@ -1,6 +1,7 @@
 """The supervisors' live queue page, its extended-hours switch, and transfers."""
 
 from datetime import time
+from urllib.parse import quote
 
 import pytest
 from django.utils import translation
@@ -11,6 +12,7 @@ from kefu.core.models import AuditEntry
 from kefu.inboxes.models import Channel, Inbox
 from kefu.routing.models import ServiceSchedule, WeeklyHours
 from tests.conftest import verified_client
+from tests.core.test_ids import HOSTILE_IDS
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +126,12 @@ def test_extended_hours_refuses_agents_and_bad_input(agent_client, supervisor_cl
     )
     schedule.refresh_from_db()
     assert not schedule.extended_hours
+
+
+@pytest.mark.parametrize("schedule_id", HOSTILE_IDS)
+def test_extended_hours_of_a_hostile_schedule_id_is_404(supervisor_client, schedule_id):
+    path = f"/console/queue/hours/{quote(schedule_id, safe='')}/extended/"
+    assert supervisor_client.post(path, {"on": "1"}).status_code == 404
 
 
 def test_the_holder_transfers_from_the_conversation_page(agent, agent_client, chat, agent_factory):

@@ -1,6 +1,7 @@
 """The supervisors' safety-alert list: who sees it, what it shows, marking alerts as seen."""
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -15,6 +16,7 @@ from kefu.safety.guard_explanations import ASKS_RECOVERY_PHRASE
 from kefu.safety.models import SafetyAlert
 from kefu.safety.outbound import OutboundBlocked
 from tests.conftest import verified_client
+from tests.core.test_ids import HOSTILE_IDS
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +141,12 @@ def test_marking_twice_keeps_the_first_supervisor(
 
 def test_an_unknown_alert_is_404(supervisor_client):
     assert supervisor_client.post("/console/safety/alerts/999999/seen/").status_code == 404
+
+
+@pytest.mark.parametrize("alert_id", HOSTILE_IDS)
+def test_a_hostile_alert_id_is_404(supervisor_client, alert_id):
+    path = f"/console/safety/alerts/{quote(alert_id, safe='')}/seen/"
+    assert supervisor_client.post(path).status_code == 404
 
 
 def test_the_list_query_count_does_not_grow_with_alerts(

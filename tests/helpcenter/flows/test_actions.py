@@ -144,7 +144,7 @@ class TestHandOff:
 
     def test_hand_off_before_the_end_is_refused(self) -> None:
         run = actions.start_flow(intent="transaction_failed", language="en")
-        with pytest.raises(FlowInputError):
+        with pytest.raises(InvalidTransition):  # the run's state, not the input, is wrong
             actions.hand_off(run=run, email="v@example.com")
 
 

@@ -74,3 +74,16 @@ def test_pages_speak_the_readers_language() -> None:
     page = client.get(url).content.decode()
     assert re.search(r"[\u4e00-\u9fff]", page)
     assert FlowRun.objects.get().language == "zh-Hans"
+
+
+@pytest.mark.django_db
+def test_a_null_character_in_a_typed_answer_is_refused_and_not_kept() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    url = start(client, "transaction_failed")
+    FlowRun.objects.update(step="describe")
+    refused = client.post(url, {"value": "下单\x00失败"})
+    assert refused.status_code == 422
+    assert "空字符" in refused.content.decode()
+    assert FlowRun.objects.get().collected == {}
+    assert client.post(url, {"value": "下单失败"}).status_code == 302
+    assert FlowRun.objects.get().collected == {"details": "下单失败"}

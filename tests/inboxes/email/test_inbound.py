@@ -23,6 +23,7 @@ from kefu.inboxes.email.receiver import store_raw
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.inboxes.email.conftest import corpus, mail_with_files
+from tests.inboxes.email.test_parsing import MAIL_WITH_NULS
 from tests.safety.secret_files import (
     KEYSTORE,
     PHRASE_EN,
@@ -462,3 +463,15 @@ def test_a_long_body_is_never_cut_inside_a_secret(
     assert "".join(words[:3]) not in message.text
     assert phrase not in message.original
     assert message.conversation.secret_exposed  # the original still showed the whole phrase
+
+
+def test_a_mail_with_null_characters_is_stored_without_them(mailbox: Mailbox) -> None:
+    """Mail is never refused for U+0000 (PostgreSQL cannot store it): it is dropped."""
+    message = store_raw(mailbox, MAIL_WITH_NULS)
+    message.refresh_from_db()
+    assert message.text == "我的提现"
+    assert message.conversation.subject == "提现没到账 rawtail"
+    assert message.conversation.contact.name == "张三"
+    assert message.external_id == "abcdef@163.com"
+    assert [a.filename for a in message.attachments.all()] == ["log.txt"]
+    assert "\x00" not in message.original

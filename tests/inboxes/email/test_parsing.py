@@ -163,3 +163,66 @@ def test_bytes_that_are_not_mail_yield_an_empty_unreadable_result() -> None:
 )
 def test_new_content(text: str, expected: str) -> None:
     assert new_content(text) == expected
+
+
+# U+0000 wherever a mail can carry it: raw in a header, RFC 2047 (=00), quoted-printable
+# and base64 text, an attachment's name, the Message-ID and a bounce's report.
+MAIL_WITH_NULS = (
+    b"From: =?utf-8?Q?=E5=BC=A0=00=E4=B8=89?= <zhang@163.com>\r\n"
+    b"To: support@kefu.example\r\n"
+    b"Subject: =?utf-8?Q?=E6=8F=90=E7=8E=B0=00=E6=B2=A1=E5=88=B0=E8=B4=A6?= raw\x00tail\r\n"
+    b"Message-ID: <abc\x00def@163.com>\r\n"
+    b"In-Reply-To: <kefu.1\x00@kefu.example>\r\n"
+    b"MIME-Version: 1.0\r\n"
+    b'Content-Type: multipart/mixed; boundary="b"\r\n'
+    b"\r\n"
+    b"--b\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n"
+    b"Content-Transfer-Encoding: quoted-printable\r\n"
+    b"\r\n"
+    b"=E6=88=91=E7=9A=84=00=E6=8F=90=E7=8E=B0\r\n"
+    b"--b\r\n"
+    b"Content-Type: text/html; charset=utf-8\r\n"
+    b"Content-Transfer-Encoding: base64\r\n"
+    b"\r\n"
+    b"PHA+5oiR55qEAOaPkOeOsDwvcD4=\r\n"
+    b"--b\r\n"
+    b'Content-Type: text/plain; name="log\x00.txt"\r\n'
+    b'Content-Disposition: attachment; filename="log\x00.txt"\r\n'
+    b"\r\n"
+    b"line one\r\n"
+    b"--b--\r\n"
+)
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [text for item in value for text in _texts(item)]
+    if hasattr(value, "__dataclass_fields__"):
+        return [
+            text for name in value.__dataclass_fields__ for text in _texts(getattr(value, name))
+        ]
+    return []
+
+
+def test_null_characters_are_dropped_from_every_decoded_text() -> None:
+    parsed = parsing.parse(MAIL_WITH_NULS)
+    assert parsed.sender_name == "张三"
+    assert parsed.subject == "提现没到账 rawtail"
+    assert parsed.body_text == "我的提现"
+    assert parsed.html == "<p>我的提现</p>"
+    assert parsed.message_id == "abcdef@163.com"
+    assert parsed.in_reply_to == "kefu.1@kefu.example"
+    assert [file.filename for file in parsed.attachments] == ["log.txt"]
+    assert not [text for text in _texts(parsed) if "\x00" in text]
+
+
+def test_null_characters_are_dropped_from_a_bounce_report() -> None:
+    raw = corpus("35_dsn_postfix.eml").replace(b"User unknown", b"User\x00 unknown")
+    raw = raw.replace(b"kefu.210.1714716000@", b"kefu.210.1714716000\x00@")
+    bounce = parsing.parse(raw).bounce
+    assert bounce is not None
+    assert bounce.original_ids == ("kefu.210.1714716000@kefu.example",)
+    assert "User unknown" in bounce.reason

@@ -319,3 +319,85 @@ def test_the_transcript_goes_to_an_address_the_customer_proves_with_the_mailed_c
     while "W-1042" not in server.output.read_text():
         assert time.monotonic() < deadline, "the transcript was not mailed"
         time.sleep(0.3)
+
+
+def test_a_message_the_server_refuses_for_good_is_shown_as_not_sent_and_not_retried(
+    server: Server,
+) -> None:
+    """U+0000 cannot be stored: the refusal is final, so the widget must not resend it."""
+    chromium = require_chromium()
+    from playwright.sync_api import WebSocket, expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_context(locale="zh-CN").new_page()
+        sent: list[dict[str, object]] = []
+
+        def record(socket: WebSocket) -> None:
+            socket.on("framesent", lambda payload: sent.append(json.loads(payload)))
+
+        page.on("websocket", record)
+        page.goto(server.url + "/chat/demo/")
+        page.get_by_role("button", name="打开客服聊天").click()
+        page.get_by_role("button", name="开始聊天").click()
+        message_box = page.get_by_role("textbox", name="输入消息")
+        message_box.fill("提现\x00没到账")
+        message_box.press("Enter")
+        refused = page.locator("li[data-refused]")
+        expect(refused).to_contain_text("未发送", timeout=15_000)
+        expect(refused).to_contain_text("提现")  # the customer still has what they typed
+        expect(page.get_by_text("这条消息含有无法发送的字符（U+0000）")).to_be_visible()
+        outbox = page.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('kefu-chat:'))"
+            ".map(k => JSON.parse(localStorage.getItem(k)).outbox)"
+        )
+        assert outbox == [[]]  # nothing left to resend
+        message_box.fill("提现没到账")
+        message_box.press("Enter")
+        expect(page.get_by_text("已送达")).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(ARTIFACTS / "chat-refused-message.png"))
+        browser.close()
+    refused_sends = [f for f in sent if f.get("type") == "message" and "\x00" in str(f["text"])]
+    assert len(refused_sends) == 1
+
+
+def test_the_widget_says_why_a_file_is_refused(server: Server) -> None:
+    """Too large: refused before sending (413's words); a wrong type: the server's 415."""
+    chromium = require_chromium()
+    from playwright.sync_api import FilePayload, expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_context(locale="zh-CN").new_page()
+        uploads: list[int] = []
+        page.on(
+            "response",
+            lambda answer: uploads.append(answer.status) if "/chat/upload/" in answer.url else None,
+        )
+        page.goto(server.url + "/chat/demo/")
+        page.get_by_role("button", name="打开客服聊天").click()
+        page.get_by_role("button", name="开始聊天").click()
+        expect(page.get_by_role("textbox", name="输入消息")).to_be_visible()
+        file_input = page.locator("#kefu-file")
+        program = FilePayload(name="tool.png", mimeType="image/png", buffer=b"MZ\x90\x00" * 64)
+        file_input.set_input_files(program)
+        expect(
+            page.get_by_text("无法发送此类型的文件：仅支持图片、PDF 和纯文本文件。")
+        ).to_be_visible(timeout=15_000)
+        assert uploads == [415]
+        too_large = FilePayload(
+            name="scan.pdf",
+            mimeType="application/pdf",
+            buffer=b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024),
+        )
+        file_input.set_input_files(too_large)
+        expect(page.get_by_text("文件过大，无法发送：每个文件最大 10 MB。")).to_be_visible()
+        assert uploads == [415]  # refused before a byte was sent
+        page.screenshot(path=str(ARTIFACTS / "chat-file-refused.png"))
+        browser.close()

@@ -1,5 +1,6 @@
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from channels.db import database_sync_to_async
@@ -19,6 +20,7 @@ from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat import actions as webchat_actions
 from kefu.inboxes.webchat.models import ChatSession, Upload
+from tests.core.test_ids import HOSTILE_IDS, HOSTILE_JSON_IDS, hostile_spellings
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, identity_token, open_chat
 from tests.inboxes.webchat.test_views import PNG
 from tests.safety.secret_files import PHRASE_EN, WIF
@@ -240,6 +242,34 @@ async def test_too_many_messages_in_a_burst_are_refused(chat_inbox: Inbox) -> No
             codes.append(frame.get("code", "ack"))
     assert codes.count("ack") == 20
     assert codes.count("rate_limited") == 2
+    await chat.disconnect()
+
+
+@pytest.mark.parametrize("inbox_id", HOSTILE_IDS)
+async def test_a_hostile_inbox_id_is_closed_as_unknown(chat_inbox: Inbox, inbox_id: str) -> None:
+    for raw in (inbox_id, *hostile_spellings(chat_inbox.pk)):
+        chat = WebsocketCommunicator(application, f"/ws/chat/?inbox={quote(raw, safe='')}")
+        assert await chat.connect() == (False, 4404), raw
+
+
+@pytest.mark.parametrize("value", HOSTILE_JSON_IDS)
+async def test_hostile_numbers_in_frames_are_bad_frames(chat_inbox: Inbox, value: object) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat, conversation=value, after=value)  # ignored in hello: a fresh start
+    ack = await send_message(chat, "c1", "提现没到账")
+    await frames_until(chat, "resumed")
+    frames: list[dict[str, object]] = [
+        {"type": "resume", "after": value},
+        {"type": "read", "seq": value},
+        {"type": "message", "client_id": "c2", "text": "x", "uploads": [value]},
+    ]
+    for frame in frames:
+        if frame["type"] == "resume" and value == 0:
+            continue  # "after 0" is a valid resume from the start
+        await chat.send_json_to(frame)
+        assert (await chat.receive_json_from())["code"] == "bad_frame", frame
+    await chat.send_json_to({"type": "resume", "after": ack["seq"]})
+    assert (await frames_until(chat, "resumed"))[-1]["last_seq"] == ack["seq"]
     await chat.disconnect()
 
 
@@ -558,7 +588,7 @@ async def test_a_flow_token_that_cannot_hand_off_is_refused_and_nothing_is_store
     chat = await open_chat(chat_inbox)
     await hello(chat)
     for flow, code in (
-        (str(unfinished.token), "invalid_flow_input"),
+        (str(unfinished.token), "invalid_status_transition"),
         ("00000000-0000-0000-0000-000000000000", "not_found"),
         ("<script>", "bad_frame"),
     ):
@@ -811,4 +841,45 @@ async def test_a_bad_address_is_refused(chat_inbox: Inbox) -> None:
     chat = await chat_with_text(chat_inbox)
     for email in ("", "not-an-address", "a@b@example.com", 42):
         assert (await ask_transcript(chat, email))["code"] == "bad_email"
+    await chat.disconnect()
+
+
+async def test_a_null_character_anywhere_in_a_frame_is_refused_for_good(chat_inbox: Inbox) -> None:
+    """PostgreSQL cannot store U+0000: refused with a code the widget does not retry."""
+    run = await database_sync_to_async(_run_at_hand_off)()
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    first = {"type": "message", "client_id": "c1", "text": "提现没到账"}
+    for field, value in (
+        ("text", "提现\x00没到账"),
+        ("email", "li\x00@example.com"),
+        ("topic", "withdrawal_delayed\x00"),
+        ("flow", f"{run.token}\x00"),
+        ("client_id", "c1\x00"),
+    ):
+        await chat.send_json_to({**first, field: value})
+        error = await chat.receive_json_from()
+        assert error["type"] == "error"
+        assert error["code"] == "bad_text", field
+        if field != "client_id":
+            assert error["client_id"] == "c1"  # the widget marks that message as not sent
+    ack = await send_message(chat, "c2", "提现没到账")
+    await frames_until(chat, "resumed")
+    await chat.send_json_to({"type": "message", "client_id": "c3", "text": "还在吗\x00"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    await chat.send_json_to({"type": "transcript", "email": "li\x00@example.com"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    texts = await database_sync_to_async(
+        lambda: list(Message.objects.values_list("text", flat=True))
+    )()
+    assert texts == ["提现没到账"]
+    assert ack["seq"] == 1
+    await chat.disconnect()
+
+
+async def test_a_null_character_in_hello_is_refused(chat_inbox: Inbox) -> None:
+    chat = await open_chat(chat_inbox)
+    await chat.send_json_to({"type": "hello", "session": "x\x00"})
+    assert (await chat.receive_json_from())["code"] == "bad_text"
+    await hello(chat)
     await chat.disconnect()

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -19,6 +20,7 @@ from kefu.helpcenter.flows.definitions import FLOWS
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import issue_session
 from kefu.inboxes.webchat.models import Upload
+from tests.core.test_ids import HOSTILE_IDS, HOSTILE_JSON_IDS, hostile_spellings
 from tests.inboxes.webchat.conftest import PAGE
 from tests.safety.secret_files import Secret, file_text, one_file_of_each_kind
 
@@ -83,11 +85,28 @@ def test_config_of_a_missing_inbox_is_404(client: Client, db: None) -> None:
     assert client.get("/chat/config/?inbox=999").status_code == 404
 
 
+def test_a_hostile_inbox_id_is_404_everywhere(client: Client, chat_inbox: Inbox) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    for raw in [*HOSTILE_IDS, *hostile_spellings(chat_inbox.pk)]:
+        assert client.get("/chat/config/", {"inbox": raw}).status_code == 404, raw
+        if raw:  # no inbox at all is the demo's default inbox
+            assert client.get("/chat/app/", {"inbox": raw}).status_code == 404, raw
+        upload = client.post(
+            "/chat/upload/",
+            {"inbox": raw, "session": session, "file": SimpleUploadedFile("a.png", PNG)},
+        )
+        assert upload.status_code == 404, raw
+    for value in [*HOSTILE_IDS, *HOSTILE_JSON_IDS, *hostile_spellings(chat_inbox.pk)]:
+        body = {"inbox": value, "email": "wang@example.com", "text": "周末提现没到账"}
+        response = client.post("/chat/offline/", json.dumps(body), content_type="text/plain")
+        assert response.status_code == 404, value
+    assert not Conversation.objects.exists()
+    assert not Upload.objects.exists()
+
+
 def test_an_upload_needs_a_valid_session_and_an_allowed_file(
     client: Client, chat_inbox: Inbox
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     session = issue_session(chat_inbox.pk, "visitor-1")
     refused = client.post(
         "/chat/upload/",
@@ -103,8 +122,8 @@ def test_an_upload_needs_a_valid_session_and_an_allowed_file(
             "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00" * 20),
         },
     )
-    assert exe.status_code == 413
-    assert exe.json()["code"] == "attachment_rejected"
+    assert exe.status_code == 415
+    assert exe.json()["code"] == "unsupported_media_type"
     foreign = client.post(
         "/chat/upload/",
         {"inbox": chat_inbox.pk, "session": session, "file": SimpleUploadedFile("a.png", PNG)},
@@ -120,6 +139,21 @@ def test_an_upload_needs_a_valid_session_and_an_allowed_file(
     assert ok.json()["type"] == "image/png"
     assert ok["Access-Control-Allow-Origin"] == PAGE
     assert Upload.objects.get(pk=ok.json()["id"]).visitor == "visitor-1"
+
+
+def test_an_upload_over_the_size_limit_is_413_and_not_kept(
+    client: Client, chat_inbox: Inbox, settings: Any
+) -> None:
+    settings.KEFU_MAX_ATTACHMENT_BYTES = 1024
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    big = SimpleUploadedFile("big.png", PNG + b"\x00" * 2048, "image/png")
+    response = client.post(
+        "/chat/upload/", {"inbox": chat_inbox.pk, "session": session, "file": big}, HTTP_ORIGIN=PAGE
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "attachment_rejected"
+    assert response["Access-Control-Allow-Origin"] == PAGE  # the widget can read why
+    assert not Upload.objects.exists()
 
 
 def test_the_off_hours_form_becomes_an_email_ticket_answered_by_email(
@@ -222,3 +256,42 @@ def test_an_unreadable_text_upload_is_refused_with_a_clear_message(
     assert response.json()["code"] == "attachment_rejected"
     assert "chat.log could not be read as text" in response.json()["message"]
     assert not Upload.objects.exists()
+
+
+def test_a_null_character_in_the_off_hours_form_is_refused(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    cache.clear()  # the form is rate-limited per address; earlier tests used it too
+    good = {"inbox": chat_inbox.pk, "email": "wang@example.com", "text": "周末提现没到账"}
+    for field, value in (
+        ("text", "周末提现\x00没到账"),
+        ("email", "wang\x00@example.com"),
+        ("topic", "withdrawal_delayed\x00"),
+        ("language", "en\x00"),
+    ):
+        body = json.dumps({**good, field: value})
+        response = client.post("/chat/offline/", body, content_type="text/plain")
+        assert response.status_code == 400, field
+        assert response.json()["code"] == "bad_text"
+    assert not Conversation.objects.exists()
+
+
+def test_a_null_character_in_an_uploaded_file_name_is_dropped(
+    client: Client, chat_inbox: Inbox
+) -> None:
+    session = issue_session(chat_inbox.pk, "visitor-1")
+    boundary = "kefu-boundary"
+    fields = [("inbox", str(chat_inbox.pk)), ("session", session)]
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields
+    )
+    disposition = 'form-data; name="file"; filename="截\x00.png"'
+    head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: image/png\r\n\r\n"
+    body += head.encode() + PNG + f"\r\n--{boundary}--\r\n".encode()
+    response = client.generic(
+        "POST", "/chat/upload/", body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["name"] == "截.png"
+    assert Upload.objects.get().filename == "截.png"

@@ -1,10 +1,13 @@
 """Downloading files: only one's own, never from a note, always as a download."""
 
+from urllib.parse import quote
+
 import pytest
 from django.core.files.base import ContentFile
 
 from kefu.conversations.models import Attachment, Message, MessageKind
 from tests.conftest import portal_client_for
+from tests.core.test_ids import HOSTILE_IDS, hostile_spellings
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +54,16 @@ def test_an_attachment_id_from_another_message_is_not_found(conversation_factory
         f"/portal/attachments/{mine.messages.get().pk}/{their_file.pk}/"
     )
     assert response.status_code == 404
+
+
+def test_hostile_ids_are_not_found(conversation_factory) -> None:
+    conversation = conversation_factory()
+    attachment = _attach(conversation.messages.get())
+    client = portal_client_for(conversation.contact)
+    message_ids = [*HOSTILE_IDS, *hostile_spellings(attachment.message_id)]
+    for raw in message_ids:
+        response = client.get(f"/portal/attachments/{quote(raw, safe='')}/{attachment.pk}/")
+        assert response.status_code == 404, raw
+    for raw in [*HOSTILE_IDS, *hostile_spellings(attachment.pk)]:
+        response = client.get(f"/portal/attachments/{attachment.message_id}/{quote(raw, safe='')}/")
+        assert response.status_code == 404, raw

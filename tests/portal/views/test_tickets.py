@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from kefu.contacts.models import Contact
 from kefu.conversations.models import Attachment, Conversation, Message, MessageKind, Status
 from kefu.core.intents import Intent
 from kefu.safety.markers import MARKERS
+from tests.core.test_ids import HOSTILE_REFERENCES, hostile_spellings
 from tests.portal.conftest import client_reading
 from tests.safety.secret_files import PHRASE_ZH_HANS, Secret, file_text, one_file_of_each_kind
 
@@ -182,6 +184,21 @@ def test_a_malformed_reference_is_not_found(contact_factory, reference: str) -> 
     assert "We could not find this page" in response.content.decode()
 
 
+def test_a_hostile_reference_is_not_found(conversation_factory) -> None:
+    conversation = conversation_factory()
+    client = client_reading(conversation.contact)
+    spellings = hostile_spellings(conversation.pk)
+    for reference in [r for r in HOSTILE_REFERENCES if r] + [f"K-{s}" for s in spellings]:
+        path = f"/portal/tickets/{quote(reference, safe='')}"
+        for response in (
+            client.get(f"{path}/", headers=EN),
+            client.get(f"{path}/record.txt", headers=EN),
+            client.post(f"{path}/reply/", {"text": "还没到账"}, headers=EN),
+        ):
+            assert response.status_code == 404, (reference, response.status_code)
+    assert Message.objects.filter(conversation=conversation).count() == 1
+
+
 def test_a_reply_is_added_and_reopens_a_resolved_ticket(conversation_factory) -> None:
     conversation = conversation_factory(status=Status.RESOLVED)
     client = client_reading(conversation.contact)
@@ -270,7 +287,7 @@ def test_a_disallowed_file_type_is_refused(conversation_factory) -> None:
         {"text": "run this", "attachment": upload},
         headers=EN,
     )
-    assert response.status_code == 413
+    assert response.status_code == 415
     assert "is not an allowed file type" in response.content.decode()
     assert not Attachment.objects.exists()
     assert conversation.messages.count() == 1
@@ -369,6 +386,22 @@ def test_a_new_ticket_needs_a_topic_from_the_list(contact_factory) -> None:
     assert not Conversation.objects.filter(contact=contact).exists()
 
 
+def test_a_new_ticket_with_a_disallowed_file_type_is_415_and_creates_nothing(
+    contact_factory,
+) -> None:
+    contact = contact_factory()
+    upload = SimpleUploadedFile("tool.pdf", b"MZ\x90\x00" + b"\0" * 64, "application/pdf")
+    response = client_reading(contact).post(
+        "/portal/tickets/new/",
+        {"intent": Intent.FEES, "subject": "fees", "text": "see pdf", "attachment": upload},
+        headers=EN,
+    )
+    assert response.status_code == 415
+    assert "tool.pdf is not an allowed file type" in response.content.decode()
+    assert "see pdf" in response.content.decode()  # the form keeps what was typed
+    assert not Conversation.objects.filter(contact=contact).exists()
+
+
 def test_a_new_ticket_with_an_oversized_file_creates_nothing(contact_factory, settings) -> None:
     settings.KEFU_MAX_ATTACHMENT_BYTES = 1024
     contact = contact_factory()
@@ -384,3 +417,30 @@ def test_a_new_ticket_with_an_oversized_file_creates_nothing(contact_factory, se
     assert "larger than the" in response.content.decode()
     assert not Conversation.objects.filter(contact=contact).exists()
     assert _files_on_disk() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Null characters are not allowed."),
+        ("zh-Hans", "无法保存的空字符"),
+        ("zh-Hant", "無法儲存的空字元"),
+    ],
+)
+def test_a_null_character_in_a_form_is_refused_with_the_text_kept(
+    conversation_factory, language: str, message: str
+) -> None:
+    conversation = conversation_factory()
+    client = client_reading(conversation.contact, language)
+    before = Message.objects.count()
+    for url, data in (
+        ("/portal/tickets/new/", {"intent": "fees", "subject": "手续费", "text": "多少\x00钱"}),
+        ("/portal/tickets/new/", {"intent": "fees", "subject": "手续\x00费", "text": "多少钱"}),
+        (f"/portal/tickets/{conversation.reference}/reply/", {"text": "还没\x00到账"}),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400, url
+        page = response.content.decode()
+        assert message in page
+        assert "多少" in page or "还没" in page  # what the customer typed is still there
+    assert Message.objects.count() == before

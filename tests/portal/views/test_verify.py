@@ -271,3 +271,18 @@ def test_everyone_sees_the_verify_link_in_the_header(client: Client) -> None:
     body = client.get("/portal/", headers=EN).content.decode()
     assert '<a class="nav-verify" href="/portal/verify/">' in body
     assert "Verify support" in body
+
+
+def test_a_null_character_in_a_lookup_or_a_report_is_refused(client: Client) -> None:
+    lookup = client.get("/portal/verify/", {"q": "KF-7Q2M9A\x00"}, headers=EN)
+    assert lookup.status_code == 400
+    assert "Null characters are not allowed." in lookup.content.decode()
+    report = {
+        "contacted_by": "@kefu\x00_help",
+        "channel": "telegram",
+        "asked_for": "助记词",
+        "email": "li@example.com",
+    }
+    response = client.post("/portal/verify/report/", report, headers=EN)
+    assert response.status_code == 400
+    assert not Conversation.objects.exists()

@@ -26,6 +26,7 @@
   var storageKey = "kefu-chat:" + server + ":" + inboxId;
 
   var MAX_BACKOFF_MS = 30000;
+  var RETRY_FIRST_MS = 3000;
   var SEARCH_PAUSE_MS = 250;
   var SEARCH_RESULTS = 5;
   var TYPING_REPEAT_MS = 3000;
@@ -63,6 +64,8 @@
   var unread = 0;
   var reconnectTimer = null;
   var retryTimer = null;
+  var retryWait = RETRY_FIRST_MS;
+  // Only these mean "not now": every other refusal would come back the same on a resend.
   var RETRYABLE = { unavailable: true, rate_limited: true };
   // The flow run cannot hand off (finished meanwhile, or gone): send the message without it.
   var FLOW_REFUSED = { invalid_flow_input: true, invalid_status_transition: true, not_found: true };
@@ -338,8 +341,13 @@
     ui.status.setAttribute("data-kind", kind || "");
   }
 
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? Math.round(bytes / 104857.6) / 10 + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
   function showError(code) {
-    setStatus(strings["error_" + code] || t("error"));
+    var key = "error_" + code;
+    setStatus(strings[key] ? t(key, { limit: sizeText(config.max_attachment_bytes) }) : t("error"));
   }
 
   /* ---------- before the chat: help search and guided flows ---------- */
@@ -719,6 +727,7 @@
     },
     message: renderMessage,
     ack: function (frame) {
+      retryWait = RETRY_FIRST_MS;
       state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
       if (!state.conversation) state.conversation = frame.conversation_id;
       state.flow = "";
@@ -748,20 +757,31 @@
       }
       if (frame.code === "code_expired") showTranscriptStep("ask");
       if (frame.client_id && RETRYABLE[frame.code]) {
-        // Nothing was stored: the message stays in the outbox and goes again shortly.
+        // Nothing was stored: the message stays in the outbox and goes again, each time
+        // a little later, so a struggling server is not hammered by every open widget.
         clearTimeout(retryTimer);
-        retryTimer = setTimeout(flush, 3000 + Math.random() * 2000);
+        retryTimer = setTimeout(flush, retryWait * (1 + Math.random() * 0.5));
+        retryWait = Math.min(retryWait * 2, MAX_BACKOFF_MS);
       } else if (frame.client_id) {
-        // Refused for good (too long, bad file): resending would fail the same way.
+        // Refused for good (a character that cannot be stored, too long, a bad file):
+        // resending would fail the same way. It leaves the outbox but stays on screen,
+        // marked as not sent, so the customer still has the text.
         state.outbox = state.outbox.filter(function (queued) { return queued.client_id !== frame.client_id; });
         save();
-        var pending = item("c" + frame.client_id);
-        if (pending) pending.remove();
+        markRefused(frame.client_id);
       }
       showError(frame.code);
     },
     pong: function () {}
   };
+
+  function markRefused(clientId) {
+    var pending = item("c" + clientId);
+    if (!pending) return;
+    pending.removeAttribute("data-pending");
+    pending.setAttribute("data-refused", "");
+    pending.querySelector(".receipt").textContent = t("not_sent");
+  }
 
   function renderOutboxStatus() {
     Array.prototype.forEach.call(ui.log.querySelectorAll("[data-pending] .receipt"), function (receipt) {
