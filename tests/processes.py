@@ -112,7 +112,11 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
 def descendants(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        for child in (task / "children").read_text().split():
+        try:
+            listed = (task / "children").read_text().split()
+        except FileNotFoundError:
+            continue  # a thread that ended after the listing
+        for child in listed:
             found |= {int(child), *descendants(int(child))}
     return found
 

@@ -138,6 +138,19 @@ class TestValidation:
         assert fields_of(response) == {"text": "repeated"}
         assert conversation.messages.count() == 1
 
+    @pytest.mark.parametrize("query", ["stauts=open", "=open", "status=open&colour=red"])
+    def test_a_query_parameter_the_operation_does_not_declare_is_refused(
+        self, api_client: Client, query: str
+    ) -> None:
+        # ninja drops them silently: a misspelt filter would return every conversation.
+        response = api_client.get(f"{URL}?{query}")
+        assert response.status_code == 422
+        assert set(fields_of(response).values()) == {"unknown_field"}
+
+    def test_declared_query_parameters_and_form_fields_still_pass(self, api_client: Client) -> None:
+        assert api_client.get(URL, {"status": "open", "page": "1"}).status_code == 200
+        assert api_client.get("/api/v1/help/search", {"q": "提现"}).status_code == 200
+
     def test_too_many_tags(
         self, api_client: Client, conversation_factory: Callable[..., Conversation]
     ) -> None:

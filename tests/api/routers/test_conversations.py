@@ -384,7 +384,7 @@ class TestCustomerMessages:
         response = api_client.post(url, {"text": "看这个", "files": [garbled]})
         assert response.status_code == 415
         error = response.json()["error"]
-        assert error["code"] == "attachment_rejected"
+        assert error["code"] == "unsupported_media_type"
         assert error["message"].startswith("notes.txt could not be read as text")
         assert api_conversation.messages.count() == 1
 

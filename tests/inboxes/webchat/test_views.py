@@ -252,8 +252,8 @@ def test_an_unreadable_text_upload_is_refused_with_a_clear_message(
         HTTP_ORIGIN=PAGE,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert 400 <= response.status_code < 500
-    assert response.json()["code"] == "attachment_rejected"
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
     assert "chat.log could not be read as text" in response.json()["message"]
     assert not Upload.objects.exists()
 
