@@ -11,7 +11,7 @@ from kefu.helpcenter.triage.rules import forced_intent
 # How many runners-up a result carries (for "did you mean" and top-3 accuracy).
 RANKED = 3
 # What a rule-forced intent reports: a rule is a near-certain cue, not a measured one.
-_RULE_CONFIDENCE = 0.95
+RULE_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,11 @@ def rank(model: NaiveBayes, text: str) -> list[tuple[str, float]]:
     ranked = sorted(probabilities.items(), key=lambda pair: (-pair[1], pair[0]))
     forced = forced_intent(fold(text))
     if forced is not None and ranked[0][0] != forced:
-        ranked = [(forced, max(_RULE_CONFIDENCE, probabilities[forced]))] + [
+        ranked = [(forced, max(RULE_CONFIDENCE, probabilities[forced]))] + [
             pair for pair in ranked if pair[0] != forced
         ]
     elif forced is not None:
-        ranked[0] = (forced, max(_RULE_CONFIDENCE, ranked[0][1]))
+        ranked[0] = (forced, max(RULE_CONFIDENCE, ranked[0][1]))
     return ranked
 
 
