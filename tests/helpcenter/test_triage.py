@@ -124,6 +124,8 @@ def test_clear_messages_get_their_intent_and_language(
         # Installing, or support, with nobody demanding anything.
         ("support page will not load after I installed the update", Intent.TECHNICAL_ISSUE),
         ("客服电话是多少", Intent.CONTACT_SUPPORT),
+        # Greeting support and describing one's own transfer is not being told to pay.
+        ("客服你好，我银行转账入金还没到账", Intent.DEPOSIT_MISSING),
     ],
 )
 def test_safety_rules_do_not_fire_on_look_alikes(text: str, intent: str) -> None:

@@ -54,15 +54,24 @@ _QUESTION = re.compile(
 )
 
 
-# Someone presenting as us: support, an agent, an admin, "official", "your team".
+# Someone presenting as us: support, an agent, an admin, "official", "your team" ...
 _CLAIMS_TO_BE_US = (
     r"(?:客服|官方|工作人员|管理员|专员|\bsupport\b|\bagent\b|\badmin\b|\bofficial\b"
     r"|\byour (?:team|staff|company)\b|\bfrom (?:your|the) (?:team|exchange|platform)\b)"
 )
+# ... telling the customer to do something (not "客服你好，我转账入金没到账", where the
+# customer greets support and describes their own transfer).
+_TELLS_THE_CUSTOMER = (
+    r"(?:让|叫|逼|要求|(?<!我)要我|(?:说|讲|称)(?:要|需要|必须|得|先)|必须"
+    r"|\bask(?:s|ed|ing)? (?:me|for)\b|\bwant(?:s|ed)? (?:me|my)\b|\btold me\b|\btells me\b"
+    r"|\b(?:need|needs|needed|instructed|made|got) me\b|\brequir(?:es|ed) me\b"
+    r"|\bi (?:must|have to|need to|should)\b)"
+)
 # What no real agent asks for: software to install, money to pay, the recovery words.
 _IMPOSTOR_DEMAND = (
     r"(?:安装|下载|装一?个|装上|远程|向日葵|anydesk|teamviewer|\.apk\b"
-    r"|转账|汇款|打款|(?:交|付|缴|转|汇)[^，。,!?！？]{0,8}(?:费|税|保证金|押金|钱|款|币|资金|u\b|usdt)"
+    r"|(?:交|付|缴|转|汇|打)[^，。,!?！？]{0,8}(?:费|税|保证金|押金|资金|验证金)"
+    r"|(?:转|打|汇)(?:到|进|去)[^，。,!?！？]{0,12}(?:钱包|地址|账户)"
     r"|助记词|私钥|单词|单字"
     r"|\binstall\b|\bdownload\b|\bremote (?:desktop|access|control)\b"
     r"|\bpay\b[^!?\n]{0,30}\b(?:fee|tax|deposit|charge)s?\b|\bsend\b[^!?\n]{0,30}"
@@ -70,9 +79,11 @@ _IMPOSTOR_DEMAND = (
     r"|\b(?:seed|recovery|secret) (?:phrase|words)\b|\b(?:12|24|twelve) words\b"
     r"|\bprivate key\b|\btransfer\b[^!?\n]{0,30}\b(?:safe|secure|verification) wallet\b)"
 )
-# The claimant has to come first and the demand within the same stretch of text, so that
+# Claimant, then the telling, then the demand, each close to the one before, so that
 # "I installed the app, how do I contact support" does not read as an impostor.
-_IMPOSTOR_ASKS = re.compile(_CLAIMS_TO_BE_US + r"[^\n]{0,40}?" + _IMPOSTOR_DEMAND)
+_IMPOSTOR_ASKS = re.compile(
+    _CLAIMS_TO_BE_US + r"[^\n]{0,40}?" + _TELLS_THE_CUSTOMER + r"[^\n]{0,30}?" + _IMPOSTOR_DEMAND
+)
 
 
 def forced_intent(folded: str) -> str | None:
