@@ -9,10 +9,27 @@ import pytest
 from kefu.core.intents import Intent
 from kefu.helpcenter.triage import triage
 from kefu.helpcenter.triage.classify import classify
+from kefu.helpcenter.triage.features import features
 from kefu.helpcenter.triage.jsonl import triage_jsonl
 from kefu.helpcenter.triage.model import training_examples
 
 DEV_SET = Path(__file__).with_name("triage_dev.jsonl")
+# The confusable pairs of issue 11: each dev row tagged with one of these is either the
+# pair's main intent or the intent customers' messages are mistaken for.
+PAIRS = {
+    "withdrawal_completed_not_received": Intent.WITHDRAWAL_DELAYED,
+    "withdrawal_failed_refund": Intent.WITHDRAWAL_DELAYED,
+    "dispute_charge_or_strange_trade": Intent.TRADE_DISPUTE,
+    "support_asks_install_pay_words": Intent.VERIFY_SUPPORT,
+    "phone_lost_change_number": Intent.PERSONAL_INFO_CHANGE,
+    "display_glitch_after_update": Intent.TECHNICAL_ISSUE,
+    "rate_the_service": Intent.FEEDBACK,
+}
+
+
+def _dev_rows() -> list[dict[str, str]]:
+    return [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines()]
+
 
 # One unambiguous first message per intent and language.
 CLEAR: list[tuple[str, str, str]] = [
@@ -85,23 +102,6 @@ def test_clear_messages_get_their_intent_and_language(
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "I did not authorize this withdrawal",
-        "不是我本人操作的，请马上冻结",
-        "我沒有提幣，可是帳戶顯示有一筆提幣記錄",
-        "someone logged in from another country, it wasn't me",
-        "someone logged into my account and withdrew everything",
-        "有人登录了我的账号",
-    ],
-)
-def test_theft_cues_always_mean_a_stolen_account(text: str) -> None:
-    result = triage(text, articles=0)
-    assert result.intent == Intent.ACCOUNT_STOLEN
-    assert result.confidence >= 0.95
-
-
-@pytest.mark.parametrize(
     ("text", "intent"),
     [
         # An impostor's scare story is a question about official support, not a theft.
@@ -111,9 +111,24 @@ def test_theft_cues_always_mean_a_stolen_account(text: str) -> None:
         ),
         ("Account locked by risk control?? I didn't do anything wrong", Intent.ACCOUNT_LOCKED),
         ("I cannot log into my account, forgot my password", Intent.LOGIN_FAILED),
+        # A victim reporting what followed the impostor's demand: a theft to act on.
+        (
+            "fake support made me install anydesk and then my account was drained",
+            Intent.ACCOUNT_STOLEN,
+        ),
+        # A stolen phone is a number to change, not a stolen account.
+        (
+            "my phone was stolen, how do I put my new number on the account",
+            Intent.PERSONAL_INFO_CHANGE,
+        ),
+        # Installing, or support, with nobody demanding anything.
+        ("support page will not load after I installed the update", Intent.TECHNICAL_ISSUE),
+        ("客服电话是多少", Intent.CONTACT_SUPPORT),
+        # Greeting support and describing one's own transfer is not being told to pay.
+        ("客服你好，我银行转账入金还没到账", Intent.DEPOSIT_MISSING),
     ],
 )
-def test_theft_rules_do_not_fire_on_look_alikes(text: str, intent: str) -> None:
+def test_safety_rules_do_not_fire_on_look_alikes(text: str, intent: str) -> None:
     assert triage(text, articles=0).intent == intent
 
 
@@ -134,8 +149,8 @@ def test_articles_follow_the_intent_and_language() -> None:
 
 
 def test_development_set_is_large_varied_and_apart_from_training() -> None:
-    rows = [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines()]
-    assert len(rows) >= 400
+    rows = _dev_rows()
+    assert len(rows) >= 600
     assert {row["intent"] for row in rows} == set(Intent.values)
     assert {row["language"] for row in rows} == {"zh-Hans", "zh-Hant", "en"}
     assert len({row["id"] for row in rows}) == len(rows)
@@ -143,10 +158,80 @@ def test_development_set_is_large_varied_and_apart_from_training() -> None:
     assert not training & {row["text"] for row in rows}
 
 
-def test_development_set_accuracy_stays_above_ninety_percent() -> None:
-    rows = [json.loads(line) for line in DEV_SET.read_text("utf-8").splitlines()]
-    right = sum(triage(row["text"], articles=0).intent == row["intent"] for row in rows)
-    assert right / len(rows) >= 0.9
+def test_development_set_accuracy_stays_above_ninety_five_percent() -> None:
+    rows = _dev_rows()
+    right = sum(classify(row["text"])[0][0] == row["intent"] for row in rows)
+    assert right / len(rows) >= 0.95
+
+
+def _accuracy_by(rows: list[dict[str, str]], key: str) -> dict[str, float]:
+    seen: dict[str, list[bool]] = {}
+    for row in rows:
+        if key in row:
+            seen.setdefault(row[key], []).append(classify(row["text"])[0][0] == row["intent"])
+    return {group: sum(hits) / len(hits) for group, hits in seen.items()}
+
+
+def test_every_intent_keeps_a_floor_on_the_development_set() -> None:
+    by_intent = _accuracy_by(_dev_rows(), "intent")
+    assert set(by_intent) == set(Intent.values)
+    assert {intent: share for intent, share in by_intent.items() if share < 0.85} == {}
+
+
+def test_every_confusable_pair_keeps_a_floor_on_the_development_set() -> None:
+    by_pair = _accuracy_by(_dev_rows(), "pair")
+    assert set(by_pair) == set(PAIRS)
+    assert {pair: share for pair, share in by_pair.items() if share < 0.9} == {}
+
+
+def test_confusable_pairs_are_written_in_every_language_with_both_sides() -> None:
+    rows = [row for row in _dev_rows() if "pair" in row]
+    for pair, intent in PAIRS.items():
+        members = [row for row in rows if row["pair"] == pair]
+        for language in ("zh-Hans", "zh-Hant", "en"):
+            main = [r for r in members if r["intent"] == intent and r["language"] == language]
+            assert len(main) >= 7, (pair, language)
+        # The other side of the pair is there too, so a model that answers the main
+        # intent for everything cannot pass the floor.
+        assert {row["intent"] for row in members} - {intent}, pair
+
+
+THEFT_CUES = [
+    "I did not authorize this withdrawal",
+    "不是我本人操作的，请马上冻结",
+    "我沒有提幣，可是帳戶顯示有一筆提幣記錄",
+    "someone logged in from another country, it wasn't me",
+    "someone logged into my account and withdrew everything",
+    "有人登录了我的账号",
+]
+# "Support" that wants software installed, money paid or the recovery words sent.
+IMPOSTOR_DEMANDS = [
+    "客服叫我先下载一个叫向日葵的软件，他远程帮我把币转出来，可以吗",
+    "客服讲要先交2000块保证金才能把冻结的钱放出来？",
+    "官方客服让我把钱包那几个单词拍照发给他核对",
+    "客服說我帳戶被盜了，要我先安裝一個保護程式，是真的嗎",
+    "the support guy on discord wants me to install a browser extension to recover my funds",
+    "an admin says my withdrawal is stuck and I must pay a 10% unlock fee first?",
+    "support asked me to send my recovery phrase so they can re-sync my wallet",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [(text, Intent.ACCOUNT_STOLEN) for text in THEFT_CUES]
+    + [(text, Intent.VERIFY_SUPPORT) for text in IMPOSTOR_DEMANDS],
+)
+def test_safety_cues_always_decide_the_intent(text: str, intent: str) -> None:
+    result = triage(text, articles=0)
+    assert result.intent == intent
+    assert result.confidence >= 0.95
+
+
+def test_features_survive_english_typos_and_keep_chinese_phrases() -> None:
+    assert "g:draw" in features("withdrawl") & features("withdrawal")
+    assert "t:已完成" in features("提币显示已完成")
+    # Traditional characters are folded first, so both scripts share the phrase.
+    assert "t:已完成" in features("提幣顯示已完成")
 
 
 @pytest.mark.django_db
