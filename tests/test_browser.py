@@ -13,14 +13,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from kefu.core import children
 from tests.services import require_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -56,9 +61,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+@contextmanager
+def running_server(directory: Path) -> Iterator[Server]:
+    """`kefu serve` on a fresh SQLite database in `directory`, seeded with SETUP."""
+    env = {**os.environ, "KEFU_VAR_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
     for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL", "KEFU_EMAIL_BACKEND", "KEFU_SMTP_HOST"):
         env.pop(name, None)
     kefu = [sys.executable, "-m", "kefu.cli"]
@@ -68,7 +74,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     )
     key, reference = setup.stdout.split()[-2:]
     port = free_port()
-    output = tmp_path / "server.log"
+    output = directory / "server.log"
     with output.open("w") as log:
         process = children.start(
             [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -90,6 +96,12 @@ def server(tmp_path: Path) -> Iterator[Server]:
         children.stop(process)
 
 
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_server(tmp_path) as running:
+        yield running
+
+
 def totp(key_hex: str) -> str:
     from django_otp.oath import totp as oath_totp
 
@@ -107,6 +119,15 @@ def emailed_code(output: Path, deadline_seconds: float = 20) -> str:
     raise AssertionError("no sign-in code was mailed:\n" + output.read_text()[-2000:])
 
 
+def sign_in_customer(page: "Page", server: Server) -> None:
+    """Sign the seeded customer in to the portal with the code the worker mailed."""
+    page.goto(server.url + "/portal/")
+    page.fill("input[name=email]", "zhang.wei@example.com")
+    page.click("form[action$='/sign-in/'] button[type=submit]")
+    page.fill("input[name=code]", emailed_code(server.output))
+    page.click("form[action$='/sign-in/code/'] button[type=submit]")
+
+
 def test_an_agent_reply_reaches_the_customers_open_page_live(server: Server) -> None:
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -121,11 +142,7 @@ def test_an_agent_reply_reaches_the_customers_open_page_live(server: Server) -> 
         agent = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
 
         page = customer.new_page()
-        page.goto(server.url + "/portal/")
-        page.fill("input[name=email]", "zhang.wei@example.com")
-        page.click("form[action$='/sign-in/'] button[type=submit]")
-        page.fill("input[name=code]", emailed_code(server.output))
-        page.click("form[action$='/sign-in/code/'] button[type=submit]")
+        sign_in_customer(page, server)
         page.goto(f"{server.url}/portal/tickets/{server.reference}/")
         expect(page.get_by_text("我的提现 W-1042 还在处理中")).to_be_visible()
 

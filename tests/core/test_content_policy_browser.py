@@ -21,7 +21,7 @@ import pytest
 
 from kefu.core.content_policy import HEADER
 from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, emailed_code, totp
+from tests.test_browser import ARTIFACTS, Server, emailed_code, sign_in_customer, totp
 from tests.test_browser import server as server  # the fixture, re-exported
 
 if TYPE_CHECKING:
@@ -215,11 +215,7 @@ def test_the_printable_record_saved_to_disk_keeps_its_look(server: Server, tmp_p
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         context = browser.new_context(locale="zh-CN")
         page = context.new_page()
-        page.goto(server.url + "/portal/")
-        page.fill("input[name=email]", "zhang.wei@example.com")
-        page.click("form[action$='/sign-in/'] button[type=submit]")
-        page.fill("input[name=code]", emailed_code(server.output))
-        page.click("form[action$='/sign-in/code/'] button[type=submit]")
+        sign_in_customer(page, server)
         record = page.request.get(
             f"{server.url}/portal/tickets/{server.reference}/record.html?download=1"
         )

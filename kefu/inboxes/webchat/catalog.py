@@ -63,6 +63,8 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "talk_to_agent": _("Talk to an agent"),
     "still_need_help": _("I still need help: talk to an agent"),
     "new_message": _("New message from support"),
+    # Said by screen readers when a message arrives while the chat is closed.
+    "announce_message": _("New message from %(name)s: %(text)s"),
     "error": _("Something went wrong. Please try again."),
     "error_message_too_long": _("The message is too long."),
     "error_attachment_rejected": _(

@@ -1,5 +1,6 @@
 """The conversation page: timeline, header, details, customer sidebar, fragments, 404."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -51,6 +52,19 @@ def test_page_shows_replies_notes_attachments_and_delivery(agent_client, agent, 
     assert f"/console/attachments/{attachment.pk}/" in html
     assert "截图.png" in html
     assert f'data-conversation-id="{conversation.pk}"' in html
+
+
+def test_the_composer_opens_on_the_reply_tab_of_a_tabs_widget(agent_client, conversation):
+    html = agent_client.get(f"/console/c/{conversation.reference}/").content.decode()
+    # Tabs are buttons in the tablist (no radio inputs there); one tab stop, the other -1.
+    start = html.index('role="tablist"')
+    tablist = html[start : html.index("</div>", start)]
+    assert "<input" not in tablist
+    assert re.search(
+        r'id="tab-reply"[^>]*aria-controls="pane-reply"[^>]*aria-selected="true"', html
+    )
+    assert re.search(r'id="tab-note"[^>]*aria-selected="false"[^>]*tabindex="-1"', html)
+    assert re.search(r'id="pane-note"[^>]*aria-labelledby="tab-note"[^>]* hidden', html)
 
 
 def test_sidebar_shows_the_customer_and_their_other_conversations(

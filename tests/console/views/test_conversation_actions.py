@@ -1,5 +1,6 @@
 """Each action endpoint: the change happens through its action, refusals change nothing."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,17 @@ def test_empty_note_is_refused(agent_client, conversation):
     response = agent_client.post(url(conversation, "note"), {"text": ""}, headers=HTMX)
     assert response.status_code == 400
     assert not conversation.messages.filter(kind=MessageKind.NOTE).exists()
+
+
+def test_a_refused_note_without_javascript_reopens_on_the_note_tab(agent_client, conversation):
+    response = agent_client.post(url(conversation, "note"), {"text": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    # The tabs pattern: the note tab selected and in the tab order, its panel shown.
+    assert re.search(r'id="tab-note"[^>]*aria-selected="true"', page)
+    assert re.search(r'id="tab-reply"[^>]*aria-selected="false"[^>]*tabindex="-1"', page)
+    assert re.search(r'id="pane-reply"[^>]*role="tabpanel"[^>]* hidden', page)
+    assert not re.search(r'id="pane-note"[^>]* hidden', page)
 
 
 # ---- assign ------------------------------------------------------------------------------

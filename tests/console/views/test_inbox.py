@@ -54,6 +54,13 @@ def test_filters_return_the_right_rows(agent_client, mixed, query, expected):
     assert set(references(rows)) == {mixed[name].reference for name in expected}
 
 
+def test_the_page_shows_no_template_comment(agent_client):
+    # A {# … #} comment over several lines is printed by Django, above the whole console.
+    html = agent_client.get("/console/").content.decode()
+    assert "{#" not in html
+    assert "swapped in like successes" not in html
+
+
 def test_row_shows_what_an_agent_scans_for(agent_client, agent, conversation_factory):
     conversation = conversation_factory(
         assignee=agent,

@@ -57,6 +57,37 @@
     label.classList.toggle("has-files", names.length > 0);
   });
 
+  /* Tabs (WAI-ARIA Authoring Practices, automatic activation): a click or an arrow key
+   * selects a tab and shows its panel; only the selected tab is in the Tab order. */
+  function selectTab(tab) {
+    var list = tab.closest("[role=tablist]");
+    list.querySelectorAll("[role=tab]").forEach(function (other) {
+      var selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      if (selected) other.removeAttribute("tabindex"); else other.setAttribute("tabindex", "-1");
+      var panel = document.getElementById(other.getAttribute("aria-controls"));
+      if (panel) panel.hidden = !selected;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target instanceof Element && event.target.closest("[role=tab]");
+    if (tab) selectTab(tab);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var tab = event.target instanceof Element && event.target.closest("[role=tab]");
+    if (!tab) return;
+    var tabs = Array.prototype.slice.call(tab.closest("[role=tablist]").querySelectorAll("[role=tab]"));
+    var at = tabs.indexOf(tab);
+    var next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    var target = tabs[(next + tabs.length) % tabs.length];
+    selectTab(target);
+    target.focus();
+  });
+
   /* Filter forms send only the filters in use, so the address bar stays readable. */
   document.addEventListener("htmx:configRequest", function (event) {
     var elt = event.detail && event.detail.elt;

@@ -17,6 +17,7 @@
     var input = form.querySelector("input[name=q]");
     var list = form.querySelector(".help-suggestions");
     var endpoint = form.getAttribute("data-help-search");
+    var count = form.querySelector("[data-help-count]");
     if (!input || !list || !endpoint || !window.fetch) return;
     var timer = null;
     var latest = 0;
@@ -24,13 +25,13 @@
     function hide() {
       list.hidden = true;
       list.textContent = "";
+      if (count) count.textContent = "";
     }
 
     function show(results) {
       list.textContent = "";
       results.forEach(function (result) {
         var item = document.createElement("li");
-        item.setAttribute("role", "option");
         var link = document.createElement("a");
         link.href = result.url;
         link.textContent = result.title;
@@ -43,7 +44,29 @@
         list.appendChild(item);
       });
       list.hidden = results.length === 0;
+      if (count) {
+        count.textContent = count.getAttribute("data-help-count").split("%(count)s").join(String(results.length));
+      }
     }
+
+    // Down arrow from the box goes into the suggestions, up and down move between them,
+    // Escape goes back to the box; Tab works as everywhere else.
+    function move(event) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      if (list.hidden || !links.length) return;
+      var at = links.indexOf(document.activeElement);
+      if (event.key === "ArrowDown") {
+        event.preventDefault();
+        links[Math.min(at + 1, links.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        if (at === 0) input.focus(); else links[at - 1].focus();
+      } else if (event.key === "Escape" && at >= 0) {
+        input.focus();
+        hide();
+      }
+    }
+    list.addEventListener("keydown", move);
 
     function lookUp() {
       var query = input.value;
@@ -61,7 +84,7 @@
       timer = setTimeout(lookUp, PAUSE_MS);
     });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") hide();
+      if (event.key === "Escape") hide(); else move(event);
     });
   }
 

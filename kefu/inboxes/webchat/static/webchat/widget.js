@@ -134,7 +134,14 @@
     ui.badge = ui.launcher.querySelector(".badge");
 
     ui.status = el("p", { "class": "status", role: "status", "aria-live": "polite" });
-    ui.log = el("ol", { "class": "log", role: "log", "aria-live": "polite", "aria-label": t("title") });
+    // The live region wraps the list, so its items stay list items; it is the part that
+    // scrolls, so it takes focus for keyboard scrolling.
+    ui.log = el("ol", { "class": "messages" });
+    ui.logRegion = el("div", { "class": "log", role: "log", "aria-live": "polite",
+                               "aria-label": t("title"), tabindex: "0" }, [ui.log]);
+    // While the panel is closed its log is not rendered, so a screen reader would not hear
+    // a new message; this region outside the panel says it instead.
+    ui.announcer = el("p", { "class": "visually-hidden", role: "status", "aria-live": "polite" });
     ui.typing = el("p", { "class": "typing", hidden: "", "aria-live": "polite", text: t("typing") });
 
     /* pre-chat: topic (triage intents) and an optional email */
@@ -179,13 +186,15 @@
     /* the composer */
     ui.text = el("textarea", { id: "kefu-text", rows: "2", "aria-label": t("message_label"),
                                placeholder: t("message_label") });
-    ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf,.txt,.csv,.log,.json,.md", "class": "visually-hidden" });
+    // The file input is never shown nor focused: the attach button, which shows its focus,
+    // opens the file picker for it.
+    ui.file = el("input", { id: "kefu-file", type: "file", accept: "image/*,application/pdf,.txt,.csv,.log,.json,.md",
+                            hidden: "", tabindex: "-1" });
+    ui.attach = el("button", { type: "button", "class": "attach", title: t("attach"), "aria-label": t("attach") },
+                   [icon("clip")]);
+    ui.attach.addEventListener("click", function () { ui.file.click(); });
     ui.composer = el("form", { "class": "composer", hidden: "" }, [
-      el("label", { "for": "kefu-file", "class": "attach", title: t("attach") }, [
-        icon("clip"),
-        el("span", { "class": "visually-hidden", text: t("attach") })
-      ]),
-      ui.file, ui.text,
+      ui.attach, ui.file, ui.text,
       el("button", { type: "submit", "class": "primary send", text: t("send") })
     ]);
     ui.composer.addEventListener("submit", function (event) { event.preventDefault(); sendText(); });
@@ -209,12 +218,13 @@
       "aria-label": t("title"), lang: config.language
     }, [
       el("header", {}, [el("h1", { text: t("title") }), appMode ? null : ui.close]),
-      ui.status, ui.start, ui.offline, ui.log, ui.typing, ui.composer, ui.transcript,
+      ui.status, ui.start, ui.offline, ui.logRegion, ui.typing, ui.composer, ui.transcript,
       el("p", { "class": "notice", text: t("safety_notice") })
     ]);
     if (!appMode) ui.panel.hidden = true;
 
     root.appendChild(ui.panel);
+    root.appendChild(ui.announcer);
     if (!appMode) root.appendChild(ui.launcher);
 
     ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden); });
@@ -287,6 +297,8 @@
     if (open) {
       unread = 0;
       ui.badge.hidden = true;
+      ui.launcher.setAttribute("aria-label", t("open"));
+      ui.announcer.textContent = "";
       var first = ui.start.hidden ? (ui.offline.hidden ? ui.text : ui.offlineText) : ui.helpQuery;
       first.focus();
       sendRead();
@@ -556,10 +568,13 @@
         ui.badge.hidden = false;
         ui.badge.textContent = String(unread);
         ui.launcher.setAttribute("aria-label", t("open") + " — " + t("new_message"));
+        ui.announcer.textContent = t("announce_message", {
+          name: who, text: frame.text || (frame.attachments || []).map(function (f) { return f.name; }).join(", ")
+        });
       }
       sendRead();
     }
-    ui.log.scrollTop = ui.log.scrollHeight;
+    ui.logRegion.scrollTop = ui.logRegion.scrollHeight;
   }
 
   function insertInOrder(node, seq) {
@@ -582,7 +597,7 @@
       ]);
       ui.log.appendChild(node);
     });
-    ui.log.scrollTop = ui.log.scrollHeight;
+    ui.logRegion.scrollTop = ui.logRegion.scrollHeight;
   }
 
   function updateReceipts() {
