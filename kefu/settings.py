@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "kefu.helpcenter",
     "kefu.platform",
     "kefu.helpcenter.flows",
+    # Above the domain apps: the demo loader imports them all.
+    "kefu.demo",
 ]
 
 MIDDLEWARE = [
