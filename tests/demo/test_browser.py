@@ -6,21 +6,15 @@ visitor waits with an estimate, and gets her as soon as she resolves the first c
 Screenshots go to test-artifacts/.
 """
 
-import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
-from kefu.core import children
 from kefu.demo.loader import DEMO_PASSWORD
-from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, free_port
+from tests.test_browser import ARTIFACTS, KEFU, launch, server_env, serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -36,32 +30,11 @@ Agent.objects.filter(username="li.na").update(max_concurrent=1)
 
 @pytest.fixture
 def demo_url(tmp_path: Path) -> Iterator[str]:
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL", "KEFU_EMAIL_BACKEND", "KEFU_SMTP_HOST"):
-        env.pop(name, None)
-    kefu = [sys.executable, "-m", "kefu.cli"]
+    env = server_env(tmp_path)
     for command in (["migrate", "-v0"], ["demo"], ["shell", "-c", ONE_SLOT]):
-        subprocess.run([*kefu, *command], env=env, check=True, capture_output=True)
-    port = free_port()
-    output = tmp_path / "server.log"
-    with output.open("w") as log:
-        process = children.start(
-            [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                httpx.get(url + "/chat/demo/", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise AssertionError(output.read_text()[-2000:]) from None
-                time.sleep(0.2)
+        subprocess.run([*KEFU, *command], env=env, check=True, capture_output=True)
+    with serving(env, tmp_path / "server.log") as url:
         yield url
-    finally:
-        children.stop(process)
 
 
 def start_chat(browser: "Browser", url: str, text: str) -> "Page":
@@ -80,15 +53,11 @@ def start_chat(browser: "Browser", url: str, text: str) -> "Page":
 
 
 def test_a_demo_chat_is_picked_up_and_the_widget_shows_the_wait(demo_url: str) -> None:
-    chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch(playwright)
         first = start_chat(browser, demo_url, "USDT 提现两个小时了还没到账")
         # The demo agents are set online, but nobody has the console open: say so.
         expect(first.get_by_text("目前没有客服在线")).to_be_visible(timeout=15_000)
