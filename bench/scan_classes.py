@@ -251,7 +251,7 @@ def repository_prose() -> dict[str, list[str]]:
     sources["triage train + dev"] = [
         line.split("\t", 1)[1] for line in train if line and not line.startswith("#")
     ] + [json.loads(line)["text"] for line in dev if line.strip()]
-    demo = ast.parse((ROOT / "kefu/core/demo_data.py").read_text("utf-8"))
+    demo = ast.parse((ROOT / "kefu/demo/loader.py").read_text("utf-8"))
     sources["demo conversations"] = [
         node.value
         for node in ast.walk(demo)

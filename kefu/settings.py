@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "kefu.helpcenter",
     "kefu.platform",
     "kefu.helpcenter.flows",
+    # Above the domain apps: the demo loader imports them all.
+    "kefu.demo",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +334,9 @@ LOGGING: dict[str, Any] = {
 }
 
 # Live-chat routing (kefu.routing): wait estimates and the idle-chat sweep.
+# An agent counts as online (takes chats, counts in wait estimates, can be transferred
+# to) only while their console has sent a heartbeat within this many seconds.
+KEFU_AGENT_PRESENCE_SECONDS = int(os.environ.get("KEFU_AGENT_PRESENCE_SECONDS", "90"))
 KEFU_CHAT_HISTORY_HOURS = int(os.environ.get("KEFU_CHAT_HISTORY_HOURS", "4"))
 KEFU_CHAT_DEFAULT_HANDLE_SECONDS = int(os.environ.get("KEFU_CHAT_DEFAULT_HANDLE_SECONDS", "600"))
 KEFU_CHAT_IDLE_WARNING_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_WARNING_MINUTES", "10"))

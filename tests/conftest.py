@@ -64,6 +64,8 @@ def agent_factory(db: None) -> Callable[..., Agent]:
     def make(role: str = Role.L1, username: str = "", **fields: Any) -> Agent:
         n = next(_counter)
         fields.setdefault("availability", Availability.ONLINE)
+        # A console open (agents.selectors.really_online) unless a test says not.
+        fields.setdefault("last_seen_at", timezone.now())
         return Agent.objects.create_user(
             username=username or f"agent{n}",
             password="correct horse battery staple",

@@ -25,7 +25,7 @@ from kefu.core import children
 from tests.services import require_chromium
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page, Playwright
 
 pytestmark = pytest.mark.browser
 
@@ -61,39 +61,61 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def running_server(directory: Path) -> Iterator[Server]:
-    """`kefu serve` on a fresh SQLite database in `directory`, seeded with SETUP."""
-    env = {**os.environ, "KEFU_VAR_DIR": str(directory), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+KEFU = [sys.executable, "-m", "kefu.cli"]
+
+
+def server_env(var_dir: Path) -> dict[str, str]:
+    """A laptop's environment: SQLite in `var_dir`, no Redis, mail printed to the log."""
+    env = {**os.environ, "KEFU_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
     for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL", "KEFU_EMAIL_BACKEND", "KEFU_SMTP_HOST"):
         env.pop(name, None)
-    kefu = [sys.executable, "-m", "kefu.cli"]
-    subprocess.run([*kefu, "migrate", "-v0"], env=env, check=True)
-    setup = subprocess.run(
-        [*kefu, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
-    )
-    key, reference = setup.stdout.split()[-2:]
+    return env
+
+
+@contextmanager
+def serving(env: dict[str, str], output: Path) -> Iterator[str]:
+    """`kefu serve` on a free port, its output in `output`, stopped (group and all) after."""
     port = free_port()
-    output = directory / "server.log"
     with output.open("w") as log:
         process = children.start(
-            [*kefu, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+            [*KEFU, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/portal/", timeout=1)
-            break
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                children.stop(process)
-                raise AssertionError(output.read_text()[-2000:]) from None
-            time.sleep(0.2)
     try:
-        yield Server(url, output, key, reference)
+        while True:
+            try:
+                httpx.get(url + "/portal/", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(output.read_text()[-2000:]) from None
+                time.sleep(0.2)
+        yield url
     finally:
         children.stop(process)
+
+
+def launch(playwright: "Playwright") -> "Browser":
+    """Headless Chromium as the browser tests run it (the machine's, no download)."""
+    return playwright.chromium.launch(
+        executable_path=require_chromium(),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+@contextmanager
+def running_server(directory: Path) -> Iterator[Server]:
+    """`kefu serve` on a fresh SQLite database in `directory`, seeded with SETUP."""
+    env = server_env(directory)
+    subprocess.run([*KEFU, "migrate", "-v0"], env=env, check=True)
+    setup = subprocess.run(
+        [*KEFU, "shell", "-c", SETUP], env=env, check=True, capture_output=True, text=True
+    )
+    key, reference = setup.stdout.split()[-2:]
+    output = directory / "server.log"
+    with serving(env, output) as url:
+        yield Server(url, output, key, reference)
 
 
 @pytest.fixture

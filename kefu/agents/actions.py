@@ -1,9 +1,13 @@
 """Administration of agents and teams (admin role), and an agent's own availability."""
 
+from datetime import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from kefu.agents.models import Agent, Availability, Role, Team
 from kefu.agents.permissions import require_agent, require_role
+from kefu.agents.selectors import presence_cutoff
 from kefu.core import audit
 from kefu.core.languages import Language
 
@@ -55,15 +59,42 @@ def create_team(*, actor: Agent, name: str, slug: str) -> Team:
 
 def set_availability(*, agent: Agent, availability: str) -> Agent:
     """Online agents receive chats (going online pulls waiting ones); away and offline none."""
-    from kefu.routing.actions import rebalance
+    from kefu.routing.actions import rebalance, take_waiting
 
     require_agent(agent)
     with transaction.atomic():
         agent.availability = Availability(availability)
         agent.save(update_fields=["availability"])
-        # Chats they already hold stay with them; only new ones stop coming.
-        rebalance()
+        if agent.availability == Availability.ONLINE:
+            take_waiting(agent)
+        else:
+            # Chats they already hold stay with them; only new ones stop coming.
+            rebalance()
     return agent
+
+
+def mark_present(*, agent: Agent, now: datetime | None = None) -> bool:
+    """The agent's console is connected: a heartbeat that keeps them counted as online.
+
+    Returns whether they have just arrived (no recent heartbeat). An agent who chose
+    online and arrives takes waiting chats at once, exactly as on switching to online:
+    until then they were not really there, so nothing was given to them.
+    """
+    from kefu.routing.actions import take_waiting
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        mine = Agent.objects.filter(pk=agent.pk)
+        # Conditional, so of two tabs connecting at once only one counts as the arrival.
+        arrived = bool(
+            mine.exclude(last_seen_at__gte=presence_cutoff(now)).update(last_seen_at=now)
+        )
+        if not arrived:
+            mine.update(last_seen_at=now)
+        agent.last_seen_at = now
+        if arrived:
+            take_waiting(agent)
+    return arrived
 
 
 def set_language(*, agent: Agent, language: str) -> Agent:

@@ -57,6 +57,9 @@ class Agent(AbstractUser):
         max_length=8, choices=Availability.choices, default=Availability.OFFLINE
     )
     max_concurrent = models.PositiveSmallIntegerField(default=8)
+    # Availability is what the agent chose; this is whether anyone is there: the last
+    # heartbeat of an open console (agents.actions.mark_present). See selectors.really_online.
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.username

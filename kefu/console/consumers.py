@@ -1,17 +1,23 @@
 """Live updates for the agent console."""
 
+import asyncio
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from kefu.agents.models import Role
+from kefu.agents.actions import mark_present
+from kefu.agents.models import Agent, Role
 from kefu.conversations.models import Conversation
 from kefu.core.consumers import EventConsumer
 from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, conversation_group
 from kefu.core.ids import parse_id
 from kefu.inboxes.webchat.actions import mark_read
+
+logger = logging.getLogger(__name__)
 
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
@@ -32,6 +38,11 @@ def _agent_read(conversation_id: int) -> None:
         mark_read(conversation=conversation, by_agent=True, seq=conversation.last_seq)
 
 
+@database_sync_to_async  # type: ignore[untyped-decorator]
+def _present(agent: Agent) -> None:
+    mark_present(agent=agent)
+
+
 def _conversation_id(value: Any) -> int | None:
     # A JSON integer only, within the id range: a group name longer than the channel
     # layer allows would close the socket.
@@ -39,6 +50,8 @@ def _conversation_id(value: Any) -> int | None:
 
 
 class ConsoleConsumer(EventConsumer):
+    heartbeat: asyncio.Task[None] | None = None
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -51,6 +64,24 @@ class ConsoleConsumer(EventConsumer):
         await self.join(AGENTS_GROUP)
         if user.has_role(Role.SUPERVISOR):
             await self.join(SUPERVISORS_GROUP)
+        # An open console is what makes an agent "really online" (agents.selectors).
+        await _present(user)
+        self.heartbeat = asyncio.get_running_loop().create_task(self.beat(user))
+
+    async def beat(self, agent: Agent) -> None:
+        """Renew the agent's presence while this socket is open: three beats per lapse,
+        so one late beat under load does not take a connected agent offline."""
+        while True:
+            await asyncio.sleep(settings.KEFU_AGENT_PRESENCE_SECONDS / 3)
+            try:
+                await _present(agent)
+            except Exception as error:  # the database restarting: the next beat retries
+                logger.warning("console presence heartbeat failed: %s", error)
+
+    async def disconnect(self, code: int) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+        await super().disconnect(code)
 
     async def handle_frame(self, content: dict[str, Any]) -> None:
         if "typing" in content or "read" in content:

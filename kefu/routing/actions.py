@@ -3,16 +3,17 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kefu.agents.models import Agent, Availability, Role, Team
+from kefu.agents.models import Agent, Role, Team
 from kefu.agents.permissions import require_agent, require_role
 from kefu.conversations import events
 from kefu.conversations.actions import require_writable
@@ -25,7 +26,15 @@ from kefu.inboxes.models import Channel
 from kefu.routing.assignment import choose, online_candidates
 from kefu.routing.events import queue_changed
 from kefu.routing.models import IdleWarning, ServiceSchedule
-from kefu.routing.selectors import WAITING, agents_with_load, waiting_chats
+from kefu.routing.selectors import (
+    WAITING,
+    online_agents_with_load,
+    waiting_chats,
+    waiting_chats_of_teams,
+)
+
+if TYPE_CHECKING:
+    from kefu.routing.selectors import AgentWithLoad
 
 # Chats an agent is in the middle of; idle ones among them are warned, then resolved.
 _HELD = (Status.OPEN, Status.PENDING)
@@ -38,15 +47,38 @@ def fill_queue(team_id: int | None) -> list[Conversation]:
     """Give waiting chats of one queue to online agents with free capacity, in queue order.
 
     Only inboxes that assign automatically take part; elsewhere agents pick from the
-    queue themselves. The update is conditional on the chat still being unassigned, so
-    two processes filling at once never give one chat to two agents.
+    queue themselves (or get chats on coming online: `take_waiting`).
     """
-    candidates = online_candidates(team_id)
+    chats = waiting_chats(team_id).filter(inbox__config__auto_assign=True)
+    return _assign_in_order(chats, online_candidates(team_id))
+
+
+def take_waiting(agent: Agent) -> list[Conversation]:
+    """An agent came online: they take the longest-waiting chats of their queues at once,
+    up to their capacity, whatever the inboxes' auto-assign setting, then the queues are
+    rebalanced. Nothing happens for an agent who is not really online.
+    """
+    taken = []
+    candidates = list(online_agents_with_load().filter(pk=agent.pk))
+    if candidates:
+        team_ids = list(agent.teams.values_list("pk", flat=True))
+        taken = _assign_in_order(waiting_chats_of_teams(team_ids), candidates)
+    rebalance()
+    return taken
+
+
+def _assign_in_order(
+    chats: QuerySet[Conversation], candidates: list["AgentWithLoad"]
+) -> list[Conversation]:
+    """Give `chats`, in their order, to the best of `candidates` with a free slot.
+
+    The update is conditional on the chat still being unassigned, so two processes
+    filling at once never give one chat to two agents.
+    """
     if not any(agent.load < agent.max_concurrent for agent in candidates):
         return []
     assigned = []
-    chats = waiting_chats(team_id).filter(inbox__config__auto_assign=True).select_related("contact")
-    for conversation in chats[:_SCAN_LIMIT]:
+    for conversation in chats.select_related("contact")[:_SCAN_LIMIT]:
         agent = choose(candidates, conversation)
         if agent is None:
             continue
@@ -162,13 +194,15 @@ def _check_receiver(conversation: Conversation, agent: Agent, team: Team | None)
         raise PermissionDenied(_("This agent's account is disabled."))
     if agent.pk == conversation.assignee_id:
         raise TransferRefused(_("%(name)s already has this conversation.") % {"name": agent})
-    if agent.availability != Availability.ONLINE:
+    # Really online (agents.selectors.really_online), not only set so: see the transfer list.
+    receiver = online_agents_with_load().filter(pk=agent.pk).first()
+    if receiver is None:
         raise TransferRefused(_("%(name)s is not online.") % {"name": agent})
     if team is not None and not agent.teams.filter(pk=team.pk).exists():
         raise TransferRefused(
             _("%(name)s is not in the team %(team)s.") % {"name": agent, "team": team}
         )
-    load = agents_with_load().get(pk=agent.pk).load
+    load = receiver.load
     if load >= agent.max_concurrent:
         raise TransferRefused(
             _("%(name)s has no free chat slot (%(load)s of %(capacity)s).")

@@ -3,9 +3,9 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kefu.agents.models import Agent, Availability
+from kefu.agents.models import Agent
 from kefu.conversations.models import Conversation
-from kefu.routing.selectors import agents_with_load
+from kefu.routing.selectors import online_agents_with_load
 
 if TYPE_CHECKING:
     from kefu.routing.selectors import AgentWithLoad
@@ -13,8 +13,7 @@ if TYPE_CHECKING:
 
 def online_candidates(team_id: int | None) -> list["AgentWithLoad"]:
     """Online agents (of the team, if any) with their load, least busy first."""
-    agents = agents_with_load(team_id).filter(availability=Availability.ONLINE)
-    return list(agents.order_by("load", "last_login", "pk"))
+    return list(online_agents_with_load(team_id).order_by("load", "last_login", "pk"))
 
 
 def can_take(agent: "AgentWithLoad", conversation: Conversation) -> bool:

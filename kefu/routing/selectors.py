@@ -1,13 +1,24 @@
 """Reads about the live-chat queue and agent load, each a fixed number of queries."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from kefu.agents.models import Agent, Availability
+from kefu.agents.selectors import really_online
 from kefu.conversations.models import PRIORITY_RANK, Conversation, Priority, Status
 from kefu.inboxes.models import Channel
 
@@ -29,15 +40,22 @@ def _in_team(team_id: int | None) -> Q:
     return Q(team__isnull=True) if team_id is None else Q(team_id=team_id)
 
 
-def waiting_chats(team_id: int | None) -> QuerySet[Conversation]:
-    """The queue of one team (None: the chats no team holds), first to be served first.
+def _serving_order(chats: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Urgent before high before normal before low; within a priority, longest waiting first."""
+    return chats.annotate(priority_rank=_PRIORITY_ORDER).order_by(
+        "-priority_rank", "created_at", "pk"
+    )
 
-    Urgent before high before normal before low; within a priority, longest waiting first.
-    """
-    return (
-        Conversation.objects.filter(WAITING, _in_team(team_id))
-        .annotate(priority_rank=_PRIORITY_ORDER)
-        .order_by("-priority_rank", "created_at", "pk")
+
+def waiting_chats(team_id: int | None) -> QuerySet[Conversation]:
+    """The queue of one team (None: the chats no team holds), first to be served first."""
+    return _serving_order(Conversation.objects.filter(WAITING, _in_team(team_id)))
+
+
+def waiting_chats_of_teams(team_ids: Sequence[int]) -> QuerySet[Conversation]:
+    """The queues an agent of these teams serves, the team-less one included, merged."""
+    return _serving_order(
+        Conversation.objects.filter(WAITING, Q(team__isnull=True) | Q(team_id__in=team_ids))
     )
 
 
@@ -71,6 +89,7 @@ def queue_position(conversation: Conversation) -> int | None:
 
 class _Load(TypedDict):
     load: int
+    is_online: bool  # agents.selectors.really_online
 
 
 if TYPE_CHECKING:
@@ -81,7 +100,8 @@ if TYPE_CHECKING:
 
 
 def agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
-    """Active agents annotated with `load`: the live chats they hold that are not done.
+    """Active agents annotated with `load`, the live chats they hold that are not done,
+    and `is_online`, whether they are really there to take more.
 
     `Agent.max_concurrent` bounds chats a person answers at once; emails and portal
     tickets wait for their turn and take no chat slot.
@@ -93,11 +113,17 @@ def agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
                 assigned_conversations__status__in=ACTIVE_STATUSES,
                 assigned_conversations__channel=Channel.WEBCHAT,
             ),
-        )
+        ),
+        is_online=ExpressionWrapper(really_online(), output_field=BooleanField()),
     )
     if team_id is not None:
         agents = agents.filter(teams=team_id)
     return agents
+
+
+def online_agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
+    """The agents who may take a chat now: assignment, transfers and estimates ask here."""
+    return agents_with_load(team_id).filter(is_online=True)
 
 
 @dataclass(frozen=True)
@@ -108,9 +134,9 @@ class Capacity:
 
 
 def online_capacity(team_id: int | None) -> Capacity:
-    online = agents_with_load(team_id).filter(availability=Availability.ONLINE)
+    online = online_agents_with_load(team_id)
     # The team was filtered in SQL already.
-    return capacity_of(online.only("max_concurrent", "availability"), None)
+    return capacity_of(online.only("max_concurrent", "availability", "last_seen_at"), None)
 
 
 def capacity_of(agents: Iterable["AgentWithLoad"], team_id: int | None) -> Capacity:
@@ -120,7 +146,7 @@ def capacity_of(agents: Iterable["AgentWithLoad"], team_id: int | None) -> Capac
     """
     slots = free = count = 0
     for agent in agents:
-        if agent.availability != Availability.ONLINE:
+        if not agent.is_online:
             continue
         if team_id is not None and all(team.pk != team_id for team in agent.teams.all()):
             continue
@@ -161,7 +187,7 @@ def live_queue(now: datetime) -> LiveQueue:
     chats = (
         Conversation.objects.filter(WAITING)
         .annotate(priority_rank=_PRIORITY_ORDER)
-        .select_related("contact", "team")
+        .select_related("contact", "team", "inbox")
         .order_by("-priority_rank", "created_at", "pk")[:BOARD_LIMIT]
     )
     seen: dict[int | None, int] = {}

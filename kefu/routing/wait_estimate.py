@@ -5,13 +5,18 @@ median of the last hours), so on average a slot frees every `handle / slots` sec
 A customer at `position` needs `position - free` slots to free before an agent takes
 them: wait ≈ (position - free) × handle / slots, and nothing when a slot is free now.
 With too little history (a quiet night, a fresh install) `handle` is the configured
-default, KEFU_CHAT_DEFAULT_HANDLE_SECONDS. With nobody online there is no estimate.
+default, KEFU_CHAT_DEFAULT_HANDLE_SECONDS.
+
+An inbox that does not assign automatically waits for an agent to take the chat, so a
+free slot promises nothing there: every slot counts as taken. With nobody online there
+is no estimate, only the reason (nobody online, or outside service hours).
 """
 
 import math
 import statistics
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +33,7 @@ from kefu.routing.selectors import (
     online_capacity,
     queue_position,
 )
+from kefu.routing.service_hours import service_status
 
 # Enough for a stable median, few enough to read on every queue change.
 _SAMPLE_SIZE = 200
@@ -37,11 +43,26 @@ _MIN_SAMPLES = 5
 _CACHE_SECONDS = 60
 
 
+class WaitReason(StrEnum):
+    """Why a waiting customer gets no estimate, or what their estimate depends on."""
+
+    NO_AGENT_ONLINE = "no_agent_online"
+    CLOSED = "closed"  # outside service hours, and nobody online
+    MANUAL = "manual"  # the inbox does not assign: an agent takes the chat from the queue
+
+
 @dataclass(frozen=True)
 class QueueStatus:
     position: int | None  # 1-based among unassigned waiting chats; None = not waiting
     estimated_wait_seconds: int | None  # None when no agent is online to estimate from
     agents_online: int
+    reason: WaitReason | None = None
+    opens_at: datetime | None = None  # with CLOSED, when service hours begin again
+
+
+def auto_assigns(conversation: Conversation) -> bool:
+    """Whether the chat's inbox hands waiting chats to agents as slots free up."""
+    return bool(conversation.inbox.config.get("auto_assign"))
 
 
 def handle_seconds(team_id: int | None) -> float:
@@ -75,23 +96,19 @@ def handle_seconds(team_id: int | None) -> float:
     return value
 
 
-def seconds_to_wait(position: int, capacity: Capacity, handle: float) -> int | None:
-    """The estimate for the `position`-th chat of a queue served by `capacity`."""
+def seconds_to_wait(
+    position: int, capacity: Capacity, handle: float, *, assigns: bool = True
+) -> int | None:
+    """The estimate for the `position`-th chat of a queue served by `capacity`.
+
+    Without automatic assignment a free slot is not a promise: count every slot taken.
+    """
     if capacity.slots == 0:
         return None
-    behind = position - capacity.free
+    behind = position - (capacity.free if assigns else 0)
     if behind <= 0:
         return 0
     return math.ceil(behind * handle / capacity.slots)
-
-
-def estimate_wait(position: int, team_id: int | None) -> tuple[int | None, int]:
-    """(estimated seconds or None, agents online) for the `position`-th waiting chat."""
-    capacity = online_capacity(team_id)
-    if capacity.slots == 0:
-        return None, capacity.agents_online
-    seconds = seconds_to_wait(position, capacity, handle_seconds(team_id))
-    return seconds, capacity.agents_online
 
 
 def board_estimates(board: LiveQueue) -> list[tuple[WaitingChat, int | None]]:
@@ -109,17 +126,27 @@ def board_estimates(board: LiveQueue) -> list[tuple[WaitingChat, int | None]]:
         capacity = capacities[team_id]
         # Nobody online: no estimate, and no reason to read the handling times.
         handle = handle_seconds(team_id) if capacity.slots else 0.0
-        rows.append((chat, seconds_to_wait(chat.position, capacity, handle)))
+        assigns = auto_assigns(chat.conversation)
+        rows.append((chat, seconds_to_wait(chat.position, capacity, handle, assigns=assigns)))
     return rows
 
 
 def queue_status(conversation: Conversation) -> QueueStatus:
+    """Where a chat stands and how long it will likely wait, or why that cannot be said.
+
+    Three queries on the common path; the reason for no estimate reads the service hours.
+    """
     position = queue_position(conversation)
+    capacity = online_capacity(conversation.team_id)
     if position is None:
-        return QueueStatus(
-            position=None,
-            estimated_wait_seconds=None,
-            agents_online=online_capacity(conversation.team_id).agents_online,
-        )
-    seconds, online = estimate_wait(position, conversation.team_id)
-    return QueueStatus(position=position, estimated_wait_seconds=seconds, agents_online=online)
+        return QueueStatus(None, None, capacity.agents_online)
+    if capacity.slots == 0:
+        service = service_status(conversation.team)
+        if service.is_open:
+            return QueueStatus(position, None, 0, WaitReason.NO_AGENT_ONLINE)
+        return QueueStatus(position, None, 0, WaitReason.CLOSED, opens_at=service.next_open)
+    assigns = auto_assigns(conversation)
+    handle = handle_seconds(conversation.team_id)
+    seconds = seconds_to_wait(position, capacity, handle, assigns=assigns)
+    reason = None if assigns else WaitReason.MANUAL
+    return QueueStatus(position, seconds, capacity.agents_online, reason)

@@ -1,12 +1,14 @@
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from kefu.agents import actions
-from kefu.agents.models import Agent, Role
+from kefu.agents.models import Agent, Availability, Role
 from kefu.api.actions import create_token
-from kefu.inboxes.models import Inbox
+from kefu.conversations.models import Conversation
+from kefu.inboxes.models import Channel, Inbox
 
 
 @pytest.mark.django_db
@@ -57,3 +59,74 @@ def test_the_admin_site_needs_the_second_factor(agent_factory: Callable[..., Age
     password_only.force_login(admin)
     assert password_only.get("/admin/").status_code == 302
     assert verified_client(admin).get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestPresence:
+    """Only an agent with an open console takes chats: the console's heartbeat is the proof."""
+
+    @pytest.fixture
+    def manual_chat(
+        self, conversation_factory: Callable[..., Conversation]
+    ) -> Callable[..., Conversation]:
+        # An inbox that does not assign: arriving or going online pulls its chats anyway.
+        inbox = Inbox.objects.create(name="Chat", channel=Channel.WEBCHAT)
+
+        def make(**fields: Any) -> Conversation:
+            return conversation_factory(inbox=inbox, channel=Channel.WEBCHAT, **fields)
+
+        return make
+
+    def test_an_online_agent_who_opens_the_console_takes_the_waiting_chats(
+        self, agent_factory: Callable[..., Agent], manual_chat: Callable[..., Conversation]
+    ) -> None:
+        agent = agent_factory(last_seen_at=None, max_concurrent=2)
+        first, second, third = manual_chat(), manual_chat(), manual_chat()
+        assert actions.mark_present(agent=agent)
+        assignees = Conversation.objects.filter(pk__in=[first.pk, second.pk, third.pk])
+        assert dict(assignees.values_list("pk", "assignee")) == {
+            first.pk: agent.pk,
+            second.pk: agent.pk,
+            third.pk: None,
+        }
+
+    def test_a_heartbeat_of_an_agent_already_there_is_no_arrival(
+        self, agent_factory: Callable[..., Agent], manual_chat: Callable[..., Conversation]
+    ) -> None:
+        agent = agent_factory()  # console open a moment ago
+        waiting = manual_chat()
+        before = agent.last_seen_at
+        assert not actions.mark_present(agent=agent)
+        agent.refresh_from_db()
+        assert before is not None
+        assert agent.last_seen_at is not None
+        assert agent.last_seen_at > before
+        waiting.refresh_from_db()
+        assert waiting.assignee is None  # the inbox leaves chats to be taken
+
+    def test_an_away_agent_who_opens_the_console_takes_nothing(
+        self, agent_factory: Callable[..., Agent], manual_chat: Callable[..., Conversation]
+    ) -> None:
+        agent = agent_factory(last_seen_at=None, availability=Availability.AWAY)
+        waiting = manual_chat()
+        assert actions.mark_present(agent=agent)
+        waiting.refresh_from_db()
+        assert waiting.assignee is None
+
+    def test_going_online_takes_waiting_chats_whatever_the_inbox_setting(
+        self, agent_factory: Callable[..., Agent], manual_chat: Callable[..., Conversation]
+    ) -> None:
+        agent = agent_factory(availability=Availability.OFFLINE)
+        waiting = manual_chat()
+        actions.set_availability(agent=agent, availability=Availability.ONLINE)
+        waiting.refresh_from_db()
+        assert waiting.assignee == agent
+
+    def test_going_online_without_an_open_console_takes_nothing(
+        self, agent_factory: Callable[..., Agent], manual_chat: Callable[..., Conversation]
+    ) -> None:
+        agent = agent_factory(availability=Availability.OFFLINE, last_seen_at=None)
+        waiting = manual_chat()
+        actions.set_availability(agent=agent, availability=Availability.ONLINE)
+        waiting.refresh_from_db()
+        assert waiting.assignee is None

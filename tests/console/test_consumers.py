@@ -1,4 +1,6 @@
+import asyncio
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -10,6 +12,7 @@ from kefu.agents.models import Agent, Role
 from kefu.asgi import application
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation
+from kefu.inboxes.models import Channel, Inbox
 from tests.conftest import verified_client
 from tests.core.test_ids import HOSTILE_JSON_IDS
 
@@ -95,4 +98,30 @@ async def test_a_hostile_conversation_id_is_a_bad_frame(
         assert reply["kind"] == "error", (verb, reply)
     await communicator.send_json_to({"subscribe": 1})
     assert (await communicator.receive_json_from())["kind"] == "subscribed"
+    await communicator.disconnect()
+
+
+async def test_an_open_console_makes_the_agent_present_and_keeps_them_so(
+    agent_factory: Callable[..., Agent],
+    conversation_factory: Callable[..., Conversation],
+    settings: Any,
+) -> None:
+    settings.KEFU_AGENT_PRESENCE_SECONDS = 0.6  # a beat every 0.2 s
+    agent = await database_sync_to_async(agent_factory)(last_seen_at=None)
+    inbox = await database_sync_to_async(Inbox.objects.create)(name="Chat", channel=Channel.WEBCHAT)
+    waiting = await database_sync_to_async(conversation_factory)(
+        inbox=inbox, channel=Channel.WEBCHAT
+    )
+    client = await database_sync_to_async(verified_client)(agent)
+    communicator = await connect(client)
+    assert (await communicator.connect())[0]
+    await database_sync_to_async(waiting.refresh_from_db)()
+    assert waiting.assignee_id == agent.pk  # arriving online takes the waiting chat
+    await database_sync_to_async(agent.refresh_from_db)()
+    arrived = agent.last_seen_at
+    assert arrived is not None
+    await asyncio.sleep(0.7)
+    await database_sync_to_async(agent.refresh_from_db)()
+    assert agent.last_seen_at is not None
+    assert agent.last_seen_at > arrived
     await communicator.disconnect()

@@ -47,6 +47,25 @@ def test_going_online_pulls_waiting_chats_in_queue_order(
     assert [assignee_of(c) for c in (first, second, third)] == [agent, agent, None]
 
 
+def test_coming_online_takes_from_the_agents_teams_and_the_team_less_queue_only(
+    chat_factory: ChatFactory, agent_factory: AgentFactory
+) -> None:
+    payments = Team.objects.create(name="Payments", slug="payments")
+    security = Team.objects.create(name="Security", slug="security")
+    agent = agent_factory(availability=Availability.OFFLINE)
+    agent.teams.add(payments)
+    other_team = chat_factory(team=security)
+    urgent_general = chat_factory(priority="urgent")
+    mine = chat_factory(team=payments)
+    taken = actions.take_waiting(agent)
+    assert taken == []  # not online yet
+    agent.availability = Availability.ONLINE
+    agent.save()
+    taken = actions.take_waiting(agent)
+    assert [c.pk for c in taken] == [urgent_general.pk, mine.pk]
+    assert assignee_of(other_team) is None
+
+
 def test_going_away_keeps_held_chats_but_takes_no_new_ones(
     chat_factory: ChatFactory, agent_factory: AgentFactory
 ) -> None:
@@ -182,6 +201,7 @@ def test_transfer_to_a_team_with_nobody_free_waits_in_its_queue(
     [
         ({"availability": Availability.AWAY}, "is not online"),
         ({"availability": Availability.OFFLINE}, "is not online"),
+        ({"last_seen_at": None}, "is not online"),  # set online, never signed in
         ({"max_concurrent": 0}, "no free chat slot"),
     ],
 )

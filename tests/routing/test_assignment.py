@@ -33,6 +33,13 @@ def test_away_and_offline_agents_get_no_chats(
     assert pick_assignee(chat_factory()) is None
 
 
+def test_an_online_agent_without_an_open_console_gets_no_chats(
+    chat_factory: ChatFactory, agent_factory: AgentFactory
+) -> None:
+    agent_factory(last_seen_at=None)
+    assert pick_assignee(chat_factory()) is None
+
+
 def test_a_full_agent_gets_no_more(chat_factory: ChatFactory, agent_factory: AgentFactory) -> None:
     agent = agent_factory(max_concurrent=1)
     chat_factory(assignee=agent)

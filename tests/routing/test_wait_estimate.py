@@ -1,6 +1,7 @@
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -8,10 +9,36 @@ from django.utils import timezone
 
 from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.models import Conversation, Priority, Status
+from kefu.inboxes.models import Channel, Inbox
+from kefu.routing.models import ServiceSchedule, WeeklyHours
 from kefu.routing.selectors import live_queue
-from kefu.routing.wait_estimate import QueueStatus, board_estimates, handle_seconds, queue_status
+from kefu.routing.wait_estimate import (
+    QueueStatus,
+    WaitReason,
+    board_estimates,
+    handle_seconds,
+    queue_status,
+)
 
 ChatFactory = Callable[..., Conversation]
+
+
+@pytest.fixture(autouse=True)
+def _auto_assign(chat_inbox: Inbox) -> None:
+    """The estimate's model: a chat goes to whoever frees a slot first."""
+    chat_inbox.config = {"auto_assign": True}
+    chat_inbox.save()
+
+
+@pytest.fixture
+def manual_chat(conversation_factory: Callable[..., Conversation]) -> ChatFactory:
+    """Chats of an inbox that leaves them for agents to take."""
+    inbox = Inbox.objects.create(name="Picked by hand", channel=Channel.WEBCHAT)
+
+    def make(**fields: Any) -> Conversation:
+        return conversation_factory(inbox=inbox, channel=Channel.WEBCHAT, **fields)
+
+    return make
 
 
 @pytest.fixture(autouse=True)
@@ -69,8 +96,58 @@ def test_no_agent_online_means_no_estimate(
 ) -> None:
     agent_factory(availability=Availability.AWAY)
     assert queue_status(chat_factory()) == QueueStatus(
-        position=1, estimated_wait_seconds=None, agents_online=0
+        position=1,
+        estimated_wait_seconds=None,
+        agents_online=0,
+        reason=WaitReason.NO_AGENT_ONLINE,
     )
+
+
+def test_an_online_agent_without_an_open_console_promises_nothing(
+    chat_factory: ChatFactory, agent_factory: Callable[..., Agent], settings: Any
+) -> None:
+    agent_factory(last_seen_at=None)  # set online, never signed in
+    settings.KEFU_AGENT_PRESENCE_SECONDS = 90
+    agent_factory(last_seen_at=timezone.now() - timedelta(seconds=91))  # closed the console
+    status = queue_status(chat_factory())
+    assert (status.estimated_wait_seconds, status.agents_online) == (None, 0)
+    assert status.reason == WaitReason.NO_AGENT_ONLINE
+
+
+def test_outside_service_hours_with_nobody_online_says_when_it_opens(
+    chat_factory: ChatFactory,
+) -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    tomorrow = (timezone.now().astimezone(shanghai) + timedelta(days=1)).date()
+    schedule = ServiceSchedule.objects.create(timezone="Asia/Shanghai")
+    WeeklyHours.objects.create(
+        schedule=schedule, weekday=tomorrow.weekday(), opens=time(9), closes=time(18)
+    )
+    assert queue_status(chat_factory()) == QueueStatus(
+        position=1,
+        estimated_wait_seconds=None,
+        agents_online=0,
+        reason=WaitReason.CLOSED,
+        opens_at=datetime.combine(tomorrow, time(9), tzinfo=shanghai),
+    )
+
+
+def test_in_an_inbox_that_does_not_assign_a_free_slot_is_no_promise(
+    manual_chat: ChatFactory, agent_factory: Callable[..., Agent], settings: Any
+) -> None:
+    settings.KEFU_CHAT_DEFAULT_HANDLE_SECONDS = 600
+    agent_factory(max_concurrent=2)
+    first, second = manual_chat(), manual_chat()
+    # Two slots, none promised: one frees every 300 s on average.
+    assert queue_status(first) == QueueStatus(
+        position=1, estimated_wait_seconds=300, agents_online=1, reason=WaitReason.MANUAL
+    )
+    assert queue_status(second).estimated_wait_seconds == 600
+    board = board_estimates(live_queue(timezone.now()))
+    assert {chat.conversation.pk: seconds for chat, seconds in board} == {
+        first.pk: 300,
+        second.pk: 600,
+    }
 
 
 def test_a_free_slot_means_no_wait(

@@ -19,6 +19,7 @@ from kefu.conversations.status import TRANSITIONS
 from kefu.core.errors import NotFound
 from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
+from kefu.routing.selectors import online_agents_with_load
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 
@@ -97,7 +98,16 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
         "can_assign_anyone": can_assign_anyone,
         "agents": agents if can_assign_anyone else [],
         "can_transfer": can_transfer,
-        "transfer_agents": [a for a in agents if a.pk != conversation.assignee_id],
+        # Only agents who can take it now: online with an open console (the action's rule).
+        "transfer_agents": (
+            list(
+                online_agents_with_load()
+                .exclude(pk=conversation.assignee_id or 0)
+                .order_by("display_name", "username")
+            )
+            if can_transfer
+            else []
+        ),
         "teams": agent_selectors.teams() if can_transfer else [],
         "tags_value": ", ".join(tag.name for tag in conversation.tags.all()),
         "merge_candidates": [o for o in others if o.status != Status.CLOSED],

@@ -26,7 +26,7 @@ from kefu.routing import actions
 from kefu.routing.models import ServiceSchedule
 from kefu.routing.selectors import BOARD_LIMIT, live_queue
 from kefu.routing.service_hours import schedules_with_status
-from kefu.routing.wait_estimate import board_estimates
+from kefu.routing.wait_estimate import auto_assigns, board_estimates
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,20 @@ class WaitingRow:
     conversation: Conversation
     position: int
     minutes: int | None  # the estimate the customer sees, rounded up; None: nobody online
+    # The inbox does not assign automatically: the chat waits until an agent takes it.
+    manual: bool
 
 
 def _board_context() -> dict[str, Any]:
     now = timezone.now()
     board = live_queue(now)
     rows = [
-        WaitingRow(chat.conversation, chat.position, None if s is None else math.ceil(s / 60))
+        WaitingRow(
+            chat.conversation,
+            chat.position,
+            None if s is None else math.ceil(s / 60),
+            manual=not auto_assigns(chat.conversation),
+        )
         for chat, s in board_estimates(board)
     ]
     return {

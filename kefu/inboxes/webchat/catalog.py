@@ -28,6 +28,12 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "queue_position": _("You are number %(position)s in the queue."),
     "estimated_wait": _("Estimated wait: about %(minutes)s min."),
     "no_agents": _("No agent is online at the moment; we will answer as soon as one is."),
+    "wait_soon": _("Estimated wait: less than a minute."),
+    "wait_manual": _("An agent will take your chat from the queue."),
+    "wait_closed": _("We are outside service hours; an agent will answer when we open."),
+    "wait_closed_until": _(
+        "We are outside service hours; an agent will answer when we open at %(time)s."
+    ),
     "agent_joined": _("%(name)s (agent id %(agent_id)s) is helping you."),
     "reconnecting": _("Connection lost. Reconnecting…"),
     "closed": _("This chat has ended."),

@@ -144,7 +144,7 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | N
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
 def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
-    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id).first()
     if conversation is None:
         return None
     status = queue_status(conversation)
@@ -153,6 +153,9 @@ def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
         "position": status.position,
         "estimated_wait_seconds": status.estimated_wait_seconds,
         "agents_online": status.agents_online,
+        # Why there is no estimate (or what it depends on), for the widget to say.
+        "reason": status.reason,
+        "opens_at": status.opens_at.isoformat() if status.opens_at else None,
     }
 
 

@@ -34,10 +34,15 @@ OFFLINE_LIMIT = Limit("webchat.offline", attempts=5, window_seconds=3600)
 
 
 def webchat_inbox() -> Inbox:
-    """The first live-chat inbox, created on first use so the demo works on a fresh install."""
+    """The first live-chat inbox, created on first use so the demo works on a fresh install.
+
+    It assigns automatically: a live chat is answered by whoever is free, not picked.
+    """
     inbox = Inbox.objects.filter(channel=Channel.WEBCHAT, is_active=True).order_by("pk").first()
     if inbox is None:
-        inbox = Inbox.objects.create(name="Live chat", channel=Channel.WEBCHAT)
+        inbox = Inbox.objects.create(
+            name="Live chat", channel=Channel.WEBCHAT, config={"auto_assign": True}
+        )
     return inbox
 
 

@@ -23,7 +23,9 @@ def _english():
 
 @pytest.fixture
 def chat(conversation_factory):
-    inbox = Inbox.objects.create(name="Website chat", channel=Channel.WEBCHAT)
+    inbox = Inbox.objects.create(
+        name="Website chat", channel=Channel.WEBCHAT, config={"auto_assign": True}
+    )
 
     def make(**fields):
         return conversation_factory(inbox=inbox, channel=Channel.WEBCHAT, **fields)
@@ -163,7 +165,41 @@ def test_a_refused_transfer_shows_why_and_changes_nothing(agent, agent_client, c
     assert conversation.assignee == agent
 
 
+def test_the_transfer_list_offers_only_agents_really_online(
+    agent, agent_client, chat, agent_factory
+):
+    conversation = chat(assignee=agent)
+    agent_factory(display_name="Lin", max_concurrent=4)
+    agent_factory(display_name="Never signed in", last_seen_at=None)
+    agent_factory(display_name="Away", availability=Availability.AWAY)
+    page = agent_client.get(f"/console/c/{conversation.reference}/").content.decode()
+    form = page[page.index('name="to_agent"') : page.index('name="to_team"')]
+    assert "Lin · 0 of 4 chats" in form
+    assert "Never signed in" not in form
+    assert "Away" not in form
+    assert agent.display_name not in form  # not to the holder
+
+
 def test_agents_who_do_not_hold_the_chat_see_no_transfer_form(agent_client, chat, agent_factory):
     conversation = chat(assignee=agent_factory())
     page = agent_client.get(f"/console/c/{conversation.reference}/").content.decode()
     assert 'name="to_agent"' not in page
+
+
+def test_the_board_says_why_a_chat_of_a_manual_inbox_waits(
+    supervisor_client, conversation_factory, agent_factory
+):
+    agent_factory(display_name="Lin")
+    inbox = Inbox.objects.create(name="Picked by hand", channel=Channel.WEBCHAT)
+    conversation_factory(inbox=inbox, channel=Channel.WEBCHAT)
+    html = supervisor_client.get("/console/queue/board/").content.decode()
+    assert "Not assigned automatically" in html
+    assert "Next in line" not in html  # a free slot promises nothing there
+
+
+def test_the_board_marks_online_agents_whose_console_is_not_open(supervisor_client, agent_factory):
+    agent_factory(display_name="Lin", last_seen_at=None)
+    agent_factory(display_name="Emma")
+    html = supervisor_client.get("/console/queue/board/").content.decode()
+    assert html.count("console not open: takes no chats") == 1
+    assert html.index("console not open") > html.index("Lin")

@@ -478,6 +478,9 @@ async def test_a_waiting_customer_sees_the_queue_position_and_an_agent_taking_ov
     frames = await frames_until(chat, "queue")
     assert frames[-1]["position"] == 1
     assert frames[-1]["agents_online"] == 1
+    # This inbox leaves chats to be taken: the widget is told so, with an estimate.
+    assert frames[-1]["reason"] == "manual"
+    assert frames[-1]["estimated_wait_seconds"] > 0
     conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
     await database_sync_to_async(actions.assign)(
         conversation=conversation, actor=agent, assignee=agent
@@ -509,7 +512,9 @@ async def test_a_waiting_customer_hears_when_the_queue_changes(chat_inbox: Inbox
     first = await open_chat(chat_inbox)
     await hello(first)
     await send_message(first, "c1", "排队中")
-    await frames_until(first, "queue")
+    waiting = (await frames_until(first, "queue"))[-1]
+    # Nobody online: no estimate, and the reason instead.
+    assert (waiting["estimated_wait_seconds"], waiting["reason"]) == (None, "no_agent_online")
     second = await open_chat(chat_inbox)
     await hello(second)
     await send_message(second, "c1", "我也在等")

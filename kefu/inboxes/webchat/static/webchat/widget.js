@@ -733,12 +733,18 @@
     },
     queue: function (frame) {
       if (frame.position === null) return;
-      var text = t("queue_position", { position: frame.position });
-      if (frame.estimated_wait_seconds === null) text += " " + t("no_agents");
-      else if (frame.estimated_wait_seconds > 0) {
-        text += " " + t("estimated_wait", { minutes: Math.max(1, Math.round(frame.estimated_wait_seconds / 60)) });
+      // Always an estimate or the reason there is none (the server names it).
+      var parts = [t("queue_position", { position: frame.position })];
+      var seconds = frame.estimated_wait_seconds;
+      if (seconds === null) {
+        if (frame.reason === "closed" && frame.opens_at) {
+          parts.push(t("wait_closed_until", { time: new Date(frame.opens_at).toLocaleString(config.language) }));
+        } else parts.push(t(frame.reason === "closed" ? "wait_closed" : "no_agents"));
+      } else {
+        if (frame.reason === "manual") parts.push(t("wait_manual"));
+        parts.push(seconds > 0 ? t("estimated_wait", { minutes: Math.max(1, Math.round(seconds / 60)) }) : t("wait_soon"));
       }
-      setStatus(text, "queue");
+      setStatus(parts.join(" "), "queue");
     },
     message: renderMessage,
     ack: function (frame) {

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
 
-from kefu.core import demo_data
+from kefu.demo import loader
 from kefu.helpcenter.actions import import_bundle
 
 
@@ -16,11 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("en")
-        if demo_data.is_loaded():
+        if loader.is_loaded():
             self.stdout.write("Demo data is already loaded.")
         else:
             self.stdout.write("Loading demo data …")
-            demo_data.load()
+            loader.load()
             # The sample replies' notification mails would only flood the terminal.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 call_command(
@@ -34,10 +34,10 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS("\nDemo sign-in (password for every agent: ")
-            + demo_data.DEMO_PASSWORD
+            + loader.DEMO_PASSWORD
             + ")"
         )
-        for username, name, role, codes in demo_data.sign_in_hints():
+        for username, name, role, codes in loader.sign_in_hints():
             self.stdout.write(f"  {username:<10} {name:<12} {role:<24} recovery codes: {codes}")
         self.stdout.write(
             "\nCustomers sign in at /portal/ with an email such as zhang.wei@example.com or "

@@ -138,9 +138,17 @@ CONVERSATIONS = (
 )  # fmt: skip
 
 
+# Live chats go to the least busy online agent as soon as one signs in to the console.
+INBOX_CONFIG: dict[Channel, dict[str, object]] = {Channel.WEBCHAT: {"auto_assign": True}}
+
+
 def _inbox(channel: Channel) -> Inbox:
     inbox, _ = Inbox.objects.get_or_create(
-        channel=channel, defaults={"name": f"Demo {Channel(channel).label}"}
+        channel=channel,
+        defaults={
+            "name": f"Demo {Channel(channel).label}",
+            "config": INBOX_CONFIG.get(channel, {}),
+        },
     )
     return inbox
 

@@ -4,7 +4,7 @@ from django.test import Client
 
 from kefu.agents.models import Agent
 from kefu.conversations.models import Conversation, MessageKind, Status
-from kefu.core import demo_data
+from kefu.demo import loader
 from tests.conftest import worker_shares_test_connection
 
 
@@ -20,15 +20,15 @@ def test_the_demo_has_every_status_three_languages_and_sign_in_hints(capsys) -> 
     }
     assert Conversation.objects.filter(messages__kind=MessageKind.NOTE).exists()
     out = capsys.readouterr().out
-    assert demo_data.DEMO_PASSWORD in out
+    assert loader.DEMO_PASSWORD in out
     assert "lina00demo" in out
     li_na = Agent.objects.get(username="li.na")
-    assert li_na.check_password(demo_data.DEMO_PASSWORD)
+    assert li_na.check_password(loader.DEMO_PASSWORD)
     client = Client()
-    client.post("/console/login/", {"username": "li.na", "password": demo_data.DEMO_PASSWORD})
+    client.post("/console/login/", {"username": "li.na", "password": loader.DEMO_PASSWORD})
     verified = client.post("/console/login/verify/", {"code": "lina00demo"})
     assert verified.status_code == 302
     assert client.get("/console/").status_code == 200
     with worker_shares_test_connection():
         call_command("demo")  # a second run changes nothing
-    assert Conversation.objects.count() == len(demo_data.CONVERSATIONS)
+    assert Conversation.objects.count() == len(loader.CONVERSATIONS)
