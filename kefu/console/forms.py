@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.attachments import read_upload
+from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
-from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Channel
 
 MAX_FILES_PER_REPLY = 5
