@@ -35,7 +35,7 @@ SETUP = """
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kefu.agents.models import Agent, Role
 from kefu.conversations.actions import receive_message
-from kefu.inboxes.base import InboundMessage
+from kefu.conversations.inbound import InboundMessage
 from kefu.inboxes.portal.inbound import portal_inbox
 agent = Agent.objects.create_user(username="li.na", password="browser-pass-1", role=Role.L1,
                                   display_name="李娜", language="zh-Hans")

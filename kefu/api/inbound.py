@@ -6,9 +6,9 @@ from ninja import UploadedFile
 
 from kefu.api.schemas import ConversationCreate
 from kefu.conversations.attachments import read_upload
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import Conversation
 from kefu.core.errors import AttachmentRejected
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 
 MAX_FILES = 10

@@ -6,13 +6,14 @@ from typing import Any, cast
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.attachments import read_upload
+from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
-from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Channel
 
 MAX_FILES_PER_REPLY = 5
@@ -97,13 +98,24 @@ class ReplyForm(forms.Form):
         return tuple(read_upload(upload) for upload in self.cleaned_data.get("attachments") or [])
 
 
-class NoteForm(forms.Form):
+class ActionForm(forms.Form):
+    """The form of one action on a conversation (console.views.conversation_actions)."""
+
+    # What the agent reads when the form does not validate; empty where the fields' own
+    # errors say more (the first of them is shown).
+    invalid_message: StrOrPromise = ""
+
+
+class NoteForm(ActionForm):
+    invalid_message = _("Write the note first.")
+
     text = forms.CharField(
         label=_("Internal note"), strip=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
+    invalid_message = _("Choose an agent from the list.")
     assignee = forms.ModelChoiceField(
         label=_("Assignee"),
         queryset=Agent.objects.filter(is_active=True),
@@ -112,8 +124,10 @@ class AssignForm(forms.Form):
     )
 
 
-class TransferForm(forms.Form):
+class TransferForm(ActionForm):
     """To an agent, to a team's queue, or to an agent within a team."""
+
+    invalid_message = _("Choose an agent or a team from the list.")
 
     to_agent = forms.ModelChoiceField(
         label=_("Transfer to agent"),
@@ -131,22 +145,25 @@ class ExtendedHoursForm(forms.Form):
     )
 
 
-class StatusForm(forms.Form):
+class StatusForm(ActionForm):
+    invalid_message = _("Choose a status from the list.")
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(ActionForm):
+    invalid_message = _("Choose a priority from the list.")
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
 
 
-class TagsForm(forms.Form):
+class TagsForm(ActionForm):
     tags = forms.CharField(label=_("Tags"), required=False, max_length=1000)
 
     def names(self) -> list[str]:
         return [name.strip() for name in _TAG_SEPARATORS.split(self.cleaned_data["tags"])]
 
 
-class MergeForm(forms.Form):
+class MergeForm(ActionForm):
+    invalid_message = _("Enter the reference of the conversation to merge into.")
     target = forms.CharField(label=_("Merge into"), max_length=20)
 
 

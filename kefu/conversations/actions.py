@@ -21,6 +21,7 @@ from kefu.conversations.acknowledgements import acknowledge
 from kefu.conversations.dedupe import find_duplicate
 from kefu.conversations.delivery_reports import record_bounce
 from kefu.conversations.html import sanitize
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import (
     Attachment,
     Conversation,
@@ -31,6 +32,7 @@ from kefu.conversations.models import (
     Status,
     Tag,
 )
+from kefu.conversations.router import router
 from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
@@ -38,11 +40,6 @@ from kefu.core import audit
 from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected, TagRejected
 from kefu.core.language import detect_language
 from kefu.helpcenter.triage import triage
-from kefu.inboxes.base import InboundAttachment, InboundMessage
-from kefu.inboxes.models import Channel
-from kefu.routing.assignment import pick_assignee
-from kefu.routing.events import queue_changed
-from kefu.routing.queues import TEAM_FOR_INTENT, priority_for
 from kefu.safety.actions import raise_alert
 from kefu.safety.exposure import exposure_warning
 from kefu.safety.ingress import screen_attachment, screen_inbound
@@ -119,7 +116,7 @@ def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[C
         subject=inbound.subject[:255],
         intent=intent,
         language=inbound.language or contact.language,
-        priority=priority_for(intent),
+        priority=router().priority_for(intent),
         last_message_at=now,
         follow_up_of=previous,
         team=inbound.inbox.default_team,
@@ -127,24 +124,6 @@ def _thread(inbound: InboundMessage, contact: Contact, now: datetime) -> tuple[C
         last_seq=1,
     )
     return conversation, True
-
-
-def _route_new(conversation: Conversation) -> None:
-    from kefu.agents.models import Team
-
-    changed = []
-    slug = TEAM_FOR_INTENT.get(conversation.intent)
-    team = Team.objects.filter(slug=slug).first() if slug else None
-    if team is not None and team.pk != conversation.team_id:
-        conversation.team = team
-        changed.append("team")
-    if conversation.inbox.config.get("auto_assign"):
-        conversation.assignee = pick_assignee(conversation)
-        changed.append("assignee")
-    if changed:
-        conversation.save(update_fields=changed)
-    if conversation.channel == Channel.WEBCHAT:
-        queue_changed()
 
 
 def receive_message(inbound: InboundMessage) -> Message:
@@ -184,7 +163,7 @@ def receive_message(inbound: InboundMessage) -> Message:
         )
         _store_attachments(message, inbound.attachments, types)
         if is_new:
-            _route_new(conversation)
+            router().place_new(conversation)
         else:
             if conversation.status in REOPENED_BY_CUSTOMER:
                 conversation.status = Status.OPEN
@@ -288,7 +267,7 @@ def send_reply(
             changed += ["status", "resolved_at", "closed_at"]
         conversation.save(update_fields=changed)
         if then_status:
-            _slots_changed()
+            router().slots_changed()
         audit.record(agent, "conversation.reply", conversation, message=message.pk)
         queue_delivery(message.pk)
         events.message_added(message)
@@ -335,15 +314,8 @@ def assign(
             actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
         )
         events.conversation_updated(conversation, *fields)
-        _slots_changed()
+        router().slots_changed()
     return conversation
-
-
-def _slots_changed() -> None:
-    """An agent's slot or a queued chat changed hands: let routing fill and announce it."""
-    from kefu.routing.actions import rebalance
-
-    rebalance()
 
 
 def _transition_error(conversation: Conversation, target: str) -> InvalidTransition:
@@ -377,7 +349,7 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
         conversation.save(update_fields=["status", "resolved_at", "closed_at"])
         audit.record(actor, "conversation.status", conversation, old=previous, new=status)
         events.conversation_updated(conversation, "status")
-        _slots_changed()
+        router().slots_changed()
     return conversation
 
 
@@ -469,5 +441,5 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         audit.record(actor, "conversation.merge", target, source=source.pk)
         events.conversation_updated(source, "status", "merged_into")
         events.conversation_updated(target, "messages")
-        _slots_changed()
+        router().slots_changed()
     return target

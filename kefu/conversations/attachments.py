@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from kefu.conversations.inbound import InboundAttachment
 from kefu.core.errors import AttachmentRejected, UnsupportedMediaType
 from kefu.core.text_files import TEXT_TYPES, read_text, text_type
-from kefu.inboxes.base import InboundAttachment
 
 # Types a support conversation needs: screenshots, documents, and text (notes, logs,
 # CSV exports, JSON, Markdown), whose content is screened for secrets like a message.

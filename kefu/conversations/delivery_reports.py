@@ -3,8 +3,8 @@
 from django.utils.translation import gettext as _
 
 from kefu.conversations import events
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import DeliveryStatus, Message, MessageKind
-from kefu.inboxes.base import InboundMessage
 
 
 def record_bounce(inbound: InboundMessage) -> Message | None:

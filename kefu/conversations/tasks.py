@@ -12,8 +12,7 @@ from django_tasks_db import DatabaseBackend
 
 from kefu.conversations import events
 from kefu.conversations.models import DeliveryStatus, Message
-from kefu.inboxes.base import PermanentError, RetryableError
-from kefu.inboxes.registry import deliverer_for
+from kefu.conversations.outbound import PermanentError, RetryableError, deliverer_for
 
 logger = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ every match is limited to the sender's own conversations.
 import re
 
 from kefu.contacts.models import Contact
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import REFERENCE_PREFIX, Conversation, Message
-from kefu.inboxes.base import InboundMessage
 
 _REFERENCE = re.compile(re.escape(REFERENCE_PREFIX) + r"0*(\d{1,12})\b", re.IGNORECASE)
 

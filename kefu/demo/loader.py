@@ -11,8 +11,8 @@ from kefu.agents.models import Agent, Availability, Role, Team
 from kefu.contacts.actions import find_or_create_contact
 from kefu.contacts.models import IdentityKind
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Status
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Channel, Inbox
 
 DEMO_PASSWORD = "kefu-demo-2026"

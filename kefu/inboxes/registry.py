@@ -1,20 +1,21 @@
-"""Which adapter delivers outbound messages on which channel."""
+"""Which adapter delivers outbound messages on which channel: adding a channel is one line
+here plus its folder.
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+Every channel is a package beside this module with the same parts: inbound.py turns raw
+channel input into a conversations.inbound.InboundMessage (no database writes);
+outbound.py has deliver(message), raising conversations.outbound.RetryableError or
+PermanentError; the receiver (a view, consumer, poller or server) calls
+conversations.actions.receive_message and nothing else.
+"""
 
+from kefu.conversations import outbound
 from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
 
-if TYPE_CHECKING:
-    from kefu.conversations.models import Message
-
-Deliver = Callable[["Message"], None]
-
-_DELIVERERS: dict[str, Deliver] = {
+_DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
     Channel.API: api_outbound.deliver,
     Channel.EMAIL: email_outbound.deliver,
@@ -22,10 +23,8 @@ _DELIVERERS: dict[str, Deliver] = {
 }
 
 
-def deliverer_for(channel: str) -> Deliver:
-    try:
-        return _DELIVERERS[channel]
-    except KeyError:
-        # A conversation on a channel whose adapter is not installed yet is still
-        # readable on the portal, so fall back to the portal notification.
-        return portal_outbound.deliver
+def install() -> None:
+    """Hand the deliverers to conversations' delivery job (called by InboxesConfig.ready)."""
+    # A conversation on a channel whose adapter is not installed yet is still readable
+    # on the portal, so the portal's notification serves it.
+    outbound.install(_DELIVERERS, fallback=portal_outbound.deliver)

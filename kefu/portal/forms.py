@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kefu.conversations.attachments import read_upload
+from kefu.conversations.inbound import InboundAttachment
 from kefu.core.intents import Intent
-from kefu.inboxes.base import InboundAttachment
 
 _CODE_NOISE = re.compile(r"[\s\-]")
 

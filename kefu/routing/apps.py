@@ -10,8 +10,19 @@ class RoutingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kefu.conversations import router
         from kefu.core import scheduler
+        from kefu.routing import actions, queues
 
+        # conversations cannot import routing (routing imports conversations): it calls
+        # these through the router installed here.
+        router.install(
+            router.Router(
+                priority_for=queues.priority_for,
+                place_new=queues.place_new,
+                slots_changed=actions.rebalance,
+            )
+        )
         scheduler.register("routing.idle_chats", every=_idle_sweep_interval, run=_sweep_idle_chats)
 
 

@@ -3,8 +3,8 @@
 import hashlib
 from dataclasses import dataclass, replace
 
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.core.text_files import TextFile, readings, text_type
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.safety.redaction import Redaction, redact
 
 

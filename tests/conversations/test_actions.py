@@ -8,6 +8,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from kefu.agents.models import Agent, Role
 from kefu.contacts.models import Contact
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import (
     Attachment,
     Conversation,
@@ -19,7 +20,6 @@ from kefu.conversations.models import (
 )
 from kefu.core.errors import AttachmentRejected, InvalidTransition, MergeRefused, MessageRejected
 from kefu.core.models import AuditEntry
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 
 from kefu.conversations.attachments import check
+from kefu.conversations.inbound import InboundAttachment
 from kefu.core.errors import AttachmentRejected
-from kefu.inboxes.base import InboundAttachment
 from tests.conversations.test_actions import PNG
 
 LOG = "2024-05-01 12:00:01 INFO 提现请求 W-1042 已提交\r\n2024-05-01 12:00:02 WARN 等待审核\r\n"

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 HOSTILE_EMAIL = """
 import json, sys
 from kefu.conversations.actions import receive_message
-from kefu.inboxes.base import InboundMessage
+from kefu.conversations.inbound import InboundMessage
 from kefu.inboxes.models import Channel, Inbox
 inbox = Inbox.objects.create(name="Support mail", channel=Channel.EMAIL)
 html = json.loads(sys.stdin.read())

@@ -8,9 +8,9 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 
 from kefu.agents.models import Agent
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, DeliveryStatus, MessageKind, Priority
 from kefu.core.models import AuditEntry
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.safety.models import OfficialChannel, OfficialKind, SafetyAlert
 from kefu.safety.outbound import OutboundBlocked

@@ -5,8 +5,8 @@ from django.test.utils import CaptureQueriesContext
 
 from kefu.agents.models import Agent
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation
-from kefu.inboxes.base import InboundMessage
 
 
 def test_customer_visible_messages_are_numbered_without_gaps_and_notes_are_not(

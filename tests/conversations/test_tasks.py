@@ -9,7 +9,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from kefu.agents.models import Agent
 from kefu.conversations import actions, tasks
 from kefu.conversations.models import Conversation, DeliveryStatus, Message
-from kefu.inboxes.base import PermanentError, RetryableError
+from kefu.conversations.outbound import PermanentError, RetryableError
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def reply(
 class TestDeliverMessage:
     def test_a_provider_outage_is_retried_then_marked_failed(self, reply) -> None:
         with mock.patch.dict(
-            "kefu.inboxes.registry._DELIVERERS",
+            "kefu.conversations.outbound._deliverers",
             {"portal": mock.Mock(side_effect=RetryableError("smtp down"))},
         ):
             for attempt in range(1, tasks.MAX_ATTEMPTS):
@@ -39,7 +39,7 @@ class TestDeliverMessage:
 
     def test_a_permanent_error_fails_at_once(self, reply) -> None:
         with mock.patch.dict(
-            "kefu.inboxes.registry._DELIVERERS",
+            "kefu.conversations.outbound._deliverers",
             {"portal": mock.Mock(side_effect=PermanentError("no such user"))},
         ):
             assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.FAILED
@@ -48,7 +48,7 @@ class TestDeliverMessage:
 
     def test_a_duplicate_job_does_not_send_twice(self, reply) -> None:
         deliver = mock.Mock()
-        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+        with mock.patch.dict("kefu.conversations.outbound._deliverers", {"portal": deliver}):
             tasks.deliver_message.call(reply.pk)
             tasks.deliver_message.call(reply.pk)
         deliver.assert_called_once()
@@ -61,7 +61,7 @@ class TestDeliverMessage:
                 Message.objects.get(pk=message.pk).delivery_attempts
             )
         )
-        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+        with mock.patch.dict("kefu.conversations.outbound._deliverers", {"portal": deliver}):
             tasks.deliver_message.call(reply.pk)
         assert on_record == [1]
         reply.refresh_from_db()
@@ -70,7 +70,7 @@ class TestDeliverMessage:
     def test_a_job_left_after_the_last_attempt_fails_without_sending(self, reply) -> None:
         type(reply).objects.filter(pk=reply.pk).update(delivery_attempts=tasks.MAX_ATTEMPTS)
         deliver = mock.Mock()
-        with mock.patch.dict("kefu.inboxes.registry._DELIVERERS", {"portal": deliver}):
+        with mock.patch.dict("kefu.conversations.outbound._deliverers", {"portal": deliver}):
             assert tasks.deliver_message.call(reply.pk) == DeliveryStatus.FAILED
         deliver.assert_not_called()
 

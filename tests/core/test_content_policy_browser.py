@@ -40,7 +40,7 @@ import json
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kefu.agents.models import Agent, Role
 from kefu.conversations.actions import receive_message
-from kefu.inboxes.base import InboundMessage
+from kefu.conversations.inbound import InboundMessage
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.webchat.views import webchat_inbox
 boss = Agent.objects.create_user(username="wang.fang", password="browser-pass-2", role=Role.ADMIN,

@@ -4,9 +4,9 @@ import pytest
 
 from kefu.agents.models import Team
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Priority
 from kefu.core.intents import Intent
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 
 

@@ -9,7 +9,7 @@ from kefu.agents import actions as agent_actions
 from kefu.agents.models import Agent, Availability
 from kefu.contacts.models import IdentityKind
 from kefu.conversations.actions import receive_message
-from kefu.inboxes.base import InboundMessage
+from kefu.conversations.inbound import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.routing.events import QUEUE_GROUP
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from mnemonic import Mnemonic
 
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.core.languages import Language
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.safety.ingress import cut_outside_secrets, screen_inbound, screened_id
 from kefu.safety.markers import MARKERS
@@ -43,7 +43,7 @@ from kefu.agents.models import Agent, Role
 from kefu.api.actions import create_token
 from kefu.contacts.models import Contact
 from kefu.conversations import actions
-from kefu.inboxes.base import InboundAttachment, InboundMessage
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.portal.inbound import from_form
 

@@ -4,13 +4,16 @@ Each operation parses, looks up through a selector, calls one action and renders
 refusals are exceptions that kefu.api.errors turns into JSON.
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
+from kefu.agents.models import Agent
 from kefu.api import inbound
 from kefu.api.auth import acting_agent, token_inbox
 from kefu.api.schemas import (
@@ -39,6 +42,8 @@ router = Router(tags=["conversations"])
 
 _READ_ERRORS = error_responses(401, 404, 422)
 _WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
+
+Payload = TypeVar("Payload", bound=Schema)
 
 
 def _conversation(request: HttpRequest, reference: str) -> Conversation:
@@ -288,9 +293,51 @@ def post_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[M
     return Status(201, MessageOut.of(message, with_attachments=False))
 
 
-@router.post(
+def _conversation_change(
+    path: str,
+    schema: type[Payload],
+    change: Callable[[Conversation, Agent, Payload], Conversation],
+    *,
+    name: str,
+    summary: str,
+    description: str | None = None,
+) -> None:
+    """Register `POST /{reference}/<path>`: one action on a conversation, answered with it."""
+
+    def handler(request: HttpRequest, reference: str, payload: Any) -> ConversationOut:
+        conversation = change(_conversation(request, reference), acting_agent(request), payload)
+        return ConversationOut.of(conversation)
+
+    # django-ninja takes the body's schema from the annotation and the operation id from
+    # the name (KefuAPI.get_openapi_operation_id), so each operation keeps its own.
+    handler.__name__ = name
+    handler.__annotations__["payload"] = schema
+    router.post(
+        path,
+        response={200: ConversationOut, **_WRITE_ERRORS},
+        summary=summary,
+        description=description,
+    )(handler)
+
+
+def _assign(conversation: Conversation, actor: Agent, payload: AssigneeIn) -> Conversation:
+    assignee = agent_by_public_id(payload.agent_public_id) if payload.agent_public_id else None
+    return actions.assign(conversation=conversation, actor=actor, assignee=assignee)
+
+
+def _tag(conversation: Conversation, actor: Agent, payload: TagsIn) -> Conversation:
+    conversation = actions.tag(conversation=conversation, actor=actor, names=payload.tags)
+    prefetch_related_objects([conversation], "tags")
+    return conversation
+
+
+_conversation_change(
     "/{reference}/status",
-    response={200: ConversationOut, **_WRITE_ERRORS},
+    StatusIn,
+    lambda conversation, actor, payload: actions.change_status(
+        conversation=conversation, actor=actor, status=payload.status
+    ),
+    name="set_status",
     summary="Change the status",
     description=(
         "open ⇄ pending ⇄ on_hold → resolved → closed (or resolved → open). Closed is final. "
@@ -298,59 +345,34 @@ def post_note(request: HttpRequest, reference: str, payload: NoteIn) -> Status[M
         "`invalid_status_transition` and changes nothing."
     ),
 )
-def set_status(request: HttpRequest, reference: str, payload: StatusIn) -> ConversationOut:
-    conversation = actions.change_status(
-        conversation=_conversation(request, reference),
-        actor=acting_agent(request),
-        status=payload.status,
-    )
-    return ConversationOut.of(conversation)
-
-
-@router.post(
+_conversation_change(
     "/{reference}/priority",
-    response={200: ConversationOut, **_WRITE_ERRORS},
+    PriorityIn,
+    lambda conversation, actor, payload: actions.set_priority(
+        conversation=conversation, actor=actor, priority=payload.priority
+    ),
+    name="set_priority",
     summary="Change the priority",
 )
-def set_priority(request: HttpRequest, reference: str, payload: PriorityIn) -> ConversationOut:
-    conversation = actions.set_priority(
-        conversation=_conversation(request, reference),
-        actor=acting_agent(request),
-        priority=payload.priority,
-    )
-    return ConversationOut.of(conversation)
-
-
-@router.post(
+_conversation_change(
     "/{reference}/assignee",
-    response={200: ConversationOut, **_WRITE_ERRORS},
+    AssigneeIn,
+    _assign,
+    name="set_assignee",
     summary="Assign or unassign",
     description=(
         "`agent_public_id` null unassigns. A token's agent may take an unassigned "
         "conversation or release its own; anything else needs a supervisor's token (403)."
     ),
 )
-def set_assignee(request: HttpRequest, reference: str, payload: AssigneeIn) -> ConversationOut:
-    conversation = _conversation(request, reference)
-    assignee = agent_by_public_id(payload.agent_public_id) if payload.agent_public_id else None
-    actions.assign(conversation=conversation, actor=acting_agent(request), assignee=assignee)
-    return ConversationOut.of(conversation)
-
-
-@router.post(
+_conversation_change(
     "/{reference}/tags",
-    response={200: ConversationOut, **_WRITE_ERRORS},
+    TagsIn,
+    _tag,
+    name="set_tags",
     summary="Set the tags",
     description=(
         "Replaces the conversation's tags with `tags` (created on first use). Tags that hold "
         "a password, key, code or recovery phrase are refused with 422 `tag_rejected`."
     ),
 )
-def set_tags(request: HttpRequest, reference: str, payload: TagsIn) -> ConversationOut:
-    conversation = actions.tag(
-        conversation=_conversation(request, reference),
-        actor=acting_agent(request),
-        names=payload.tags,
-    )
-    prefetch_related_objects([conversation], "tags")
-    return ConversationOut.of(conversation)

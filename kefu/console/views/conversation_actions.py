@@ -6,10 +6,11 @@ success and gets the whole page with the error on refusal. A refusal changes not
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import (
+    ActionForm,
     AssignForm,
     MergeForm,
     NoteForm,
@@ -35,7 +37,7 @@ from kefu.console.views.conversation import (
     with_conversation,
 )
 from kefu.conversations import actions, selectors
-from kefu.conversations.models import Conversation
+from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import KefuError
 from kefu.routing import actions as routing_actions
 
@@ -50,10 +52,14 @@ class RefusedError(Exception):
         self.title = title
 
 
-def _attempt(action: Callable[[], Any]) -> None:
+F = TypeVar("F", bound=ActionForm)
+R = TypeVar("R")
+
+
+def _attempt(action: Callable[[], R]) -> R:
     """Run one action, turning its refusals into a RefusedError the view can show."""
     try:
-        action()
+        return action()
     except PermissionDenied as denied:
         detail = str(denied) if denied.args else ""
         raise RefusedError(detail or _("You are not allowed to do this."), 403) from denied
@@ -77,27 +83,40 @@ def _done(request: AgentRequest, conversation: Conversation) -> HttpResponse:
     return redirect("console:conversation", reference=conversation.reference)
 
 
-def _details_response(
-    request: AgentRequest,
-    conversation: Conversation,
-    refusal: RefusedError | None = None,
+def _details_refused(
+    request: AgentRequest, conversation: Conversation, form: ActionForm, refusal: RefusedError
 ) -> HttpResponse:
-    if refusal is not None:
-        conversation = _fresh(request, conversation)
+    conversation = _fresh(request, conversation)
     if not is_htmx(request):
-        if refusal is None:
-            return _done(request, conversation)
         return render_page(request, conversation, refusal.status, details_error=refusal.message)
     context = {
         **details_context(request, conversation),
-        "details_error": refusal.message if refusal else "",
-        "changed": refusal is None,
+        "details_error": refusal.message,
+        "changed": False,
     }
-    if refusal is None:
-        loaded = timeline_context(conversation)
-        context |= header_context(conversation, loaded["messages"]) | loaded
-    status = refusal.status if refusal else 200
-    return render(request, "console/_details_update.html", context, status=status)
+    return render(request, "console/_details_update.html", context, status=refusal.status)
+
+
+def _details_changed(
+    request: AgentRequest, conversation: Conversation, result: object
+) -> HttpResponse:
+    if not is_htmx(request):
+        return _done(request, conversation)
+    loaded = timeline_context(conversation)
+    context = {
+        **details_context(request, conversation),
+        "details_error": "",
+        "changed": True,
+        **header_context(conversation, loaded["messages"]),
+        **loaded,
+    }
+    return render(request, "console/_details_update.html", context)
+
+
+# What an endpoint shows when its action refused (with the bound form) or succeeded (with
+# the action's result).
+Refused = Callable[[AgentRequest, Conversation, F, RefusedError], HttpResponse]
+Succeeded = Callable[[AgentRequest, Conversation, R], HttpResponse]
 
 
 @require_POST
@@ -152,140 +171,102 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
     return render(request, "console/_reply_update.html", context)
 
 
-@require_POST
-@agent_required
-@with_conversation
-def note(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = NoteForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Write the note first."), 400)
-        text = form.cleaned_data["text"]
-        _attempt(
-            lambda: actions.add_note(conversation=conversation, agent=request.agent, text=text)
+def conversation_action(
+    form_class: type[F],
+    act: Callable[[AgentRequest, Conversation, F], R],
+    *,
+    refused: Refused[F] = _details_refused,
+    succeeded: Succeeded[R] = _details_changed,
+) -> Callable[[AgentRequest, str], HttpResponseBase]:
+    """One endpoint: parse `form_class`, call one action through `act`, render the outcome.
+
+    A form that does not validate is refused with its `invalid_message` (or its first
+    error); the action's refusals reach `refused` as a RefusedError, its result `succeeded`.
+    """
+
+    @require_POST
+    @agent_required
+    @with_conversation
+    def view(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+        form = form_class(request.POST)
+        try:
+            if not form.is_valid():
+                raise RefusedError(str(form.invalid_message) or _form_error(form), 400)
+            result = _attempt(lambda: act(request, conversation, form))
+        except RefusedError as refusal:
+            return refused(request, conversation, form, refusal)
+        return succeeded(request, conversation, result)
+
+    return view
+
+
+def _note_refused(
+    request: AgentRequest, conversation: Conversation, form: NoteForm, refusal: RefusedError
+) -> HttpResponse:
+    if not is_htmx(request):
+        return render_page(
+            request, conversation, refusal.status, note_form=form, note_error=refusal.message
         )
-    except RefusedError as refusal:
-        if not is_htmx(request):
-            return render_page(
-                request, conversation, refusal.status, note_form=form, note_error=refusal.message
-            )
-        context = {"conversation": conversation, "note_form": form, "note_error": refusal.message}
-        return render(request, "console/_note_form.html", context, status=refusal.status)
+    context = {"conversation": conversation, "note_form": form, "note_error": refusal.message}
+    return render(request, "console/_note_form.html", context, status=refusal.status)
+
+
+def _note_added(request: AgentRequest, conversation: Conversation, _note: object) -> HttpResponse:
     if not is_htmx(request):
         return _done(request, conversation)
     context = {"note_form": NoteForm(), "changed": True, **timeline_context(conversation)}
     return render(request, "console/_note_update.html", context)
 
 
-@require_POST
-@agent_required
-@with_conversation
-def assign(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = AssignForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Choose an agent from the list."), 400)
-        assignee = form.cleaned_data["assignee"]
-        _attempt(
-            lambda: actions.assign(
-                conversation=conversation, actor=request.agent, assignee=assignee
-            )
-        )
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
-    return _details_response(request, conversation)
+def _field_action(
+    action: Callable[..., Conversation], field: str
+) -> Callable[[AgentRequest, Conversation, ActionForm], Conversation]:
+    """An action that changes one field: the conversation, the agent as actor, the value."""
+    return lambda request, conversation, form: action(
+        conversation=conversation, actor=request.agent, **{field: form.cleaned_data[field]}
+    )
 
 
-@require_POST
-@agent_required
-@with_conversation
-def transfer(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = TransferForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Choose an agent or a team from the list."), 400)
-        to_agent, to_team = form.cleaned_data["to_agent"], form.cleaned_data["to_team"]
-        _attempt(
-            lambda: routing_actions.transfer(
-                conversation=conversation, actor=request.agent, to_agent=to_agent, to_team=to_team
-            )
-        )
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
-    return _details_response(request, conversation)
+def _add_note(request: AgentRequest, conversation: Conversation, form: NoteForm) -> Message:
+    text = form.cleaned_data["text"]
+    return actions.add_note(conversation=conversation, agent=request.agent, text=text)
 
 
-@require_POST
-@agent_required
-@with_conversation
-def change_status(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = StatusForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Choose a status from the list."), 400)
-        status = form.cleaned_data["status"]
-        _attempt(
-            lambda: actions.change_status(
-                conversation=conversation, actor=request.agent, status=status
-            )
-        )
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
-    return _details_response(request, conversation)
+def _transfer(
+    request: AgentRequest, conversation: Conversation, form: TransferForm
+) -> Conversation:
+    return routing_actions.transfer(
+        conversation=conversation,
+        actor=request.agent,
+        to_agent=form.cleaned_data["to_agent"],
+        to_team=form.cleaned_data["to_team"],
+    )
 
 
-@require_POST
-@agent_required
-@with_conversation
-def set_priority(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = PriorityForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Choose a priority from the list."), 400)
-        priority = form.cleaned_data["priority"]
-        _attempt(
-            lambda: actions.set_priority(
-                conversation=conversation, actor=request.agent, priority=priority
-            )
-        )
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
-    return _details_response(request, conversation)
+def _tag(request: AgentRequest, conversation: Conversation, form: TagsForm) -> Conversation:
+    return actions.tag(conversation=conversation, actor=request.agent, names=form.names())
 
 
-@require_POST
-@agent_required
-@with_conversation
-def set_tags(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = TagsForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_form_error(form), 400)
-        names = form.names()
-        _attempt(lambda: actions.tag(conversation=conversation, actor=request.agent, names=names))
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
-    return _details_response(request, conversation)
+def _merge(request: AgentRequest, conversation: Conversation, form: MergeForm) -> Conversation:
+    target = selectors.conversation_for_agent(request.agent, form.cleaned_data["target"])
+    return actions.merge(source=conversation, target=target, actor=request.agent)
 
 
-@require_POST
-@agent_required
-@with_conversation
-def merge(request: AgentRequest, conversation: Conversation) -> HttpResponse:
-    form = MergeForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise RefusedError(_("Enter the reference of the conversation to merge into."), 400)
-        try:
-            target = selectors.conversation_for_agent(request.agent, form.cleaned_data["target"])
-        except KefuError as error:
-            raise RefusedError(error.message, error.status) from error
-        _attempt(lambda: actions.merge(source=conversation, target=target, actor=request.agent))
-    except RefusedError as refusal:
-        return _details_response(request, conversation, refusal)
+def _merged(
+    request: AgentRequest, conversation: Conversation, target: Conversation
+) -> HttpResponse:
     # This page's conversation is now a closed duplicate: continue on the merged one.
     if is_htmx(request):
         return client_redirect(
             reverse("console:conversation", kwargs={"reference": target.reference})
         )
     return _done(request, target)
+
+
+note = conversation_action(NoteForm, _add_note, refused=_note_refused, succeeded=_note_added)
+assign = conversation_action(AssignForm, _field_action(actions.assign, "assignee"))
+transfer = conversation_action(TransferForm, _transfer)
+change_status = conversation_action(StatusForm, _field_action(actions.change_status, "status"))
+set_priority = conversation_action(PriorityForm, _field_action(actions.set_priority, "priority"))
+set_tags = conversation_action(TagsForm, _tag)
+merge = conversation_action(MergeForm, _merge, succeeded=_merged)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.actions import receive_message
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import InvalidTransition
 from kefu.helpcenter.flows.engine import flow_for
@@ -18,7 +19,6 @@ from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.helpcenter.flows.steps import DONE, NOT_FOUND, UNAVAILABLE, Flow, Kind, Lookup, Outcome
 from kefu.helpcenter.flows.validation import VALIDATORS
 from kefu.helpcenter.flows.validation import email as clean_email
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.portal.inbound import portal_inbox
 from kefu.platform import actions as platform_actions

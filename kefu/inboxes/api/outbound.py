@@ -7,7 +7,7 @@ import json
 import httpx
 
 from kefu.conversations.models import Message
-from kefu.inboxes.base import PermanentError, RetryableError
+from kefu.conversations.outbound import PermanentError, RetryableError
 
 
 def deliver(message: Message) -> None:

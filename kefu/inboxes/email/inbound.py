@@ -6,9 +6,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from kefu.conversations import attachments
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.core.errors import AttachmentRejected
 from kefu.core.language import detect_language
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.email.parsing import ParsedAttachment, ParsedEmail, fallback_id
 from kefu.inboxes.models import Inbox
 from kefu.safety.ingress import cut_outside_secrets, screen_attachment, screened_id

@@ -11,8 +11,8 @@ from django.utils import translation
 
 from kefu.contacts.models import IdentityKind
 from kefu.conversations.models import Message
+from kefu.conversations.outbound import PermanentError, RetryableError
 from kefu.core.languages import to_django
-from kefu.inboxes.base import PermanentError, RetryableError
 from kefu.inboxes.email.models import Mailbox
 
 # The newest ids are enough for every client to thread; RFC 5322 has no limit, MTAs do.

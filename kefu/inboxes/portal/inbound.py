@@ -1,8 +1,8 @@
 """Help-center portal forms -> InboundMessage."""
 
 from kefu.contacts.models import Contact
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import Conversation
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Channel, Inbox
 
 

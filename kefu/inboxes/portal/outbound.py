@@ -10,8 +10,8 @@ from django.utils import translation
 
 from kefu.contacts.models import IdentityKind
 from kefu.conversations.models import Message
+from kefu.conversations.outbound import RetryableError
 from kefu.core.languages import to_django
-from kefu.inboxes.base import RetryableError
 
 
 def deliver(message: Message) -> None:

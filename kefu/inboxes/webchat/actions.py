@@ -14,10 +14,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import attachments
+from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Conversation, Message
 from kefu.core import throttle
 from kefu.core.events import conversation_group, publish_on_commit
-from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat import selectors
 from kefu.inboxes.webchat.identity import Visitor

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from kefu.contacts.models import Contact, IdentityKind
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import Conversation
 from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.core.null_characters import contains_nul
-from kefu.inboxes.base import InboundAttachment, InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.identity import Visitor
 

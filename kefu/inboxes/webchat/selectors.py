@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from kefu.contacts.actions import surviving
 from kefu.contacts.models import ContactIdentity, IdentityKind
+from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Attachment, Conversation, Message, MessageKind, Status
-from kefu.inboxes.base import InboundAttachment
 from kefu.inboxes.webchat.identity import Visitor
 from kefu.inboxes.webchat.inbound import FrameError
 from kefu.inboxes.webchat.models import EmailCheck, Upload

@@ -10,8 +10,8 @@ from django_tasks import task
 
 from kefu.contacts.selectors import anti_phishing_code_for
 from kefu.conversations.models import Conversation, Message
+from kefu.conversations.outbound import RetryableError
 from kefu.core.languages import to_django
-from kefu.inboxes.base import RetryableError
 from kefu.inboxes.webchat import actions
 
 

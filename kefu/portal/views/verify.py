@@ -20,11 +20,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.actions import receive_message
+from kefu.conversations.inbound import InboundMessage
 from kefu.core import throttle
 from kefu.core.errors import MessageRejected
 from kefu.core.intents import Intent
 from kefu.core.languages import from_django
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.portal.inbound import from_form, portal_inbox
 from kefu.portal import session
 from kefu.portal.access import follow_contact_language

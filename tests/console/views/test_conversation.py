@@ -184,7 +184,7 @@ def test_page_query_count_does_not_grow_with_messages(
 def test_an_exposed_secret_and_look_alike_links_are_shown_to_the_agent(
     agent_client, conversation_factory
 ):
-    from kefu.inboxes.base import InboundMessage
+    from kefu.conversations.inbound import InboundMessage
     from kefu.safety.models import OfficialChannel, OfficialKind
 
     OfficialChannel.objects.create(kind=OfficialKind.DOMAIN, value="kefu-exchange.com")

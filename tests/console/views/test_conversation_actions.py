@@ -194,6 +194,60 @@ def test_a_refused_note_without_javascript_reopens_on_the_note_tab(agent_client,
     assert not re.search(r'id="pane-note"[^>]* hidden', page)
 
 
+# ---- every action's form -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "english", "chinese"),
+    [
+        ("note", {"text": ""}, "Write the note first.", "请先填写备注内容。"),
+        ("assign", {"assignee": "0"}, "Choose an agent from the list.", "请从列表中选择一位客服。"),
+        (
+            "transfer",
+            {"to_agent": "0"},
+            "Choose an agent or a team from the list.",
+            "请从列表中选择客服或团队。",
+        ),
+        (
+            "status",
+            {"status": "gone"},
+            "Choose a status from the list.",
+            "请从列表中选择一个状态。",
+        ),
+        (
+            "priority",
+            {"priority": "max"},
+            "Choose a priority from the list.",
+            "请从列表中选择一个优先级。",
+        ),
+        (
+            "merge",
+            {},
+            "Enter the reference of the conversation to merge into.",
+            "请输入要合并到的对话编号。",
+        ),
+    ],
+)
+def test_an_invalid_form_is_refused_with_its_own_message_in_the_agents_language(
+    agent_client, agent, conversation, action, data, english, chinese
+):
+    for language, expected in (("en", english), ("zh-Hans", chinese)):
+        agent.language = language
+        agent.save(update_fields=["language"])
+        response = agent_client.post(url(conversation, action), data, headers=HTMX)
+        assert response.status_code == 400
+        assert expected in response.content.decode()
+    assert conversation.messages.filter(kind=MessageKind.NOTE).count() == 0
+
+
+def test_a_form_without_its_own_message_is_refused_with_its_first_error(agent_client, conversation):
+    response = agent_client.post(
+        url(conversation, "tags"), {"tags": "x" * 1001}, headers={**HTMX, "Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    assert "Ensure this value has at most 1000 characters" in response.content.decode()
+
+
 # ---- assign ------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from kefu.inboxes.base import InboundAttachment
+from kefu.conversations.inbound import InboundAttachment
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat import actions
 from kefu.inboxes.webchat.models import Upload

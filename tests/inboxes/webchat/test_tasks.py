@@ -8,8 +8,8 @@ from django.core import mail
 from kefu.agents.models import Agent
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations import actions
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import DeliveryStatus, Message
-from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat.actions import open_chat
 from kefu.inboxes.webchat.identity import Visitor

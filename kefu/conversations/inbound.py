@@ -1,9 +1,10 @@
-"""The shape every channel adapter shares.
+"""The normalized inbound message: what every channel adapter hands receive_message.
 
-inbound.py turns raw channel input into an InboundMessage (no database writes);
-outbound.py has deliver(message), raising RetryableError or PermanentError;
-the receiver (a view, consumer, poller or server) calls
-conversations.actions.receive_message and nothing else.
+conversations owns this contract because it consumes it; the adapters (kefu/inboxes/<channel>/)
+sit above conversations and build it, so a new channel imports this module and never
+the other way round. Every field says why it exists and who trusts it. A field is added
+only when a second channel needs it: what is one channel's alone stays in that
+channel's folder, so the shared message does not become a grab-bag of every platform.
 """
 
 from dataclasses import dataclass, field
@@ -13,14 +14,6 @@ if TYPE_CHECKING:
     from kefu.contacts.models import Contact
     from kefu.conversations.models import Conversation
     from kefu.inboxes.models import Inbox
-
-
-class RetryableError(Exception):
-    """The provider is down or refused for now; delivery is tried again later."""
-
-
-class PermanentError(Exception):
-    """The message can never be delivered (bad address, rejected content)."""
 
 
 @dataclass(frozen=True)
