@@ -26,10 +26,14 @@ from kefu.helpcenter.flows.steps import (
 )
 
 SOLVED = end(_("Glad that helped. You can come back here any time."), Outcome.SOLVED)
+# Nothing is said to be passed on before it is: a visitor who is not signed in is first
+# asked where the answer should go (the engine shows `waiting_text` until then).
 HANDOFF = end(
-    _("We have passed everything you told us to a support agent, who will reply in this "
-      "conversation."),
+    _("We have passed everything you told us to a support agent. We will email you when "
+      "they answer."),
     Outcome.HANDOFF,
+    waiting_text=_("To pass this to a support agent we need an email address where they can "
+                   "answer you. Nothing is sent until you give one."),
 )  # fmt: skip
 # Every flow ends in one of these; flow() adds those its steps lead to.
 ENDINGS = {"solved": SOLVED, "handoff": HANDOFF}

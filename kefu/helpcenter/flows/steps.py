@@ -59,6 +59,9 @@ class Step:
     lookup: Lookup | None = None
     branches: dict[str, str] = dataclasses.field(default_factory=dict)
     outcome: Outcome | None = None
+    # END with HANDOFF: what the customer reads while the run waits for a way to answer
+    # them (an anonymous visitor's email address); `text` is for once it is handed off.
+    waiting_text: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,8 @@ def freeze(*, done: str, unavailable: str) -> Step:
     return Step(Kind.FREEZE, branches={DONE: done, UNAVAILABLE: unavailable})
 
 
-def end(text: str | Promise, outcome: Outcome) -> Step:
-    return Step(Kind.END, text, outcome=outcome)
+def end(text: str | Promise, outcome: Outcome, *, waiting_text: str | Promise = "") -> Step:
+    return Step(Kind.END, text, outcome=outcome, waiting_text=waiting_text)
 
 
 def flow(
