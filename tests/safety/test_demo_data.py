@@ -11,12 +11,14 @@ from kefu.core.models import AuditEntry
 from kefu.safety import demo_data
 from kefu.safety.models import OfficialChannel
 from kefu.safety.verification import Verdict, verify
+from tests.conftest import worker_shares_test_connection
 
 pytestmark = pytest.mark.django_db
 
 
 def test_after_kefu_demo_each_of_its_channels_is_official(capsys: Any) -> None:
-    call_command("demo")
+    with worker_shares_test_connection():
+        call_command("demo")
     for kind, value, label in demo_data.CHANNELS:
         result = verify(value)
         assert (result.verdict, result.kind, result.label) == (Verdict.OFFICIAL, kind, label)
