@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -62,13 +63,31 @@ def _trusted_proxies() -> list[str]:
     return networks
 
 
+def _site_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    try:
+        port = parts.port  # reading it is what checks it
+    except ValueError:
+        port = -1
+    if parts.scheme not in {"http", "https"} or not parts.hostname or port == -1:
+        raise ImproperlyConfigured(
+            f"KEFU_SITE_URL: {value!r} is not a web address (write it as"
+            " https://help.example.com, or http://127.0.0.1:8000 on a laptop)."
+        )
+    if parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"KEFU_SITE_URL: {value!r} must not have a ?query or #part.")
+    return value.strip().rstrip("/")
+
+
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("KEFU_DEBUG", False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KEFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_URL = os.environ.get("KEFU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The base of every absolute link (kefu.core.public_address); `kefu serve` sets it for
+# its children to the address it listens on when the operator has not.
+SITE_URL = _site_url(os.environ.get("KEFU_SITE_URL", "http://127.0.0.1:8000"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -62,3 +64,21 @@ def test_the_documented_settings_turn_on_https_and_trust_only_the_named_proxies(
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines()[-1].split() == ["31536000", "True", "True", "True", "True"]
+
+
+@pytest.mark.parametrize(
+    "site_url", ["help.example.com", "ftp://help.example.com", "https://", "http://h:99999"]
+)
+def test_a_site_url_that_cannot_be_a_links_base_stops_start_up(
+    tmp_path: Path, site_url: str
+) -> None:
+    env = {"PATH": os.environ["PATH"], "KEFU_VAR_DIR": str(tmp_path), "KEFU_SITE_URL": site_url}
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu.cli", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert f"KEFU_SITE_URL: {site_url!r}" in result.stderr

@@ -235,9 +235,11 @@ def load() -> None:
     # The demo platform's sample customers, linked to the contacts above.
     from kefu.helpcenter.flows import demo_data as flows_demo
     from kefu.platform import demo_data as platform_demo
+    from kefu.safety import demo_data as safety_demo
 
     platform_demo.load()
     flows_demo.load()
+    safety_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

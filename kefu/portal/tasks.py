@@ -9,6 +9,7 @@ from django_tasks import task
 
 from kefu.contacts.actions import SIGN_IN_CODE_LIFETIME, issue_sign_in_code
 from kefu.contacts.selectors import anti_phishing_code_for
+from kefu.core.public_address import absolute_url
 
 
 @task()
@@ -20,7 +21,7 @@ def send_sign_in_code(email: str, language: str) -> None:
     who reads the database sign in as the customer (SignInCode stores only hashes).
     """
     issued = issue_sign_in_code(email)
-    link = settings.SITE_URL + reverse("portal:sign_in_link", args=[issued.link_token])
+    link = absolute_url(reverse("portal:sign_in_link", args=[issued.link_token]))
     context = {
         "code": issued.code,
         "link": link,

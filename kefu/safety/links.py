@@ -152,6 +152,14 @@ def _has_public_suffix(ascii_host: str) -> bool:
     return bool(parts.suffix) and bool(parts.domain)
 
 
+def registrable_domain(host: str) -> str:
+    """The name a host's owner registered ("example.com" for "help.example.com"); the host
+    itself when it has none (an IP address, "localhost")."""
+    ascii_host = to_ascii(host.lower()) or host.lower()
+    label, suffix = _registrable(ascii_host)
+    return f"{label}.{suffix}" if label and suffix else ascii_host
+
+
 def _registrable(ascii_host: str) -> tuple[str, str]:
     """(domain label, suffix) of a host: ("binance", "com") for "www.binance.com"."""
     parts = _extractor()(ascii_host)

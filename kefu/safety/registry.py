@@ -1,12 +1,40 @@
 """Reads of the official-channel registry."""
 
+from dataclasses import dataclass
+
+from kefu.core.public_address import site_url
+from kefu.safety import own_addresses
 from kefu.safety.links import check_links
 from kefu.safety.models import OfficialChannel, OfficialKind
+
+
+@dataclass(frozen=True)
+class OfficialEntry:
+    """One official address as customers see it listed: a registry row, or one of ours."""
+
+    kind: str  # an OfficialKind value
+    value: str
+    label: str
 
 
 def official_channels() -> list[OfficialChannel]:
     """The active registry, ordered for display."""
     return list(OfficialChannel.objects.filter(is_active=True).order_by("kind", "value"))
+
+
+def official_entries() -> list[OfficialEntry]:
+    """Every address customers may trust: this site and its sender, then the registry."""
+    rows = [OfficialEntry(row.kind, row.value, row.label) for row in official_channels()]
+    own = [OfficialEntry(OfficialKind.DOMAIN, site_url(), str(own_addresses.SITE_LABEL))]
+    sender = own_addresses.sender_address()
+    if sender and sender not in {row.value for row in rows if row.kind == OfficialKind.EMAIL}:
+        own.append(OfficialEntry(OfficialKind.EMAIL, sender, str(own_addresses.SENDER_LABEL)))
+    return own + rows
+
+
+def official_emails() -> list[str]:
+    """The addresses our mail comes from, for a customer waiting for one."""
+    return [entry.value for entry in official_entries() if entry.kind == OfficialKind.EMAIL]
 
 
 def official_domains() -> list[str]:

@@ -6,7 +6,9 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from kefu.agents.models import Agent
-from kefu.safety.links import check_links, find_links, near
+from kefu.core.public_address import site_url
+from kefu.safety import own_addresses
+from kefu.safety.links import check_links, find_links, near, registrable_domain
 from kefu.safety.models import OfficialChannel, OfficialKind
 
 AGENT_ID = re.compile(r"^KF-[0-9A-Z]{6}$")
@@ -69,7 +71,10 @@ def _check_domain(host: str) -> Verification:
     if any(host == d or host.endswith("." + d) for d in domains):
         official = next(d for d in domains if host == d or host.endswith("." + d))
         return Verification(Verdict.OFFICIAL, OfficialKind.DOMAIN, host, domains[official])
-    warnings = check_links(host, domains)
+    # Look-alikes of this site's own domain are caught even with no registry row; its
+    # other hosts (mail., www.) are not called imitations, only not listed.
+    own_domain = registrable_domain(urlsplit(site_url()).hostname or "")
+    warnings = check_links(host, [*domains, own_domain])
     if warnings:
         return Verification(
             Verdict.NOT_OFFICIAL, OfficialKind.DOMAIN, host, imitates=warnings[0].imitates or ""
@@ -78,18 +83,35 @@ def _check_domain(host: str) -> Verification:
 
 
 def _check_email(address: str) -> Verification:
+    sender = own_addresses.match_sender(address)
     address = address.lower()
     emails = _official(OfficialKind.EMAIL)
-    if address in emails:
+    if address in emails and address.isascii():
         return Verification(Verdict.OFFICIAL, OfficialKind.EMAIL, address, emails[address])
+    if sender is not None and sender.official:
+        label = str(own_addresses.SENDER_LABEL)
+        return Verification(Verdict.OFFICIAL, OfficialKind.EMAIL, address, label)
     domain = _check_domain(address.rsplit("@", 1)[1])
     if domain.verdict == Verdict.NOT_OFFICIAL:
         return Verification(
             Verdict.NOT_OFFICIAL, OfficialKind.EMAIL, address, imitates=domain.imitates
         )
+    if sender is not None:
+        return Verification(
+            Verdict.NOT_OFFICIAL, OfficialKind.EMAIL, address, imitates=sender.address
+        )
     # An unlisted address on our own domain is not one we write from.
     verdict = Verdict.NOT_OFFICIAL if domain.verdict == Verdict.OFFICIAL else Verdict.UNKNOWN
     return Verification(verdict, OfficialKind.EMAIL, address)
+
+
+def _check_site(match: own_addresses.SiteMatch) -> Verification:
+    if match.official:
+        label = str(own_addresses.SITE_LABEL)
+        return Verification(Verdict.OFFICIAL, OfficialKind.DOMAIN, match.address, label)
+    return Verification(
+        Verdict.NOT_OFFICIAL, OfficialKind.DOMAIN, match.address, imitates=match.address
+    )
 
 
 def _check_handle(kind: str, handle: str) -> Verification:
@@ -129,8 +151,14 @@ def verify(query: str, kind: str = "") -> Verification:
         return _check_agent(upper)
     if kind in HANDLE_KINDS:
         return _check_handle(kind, query)
-    if kind == OfficialKind.EMAIL or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", query):
+    # "https://ours@elsewhere" has an @ too, but a link's credentials are not an address.
+    looks_like_email = "://" not in query and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", query)
+    if kind == OfficialKind.EMAIL or looks_like_email:
         return _check_email(query)
+    # Before phone numbers: "127.0.0.1" is all digits and dots, and may be this site.
+    site = own_addresses.match_site(query) if kind in ("", OfficialKind.DOMAIN) else None
+    if site is not None:
+        return _check_site(site)
     if kind in (OfficialKind.PHONE, OfficialKind.WHATSAPP) or _PHONE.match(query):
         return _check_phone(query)
     links = find_links(query)

@@ -1,12 +1,17 @@
-"""`kefu serve` takes every process it started with it, however it is stopped."""
+"""`kefu serve` takes every process it started with it, however it is stopped, and tells
+them the address it serves."""
 
 import os
+import re
 import signal
 from pathlib import Path
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
 
+from kefu.core import children
+from tests.inboxes.email.conftest import SmtpSink
 from tests.processes import alive, descendants, free_port, site, wait_for
 
 pytestmark = pytest.mark.multiprocess
@@ -45,3 +50,40 @@ def test_every_child_stops_with_kefu_serve(stop: signal.Signals, tmp_path: Path)
     expected = {signal.SIGTERM: 128 + signal.SIGTERM, signal.SIGINT: 0, signal.SIGKILL: -9}
     assert serve.returncode == expected[stop]
     assert "Traceback" not in log.read_text()
+
+
+def _sign_in_mail_link(port: int, sink: SmtpSink, email: str) -> str:
+    """Ask the served portal for a sign-in mail and return the link the worker mailed."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+        page = client.get("/portal/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert token is not None
+        client.post("/portal/sign-in/", data={"email": email, "csrfmiddlewaretoken": token[1]})
+    wait_for(lambda: bool(sink.received), "the worker mails the sign-in link")
+    link = re.search(r"https?://\S+/portal/sign-in/[\w-]+/", sink.received[0].get_content())
+    assert link is not None
+    return link.group()
+
+
+@pytest.mark.parametrize("site_url", ["", "https://help.example.com"], ids=["served", "set"])
+def test_links_in_mails_use_the_served_port_or_kefu_site_url(tmp_path: Path, site_url: str) -> None:
+    sink = SmtpSink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    mail = {"KEFU_SMTP_HOST": "127.0.0.1", "KEFU_SMTP_PORT": str(smtp.port)}
+    try:
+        with site("sqlite", tmp_path, KEFU_LOG_LEVEL="WARNING", **mail) as place:
+            place.env.pop("KEFU_SITE_URL", None)
+            if site_url:
+                place.env["KEFU_SITE_URL"] = site_url
+            port = free_port()
+            with (tmp_path / "serve.log").open("w") as output:
+                serve = place.kefu("serve", "--port", str(port), stdout=output, stderr=output)
+            try:
+                wait_for(lambda: answers(port), "the app answers")
+                link = _sign_in_mail_link(port, sink, "port@example.com")
+            finally:
+                children.stop(serve)
+    finally:
+        smtp.stop()
+    assert link.startswith((site_url or f"http://127.0.0.1:{port}") + "/portal/sign-in/")

@@ -1,9 +1,9 @@
 from kefu.agents.actions import mark_present
 from kefu.agents.models import Agent
 from kefu.conversations.actions import receive_message
+from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation
 from kefu.demo import loader
-from kefu.conversations.inbound import InboundMessage
 from kefu.inboxes.models import Channel, Inbox
 from kefu.routing.wait_estimate import WaitReason, queue_status
 

@@ -135,3 +135,11 @@ def test_pages_speak_the_readers_language(help_center: None) -> None:
     assert "說明中心" in _in("zh-hant").get("/help/").content.decode()
     assert "这篇文章对您有帮助吗？" in _in("zh-hans").get("/help/articles/fees/").content.decode()
     assert "Was this article helpful?" in _in("en").get("/help/articles/fees/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "Solve it step by step"), ("zh-hans", "一步步解决问题")]
+)
+def test_front_page_links_the_guided_flows(help_center: None, language: str, words: str) -> None:
+    html = _in(language).get("/help/").content.decode()
+    assert re.search(rf'<a href="/help/flows/">{words}</a>', html)

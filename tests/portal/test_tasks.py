@@ -12,7 +12,8 @@ from kefu.portal.tasks import send_sign_in_code
 pytestmark = pytest.mark.django_db
 
 
-def test_the_mail_has_the_code_the_link_and_how_long_they_last(run_tasks) -> None:
+def test_the_mail_has_the_code_the_link_and_how_long_they_last(run_tasks, settings) -> None:
+    settings.SITE_URL = "https://help.example.com:8443"
     send_sign_in_code.enqueue("Wang@Example.com", "en")
     run_tasks()
     (message,) = mail.outbox
@@ -20,7 +21,7 @@ def test_the_mail_has_the_code_the_link_and_how_long_they_last(run_tasks) -> Non
     assert message.to == ["wang@example.com"]
     assert message.subject == "Your sign-in code for Kefu support"
     assert re.search(r"^    \d{6}$", body, re.MULTILINE)
-    assert re.search(r"http://127\.0\.0\.1:8000/portal/sign-in/[\w-]{20,}/", body)
+    assert re.search(r"^https://help\.example\.com:8443/portal/sign-in/[\w-]{20,}/$", body, re.M)
     assert "valid for 15 minutes" in body
     assert "Kefu support will never ask you for this code." in body
     assert SignInCode.objects.filter(email="wang@example.com", used_at__isnull=True).count() == 1

@@ -13,7 +13,7 @@ from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import InvalidTransition
-from kefu.helpcenter.flows.engine import flow_for
+from kefu.helpcenter.flows.engine import awaiting_handoff, flow_for
 from kefu.helpcenter.flows.errors import FlowInputError
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.helpcenter.flows.steps import DONE, NOT_FOUND, UNAVAILABLE, Flow, Kind, Lookup, Outcome
@@ -72,7 +72,7 @@ def answer_step(*, run: FlowRun, value: str) -> FlowRun:
             run.outcome = RunOutcome.SOLVED
             run.finished_at = timezone.now()
         run.save()
-        if _waiting_for_handoff(run, flow) and run.contact is not None:
+        if awaiting_handoff(run) and run.contact is not None:
             hand_off(run=run)
     return run
 
@@ -80,7 +80,7 @@ def answer_step(*, run: FlowRun, value: str) -> FlowRun:
 def hand_off(*, run: FlowRun, email: str = "", inbox: Inbox | None = None) -> Conversation:
     """Open a conversation with everything the run collected; the run ends as hand-off."""
     flow = _require_open(run)
-    if not _waiting_for_handoff(run, flow):
+    if not awaiting_handoff(run):
         raise InvalidTransition(_("This guided flow has not reached the hand-off step."))
     address = ""
     if run.contact is None:
@@ -105,7 +105,7 @@ def hand_off_in_chat(*, run: FlowRun, inbound: InboundMessage) -> Message:
     """The chat widget's hand-off: the customer's first chat message opens the chat with
     the run's summary above it, so the agent reads what was collected in the chat."""
     flow = _require_open(run)
-    if not _waiting_for_handoff(run, flow):
+    if not awaiting_handoff(run):
         raise InvalidTransition(_("This guided flow has not reached the hand-off step."))
     text = f"{summary(run, flow)}\n\n{inbound.text}" if inbound.text else summary(run, flow)
     return _handed_off(run, replace(inbound, text=text, intent=run.intent))
@@ -135,10 +135,6 @@ def _require_open(run: FlowRun) -> Flow:
     if run.outcome != RunOutcome.IN_PROGRESS:
         raise InvalidTransition(_("This guided flow is already finished."))
     return flow_for(run.intent)
-
-
-def _waiting_for_handoff(run: FlowRun, flow: Flow) -> bool:
-    return run.outcome == RunOutcome.IN_PROGRESS and flow.steps[run.step].outcome == Outcome.HANDOFF
 
 
 def _go(run: FlowRun, step_id: str) -> None:

@@ -18,7 +18,7 @@ from kefu.core.api_schemas import Email, InputSchema, error_responses
 from kefu.core.languages import from_django, to_django
 from kefu.helpcenter.flows import actions, selectors
 from kefu.helpcenter.flows.definitions import FLOWS
-from kefu.helpcenter.flows.engine import flow_for, view
+from kefu.helpcenter.flows.engine import awaiting_handoff, flow_for, run_view
 from kefu.helpcenter.flows.models import FlowRun
 
 router = Router(tags=["guided flows"])
@@ -87,7 +87,7 @@ def _throttle(request: HttpRequest) -> None:
 def _out(run: FlowRun) -> RunOut:
     flow = flow_for(run.intent)
     with translation.override(to_django(run.language)):
-        step = view(flow, run.step, run.collected)
+        step = run_view(run)
         choices = [ChoiceOut(value=c.value, label=str(c.label)) for c in step.choices]
         title = str(flow.title)
     return RunOut(
@@ -104,7 +104,7 @@ def _out(run: FlowRun) -> RunOut:
             optional=step.optional,
         ),
         outcome=run.outcome,  # type: ignore[arg-type]
-        needs_email=run.outcome == "in_progress" and step.outcome == "handoff",
+        needs_email=awaiting_handoff(run),
         conversation=run.conversation.reference if run.conversation is not None else None,
     )
 

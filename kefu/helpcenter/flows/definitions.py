@@ -1,32 +1,42 @@
 """The guided flows of DESIGN §2, as data: one Flow per intent, steps by id.
 
 Timings are the product defaults (withdrawals within 48 h, unlocks within 1–3 days).
+Each flow is written with the constructors of steps.py and the shared pieces below, so a
+step that several flows show (the endings, the account-state answers) exists once.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.intents import Intent
 from kefu.helpcenter.flows.steps import (
-    DONE,
     NOT_FOUND,
     UNAVAILABLE,
     Choice,
     Flow,
-    Kind,
     Lookup,
     Outcome,
     Step,
+    ask,
+    end,
+    flow,
+    freeze,
+    info,
+    lookup,
 )
 
-SOLVED = Step(
-    Kind.END, _("Glad that helped. You can come back here any time."), outcome=Outcome.SOLVED
-)
-HANDOFF = Step(
-    Kind.END,
-    _("We have passed everything you told us to a support agent, who will reply in this "
-      "conversation."),
-    outcome=Outcome.HANDOFF,
+SOLVED = end(_("Glad that helped. You can come back here any time."), Outcome.SOLVED)
+# Nothing is said to be passed on before it is: a visitor who is not signed in is first
+# asked where the answer should go (the engine shows `waiting_text` until then).
+HANDOFF = end(
+    _("We have passed everything you told us to a support agent. We will email you when "
+      "they answer."),
+    Outcome.HANDOFF,
+    waiting_text=_("To pass this to a support agent we need an email address where they can "
+                   "answer you. Nothing is sent until you give one."),
 )  # fmt: skip
+# Every flow ends in one of these; flow() adds those its steps lead to.
+ENDINGS = {"solved": SOLVED, "handoff": HANDOFF}
 
 
 def resolved_or_not(next_if_not: str = "handoff") -> tuple[Choice, ...]:
@@ -36,306 +46,251 @@ def resolved_or_not(next_if_not: str = "handoff") -> tuple[Choice, ...]:
     )
 
 
-WITHDRAWAL_DELAYED = Flow(
+def answer(text: str | Promise, next_if_not: str = "handoff") -> Step:
+    """An answer the customer says solved it, or goes on from."""
+    return info(text, *resolved_or_not(next_if_not))
+
+
+def to_agent(text: str | Promise) -> Step:
+    """Something only an agent can do: the one way on is to them."""
+    return info(text, Choice("help", _("Contact an agent"), "handoff"))
+
+
+WITHDRAWAL_DELAYED = flow(
     Intent.WITHDRAWAL_DELAYED,
     _("My withdrawal has not arrived"),
     {
-        "start": Step(
-            Kind.ASK,
+        "start": ask(
             _("Which withdrawal is it? Enter its number from your withdrawal records "
               "(like W-1042) or its transaction hash."),
             field="reference", validator="transfer_reference", next="lookup",
         ),
-        "lookup": Step(
-            Kind.LOOKUP, lookup=Lookup.WITHDRAWAL,
-            branches={
-                "pending": "pending", "under_review": "review", "completed": "completed",
-                "rejected": "rejected", NOT_FOUND: "not_found", UNAVAILABLE: "general",
-            },
-        ),
-        "pending": Step(
-            Kind.INFO,
+        "lookup": lookup(Lookup.WITHDRAWAL, {
+            "pending": "pending", "under_review": "review", "completed": "completed",
+            "rejected": "rejected", NOT_FOUND: "not_found", UNAVAILABLE: "general",
+        }),
+        "pending": answer(
             _("Your withdrawal %(reference)s of %(amount)s %(asset)s on %(network)s is "
               "waiting to be processed. Withdrawals are usually completed within 48 hours."),
-            choices=resolved_or_not(),
         ),
-        "review": Step(
-            Kind.INFO,
+        "review": answer(
             _("Your withdrawal %(reference)s of %(amount)s %(asset)s is under review "
               "(%(reason)s). Reviews usually finish within 48 hours, and we email you when "
               "it is done. Nothing is needed from you now."),
-            choices=resolved_or_not(),
         ),
-        "completed": Step(
-            Kind.INFO,
+        "completed": answer(
             _("Your withdrawal %(reference)s was sent on %(network)s with transaction hash "
               "%(tx_hash)s. Look the hash up on the network's explorer, and check that the "
               "receiving wallet shows the %(network)s network. If the explorer shows it "
               "confirmed but your wallet does not, contact the receiving wallet."),
-            choices=resolved_or_not(),
         ),
-        "rejected": Step(
-            Kind.INFO,
+        "rejected": answer(
             _("Your withdrawal %(reference)s was rejected (%(reason)s). The amount is back "
               "in your balance. Check the address and the network, then submit it again."),
-            choices=resolved_or_not(),
         ),
-        "not_found": Step(
-            Kind.INFO,
+        "not_found": info(
             _("We could not find a withdrawal with this number on your account."),
-            choices=(
-                Choice("retry", _("Enter it again"), "start"),
-                Choice("help", _("I still need help"), "handoff"),
-            ),
+            Choice("retry", _("Enter it again"), "start"),
+            Choice("help", _("I still need help"), "handoff"),
         ),
-        "general": Step(
-            Kind.INFO,
+        "general": answer(
             _("Withdrawals are usually completed within 48 hours. Large amounts and new "
               "addresses get an extra security review first. If it has been longer, an agent "
               "will look it up for you."),
-            choices=resolved_or_not(),
         ),
-        "solved": SOLVED,
-        "handoff": HANDOFF,
     },
+    ENDINGS,
 )  # fmt: skip
 
-DEPOSIT_MISSING = Flow(
+DEPOSIT_MISSING = flow(
     Intent.DEPOSIT_MISSING,
     _("My deposit has not arrived"),
     {
-        "start": Step(
-            Kind.INFO,
+        "start": info(
             _("Which network did you send it on?"),
+            Choice("TRC20", "TRC20", "tx"),
+            Choice("ERC20", "ERC20", "tx"),
+            Choice("BEP20", "BEP20", "tx"),
+            Choice("BTC", "Bitcoin", "tx"),
+            Choice("XRP", "XRP / XLM / EOS / TON", "memo"),
+            Choice("OTHER", _("Another network"), "tx"),
             field="network",
-            choices=(
-                Choice("TRC20", "TRC20", "tx"),
-                Choice("ERC20", "ERC20", "tx"),
-                Choice("BEP20", "BEP20", "tx"),
-                Choice("BTC", "Bitcoin", "tx"),
-                Choice("XRP", "XRP / XLM / EOS / TON", "memo"),
-                Choice("OTHER", _("Another network"), "tx"),
-            ),
         ),
-        "memo": Step(
-            Kind.INFO,
+        "memo": info(
             _("Deposits on XRP, XLM, EOS and TON need the memo (tag) shown on your deposit "
               "page as well as the address. Without it we cannot tell the deposit is yours, "
               "but it is not lost: an agent can credit it once you prove it was you."),
-            choices=(
-                Choice("had_memo", _("I included the memo"), "tx"),
-                Choice("no_memo", _("I forgot the memo"), "tx"),
-            ),
+            Choice("had_memo", _("I included the memo"), "tx"),
+            Choice("no_memo", _("I forgot the memo"), "tx"),
             field="memo",
         ),
-        "tx": Step(
-            Kind.ASK,
+        "tx": ask(
             _("Paste the transaction hash (TxID) from the wallet or exchange you sent it from."),
             field="tx_hash", validator="tx_hash", next="lookup",
         ),
-        "lookup": Step(
-            Kind.LOOKUP, lookup=Lookup.DEPOSIT,
-            branches={
-                "pending": "confirming", "under_review": "confirming", "completed": "credited",
-                "rejected": "checklist", NOT_FOUND: "checklist", UNAVAILABLE: "checklist",
-            },
-        ),
-        "confirming": Step(
-            Kind.INFO,
+        "lookup": lookup(Lookup.DEPOSIT, {
+            "pending": "confirming", "under_review": "confirming", "completed": "credited",
+            "rejected": "checklist", NOT_FOUND: "checklist", UNAVAILABLE: "checklist",
+        }),
+        "confirming": answer(
             _("We see your deposit of %(amount)s %(asset)s. It is waiting for enough "
               "confirmations on %(network)s and will be credited automatically."),
-            choices=resolved_or_not(),
         ),
-        "credited": Step(
-            Kind.INFO,
+        "credited": answer(
             _("Your deposit of %(amount)s %(asset)s has been credited. Refresh your balance "
               "page, and check the funding account as well as the trading account."),
-            choices=resolved_or_not(),
         ),
-        "checklist": Step(
-            Kind.INFO,
+        "checklist": answer(
             _("Please check: the address you sent to is the deposit address shown for this "
               "coin; the network matches the one on the deposit page; the transaction is "
               "confirmed on the explorer. Deposits are credited after the network's required "
               "confirmations."),
-            choices=resolved_or_not(),
         ),
-        "solved": SOLVED,
-        "handoff": HANDOFF,
     },
+    ENDINGS,
 )  # fmt: skip
 
-ACCOUNT_STATE_BRANCHES = {
-    "active": "active", "locked": "locked", "frozen": "frozen", UNAVAILABLE: "unlock_info",
-    NOT_FOUND: "unlock_info",
-}  # fmt: skip
-
-LOCKED = Step(
-    Kind.INFO,
-    _("Your account is locked (%(reason)s). To unlock it we confirm your identity with a "
-      "code sent to your registered email or phone, and sometimes an ID document. Unlocking "
-      "usually takes 1 to 3 days."),
-    choices=(
+# The account-state answers that "locked" and "cannot sign in" share, after check_account().
+ACCOUNT_STATE_STEPS = {
+    "locked": info(
+        _("Your account is locked (%(reason)s). To unlock it we confirm your identity with a "
+          "code sent to your registered email or phone, and sometimes an ID document. "
+          "Unlocking usually takes 1 to 3 days."),
         Choice("unlock", _("Ask for an unlock"), "handoff"),
         Choice("solved", _("I will wait"), "solved"),
     ),
-)  # fmt: skip
-FROZEN = Step(
-    Kind.INFO,
-    _("Your account is frozen (%(reason)s). An agent has to review it with you."),
-    choices=(Choice("help", _("Contact an agent"), "handoff"),),
-)
-UNLOCK_INFO = Step(
-    Kind.INFO,
-    _("Accounts are locked after too many wrong passwords or by risk control. To unlock, we "
-      "confirm your identity with a code sent to your registered email or phone; it usually "
-      "takes 1 to 3 days."),
-    choices=(
+    "frozen": to_agent(
+        _("Your account is frozen (%(reason)s). An agent has to review it with you."),
+    ),
+    "unlock_info": info(
+        _("Accounts are locked after too many wrong passwords or by risk control. To unlock, "
+          "we confirm your identity with a code sent to your registered email or phone; it "
+          "usually takes 1 to 3 days."),
         Choice("unlock", _("Ask for an unlock"), "handoff"),
         Choice("solved", _("That answers my question"), "solved"),
     ),
-)  # fmt: skip
+}  # fmt: skip
 
-ACCOUNT_LOCKED = Flow(
+
+def check_account() -> Step:
+    return lookup(Lookup.ACCOUNT, {
+        "active": "active", "locked": "locked", "frozen": "frozen",
+        UNAVAILABLE: "unlock_info", NOT_FOUND: "unlock_info",
+    })  # fmt: skip
+
+
+ACCOUNT_LOCKED = flow(
     Intent.ACCOUNT_LOCKED,
     _("My account is locked"),
     {
-        "start": Step(Kind.LOOKUP, lookup=Lookup.ACCOUNT, branches=ACCOUNT_STATE_BRANCHES),
-        "active": Step(
-            Kind.INFO,
+        "start": check_account(),
+        "active": answer(
             _("Your account is not locked right now. Try signing in again; if it fails, "
               "reset your password from the sign-in page."),
-            choices=resolved_or_not(),
         ),
-        "locked": LOCKED,
-        "frozen": FROZEN,
-        "unlock_info": UNLOCK_INFO,
-        "solved": SOLVED,
-        "handoff": HANDOFF,
+        **ACCOUNT_STATE_STEPS,
     },
+    ENDINGS,
 )  # fmt: skip
 
-LOGIN_FAILED = Flow(
+LOGIN_FAILED = flow(
     Intent.LOGIN_FAILED,
     _("I cannot sign in"),
     {
-        "start": Step(
-            Kind.INFO,
+        "start": info(
             _("Try these first: reset your password with \"Forgot password\" on the sign-in "
               "page; look for the reset email in your spam folder; make sure your phone's "
               "clock is set automatically (authenticator codes depend on it); try another "
               "network or the website instead of the app."),
-            choices=(
-                Choice("solved", _("That worked"), "solved"),
-                Choice("locked", _("It says my account is locked"), "check"),
-                Choice("help", _("I still need help"), "handoff"),
-            ),
+            Choice("solved", _("That worked"), "solved"),
+            Choice("locked", _("It says my account is locked"), "check"),
+            Choice("help", _("I still need help"), "handoff"),
         ),
-        "check": Step(Kind.LOOKUP, lookup=Lookup.ACCOUNT, branches=ACCOUNT_STATE_BRANCHES),
-        "active": Step(
-            Kind.INFO,
+        "check": check_account(),
+        "active": to_agent(
             _("Your account is not locked. An agent can check your sign-in attempts with you."),
-            choices=(Choice("help", _("Contact an agent"), "handoff"),),
         ),
-        "locked": LOCKED,
-        "frozen": FROZEN,
-        "unlock_info": UNLOCK_INFO,
-        "solved": SOLVED,
-        "handoff": HANDOFF,
+        **ACCOUNT_STATE_STEPS,
     },
+    ENDINGS,
 )  # fmt: skip
 
-TRANSACTION_FAILED = Flow(
+TRANSACTION_FAILED = flow(
     Intent.TRANSACTION_FAILED,
     _("My trade or transfer failed"),
     {
-        "start": Step(
-            Kind.INFO,
+        "start": info(
             _("What did the error say?"),
+            Choice("balance", _("Insufficient balance"), "balance"),
+            Choice("price", _("Price expired or changed"), "price"),
+            Choice("network", _("Network error"), "network"),
+            Choice("maintenance", _("Maintenance"), "maintenance"),
+            Choice("other", _("Something else"), "describe"),
             field="error",
-            choices=(
-                Choice("balance", _("Insufficient balance"), "balance"),
-                Choice("price", _("Price expired or changed"), "price"),
-                Choice("network", _("Network error"), "network"),
-                Choice("maintenance", _("Maintenance"), "maintenance"),
-                Choice("other", _("Something else"), "describe"),
-            ),
         ),
-        "balance": Step(
-            Kind.INFO,
+        "balance": answer(
             _("Orders use the available balance of the account you trade from, without "
               "amounts held by open orders, and the fee is added. Cancel open orders or "
               "transfer funds into the trading account, then try again."),
-            choices=resolved_or_not("describe"),
+            "describe",
         ),
-        "price": Step(
-            Kind.INFO,
+        "price": answer(
             _("In a fast market a quote is valid for a few seconds only. Refresh the quote "
               "and confirm at once, or use a limit order. Nothing was charged for the failed "
               "attempt."),
-            choices=resolved_or_not("describe"),
+            "describe",
         ),
-        "network": Step(
-            Kind.INFO,
+        "network": answer(
             _("The order did not reach us, so nothing was charged. Check your connection and "
               "try again; open orders are listed under Orders."),
-            choices=resolved_or_not("describe"),
+            "describe",
         ),
-        "maintenance": Step(
-            Kind.INFO,
+        "maintenance": answer(
             _("Trading on this market is paused for maintenance. It resumes automatically; "
               "funds held by failed orders are released within a few minutes."),
-            choices=resolved_or_not("describe"),
+            "describe",
         ),
-        "describe": Step(
-            Kind.ASK,
+        "describe": ask(
             _("Tell us what you tried to do, when, and the order number if you have one."),
             field="details", validator="text", next="handoff",
         ),
-        "solved": SOLVED,
-        "handoff": HANDOFF,
     },
+    ENDINGS,
 )  # fmt: skip
 
-ACCOUNT_STOLEN = Flow(
+ACCOUNT_STOLEN = flow(
     Intent.ACCOUNT_STOLEN,
     _("My account was stolen"),
     {
         # Freeze first and ask afterwards: every minute counts while an attacker is in.
-        "start": Step(
-            Kind.FREEZE, branches={DONE: "frozen", UNAVAILABLE: "not_frozen"}
-        ),
-        "frozen": Step(
-            Kind.INFO,
+        "start": freeze(done="frozen", unavailable="not_frozen"),
+        "frozen": info(
             _("We have frozen your account: nothing can be withdrawn or traded until it is "
               "reviewed. Now change the password of your email account and, if you can "
               "still sign in anywhere, sign out all other devices."),
-            choices=(Choice("next", _("Continue"), "last_login"),),
+            Choice("next", _("Continue"), "last_login"),
         ),
-        "not_frozen": Step(
-            Kind.INFO,
+        "not_frozen": info(
             _("We could not freeze your account automatically. An agent will freeze it as "
               "soon as you finish here; your request is marked urgent."),
-            choices=(Choice("next", _("Continue"), "last_login"),),
+            Choice("next", _("Continue"), "last_login"),
         ),
-        "last_login": Step(
-            Kind.ASK,
+        "last_login": ask(
             _("When did you last sign in yourself, and from which device?"),
             field="last_own_sign_in", validator="text", next="what_happened",
         ),
-        "what_happened": Step(
-            Kind.ASK,
+        "what_happened": ask(
             _("What happened? For example: a withdrawal you did not make, a changed email, a "
               "link you clicked. Never send your password or recovery phrase."),
             field="details", validator="text", next="handoff",
         ),
-        "handoff": HANDOFF,
     },
+    ENDINGS,
 )  # fmt: skip
 
 FLOWS: dict[str, Flow] = {
-    flow.intent: flow
-    for flow in (
+    each.intent: each
+    for each in (
         WITHDRAWAL_DELAYED,
         DEPOSIT_MISSING,
         LOGIN_FAILED,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kefu.core.errors import NotFound
 from kefu.helpcenter.flows.definitions import FLOWS
+from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.helpcenter.flows.steps import Choice, Flow, Kind, Outcome, Step
 
 
@@ -42,12 +43,26 @@ class StepView:
     outcome: Outcome | None
 
 
-def view(flow: Flow, step_id: str, collected: Mapping[str, object]) -> StepView:
+def awaiting_handoff(run: FlowRun) -> bool:
+    """At the hand-off step and not handed off yet: it waits for a way to reach the customer."""
+    step = flow_for(run.intent).steps[run.step]
+    return run.outcome == RunOutcome.IN_PROGRESS and step.outcome == Outcome.HANDOFF
+
+
+def run_view(run: FlowRun) -> StepView:
+    """The run's current step as its customer sees it now."""
+    return view(flow_for(run.intent), run.step, run.collected, waiting=awaiting_handoff(run))
+
+
+def view(
+    flow: Flow, step_id: str, collected: Mapping[str, object], *, waiting: bool = False
+) -> StepView:
     step: Step = flow.steps[step_id]
+    text = step.waiting_text if waiting and step.waiting_text else step.text
     return StepView(
         id=step_id,
         kind=step.kind,
-        text=fill(step.text, collected) if step.text else "",
+        text=fill(text, collected) if text else "",
         choices=step.choices,
         field=step.field,
         validator=step.validator,

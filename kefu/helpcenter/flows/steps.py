@@ -6,6 +6,7 @@ in code, zh-Hans/zh-Hant in locale/) and may name values collected so far, such 
 """
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -58,6 +59,9 @@ class Step:
     lookup: Lookup | None = None
     branches: dict[str, str] = dataclasses.field(default_factory=dict)
     outcome: Outcome | None = None
+    # END with HANDOFF: what the customer reads while the run waits for a way to answer
+    # them (an anonymous visitor's email address); `text` is for once it is handed off.
+    waiting_text: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,40 @@ class Flow:
     title: str | Promise
     steps: dict[str, Step]
     start: str = "start"
+
+
+# --- constructors: a flow is written as these calls, not as pasted Step(...) blocks ---------
+
+
+def info(text: str | Promise, *choices: Choice, field: str = "") -> Step:
+    """Text and the choices that lead on; `field` keeps the chosen value."""
+    return Step(Kind.INFO, text, field=field, choices=choices)
+
+
+def ask(text: str | Promise, *, field: str, validator: str, next: str) -> Step:
+    return Step(Kind.ASK, text, field=field, validator=validator, next=next)
+
+
+def lookup(what: Lookup, branches: Mapping[str, str]) -> Step:
+    return Step(Kind.LOOKUP, lookup=what, branches=dict(branches))
+
+
+def freeze(*, done: str, unavailable: str) -> Step:
+    return Step(Kind.FREEZE, branches={DONE: done, UNAVAILABLE: unavailable})
+
+
+def end(text: str | Promise, outcome: Outcome, *, waiting_text: str | Promise = "") -> Step:
+    return Step(Kind.END, text, outcome=outcome, waiting_text=waiting_text)
+
+
+def flow(
+    intent: str, title: str | Promise, steps: Mapping[str, Step], endings: Mapping[str, Step]
+) -> Flow:
+    """A flow of `steps` plus each of the shared `endings` that one of them leads to."""
+    targets = {
+        target
+        for step in steps.values()
+        for target in [step.next, *(c.next for c in step.choices), *step.branches.values()]
+    }
+    used = {step_id: step for step_id, step in endings.items() if step_id in targets}
+    return Flow(intent, title, {**steps, **used})

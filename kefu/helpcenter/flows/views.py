@@ -10,7 +10,7 @@ from kefu.core.errors import InvalidTransition, NotFound
 from kefu.core.languages import from_django
 from kefu.helpcenter.flows import actions, selectors
 from kefu.helpcenter.flows.definitions import FLOWS
-from kefu.helpcenter.flows.engine import flow_for, view
+from kefu.helpcenter.flows.engine import flow_for, run_view
 from kefu.helpcenter.flows.errors import FlowInputError
 from kefu.helpcenter.flows.models import FlowRun
 from kefu.portal.session import current_contact
@@ -71,9 +71,11 @@ def flow_run(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "flow": flow,
         "run": run,
-        "step": view(flow, run.step, run.collected),
+        "step": run_view(run),
         "error": error,
         "value": request.POST.get("value", "") if error else "",
+        # A mistyped address comes back to be corrected, not typed again.
+        "email": request.POST.get("email", "") if error else "",
     }
     return render_page(
         request, "flows/run.html", context, contact=contact, status=422 if error else 200

@@ -2,7 +2,6 @@
 
 import smtplib
 
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,6 +11,7 @@ from kefu.contacts.models import IdentityKind
 from kefu.conversations.models import Message
 from kefu.conversations.outbound import RetryableError
 from kefu.core.languages import to_django
+from kefu.core.public_address import absolute_url
 
 
 def deliver(message: Message) -> None:
@@ -26,7 +26,7 @@ def deliver(message: Message) -> None:
         context = {
             "conversation": conversation,
             "message": message,
-            "url": settings.SITE_URL + reverse("portal:ticket", args=[conversation.reference]),
+            "url": absolute_url(reverse("portal:ticket", args=[conversation.reference])),
             "anti_phishing_code": contact.anti_phishing_code,
         }
         subject = render_to_string("inboxes/portal/reply_subject.txt", context).strip()

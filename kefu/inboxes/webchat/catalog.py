@@ -62,9 +62,10 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "help_none": _("No articles found. Try other words, or start the chat."),
     "flow_offer": _("Check my case first"),
     "flow_next": _("Continue"),
+    # The chat is the channel here: the answer comes in it, no address is needed.
     "flow_handoff": _(
-        "An agent will take it from here. Start the chat: what you told us goes with your "
-        "first message."
+        "Start the chat to pass this to an agent: what you told us goes with your first "
+        "message, and the agent answers you here, in this chat."
     ),
     "talk_to_agent": _("Talk to an agent"),
     "still_need_help": _("I still need help: talk to an agent"),

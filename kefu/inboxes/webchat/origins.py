@@ -3,16 +3,15 @@
 The widget runs on the operator's other sites (www, the app's webview), so the console's
 same-host Origin check cannot apply. Each webchat inbox lists its allowed origins in
 `Inbox.config["allowed_origins"]` ("*" allows any); a page on the host the request came
-to is always allowed (the demo page, the full-page app mode), as is SITE_URL. A request
-without an Origin header is not a browser page embedding us (browsers always send one on
-WebSockets and cross-site POSTs), so it is let through: refusing it would stop nothing a
-script cannot fake.
+to is always allowed (the demo page, the full-page app mode), as is the public address
+(KEFU_SITE_URL). A request without an Origin header is not a browser page embedding us
+(browsers always send one on WebSockets and cross-site POSTs), so it is let through:
+refusing it would stop nothing a script cannot fake.
 """
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
+from kefu.core.public_address import site_url
 from kefu.inboxes.models import Inbox
 
 
@@ -28,7 +27,7 @@ def framing_origins(inbox: Inbox) -> list[str]:
         return []
     if "*" in allowed:
         return ["*"]
-    return [_normalized(str(entry)) for entry in [settings.SITE_URL, *allowed]]
+    return [_normalized(str(entry)) for entry in [site_url(), *allowed]]
 
 
 def origin_allowed(inbox: Inbox, origin: str | None, host: str = "") -> bool:
@@ -37,7 +36,7 @@ def origin_allowed(inbox: Inbox, origin: str | None, host: str = "") -> bool:
     wanted = _normalized(origin)
     if not wanted:
         return False
-    if urlsplit(wanted).netloc == host.lower() or wanted == _normalized(settings.SITE_URL):
+    if urlsplit(wanted).netloc == host.lower() or wanted == _normalized(site_url()):
         return True
     allowed = inbox.config.get("allowed_origins") or []
     if not isinstance(allowed, list):

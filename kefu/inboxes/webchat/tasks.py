@@ -5,6 +5,7 @@ import smtplib
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
@@ -12,6 +13,7 @@ from kefu.contacts.selectors import anti_phishing_code_for
 from kefu.conversations.models import Conversation, Message
 from kefu.conversations.outbound import RetryableError
 from kefu.core.languages import to_django
+from kefu.core.public_address import absolute_url
 from kefu.inboxes.webchat import actions
 
 
@@ -45,6 +47,8 @@ def send_transcript(conversation_id: int, email: str) -> None:
         # look like the phishing our mails warn about.
         "anti_phishing_code": anti_phishing_code_for(email)
         or conversation.contact.anti_phishing_code,
+        # The transcript names agent ids: where to check them, as the downloaded record does.
+        "verify_url": absolute_url(reverse("portal:verify")),
     }
     _mail("transcript", context, conversation.language, email)
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from kefu.conversations import selectors
+from kefu.core.public_address import absolute_url
 from kefu.portal import record
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.views.layout import VERIFY_PATH, not_found_page
@@ -24,7 +25,7 @@ def record_html(request: PortalRequest, reference: str) -> HttpResponse:
     conversation_record = _record(request, reference)
     context = {
         "record": conversation_record,
-        "verify_url": request.build_absolute_uri(VERIFY_PATH),
+        "verify_url": absolute_url(VERIFY_PATH),
     }
     response = render(request, "portal/record.html", context)
     filename = f"{conversation_record.reference}.html"
@@ -38,7 +39,7 @@ def record_html(request: PortalRequest, reference: str) -> HttpResponse:
 @require_safe
 def record_txt(request: PortalRequest, reference: str) -> HttpResponse:
     conversation_record = _record(request, reference)
-    text = record.as_text(conversation_record, verify_url=request.build_absolute_uri(VERIFY_PATH))
+    text = record.as_text(conversation_record, verify_url=absolute_url(VERIFY_PATH))
     response = HttpResponse(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{conversation_record.reference}.txt"'
     return response

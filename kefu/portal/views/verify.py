@@ -32,7 +32,7 @@ from kefu.portal.forms import ImpostorReportForm, VerifyForm
 from kefu.portal.views.layout import render_page
 from kefu.portal.views.tickets import TICKET_CREATED_TAG
 from kefu.safety import registry, verification
-from kefu.safety.models import OfficialChannel, OfficialKind
+from kefu.safety.models import OfficialKind
 from kefu.safety.verification import Verdict, Verification
 
 # A person checks a handful of numbers and links; sixty in a quarter of an hour leaves
@@ -73,13 +73,14 @@ KIND_HEADING: dict[str, Promise] = {
 @dataclass(frozen=True)
 class ChannelGroup:
     heading: str
-    channels: list[OfficialChannel]
+    channels: list[registry.OfficialEntry]
 
 
 def official_channel_groups() -> list[ChannelGroup]:
-    """The active registry, grouped by kind, for customers to compare with what they got."""
-    by_kind: dict[str, list[OfficialChannel]] = {}
-    for row in registry.official_channels():
+    """This site, its sender and the active registry, grouped by kind, for customers to
+    compare with what they got."""
+    by_kind: dict[str, list[registry.OfficialEntry]] = {}
+    for row in registry.official_entries():
         by_kind.setdefault(row.kind, []).append(row)
     return [
         ChannelGroup(str(heading), by_kind[kind])
@@ -241,6 +242,11 @@ def report_sent(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "portal/report_sent.html",
-        {"reference": sent.get("reference", ""), "email": sent.get("email", "")},
+        {
+            "reference": sent.get("reference", ""),
+            "email": sent.get("email", ""),
+            # Named here, not "the addresses listed": the reporter compares them with the reply.
+            "official_emails": registry.official_emails(),
+        },
         contact=_viewer(request),
     )

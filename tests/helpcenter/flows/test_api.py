@@ -34,9 +34,15 @@ def test_a_widget_runs_a_flow_to_hand_off_without_a_token() -> None:
     assert run["step"]["id"] == "checklist"  # a visitor has no platform records to check
     run = post(client, f"{base}/answer", {"value": "help"}).json()
     assert run["needs_email"] is True
+    # In the run's language, and asking for the address rather than claiming it was sent.
+    assert "我們需要一個可以回覆您的電子郵件地址" in run["step"]["text"]
+    refused = post(client, f"{base}/handoff", {"email": "chen@"})
+    assert refused.status_code == 422
+    assert FlowRun.objects.get().outcome == RunOutcome.IN_PROGRESS
     run = post(client, f"{base}/handoff", {"email": "chen@example.tw"}).json()
     assert run["outcome"] == "handoff"
     assert run["conversation"].startswith("K-")
+    assert run["step"]["text"].startswith("我們已將您提供的所有資訊轉交給客服")
     assert FlowRun.objects.get().outcome == RunOutcome.HANDOFF
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from kefu.contacts.models import Contact
+from kefu.conversations.models import Conversation
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from tests.conftest import portal_client_for
 
@@ -44,19 +45,59 @@ def test_signed_in_customer_sees_their_withdrawal_and_is_handed_off(
     run = FlowRun.objects.get()
     assert run.outcome == RunOutcome.HANDOFF
     assert run.conversation is not None
-    assert run.conversation.reference in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert run.conversation.reference in page
+    assert "我们已将您提供的全部信息转交给客服" in page  # signed in: handed off at once
+    assert 'name="email"' not in page
+
+
+PASSED_ON = "We have passed everything you told us to a support agent."
 
 
 @pytest.mark.django_db
-def test_a_visitor_is_asked_for_an_email_at_hand_off() -> None:
+def test_a_visitor_is_asked_for_an_email_before_anything_is_said_to_be_passed_on() -> None:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     url = start(client, "login_failed")
     client.post(url, {"value": "help"})
     page = client.get(url).content.decode()
     assert 'name="email"' in page
-    assert client.post(url, {"email": "nope"}).status_code == 422
-    assert client.post(url, {"email": "visitor@example.com"}).status_code == 302
-    assert FlowRun.objects.get().outcome == RunOutcome.HANDOFF
+    assert "we need an email address where they can answer you" in page
+    assert PASSED_ON not in page
+    refused = client.post(url, {"email": "visitor@example"})
+    assert refused.status_code == 422
+    refused_page = refused.content.decode()
+    assert "Enter your email address so an agent can reply." in refused_page
+    assert 'value="visitor@example"' in refused_page  # kept to be corrected
+    assert PASSED_ON not in refused_page
+    assert FlowRun.objects.get().outcome == RunOutcome.IN_PROGRESS
+    assert not Conversation.objects.exists()
+    assert client.post(url, {"email": "Visitor@Example.com"}).status_code == 302
+    run = FlowRun.objects.get()
+    assert run.outcome == RunOutcome.HANDOFF
+    assert run.conversation is not None
+    assert run.conversation.contact.identities.get().value == "visitor@example.com"
+    done = client.get(url).content.decode()
+    assert f"{PASSED_ON} We will email you when they answer." in done
+    assert run.conversation.reference in done
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "asks", "passed"),
+    [
+        ("zh-hans", "我们需要一个可以回复您的电子邮箱地址", "我们已将您提供的全部信息转交给客服"),
+        ("zh-hant", "我們需要一個可以回覆您的電子郵件地址", "我們已將您提供的所有資訊轉交給客服"),
+    ],
+)
+def test_the_hand_off_speaks_chinese_too(language: str, asks: str, passed: str) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    url = start(client, "login_failed")
+    client.post(url, {"value": "help"})
+    page = client.get(url).content.decode()
+    assert asks in page
+    assert passed not in page
+    client.post(url, {"email": "visitor@example.com"})
+    assert passed in client.get(url).content.decode()
 
 
 @pytest.mark.django_db

@@ -258,6 +258,9 @@ def test_on_another_site_the_widget_searches_help_and_runs_a_flow_into_the_chat(
         page.get_by_role("button", name="我仍需要帮助").click()
         talk = page.get_by_role("button", name="联系人工客服")
         expect(talk).to_be_focused()
+        # The chat is the channel: no address is asked, and the answer comes here.
+        expect(page.locator(".flow-step p")).to_contain_text("客服会在这个聊天窗口里回复您")
+        page.screenshot(path=str(ARTIFACTS / "chat-widget-flow-handoff.png"))
         talk.click()
 
         message_box = page.get_by_role("textbox", name="输入消息")

@@ -61,8 +61,9 @@ def test_an_offered_email_is_kept_unverified_but_never_takes_over_someone_elses(
 
 
 def test_the_transcript_lists_the_chat_with_agent_ids_and_the_anti_phishing_code(
-    chat_inbox: Inbox, agent: Agent
+    chat_inbox: Inbox, agent: Agent, settings: Any
 ) -> None:
+    settings.SITE_URL = "https://help.example.com"
     conversation = live_chat(chat_inbox).conversation
     conversation.contact.anti_phishing_code = "BLUE-42"
     conversation.contact.save()
@@ -77,6 +78,11 @@ def test_the_transcript_lists_the_chat_with_agent_ids_and_the_anti_phishing_code
     assert "预计 48 小时内到账" in sent.body
     assert agent.public_id in sent.body
     assert "internal only" not in sent.body
+    # Where to check those ids, on the public address.
+    assert (
+        "核实客服工号、电话号码、邮箱地址或链接是否为官方所有：https://help.example.com/portal/verify/"
+        in sent.body
+    )
 
 
 @pytest.mark.parametrize(

@@ -295,3 +295,15 @@ def test_a_null_character_in_an_uploaded_file_name_is_dropped(
     assert response.status_code == 201, response.content
     assert response.json()["name"] == "截.png"
     assert Upload.objects.get().filename == "截.png"
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "the agent answers you here, in this chat"), ("zh-CN", "在这个聊天窗口里回复您"),
+     ("zh-TW", "在這個聊天視窗裡回覆您")],
+)  # fmt: skip
+def test_a_guided_flows_hand_off_in_the_widget_says_the_answer_comes_in_the_chat(
+    client: Client, chat_inbox: Inbox, lang: str, words: str
+) -> None:
+    strings = client.get(f"/chat/config/?inbox={chat_inbox.pk}&lang={lang}").json()["strings"]
+    assert words in strings["flow_handoff"]

@@ -104,3 +104,14 @@ def test_the_record_reads_a_fixed_number_of_queries(
     # session, contact, conversation, messages with their authors, attachments
     with django_assert_max_num_queries(5):
         assert client.get(f"/portal/tickets/{conversation.reference}/record.txt").status_code == 200
+
+
+def test_the_record_links_the_verification_page_on_the_public_address(
+    conversation, settings
+) -> None:
+    settings.SITE_URL = "https://help.example.com"
+    client = client_reading(conversation.contact, "en")
+    text = client.get(f"/portal/tickets/{conversation.reference}/record.txt").content.decode()
+    html = client.get(f"/portal/tickets/{conversation.reference}/record.html").content.decode()
+    assert "https://help.example.com/portal/verify/" in text
+    assert "https://help.example.com/portal/verify/" in html

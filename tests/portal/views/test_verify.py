@@ -286,3 +286,53 @@ def test_a_null_character_in_a_lookup_or_a_report_is_refused(client: Client) -> 
     response = client.post("/portal/verify/report/", report, headers=EN)
     assert response.status_code == 400
     assert not Conversation.objects.exists()
+
+
+def test_this_site_and_its_sender_are_listed_and_official_without_a_row(
+    client: Client, settings
+) -> None:
+    settings.SITE_URL = "https://help.kefu-exchange.com"
+    settings.DEFAULT_FROM_EMAIL = "Kefu <service@mail.kefu-exchange.com>"
+    OfficialChannel.objects.all().delete()
+    body = client.get("/portal/verify/", headers=EN).content.decode()
+    assert '<span class="official-value">https://help.kefu-exchange.com</span>' in body
+    assert '<span class="official-value">service@mail.kefu-exchange.com</span>' in body
+    assert "has not been published yet" not in body
+    assert "This is an official Kefu website" in _check(client, "https://help.kefu-exchange.com/x")
+    assert "official Kefu email address" in _check(client, "service@mail.kefu-exchange.com")
+    page = _check(client, "http://help.kefu-exchange.com/x")
+    assert "It imitates our official" in page
+
+
+def _report_sent_page(client: Client, headers: dict[str, str]) -> str:
+    response = client.post("/portal/verify/report/", {**REPORT, "email": "wang@example.com"})
+    assert response.status_code == 302
+    return client.get(response["Location"], headers=headers).content.decode()
+
+
+def test_the_sent_page_names_the_addresses_the_reply_comes_from(client: Client, settings) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Kefu Support <desk@kefu-exchange.com>"
+    page = _report_sent_page(client, EN)
+    assert "Our reply will come from one of these addresses" in page
+    for address in ("desk@kefu-exchange.com", "support@kefu-exchange.com"):
+        assert f'<span class="official-value">{address}</span>' in page
+    assert "listed on the verification page" not in page
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        (EN, "Our reply will be sent to wang@example.com and will quote your ticket number"),
+        (ZH_HANS, "我们的回复将发送到 wang@example.com，并会注明您的工单编号"),
+        ({"Accept-Language": "zh-TW"}, "我們的回覆將寄送到 wang@example.com，並會註明您的工單編號"),
+    ],
+)
+def test_with_no_official_address_the_sent_page_promises_no_list(
+    client: Client, settings, headers: dict[str, str], words: str
+) -> None:
+    settings.DEFAULT_FROM_EMAIL = "Kefu Support"  # a name, no address
+    OfficialChannel.objects.filter(kind=OfficialKind.EMAIL).delete()
+    page = _report_sent_page(client, headers)
+    reference = Conversation.objects.get().reference
+    assert f"{words} {reference}" in page
+    assert "official-value" not in page

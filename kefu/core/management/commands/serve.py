@@ -7,6 +7,7 @@ nothing outlives it, however it ends (Ctrl-C, SIGTERM from a service manager, or
 """
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from kefu.core import children
+from kefu.core.public_address import listening_url
 
 
 class Command(BaseCommand):
@@ -35,7 +37,8 @@ class Command(BaseCommand):
         if options["app_only"]:
             self._serve_app(options)
             return
-        base = f"http://{options['host']}:{options['port']}"
+        base = listening_url(options["host"], options["port"])
+        env = self._children_env(options)
         self.stdout.write(
             self.style.SUCCESS("Kefu is starting:")
             + f"\n  agent console   {base}/console/"
@@ -43,7 +46,8 @@ class Command(BaseCommand):
             + f"\n  help center     {base}/help/"
             + f"\n  live chat demo  {base}/chat/demo/"
             + f"\n  REST API docs   {base}/api/docs"
-            + f"\n  admin           {base}/admin/\n"
+            + f"\n  admin           {base}/admin/"
+            + f"\n  links in emails {env['KEFU_SITE_URL'].rstrip('/')}/  (KEFU_SITE_URL)\n"
         )
         self.stdout.flush()
         if options["workers"] > 1 and not settings.REDIS_URL:
@@ -57,7 +61,7 @@ class Command(BaseCommand):
         started = []
         try:
             for command in self._commands(options):
-                started.append(children.start(command))
+                started.append(children.start(command, env=env))
             status = started[0].wait()  # the app server; the rest of the host goes with it
         except KeyboardInterrupt:
             status = 0  # Ctrl-C is how one stops it: no traceback
@@ -84,6 +88,15 @@ class Command(BaseCommand):
             proxy_headers=bool(settings.KEFU_TRUSTED_PROXIES),
             forwarded_allow_ips=settings.KEFU_TRUSTED_PROXIES,
         )
+
+    def _children_env(self, options: dict[str, Any]) -> dict[str, str]:
+        """The environment of every child: the public address is where this server listens
+        unless the operator named one (KEFU_SITE_URL), so links in mails sent by the worker
+        point at the port that is really served."""
+        env = dict(os.environ)
+        if not env.get("KEFU_SITE_URL"):
+            env["KEFU_SITE_URL"] = listening_url(options["host"], options["port"])
+        return env
 
     def _commands(self, options: dict[str, Any]) -> list[list[str]]:
         kefu = [sys.executable, "-m", "kefu.cli"]
