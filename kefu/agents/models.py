@@ -46,10 +46,12 @@ class Agent(AbstractUser):
     # Shown beside every reply so customers can check an "agent" on the verification page.
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.L1)
+    # Blank until the agent chooses in their preferences: until then the console follows
+    # the browser, so a new agent's pages do not change language or zone mid-enrolment.
     language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+        _("language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
     teams = models.ManyToManyField(Team, blank=True, related_name="agents")
     skill_languages = models.JSONField(default=list, blank=True)
     skill_intents = models.JSONField(default=list, blank=True)
