@@ -35,6 +35,10 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(unique=True)
 
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
     def __str__(self) -> str:
         return self.name
 
@@ -59,6 +63,10 @@ class Agent(AbstractUser):
         max_length=8, choices=Availability.choices, default=Availability.OFFLINE
     )
     max_concurrent = models.PositiveSmallIntegerField(default=8)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
 
     def __str__(self) -> str:
         return self.display_name or self.username

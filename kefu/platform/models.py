@@ -1,6 +1,7 @@
 """Sample back-end records for the demo connector (a real deployment has its own back end)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kefu.platform.connector import AccountState, TransferKind, TransferStatus
 
@@ -12,6 +13,10 @@ class DemoAccount(models.Model):
     )
     reason = models.CharField(max_length=255, blank=True)
     state_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demo account")
+        verbose_name_plural = _("demo accounts")
 
     def __str__(self) -> str:
         return self.user_id
@@ -32,6 +37,8 @@ class DemoTransfer(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("demo transfer")
+        verbose_name_plural = _("demo transfers")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -47,6 +54,8 @@ class DemoLogin(models.Model):
     succeeded = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("demo sign-in")
+        verbose_name_plural = _("demo sign-ins")
         ordering = ["-at"]
 
     def __str__(self) -> str:
