@@ -11,7 +11,9 @@ class DemoAccount(models.Model):
     state = models.CharField(
         max_length=16, choices=[(s.value, s.value) for s in AccountState], default="active"
     )
-    reason = models.CharField(max_length=255, blank=True)
+    # A reason code (kefu.platform.reasons) and its parameters, as a real back end sends.
+    reason = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     state_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -32,7 +34,8 @@ class DemoTransfer(models.Model):
     status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in TransferStatus])
     address = models.CharField(max_length=128, blank=True)
     tx_hash = models.CharField(max_length=128, blank=True)
-    reason = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 

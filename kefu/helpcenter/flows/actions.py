@@ -5,13 +5,14 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.actions import receive_message
 from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import InvalidTransition
+from kefu.core.languages import to_django
 from kefu.helpcenter.flows.engine import flow_for
 from kefu.helpcenter.flows.errors import FlowInputError
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
@@ -22,6 +23,8 @@ from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.portal.inbound import portal_inbox
 from kefu.platform import actions as platform_actions
+from kefu.platform.connector import Reason
+from kefu.platform.reasons import describe
 from kefu.platform.registry import connector
 from kefu.platform.selectors import find_transfer, platform_user_id
 from kefu.safety.redaction import redact
@@ -167,7 +170,7 @@ def _lookup(run: FlowRun, lookup: Lookup | None) -> str:
     try:
         if lookup == Lookup.ACCOUNT:
             status = connector().account_status(user_id)
-            run.collected.update(account=status.state.value, reason=status.reason or "—")
+            run.collected.update(account=status.state.value, reason=_words(run, status.reason))
             return status.state.value
         key = "reference" if lookup == Lookup.WITHDRAWAL else "tx_hash"
         transfer = find_transfer(user_id, str(run.collected.get(key, "")))
@@ -185,9 +188,15 @@ def _lookup(run: FlowRun, lookup: Lookup | None) -> str:
         asset=transfer.asset,
         network=transfer.network,
         tx_hash=transfer.tx_hash or "—",
-        reason=transfer.reason or "—",
+        reason=_words(run, transfer.reason),
     )
     return transfer.status.value
+
+
+def _words(run: FlowRun, reason: Reason | None) -> str:
+    """The connector's reason in the customer's language: the flow's texts quote it."""
+    with translation.override(to_django(run.language)):
+        return describe(reason) or "—"
 
 
 def _freeze(run: FlowRun) -> str:
@@ -195,7 +204,7 @@ def _freeze(run: FlowRun) -> str:
         return UNAVAILABLE
     try:
         status = platform_actions.freeze_account(
-            contact=run.contact, reason="Customer reported a stolen account (guided flow)"
+            contact=run.contact, reason=Reason("frozen_from_guided_flow")
         )
     except Exception:
         log.exception("platform freeze failed in flow %s", run.intent)
