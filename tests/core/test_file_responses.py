@@ -14,6 +14,7 @@ from kefu.asgi import application
 from kefu.conversations.models import Attachment
 from kefu.core.file_responses import FileStream
 from tests.conftest import verified_client
+from tests.core.test_body_limits import http_scope
 
 pytestmark = pytest.mark.filterwarnings("error::Warning")
 
@@ -22,20 +23,7 @@ async def asgi_get(
     path: str,
     headers: tuple[tuple[bytes, bytes], ...] = (),
 ) -> tuple[int, dict[bytes, bytes], list[bytes]]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1:8000"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
+    scope = {**http_scope(path, list(headers)), "method": "GET"}
     communicator: Any = ApplicationCommunicator(application, scope)  # type: ignore[no-untyped-call]
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     start = await communicator.receive_output(timeout=30)
