@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from kefu.api.routers import api
 from kefu.console.admin_site import ConsoleSignInAdminSite
+from kefu.core.favicon import favicon
 from kefu.core.ids import IdConverter
 
 # The admin signs in through the console (lock-out, second factor): one policy for both.
@@ -21,4 +22,5 @@ urlpatterns = [
     path("chat/", include("kefu.inboxes.webchat.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -10,6 +10,7 @@ from kefu.agents.permissions import require_agent, require_role
 from kefu.agents.selectors import presence_cutoff
 from kefu.core import audit
 from kefu.core.languages import Language
+from kefu.core.time_zones import is_choosable
 
 
 def create_agent(
@@ -19,7 +20,7 @@ def create_agent(
     password: str,
     display_name: str,
     role: str = Role.L1,
-    language: str = "zh-Hans",
+    language: str = "",
     email: str = "",
 ) -> Agent:
     require_role(actor, Role.ADMIN)
@@ -101,4 +102,17 @@ def set_language(*, agent: Agent, language: str) -> Agent:
     require_agent(agent)
     agent.language = Language(language)
     agent.save(update_fields=["language"])
+    return agent
+
+
+def set_preferences(*, agent: Agent, language: str, timezone: str) -> Agent:
+    """The agent's own language and time zone; a blank one follows the browser."""
+    require_agent(agent)
+    if language and language not in Language.values:
+        raise ValueError(f"unknown language {language!r}")
+    if timezone and not is_choosable(timezone):
+        raise ValueError(f"unknown time zone {timezone!r}")
+    agent.language = language
+    agent.timezone = timezone
+    agent.save(update_fields=["language", "timezone"])
     return agent

@@ -35,6 +35,10 @@ class Team(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(unique=True)
 
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
     def __str__(self) -> str:
         return self.name
 
@@ -46,10 +50,12 @@ class Agent(AbstractUser):
     # Shown beside every reply so customers can check an "agent" on the verification page.
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.L1)
+    # Blank until the agent chooses in their preferences: until then the console follows
+    # the browser, so a new agent's pages do not change language or zone mid-enrolment.
     language = models.CharField(
-        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+        _("language"), max_length=8, choices=Language.choices, blank=True, default=""
     )
-    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True, default="")
     teams = models.ManyToManyField(Team, blank=True, related_name="agents")
     skill_languages = models.JSONField(default=list, blank=True)
     skill_intents = models.JSONField(default=list, blank=True)
@@ -60,6 +66,10 @@ class Agent(AbstractUser):
     # Availability is what the agent chose; this is whether anyone is there: the last
     # heartbeat of an open console (agents.actions.mark_present). See selectors.really_online.
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
 
     def __str__(self) -> str:
         return self.display_name or self.username

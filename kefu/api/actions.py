@@ -12,7 +12,7 @@ from kefu.agents.models import Agent, Role
 from kefu.agents.permissions import require_role
 from kefu.api.models import ApiToken
 from kefu.core import audit
-from kefu.inboxes.models import Inbox
+from kefu.inboxes.models import Channel, Inbox
 
 TOKEN_PREFIX = "kefu_"
 
@@ -25,12 +25,32 @@ def token_hash(key: str) -> str:
 def create_token(*, actor: Agent, name: str, inbox: Inbox, acts_as: Agent) -> tuple[ApiToken, str]:
     """Return the token row and the token itself, which is never retrievable again."""
     require_role(actor, Role.ADMIN)
+    return _issue(actor, name=name, inbox=inbox, acts_as=acts_as)
+
+
+def create_token_for_operator(*, name: str, inbox: Inbox, acts_as: Agent) -> tuple[ApiToken, str]:
+    """Issue a token from the server's command line (`kefu api_token create`).
+
+    Whoever runs commands on the server already holds the database, so no admin agent is
+    asked for; the audit log records the system as the actor, and the agent the token
+    acts as must still be an active one.
+    """
+    if not acts_as.is_active:
+        raise ValueError(f"{acts_as.username} is deactivated; a token cannot act as them.")
+    if not inbox.is_active or inbox.channel != Channel.API:
+        raise ValueError(f"inbox {inbox.pk} is not an active API inbox.")
+    return _issue(None, name=name, inbox=inbox, acts_as=acts_as, via="command line")
+
+
+def _issue(
+    actor: Agent | None, *, name: str, inbox: Inbox, acts_as: Agent, **audit_data: str
+) -> tuple[ApiToken, str]:
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             name=name, prefix=key[:12], key_hash=token_hash(key), inbox=inbox, acts_as=acts_as
         )
-        audit.record(actor, "api_token.create", token)
+        audit.record(actor, "api_token.create", token, **audit_data)
     return token, key
 
 

@@ -11,6 +11,7 @@ has_permission still requires a session past the second factor.
 from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import PasswordChangeView
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from kefu.console import sign_in
@@ -57,3 +59,32 @@ class ConsoleSignInAdminSite(OTPAdminSite):
             success_url=reverse("admin:password_change_done", current_app=self.name),
             extra_context={**self.each_context(request), **(extra_context or {})},
         )(request)
+
+
+# The libraries' own names read as code in the admin index ("Otp_Static", "TOTP devices",
+# "Tasks Database Backend") and are not translated. Only the runtime names change:
+# `original_attrs` stays as the libraries wrote it, so no migration is asked of them.
+_APP_NAMES = {
+    "django_otp": _("Two-factor sign-in"),
+    "otp_totp": _("Authenticator apps"),
+    "otp_static": _("Recovery codes"),
+    "django_tasks": _("Background jobs"),
+    "django_tasks_database": _("Background jobs"),
+}
+_MODEL_NAMES = {
+    "otp_totp.TOTPDevice": (_("authenticator app"), _("authenticator apps")),
+    "otp_static.StaticDevice": (_("recovery code set"), _("recovery code sets")),
+    "otp_static.StaticToken": (_("recovery code"), _("recovery codes")),
+    "django_tasks_database.DBTaskResult": (_("background job"), _("background jobs")),
+}
+
+
+def name_library_apps() -> None:
+    """Give the admin readable, translated names for the libraries' apps and models."""
+    for label, name in _APP_NAMES.items():
+        if label in apps.app_configs:
+            apps.get_app_config(label).verbose_name = name
+    for dotted, (singular, plural) in _MODEL_NAMES.items():
+        options = apps.get_model(dotted)._meta
+        options.verbose_name = singular
+        options.verbose_name_plural = plural

@@ -14,6 +14,7 @@ from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
+from kefu.core.time_zones import is_choosable
 from kefu.inboxes.models import Channel
 
 MAX_FILES_PER_REPLY = 5
@@ -170,6 +171,32 @@ class MergeForm(ActionForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices)
     next = forms.CharField(required=False)
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("Follow the browser")), *Language.choices],
+        required=False,
+    )
+    # A text field with the zone list as suggestions: typing "Taipei" finds "Asia/Taipei"
+    # among five hundred names faster than scrolling a select.
+    timezone = forms.CharField(
+        label=_("Time zone"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        help_text=_("Leave empty to follow the browser."),
+    )
+
+    def clean_timezone(self) -> str:
+        zone: str = self.cleaned_data["timezone"].strip()
+        if zone and not is_choosable(zone):
+            raise forms.ValidationError(
+                _("“%(zone)s” is not a time zone. Choose one from the list, such as Asia/Taipei.")
+                % {"zone": zone}
+            )
+        return zone
 
 
 class AvailabilityForm(forms.Form):

@@ -43,6 +43,7 @@ urlpatterns = [
     path("queue/board/", queue.queue_board, name="queue_board"),
     path("queue/hours/<id:schedule_id>/extended/", queue.extended_hours, name="extended_hours"),
     path("attachments/<id:attachment_id>/", attachments.attachment, name="attachment"),
+    path("me/", preferences.preferences, name="preferences"),
     path("me/language/", preferences.language, name="language"),
     path("me/availability/", preferences.availability, name="availability"),
     path("safety/alerts/", safety_alerts.alert_list, name="safety_alerts"),

@@ -29,6 +29,10 @@ class Contact(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_contacts"
     )
 
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
     def __str__(self) -> str:
         return self.name or f"#{self.pk}"
 
@@ -47,6 +51,8 @@ class ContactIdentity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("contact identity")
+        verbose_name_plural = _("contact identities")
         constraints = [
             models.UniqueConstraint(fields=["kind", "value"], name="contact_identity_unique")
         ]
@@ -68,6 +74,10 @@ class SignInCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
 
     def __str__(self) -> str:
         return f"sign-in code for {self.email}"

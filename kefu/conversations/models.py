@@ -32,6 +32,10 @@ PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority
 class Tag(models.Model):
     name = models.CharField(max_length=50, unique=True)
 
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
     def __str__(self) -> str:
         return self.name
 
@@ -81,6 +85,8 @@ class Conversation(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         # Each inbox view reads one of these in order and stops after a page: the id
         # breaks ties exactly as the list sorts, so no view needs a sort step at 100k rows.
         indexes = [
@@ -149,6 +155,8 @@ class Message(models.Model):
     seq = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["conversation", "created_at"], name="msg_timeline"),
@@ -171,6 +179,10 @@ class Attachment(models.Model):
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return self.filename

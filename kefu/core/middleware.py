@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
-from kefu.core.languages import to_django
+from kefu.core.languages import Language, to_django
 
 TIMEZONE_COOKIE = "kefu_tz"
 
@@ -23,8 +23,9 @@ def _valid_zone(name: str | None) -> zoneinfo.ZoneInfo | None:
 class ViewerTimezoneMiddleware:
     """Show times in the viewer's zone and text in the viewer's language.
 
-    A signed-in agent's profile wins; otherwise the browser's zone (a cookie set by
-    the page's script) and LocaleMiddleware's choice from Accept-Language apply.
+    What a signed-in agent chose in their preferences wins; what they left blank, and
+    everything for anyone else, follows the browser: its zone (a cookie set by the page's
+    script) and LocaleMiddleware's choice (language cookie, then Accept-Language).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -36,7 +37,7 @@ class ViewerTimezoneMiddleware:
         if user is not None and user.is_authenticated:
             zone = _valid_zone(getattr(user, "timezone", None))
             language = getattr(user, "language", "")
-            if language:
+            if language in Language.values:
                 translation.activate(to_django(language))
                 request.LANGUAGE_CODE = translation.get_language()
         zone = zone or _valid_zone(request.COOKIES.get(TIMEZONE_COOKIE))

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -17,6 +18,8 @@ class AuditEntry(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
         ordering = ["created_at", "id"]
 
@@ -47,6 +50,10 @@ class AttemptCounter(models.Model):
     attempts = models.PositiveIntegerField()
     window_ends = models.DateTimeField(db_index=True)
 
+    class Meta:
+        verbose_name = _("attempt counter")
+        verbose_name_plural = _("attempt counters")
+
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
 
@@ -63,6 +70,10 @@ class WorkerLease(models.Model):
     worker_id = models.CharField(max_length=64, primary_key=True)
     expires_at = models.DateTimeField()
 
+    class Meta:
+        verbose_name = _("worker lease")
+        verbose_name_plural = _("worker leases")
+
     def __str__(self) -> str:
         return f"{self.worker_id} until {self.expires_at:%H:%M:%S}"
 
@@ -72,6 +83,10 @@ class PeriodicRun(models.Model):
 
     name = models.CharField(max_length=100, primary_key=True)
     next_run_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
 
     def __str__(self) -> str:
         return f"{self.name} at {self.next_run_at:%Y-%m-%d %H:%M:%S}"

@@ -36,7 +36,8 @@ AGENTS = (
     DemoAgent("li.na", "李娜", Role.L1, "zh-Hans", ("payments",)),
     DemoAgent("chen.jie", "陳傑", Role.L2, "zh-Hant", ("technical", "security")),
     DemoAgent("emma", "Emma Clarke", Role.L1, "en", ("payments",)),
-    DemoAgent("new.agent", "New Agent", Role.L1, "zh-Hans", enrolled=False),
+    # No language chosen: the enrolment follows the browser, as for a real newcomer.
+    DemoAgent("new.agent", "New Agent", Role.L1, "", enrolled=False),
 )
 
 TEAMS = (

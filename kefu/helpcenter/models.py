@@ -115,6 +115,8 @@ class HelpfulVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("helpfulness vote")
+        verbose_name_plural = _("helpfulness votes")
         constraints = [
             models.UniqueConstraint(fields=["translation", "voter"], name="one_vote_per_voter")
         ]
@@ -140,6 +142,10 @@ class SearchDocument(models.Model):
     # The text as the reader sees it, for highlighted snippets.
     plain = models.TextField()
 
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
     def __str__(self) -> str:
         return str(self.translation_id)
 
@@ -148,6 +154,10 @@ class SearchTerm(models.Model):
     """Every English word the index knows, for correcting typos in queries."""
 
     term = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
 
     def __str__(self) -> str:
         return self.term

@@ -25,7 +25,8 @@ class Inbox(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name_plural = "inboxes"
+        verbose_name = _("inbox")
+        verbose_name_plural = _("inboxes")
 
     def __str__(self) -> str:
         return self.name

@@ -4,8 +4,15 @@ A deployment points `KEFU_PLATFORM_CONNECTOR` at a class implementing `PlatformC
 (the demo one over sample data is the default). Every method may raise `ConnectorError`;
 callers show a clear message instead of failing, because the back end is someone else's
 system and may be down.
+
+Texts are not the back end's to write: why an account is locked or a withdrawal is under
+review comes back as a `Reason`, a stable code with parameters
+(`Reason("large_amount", {"threshold": "10000 USDT"})`), and Kefu words it in each
+reader's language (kefu/platform/reasons.py lists the codes). A code Kefu does not know
+is shown as the `text` the back end sent beside it, so a new code is never lost.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,6 +26,16 @@ class ConnectorError(Exception):
 
 class UnknownCustomer(ConnectorError):
     """The back end has no customer with this id."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an account or a transfer is in its state, for Kefu to put into words."""
+
+    code: str  # stable, snake_case: "large_amount", "address_checksum_failed" …
+    params: Mapping[str, str] = field(default_factory=dict)
+    # The back end's own words, shown only when Kefu does not know the code.
+    text: str = ""
 
 
 class AccountState(StrEnum):
@@ -43,7 +60,7 @@ class TransferKind(StrEnum):
 class AccountStatus:
     user_id: str
     state: AccountState
-    reason: str = ""
+    reason: Reason | None = None
     since: datetime | None = None
 
 
@@ -59,8 +76,8 @@ class Transfer:
     address: str = ""
     tx_hash: str = ""
     completed_at: datetime | None = None
-    # Why it is under review or was rejected, in words an agent can pass on.
-    reason: str = ""
+    # Why it is under review or was rejected.
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,6 @@ class PlatformConnector(Protocol):
 
     def fee_schedule(self) -> FeeSchedule: ...
 
-    def freeze_account(self, user_id: str, reason: str) -> AccountStatus:
+    def freeze_account(self, user_id: str, reason: Reason) -> AccountStatus:
         """Stop everything leaving the account at once (stolen-account case)."""
         ...

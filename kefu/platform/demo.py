@@ -12,6 +12,7 @@ from kefu.platform.connector import (
     FeeSchedule,
     Login,
     NetworkFee,
+    Reason,
     Transfer,
     TransferKind,
     TransferStatus,
@@ -42,11 +43,16 @@ def _account(user_id: str) -> DemoAccount:
         raise ConnectorError(str(error)) from error
 
 
+def _reason(code: str, params: dict[str, str]) -> Reason | None:
+    # A "note" is a free text from before reasons were codes: shown as written.
+    return Reason(code, params, text=params.get("text", "")) if code else None
+
+
 def _status(account: DemoAccount) -> AccountStatus:
     return AccountStatus(
         user_id=account.user_id,
         state=AccountState(account.state),
-        reason=account.reason,
+        reason=_reason(account.reason, account.reason_params),
         since=account.state_since,
     )
 
@@ -63,7 +69,7 @@ def _transfer(row: DemoTransfer) -> Transfer:
         address=row.address,
         tx_hash=row.tx_hash,
         completed_at=row.completed_at,
-        reason=row.reason,
+        reason=_reason(row.reason, row.reason_params),
     )
 
 
@@ -91,12 +97,13 @@ class DemoConnector:
     def fee_schedule(self) -> FeeSchedule:
         return FEES
 
-    def freeze_account(self, user_id: str, reason: str) -> AccountStatus:
+    def freeze_account(self, user_id: str, reason: Reason) -> AccountStatus:
         with transaction.atomic():
             account = _account(user_id)
             if account.state != AccountState.FROZEN:
                 account.state = AccountState.FROZEN
-                account.reason = reason[:255]
+                account.reason = reason.code
+                account.reason_params = dict(reason.params)
                 account.state_since = timezone.now()
-                account.save(update_fields=["state", "reason", "state_since"])
+                account.save(update_fields=["state", "reason", "reason_params", "state_since"])
         return _status(account)

@@ -24,6 +24,7 @@ class DemoTransferSpec:
     hours_ago: float
     tx_hash: str = ""
     reason: str = ""
+    reason_params: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,19 @@ HOME = (2.0, "183.62.10.7", "iPhone 15 · Kefu App 4.2.1", "Shenzhen, CN", True)
 CUSTOMERS = (
     DemoCustomer("zhang.wei@example.com", "u-10001", transfers=(
         T("W-1042", "withdrawal", "USDT", "500", "TRC20", "under_review", 6,
-          reason="Large amount: extra security review"),
+          reason="large_amount", reason_params=(("threshold", "300 USDT"),)),
         T("W-0977", "withdrawal", "USDT", "120", "TRC20", "completed", 240, tx_hash="9f3a" * 16),
         T("D-5120", "deposit", "USDT", "1000", "TRC20", "completed", 300, tx_hash="4b2e" * 16),
     ), logins=(HOME, (30, "183.62.10.7", "Chrome · Windows", "Shenzhen, CN", True))),
     DemoCustomer("lin.meiling@example.tw", "u-10002", transfers=(
         T("D-5188", "deposit", "ETH", "0.5", "ERC20", "pending", 2, tx_hash="0x" + "7c1d" * 16),
         T("W-0990", "withdrawal", "USDT", "300", "ERC20", "rejected", 72,
-          reason="Destination address failed the checksum"),
+          reason="address_checksum_failed"),
     ), logins=((1, "61.216.8.20", "Safari · macOS", "Taipei, TW", True),)),
-    DemoCustomer("alice@example.com", "u-10003", "frozen", "Reported stolen account",
+    DemoCustomer("alice@example.com", "u-10003", "frozen", "reported_stolen",
         transfers=(
             T("W-1051", "withdrawal", "BTC", "0.42", "BTC", "completed", 3,
-              tx_hash="e3b0c442" * 8, reason="Not made by the customer (reported)"),
+              tx_hash="e3b0c442" * 8, reason="not_made_by_customer"),
         ),
         logins=(
             (3.2, "102.89.34.11", "Android · unknown", "Lagos, NG", True),
@@ -63,7 +64,7 @@ CUSTOMERS = (
         ),
     ),
     DemoCustomer("bob@example.com", "u-10004", logins=(HOME,)),
-    DemoCustomer("zhao.min@example.cn", "u-10005", "locked", "Too many wrong passwords",
+    DemoCustomer("zhao.min@example.cn", "u-10005", "locked", "too_many_wrong_passwords",
         logins=tuple((0.5 + n / 10, "117.136.0.5", "Kefu App 4.2.1", "Beijing, CN", False)
                      for n in range(5))),
     DemoCustomer("carol@example.com", "u-10006", logins=(HOME,)),
@@ -93,6 +94,7 @@ def load() -> None:
                 address=TRON if t.network == "TRC20" else ETH,
                 tx_hash=t.tx_hash,
                 reason=t.reason,
+                reason_params=dict(t.reason_params),
                 created_at=created,
                 completed_at=created + timedelta(minutes=20) if t.status == "completed" else None,
             )

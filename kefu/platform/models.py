@@ -1,6 +1,7 @@
 """Sample back-end records for the demo connector (a real deployment has its own back end)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kefu.platform.connector import AccountState, TransferKind, TransferStatus
 
@@ -10,8 +11,14 @@ class DemoAccount(models.Model):
     state = models.CharField(
         max_length=16, choices=[(s.value, s.value) for s in AccountState], default="active"
     )
-    reason = models.CharField(max_length=255, blank=True)
+    # A reason code (kefu.platform.reasons) and its parameters, as a real back end sends.
+    reason = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     state_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demo account")
+        verbose_name_plural = _("demo accounts")
 
     def __str__(self) -> str:
         return self.user_id
@@ -27,11 +34,14 @@ class DemoTransfer(models.Model):
     status = models.CharField(max_length=16, choices=[(s.value, s.value) for s in TransferStatus])
     address = models.CharField(max_length=128, blank=True)
     tx_hash = models.CharField(max_length=128, blank=True)
-    reason = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("demo transfer")
+        verbose_name_plural = _("demo transfers")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -47,6 +57,8 @@ class DemoLogin(models.Model):
     succeeded = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("demo sign-in")
+        verbose_name_plural = _("demo sign-ins")
         ordering = ["-at"]
 
     def __str__(self) -> str:

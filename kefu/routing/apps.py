@@ -2,11 +2,13 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class RoutingConfig(AppConfig):
     name = "kefu.routing"
     label = "routing"
+    verbose_name = _("Routing and service hours")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -47,6 +47,10 @@ class ServiceSchedule(models.Model):
     # Switched on by a supervisor when markets are volatile: open around the clock.
     extended_hours = models.BooleanField(_("extended hours"), default=False)
 
+    class Meta:
+        verbose_name = _("service schedule")
+        verbose_name_plural = _("service schedules")
+
     def __str__(self) -> str:
         return str(self.team) if self.team_id else str(_("Default service hours"))
 
@@ -64,6 +68,8 @@ class WeeklyHours(models.Model):
     closes = models.TimeField(_("closes"))
 
     class Meta:
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
         ordering = ["weekday", "opens"]
 
     def __str__(self) -> str:
@@ -78,6 +84,8 @@ class Holiday(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "date"], name="one_holiday_per_date")
@@ -99,6 +107,10 @@ class IdleWarning(models.Model):
     )
     message = models.ForeignKey("conversations.Message", on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("idle chat warning")
+        verbose_name_plural = _("idle chat warnings")
 
     def __str__(self) -> str:
         return f"{self.conversation} {self.sent_at:%Y-%m-%d %H:%M}"

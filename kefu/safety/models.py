@@ -25,6 +25,8 @@ class OfficialChannel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("official channel")
+        verbose_name_plural = _("official channels")
         constraints = [
             models.UniqueConstraint(fields=["kind", "value"], name="official_channel_unique")
         ]
@@ -58,6 +60,10 @@ class SafetyAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("safety alert")
+        verbose_name_plural = _("safety alerts")
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.conversation_id}"

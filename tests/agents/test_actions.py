@@ -130,3 +130,30 @@ class TestPresence:
         actions.set_availability(agent=agent, availability=Availability.ONLINE)
         waiting.refresh_from_db()
         assert waiting.assignee is None
+
+
+@pytest.mark.django_db
+def test_preferences_refuse_an_unknown_zone_or_language_and_keep_the_old_ones(
+    agent_factory: Callable[..., Agent],
+) -> None:
+    agent = agent_factory(language="en", timezone="Europe/Paris")
+    with pytest.raises(ValueError, match="time zone"):
+        actions.set_preferences(agent=agent, language="zh-Hant", timezone="Asia/Nowhere")
+    with pytest.raises(ValueError, match="language"):
+        actions.set_preferences(agent=agent, language="fr", timezone="Asia/Taipei")
+    agent.refresh_from_db()
+    assert (agent.language, agent.timezone) == ("en", "Europe/Paris")
+    actions.set_preferences(agent=agent, language="", timezone="Asia/Taipei")
+    agent.refresh_from_db()
+    assert (agent.language, agent.timezone) == ("", "Asia/Taipei")
+
+
+@pytest.mark.django_db
+def test_a_new_agent_has_chosen_neither_language_nor_zone(
+    agent_factory: Callable[..., Agent],
+) -> None:
+    admin = agent_factory(role=Role.ADMIN)
+    agent = actions.create_agent(
+        actor=admin, username="new", password="pw-123456", display_name="N"
+    )
+    assert (agent.language, agent.timezone) == ("", "")

@@ -1,10 +1,13 @@
 """The admin signs in through the console: one lock-out and one second factor for both."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
+import hanzidentifier
 import pytest
 from django.test import Client
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kefu.agents.models import Agent, Role
@@ -141,3 +144,65 @@ def test_the_admin_password_change_still_works_with_the_right_old_password(admin
     assert response["Location"] == "/admin/password_change/done/"
     administrator.refresh_from_db()
     assert administrator.check_password(new)
+
+
+def test_a_recovery_code_opens_the_admin_without_choosing_a_device(client, administrator):
+    TOTPDevice.objects.create(user=administrator, name="phone", confirmed=True)
+    recovery = StaticDevice.objects.create(user=administrator, name="backup", confirmed=True)
+    recovery.token_set.create(token="k7m2p9q4")
+    login_url = client.get("/admin/", follow=True).redirect_chain[-1][0]
+    client.post(
+        login_url, {"username": administrator.username, "password": PASSWORD, "next": "/admin/"}
+    )
+    # One field, no device list: the code alone says which kind it is.
+    verify_page = client.get("/console/login/verify/").content.decode()
+    assert "otp_device" not in verify_page
+    assert "<select" not in verify_page
+    verified = client.post("/console/login/verify/", {"code": "K7M2-P9Q4"})
+    assert verified["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+    assert not recovery.token_set.exists()  # used up
+
+
+_SECTION = re.compile(r'<caption>\s*<a [^>]*class="section"[^>]*>([^<]+)</a>')
+_MODEL = re.compile(r'<th scope="row" id="[^"]*">\s*<a href="/admin/[^"]+">([^<]+)</a>')
+
+
+def admin_index_names(administrator: Agent, language: str) -> tuple[list[str], list[str]]:
+    # A superuser sees every registered model; the browser's language applies.
+    administrator.is_superuser = True
+    administrator.language = ""
+    administrator.save()
+    client = verified_client(administrator)
+    html = client.get("/admin/", headers={"Accept-Language": language}).content.decode()
+    return _SECTION.findall(html), _MODEL.findall(html)
+
+
+def test_the_admin_index_reads_as_english(administrator):
+    sections, models = admin_index_names(administrator, "en")
+    assert len(sections) >= 12
+    assert len(models) >= 18
+    assert {"System", "Audit entries", "Recovery codes", "Authenticator apps"} <= {
+        *sections,
+        *models,
+    }
+    for name in sections + models:
+        assert "_" not in name, name
+        assert name[0].isupper(), name
+        assert not re.search(r"[^aeiou]ys\b", name), name  # "Audit entrys"
+
+
+@pytest.mark.parametrize(
+    ("language", "other_script"),
+    [("zh-Hans", hanzidentifier.TRADITIONAL), ("zh-Hant", hanzidentifier.SIMPLIFIED)],
+)
+def test_the_admin_index_is_translated(administrator, language, other_script):
+    sections, models = admin_index_names(administrator, language)
+    english_sections, english_models = admin_index_names(administrator, "en")
+    assert len(sections) == len(english_sections)
+    assert len(models) == len(english_models)
+    for name in sections + models:
+        if name == "REST API":  # a name, the same in every language
+            continue
+        assert re.search(r"[\u4e00-\u9fff]", name), name
+        assert hanzidentifier.identify(name) != other_script, name

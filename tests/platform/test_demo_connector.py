@@ -9,6 +9,7 @@ from kefu.platform import actions
 from kefu.platform.connector import (
     AccountState,
     PlatformConnector,
+    Reason,
     TransferKind,
     TransferStatus,
     UnknownCustomer,
@@ -47,7 +48,7 @@ class TestDemoPlatform:
         assert w1042.kind == TransferKind.WITHDRAWAL
         assert w1042.status == TransferStatus.UNDER_REVIEW
         assert (w1042.asset, w1042.amount, w1042.network) == ("USDT", Decimal("500"), "TRC20")
-        assert "review" in w1042.reason
+        assert w1042.reason == Reason("large_amount", {"threshold": "300 USDT"})
 
     def test_transfers_are_newest_first_and_split_by_kind(self) -> None:
         backend = DemoConnector()
@@ -61,7 +62,7 @@ class TestDemoPlatform:
         backend = DemoConnector()
         status = backend.account_status("u-10005")
         assert status.state == AccountState.LOCKED
-        assert "password" in status.reason
+        assert status.reason == Reason("too_many_wrong_passwords")
         logins = backend.recent_logins("u-10005", limit=3)
         assert len(logins) == 3
         assert not any(login.succeeded for login in logins)
@@ -90,14 +91,15 @@ class TestDemoPlatform:
         assert before is not None
         assert before.account is not None
         assert before.account.state == AccountState.ACTIVE
-        status = actions.freeze_account(contact=contact, reason="Customer reports theft")
+        status = actions.freeze_account(contact=contact, reason=Reason("reported_stolen"))
         assert status is not None
         assert status.state == AccountState.FROZEN
         after = customer_context(contact)
         assert after is not None
         assert after.account is not None
         assert after.account.state == AccountState.FROZEN
-        assert AuditEntry.objects.filter(action="platform.freeze").count() == 1
+        assert after.account.reason == Reason("reported_stolen")
+        assert AuditEntry.objects.get(action="platform.freeze").data["reason"] == "reported_stolen"
 
     def test_context_is_cached(self, django_assert_num_queries) -> None:
         contact = zhang_wei().contact
@@ -112,4 +114,4 @@ class TestDemoPlatform:
 def test_a_contact_without_a_platform_id_has_no_context(contact_factory) -> None:
     contact = contact_factory()
     assert customer_context(contact) is None
-    assert actions.freeze_account(contact=contact, reason="x") is None
+    assert actions.freeze_account(contact=contact, reason=Reason("reported_stolen")) is None

@@ -22,11 +22,13 @@ def test_an_agent_freezes_the_account_from_the_sidebar(agent_client, agent, stol
     assert response.status_code == 302
     account = DemoAccount.objects.get(user_id="u-9")
     assert account.state == "frozen"
-    assert stolen.reference in account.reason
+    assert account.reason == "frozen_by_agent"
+    assert account.reason_params == {"agent": agent.public_id, "conversation": stolen.reference}
     entry = AuditEntry.objects.get(action="platform.freeze")
     assert entry.actor == agent
     page = agent_client.get(f"/console/c/{stolen.reference}/").content.decode()
     assert "account-frozen" in page
+    assert f"由客服 {agent.public_id} 在 {stolen.reference} 中冻结" in page
     assert f"/console/c/{stolen.reference}/freeze/" not in page
 
 

@@ -26,7 +26,7 @@ class BuggyConnector:
 def platform_conversation(conversation_factory, contact_factory):
     contact = contact_factory(name="张伟")
     ContactIdentity.objects.create(contact=contact, kind=IdentityKind.PLATFORM_USER, value="u-1")
-    account = DemoAccount.objects.create(user_id="u-1", state="locked", reason="Risk control")
+    account = DemoAccount.objects.create(user_id="u-1", state="locked", reason="risk_control")
     from django.utils import timezone
 
     DemoTransfer.objects.create(
@@ -48,7 +48,7 @@ def test_sidebar_shows_account_transfers_and_articles(agent_client, platform_con
     assert "u-1" in html
     assert "W-1042" in html
     assert "account-locked" in html
-    assert "Risk control" in html
+    assert "风控审查" in html  # the code "risk_control" in the agent's language
     assert "transfer-under_review" in html
     assert "/help/articles/" in html  # suggested articles for withdrawal_delayed
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
@@ -37,6 +37,7 @@ from kefu.conversations import actions, selectors
 from kefu.conversations.attachments import ALLOWED_TYPES
 from kefu.conversations.models import Conversation, Message
 from kefu.core.api_schemas import error_responses
+from kefu.core.file_responses import FileStream
 
 router = Router(tags=["conversations"])
 
@@ -247,9 +248,9 @@ def post_customer_message_with_files(
 )
 def download_attachment(
     request: HttpRequest, reference: str, attachment_id: ExampleId
-) -> FileResponse:
+) -> FileStream:
     attachment = attachment_in(_conversation(request, reference), attachment_id)
-    return FileResponse(
+    return FileStream(
         attachment.file.open("rb"),
         as_attachment=True,
         filename=attachment.filename,

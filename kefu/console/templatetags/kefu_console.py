@@ -11,8 +11,16 @@ from django.utils.translation import gettext as _
 
 from kefu.agents.models import Availability
 from kefu.core.languages import Language, to_django
+from kefu.platform.connector import Reason
+from kefu.platform.reasons import describe
 
 register = template.Library()
+
+
+@register.filter
+def platform_reason(reason: Reason | None) -> str:
+    """A connector's reason code in the reader's words."""
+    return describe(reason)
 
 
 @register.filter

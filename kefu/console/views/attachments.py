@@ -1,6 +1,5 @@
 """Attachment downloads, for signed-in agents only."""
 
-from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
@@ -8,6 +7,7 @@ from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.views.conversation import error_response
 from kefu.conversations import selectors as conversation_selectors
 from kefu.core.errors import NotFound
+from kefu.core.file_responses import FileStream
 
 
 @require_GET
@@ -19,7 +19,7 @@ def attachment(request: AgentRequest, attachment_id: int) -> HttpResponseBase:
         return error_response(request, error.message, error.status)
     # Always a download, never rendered in the console's origin: a customer's file
     # (an SVG, an HTML page named .png) must not run script with an agent's session.
-    response = FileResponse(
+    response = FileStream(
         found.file.open("rb"),
         as_attachment=True,
         filename=found.filename,

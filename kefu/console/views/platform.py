@@ -11,6 +11,7 @@ from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.views.conversation import error_response, with_conversation
 from kefu.conversations.models import Conversation
 from kefu.platform import actions as platform_actions
+from kefu.platform.connector import Reason
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,10 @@ def freeze_account(request: AgentRequest, conversation: Conversation) -> HttpRes
     Any agent may freeze: it only stops funds leaving, and lifting it needs a supervisor
     in the back office.
     """
-    reason = f"Frozen by agent {request.agent.public_id} from {conversation.reference}"
+    reason = Reason(
+        "frozen_by_agent",
+        {"agent": request.agent.public_id, "conversation": conversation.reference},
+    )
     try:
         status = platform_actions.freeze_account(
             contact=conversation.contact, reason=reason, actor=request.agent

@@ -1,22 +1,43 @@
-"""The agent's own settings from the navigation: language and availability."""
+"""The agent's own settings: the preferences page, and language and availability from the
+navigation."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.agents import actions as agent_actions
 from kefu.console.decorators import AgentRequest, agent_required
-from kefu.console.forms import AvailabilityForm, LanguageForm
+from kefu.console.forms import AvailabilityForm, LanguageForm, PreferencesForm
 from kefu.console.htmx import is_htmx
 from kefu.console.views.conversation import error_response
+from kefu.core.time_zones import choosable_zones
 
 
 def _back(request: AgentRequest, url: str) -> HttpResponse:
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
         return redirect(url)
     return redirect("console:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required
+def preferences(request: AgentRequest) -> HttpResponse:
+    agent = request.agent
+    initial = {"language": agent.language, "timezone": agent.timezone}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        agent_actions.set_preferences(
+            agent=agent,
+            language=form.cleaned_data["language"],
+            timezone=form.cleaned_data["timezone"],
+        )
+        # Reloaded, not patched: the chosen language and zone apply to the whole page.
+        return redirect("console:preferences")
+    context = {"form": form, "zones": choosable_zones(), "nav": "preferences"}
+    status = 422 if form.errors else 200
+    return render(request, "console/preferences.html", context, status=status)
 
 
 @require_POST

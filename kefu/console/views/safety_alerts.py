@@ -3,12 +3,14 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.agents.models import Role
 from kefu.agents.permissions import require_role
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.views.conversation import error_response
+from kefu.core.languages import from_django
 from kefu.safety import actions, selectors
 from kefu.safety.models import SafetyAlert
 
@@ -25,7 +27,7 @@ def alert_list(request: AgentRequest) -> HttpResponse:
     context = {
         "nav": "alerts",
         "show_seen": show_seen,
-        "rows": selectors.alert_rows(page, request.agent.language),
+        "rows": selectors.alert_rows(page, from_django(get_language())),
         "waiting": selectors.unacknowledged_count(),
     }
     return render(request, "console/safety_alerts.html", context)

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact, IdentityKind
@@ -13,6 +13,7 @@ from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import InvalidTransition
+from kefu.core.languages import to_django
 from kefu.helpcenter.flows.engine import awaiting_handoff, flow_for
 from kefu.helpcenter.flows.errors import FlowInputError
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
@@ -22,6 +23,8 @@ from kefu.helpcenter.flows.validation import email as clean_email
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.portal.inbound import portal_inbox
 from kefu.platform import actions as platform_actions
+from kefu.platform.connector import Reason
+from kefu.platform.reasons import describe
 from kefu.platform.registry import connector
 from kefu.platform.selectors import find_transfer, platform_user_id
 from kefu.safety.redaction import redact
@@ -163,7 +166,7 @@ def _lookup(run: FlowRun, lookup: Lookup | None) -> str:
     try:
         if lookup == Lookup.ACCOUNT:
             status = connector().account_status(user_id)
-            run.collected.update(account=status.state.value, reason=status.reason or "—")
+            run.collected.update(account=status.state.value, reason=_words(run, status.reason))
             return status.state.value
         key = "reference" if lookup == Lookup.WITHDRAWAL else "tx_hash"
         transfer = find_transfer(user_id, str(run.collected.get(key, "")))
@@ -181,9 +184,15 @@ def _lookup(run: FlowRun, lookup: Lookup | None) -> str:
         asset=transfer.asset,
         network=transfer.network,
         tx_hash=transfer.tx_hash or "—",
-        reason=transfer.reason or "—",
+        reason=_words(run, transfer.reason),
     )
     return transfer.status.value
+
+
+def _words(run: FlowRun, reason: Reason | None) -> str:
+    """The connector's reason in the customer's language: the flow's texts quote it."""
+    with translation.override(to_django(run.language)):
+        return describe(reason) or "—"
 
 
 def _freeze(run: FlowRun) -> str:
@@ -191,7 +200,7 @@ def _freeze(run: FlowRun) -> str:
         return UNAVAILABLE
     try:
         status = platform_actions.freeze_account(
-            contact=run.contact, reason="Customer reported a stolen account (guided flow)"
+            contact=run.contact, reason=Reason("frozen_from_guided_flow")
         )
     except Exception:
         log.exception("platform freeze failed in flow %s", run.intent)

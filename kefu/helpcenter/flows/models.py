@@ -41,6 +41,8 @@ class FlowRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("guided flow run")
+        verbose_name_plural = _("guided flow runs")
         indexes = [models.Index(fields=["started_at", "intent"], name="flowrun_started_intent")]
 
     def __str__(self) -> str:

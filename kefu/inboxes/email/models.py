@@ -49,6 +49,8 @@ class ImapCursor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("IMAP cursor")
+        verbose_name_plural = _("IMAP cursors")
         constraints = [
             models.UniqueConstraint(
                 fields=["mailbox", "folder", "uidvalidity"], name="imap_cursor_unique"

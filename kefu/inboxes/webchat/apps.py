@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebchatConfig(AppConfig):
     name = "kefu.inboxes.webchat"
     label = "webchat"
+    verbose_name = _("Live chat")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ChatSession(models.Model):
@@ -18,6 +19,10 @@ class ChatSession(models.Model):
     customer_read_seq = models.PositiveIntegerField(default=0)
     agent_read_seq = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat session")
+        verbose_name_plural = _("chat sessions")
 
     def __str__(self) -> str:
         return f"chat on conversation {self.conversation_id}"
@@ -46,6 +51,10 @@ class Upload(models.Model):
     kinds_removed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("chat upload")
+        verbose_name_plural = _("chat uploads")
+
     def __str__(self) -> str:
         return self.filename
 
@@ -68,6 +77,8 @@ class EmailCheck(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("email address check")
+        verbose_name_plural = _("email address checks")
         indexes = [models.Index(fields=["inbox", "visitor", "email"])]
 
     def __str__(self) -> str:

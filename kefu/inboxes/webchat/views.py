@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from kefu.conversations import attachments
 from kefu.conversations.actions import receive_message
 from kefu.core.content_policy import allow_framing
 from kefu.core.errors import KefuError
+from kefu.core.file_responses import FileStream
 from kefu.core.ids import parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language, from_django, to_django
@@ -165,11 +166,11 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def attachment_file(request: HttpRequest, token: str) -> FileResponse:
+def attachment_file(request: HttpRequest, token: str) -> FileStream:
     attachment = selectors.attachment_from_link(token)
     if attachment is None:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response = FileStream(attachment.file.open("rb"), content_type=attachment.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response

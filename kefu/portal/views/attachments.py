@@ -1,12 +1,12 @@
 """Downloading a file from one of the customer's own messages."""
 
-from django.http import FileResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kefu.conversations import selectors
 from kefu.core.errors import NotFound
+from kefu.core.file_responses import FileStream
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.views.layout import not_found_page
 
@@ -20,7 +20,7 @@ def attachment(request: PortalRequest, message_id: int, attachment_id: int) -> H
     found = message.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise NotFound(_("This file was not found."))
-    response = FileResponse(
+    response = FileStream(
         found.file.open("rb"),
         as_attachment=True,
         filename=found.filename,

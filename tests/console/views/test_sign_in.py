@@ -264,3 +264,17 @@ def test_logout_ends_the_session(agent_client):
 
 def test_logout_needs_post(agent_client):
     assert agent_client.get("/console/logout/").status_code == 405
+
+
+def test_enrolment_keeps_the_browser_language_to_the_end(agent_factory, no_throttle):
+    # A new agent has chosen no language yet: every step, including the recovery codes
+    # shown after Django's login, follows the browser instead of a stored default.
+    newcomer = agent_factory(username="newcomer")
+    client = Client(headers={"Accept-Language": "en"})
+    password_step(client, newcomer)
+    assert "Set up two-factor" in client.get("/console/login/enrol/").content.decode()
+    device = TOTPDevice.objects.get(user=newcomer)
+    client.post("/console/login/enrol/", {"code": code_for(device)})
+    codes_page = client.get("/console/login/recovery-codes/").content.decode()
+    assert "Save your recovery codes" in codes_page
+    assert 'lang="en"' in codes_page

@@ -37,7 +37,8 @@ def platform_customer(contact_factory: Callable[..., Contact]) -> Contact:
         kind="withdrawal",
         amount="500",
         status="under_review",
-        reason="large amount",
+        reason="large_amount",
+        reason_params={"threshold": "300 USDT"},
         created_at=now - timedelta(hours=6),
         **common,
     )

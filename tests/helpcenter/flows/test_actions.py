@@ -45,7 +45,7 @@ class TestWithdrawalDelayed:
             text = view(flow_for(run.intent), run.step, run.collected).text
         assert "W-1042" in text
         assert "500 USDT" in text
-        assert "large amount" in text
+        assert "Large amount (over 300 USDT): extra security review" in text
         assert "48 hours" in text
         assert run.steps == ["start", "lookup", "review"]
 
@@ -171,12 +171,15 @@ class TestAccountFlows:
         assert run.step == "not_frozen"
 
     def test_account_locked_reads_the_state_and_reason(self, platform_customer: Contact) -> None:
-        DemoAccount.objects.filter(user_id="u-7").update(state="locked", reason="risk control")
-        run = actions.start_flow(intent="account_locked", language="en", contact=platform_customer)
+        DemoAccount.objects.filter(user_id="u-7").update(state="locked", reason="risk_control")
+        run = actions.start_flow(
+            intent="account_locked", language="zh-Hant", contact=platform_customer
+        )
         assert run.step == "locked"
         with translation.override("zh-hant"):
             text = view(flow_for(run.intent), run.step, run.collected).text
-        assert "您的帳戶已被鎖定（risk control）" in text
+        # The connector's code, in the customer's language.
+        assert "您的帳戶已被鎖定（風控審查）" in text
 
     def test_a_failing_connector_takes_the_general_branch(
         self, platform_customer: Contact, settings

@@ -8,16 +8,6 @@
 
   var body = document.body;
 
-  /* The browser's time zone, for pages rendered before an agent profile applies. */
-  (function setTimezoneCookie() {
-    if (/(?:^|;\s*)kefu_tz=/.test(document.cookie)) return;
-    var zone = "";
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
-    if (!zone) return;
-    document.cookie = "kefu_tz=" + encodeURIComponent(zone) +
-      "; path=/; max-age=31536000; samesite=lax" + (location.protocol === "https:" ? "; secure" : "");
-  })();
-
   /* ---------- small behaviours ---------- */
 
   document.addEventListener("click", function (event) {
