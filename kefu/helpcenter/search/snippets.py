@@ -11,6 +11,7 @@ from kefu.helpcenter.search.analysis import fold_script, stem, synonyms
 WIDTH = 160
 SCAN = 3000
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[a-z0-9]+|[^\W\d_a-z]")
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,41 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def _shingles(block: str) -> set[tuple[str, ...]]:
+    # Words in English, characters in Chinese: three in a row make a phrase.
+    tokens = _TOKEN.findall(fold_script(block.lower()))
+    return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
+
+
+def distinct_blocks(text: str) -> list[str]:
+    """The lines of the text without those another line already says.
+
+    A heading is often repeated by the item under it ("What support will never ask for" /
+    "Support will never ask for your recovery phrase…"), and an article may say a sentence
+    twice; a snippet shows such a phrase once. A line of five tokens or more goes when
+    two thirds of its three-token phrases are in one longer line (or an earlier one as
+    long); shorter lines (a table cell, "Pending") stay.
+    """
+    blocks = [" ".join(line.split()) for line in text.splitlines()]
+    blocks = [block for block in blocks if block]
+    shingles = [_shingles(block) for block in blocks]
+    kept = []
+    for i, block in enumerate(blocks):
+        mine = shingles[i]
+        repeated = len(mine) >= 3 and any(
+            3 * len(mine & shingles[j]) >= 2 * len(mine)
+            for j, other in enumerate(blocks)
+            if j != i and (len(other), -j) > (len(block), -i)
+        )
+        if not repeated:
+            kept.append(block)
+    return kept
+
+
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.
-    plain = " ".join(plain[:SCAN].split())
+    plain = " ".join(distinct_blocks(plain[:SCAN]))
     spans = _spans(_folded_alike(plain), highlight)
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
     # Start on a word boundary in English; Chinese can start at any character.
