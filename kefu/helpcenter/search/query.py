@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from math import sqrt
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString
@@ -18,7 +19,7 @@ from kefu.helpcenter.search.analysis import (
     stem,
     synonyms,
 )
-from kefu.helpcenter.search.backends import Backend, backend
+from kefu.helpcenter.search.backends import WEIGHTS, Backend, backend
 from kefu.helpcenter.search.snippets import Highlight, snippet
 from kefu.helpcenter.selectors import article_url, fallbacks
 
@@ -152,10 +153,11 @@ class _Row(NamedTuple):
     terms: str
     shared_terms: str
 
-    def coverage(self, query_terms: list[str]) -> tuple[float, float]:
+    def coverage(self, query_terms: list[str]) -> tuple[float, float, float]:
         """How much of the query the article has, each term weighed by the best place it
         has it (title, head, own text, shared blocks), then how much of its title the
-        query names.
+        query names, then how often it has the terms for its length (weighed by column
+        like the full-text ranking): the last settles ties the same way on every backend.
 
         Full-text ranking alone favours a short title that repeats one query word over
         the article that has all of them (提币没到账 → "How to withdraw" before
@@ -172,7 +174,13 @@ class _Row(NamedTuple):
             weights = zip(_COVERAGE_WEIGHTS, columns, strict=True)
             covered += next((weight for weight, column in weights if needle in column), 0.0)
         in_title = sum(f" {term} " in columns[0] for term in query_terms)
-        return covered, in_title / max(columns[0].count(" ") - 1, 1)
+        frequency = sum(
+            weight * column.count(f" {term} ")
+            for term in query_terms
+            for weight, column in zip(WEIGHTS, columns, strict=True)
+        )
+        length = sum(column.count(" ") for column in columns)
+        return covered, in_title / max(columns[0].count(" ") - 1, 1), frequency / sqrt(length)
 
 
 def _results(

@@ -68,3 +68,18 @@ def test_a_finished_phrase_is_not_searched_as_its_last_word() -> None:
     # "key", the last word, is not a prefix on its own: it completes "private key".
     assert slugs("private key") == ["keys"]
     assert set(slugs("key")) == {"backup", "keys"}
+
+
+def test_equal_coverage_is_settled_by_how_often_the_article_says_it() -> None:
+    # Same places, same titles' share: the backends would order these differently (bm25
+    # against an unordered body step); how often each says "memo" for its length decides.
+    translation("once", "en", "Deposits", "## Steps\n\nAdd the memo. Wait for the network.")
+    translation("often", "en", "Withdrawals", "## Steps\n\nThe memo, the memo tag, the memo.")
+    assert slugs("memo") == ["often", "once"]
+
+
+def test_a_dispute_is_found_in_any_of_its_words() -> None:
+    translation("trade-dispute", "zh-Hans", "交易争议如何处理", "提交争议时请附上成交记录。")
+    assert slugs("订单纠纷", "zh-Hans")[0] == "trade-dispute"
+    assert slugs("交易糾紛", "zh-Hant")[0] == "trade-dispute"
+    assert slugs("dispute", "en")[0] == "trade-dispute"
