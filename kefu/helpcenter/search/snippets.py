@@ -1,7 +1,11 @@
 """A short passage of an article around the words that matched, with <mark> around them."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,7 +35,10 @@ def _folded_alike(plain: str) -> str:
     return "".join(fold_script(char.lower())[:1] or char for char in plain)
 
 
-def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
+@lru_cache(maxsize=64)
+def _words(highlight: Highlight) -> tuple[frozenset[str], frozenset[str]]:
+    """English stems of the query's synonym groups, and the Chinese words to find: worked
+    out once per query rather than for every line of every result."""
     table = synonyms()
     latin_group_words = {
         word
@@ -41,6 +48,11 @@ def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
     }
     cjk_words = {word for word in highlight.stems if not _LATIN_WORD.fullmatch(word)}
     cjk_words.update(word for word, group in table.cjk.items() if group in highlight.groups)
+    return frozenset(latin_group_words), frozenset(cjk_words)
+
+
+def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
+    latin_group_words, cjk_words = _words(highlight)
     spans = []
     for found in _LATIN_WORD.finditer(folded):
         word = found.group()
@@ -69,9 +81,14 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _shingles(block: str) -> set[tuple[str, ...]]:
+class _Line(NamedTuple):
+    text: str  # as the reader sees it, spaces collapsed
+    folded: str  # the same characters folded (see _folded_alike), for matching
+
+
+def _shingles(folded: str) -> set[tuple[str, ...]]:
     # Words in English, characters in Chinese: three in a row make a phrase.
-    tokens = _TOKEN.findall(fold_script(block.lower()))
+    tokens = _TOKEN.findall(folded)
     return {tuple(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
 
 
@@ -84,34 +101,81 @@ def distinct_blocks(text: str) -> list[str]:
     two thirds of its three-token phrases are in one longer line (or an earlier one as
     long); shorter lines (a table cell, "Pending") stay.
     """
-    blocks = [" ".join(line.split()) for line in text.splitlines()]
-    blocks = [block for block in blocks if block]
-    shingles = [_shingles(block) for block in blocks]
+    return [line.text for line in _distinct(_lines(text))]
+
+
+def _lines(text: str) -> list[_Line]:
+    # One fold for the whole text (OpenCC per line would cost more than the rest of the
+    # snippet); folding keeps the length, so the two split into the same lines.
+    folded_lines = _folded_alike(text).splitlines()
+    raw_lines = text.splitlines()
+    if len(folded_lines) != len(raw_lines):
+        folded_lines = [_folded_alike(line) for line in raw_lines]
+    lines = []
+    for raw, folded in zip(raw_lines, folded_lines, strict=True):
+        line = _Line(" ".join(raw.split()), " ".join(folded.split()))
+        if line.text:
+            lines.append(
+                line
+                if len(line.text) == len(line.folded)
+                else line._replace(folded=_folded_alike(line.text))
+            )
+    return lines
+
+
+def _distinct(lines: list[_Line]) -> list[_Line]:
+    shingles = [_shingles(line.folded) for line in lines]
+    holders: dict[tuple[str, ...], list[int]] = {}
+    for j, phrases in enumerate(shingles):
+        for phrase in phrases:
+            holders.setdefault(phrase, []).append(j)
     kept = []
-    for i, block in enumerate(blocks):
+    for i, line in enumerate(lines):
         mine = shingles[i]
+        shared = Counter(j for phrase in mine for j in holders[phrase] if j != i)
         repeated = len(mine) >= 3 and any(
-            3 * len(mine & shingles[j]) >= 2 * len(mine)
-            for j, other in enumerate(blocks)
-            if j != i and (len(other), -j) > (len(block), -i)
+            3 * count >= 2 * len(mine) and (len(lines[j].text), -j) > (len(line.text), -i)
+            for j, count in shared.items()
         )
         if not repeated:
-            kept.append(block)
+            kept.append(line)
     return kept
+
+
+def _passage(lines: list[_Line], highlight: Highlight) -> tuple[list[_Line], bool, bool]:
+    """The lines a snippet can reach: from a little before the first match to a little
+    more than the snippet's width after it (whether lines were cut before and after).
+
+    Only these are compared with each other, which keeps the comparison to a few lines
+    however long the article is: a line outside the snippet cannot repeat inside it.
+    """
+    spans = _spans(" ".join(line.folded for line in lines), highlight)
+    first = spans[0][0] if spans else 0
+    ends = list(accumulate(len(line.text) + 1 for line in lines))
+    match = next((i for i, end in enumerate(ends) if end > first), 0)
+    start = match
+    while start > 0 and ends[match - 1] - ends[start - 1] < WIDTH // 4:
+        start -= 1
+    stop = match + 1
+    while stop < len(lines) and ends[stop - 1] - ends[match - 1 if match else 0] < 2 * WIDTH:
+        stop += 1
+    return lines[start:stop], start > 0, stop < len(lines)
 
 
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.
-    plain = " ".join(distinct_blocks(plain[:SCAN]))
-    spans = _spans(_folded_alike(plain), highlight)
+    passage, cut_before, cut_after = _passage(_lines(plain[:SCAN]), highlight)
+    kept = _distinct(passage)
+    plain = " ".join(line.text for line in kept)
+    spans = _spans(" ".join(line.folded for line in kept), highlight)
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
     # Start on a word boundary in English; Chinese can start at any character.
     space = plain.rfind(" ", max(0, start - 20), start)
     if space != -1:
         start = space + 1
     end = min(len(plain), start + WIDTH)
-    pieces = ["…"] if start > 0 else []
+    pieces = ["…"] if start > 0 or cut_before else []
     position = start
     for span_start, span_end in spans:
         if span_start < start or span_end > end:
@@ -120,7 +184,7 @@ def snippet(plain: str, highlight: Highlight) -> SafeString:
         pieces.append(f"<mark>{escape(plain[span_start:span_end])}</mark>")
         position = span_end
     pieces.append(escape(plain[position:end]))
-    if end < len(plain):
+    if end < len(plain) or cut_after:
         pieces.append("…")
     # Every piece of the text went through escape(); only <mark> is ours.
     return mark_safe("".join(pieces))
