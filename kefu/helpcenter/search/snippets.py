@@ -132,19 +132,30 @@ def _distinct(lines: list[_Line]) -> list[_Line]:
     kept = []
     for i, line in enumerate(lines):
         mine = shingles[i]
-        shared = Counter(j for phrase in mine for j in holders[phrase] if j != i)
-        repeated = len(mine) >= 3 and any(
-            3 * count >= 2 * len(mine) and (len(lines[j].text), -j) > (len(line.text), -i)
-            for j, count in shared.items()
-        )
+        common = [phrase for phrase in mine if len(holders[phrase]) > 1]
+        # Most lines share too little with any other to be a repeat: no need to count.
+        repeated = len(mine) >= 3 and 3 * len(common) >= 2 * len(mine)
+        if repeated:
+            shared = Counter(j for phrase in common for j in holders[phrase] if j != i)
+            repeated = any(
+                3 * count >= 2 * len(mine) and (len(lines[j].text), -j) > (len(line.text), -i)
+                for j, count in shared.items()
+            )
         if not repeated:
             kept.append(line)
     return kept
 
 
-def _passage(lines: list[_Line], highlight: Highlight) -> tuple[list[_Line], bool, bool]:
+class _Passage(NamedTuple):
+    lines: list[_Line]
+    spans: list[tuple[int, int]]  # the matches, as offsets into the passage's lines joined
+    cut_before: bool
+    cut_after: bool
+
+
+def _passage(lines: list[_Line], highlight: Highlight) -> _Passage:
     """The lines a snippet can reach: from a little before the first match to a little
-    more than the snippet's width after it (whether lines were cut before and after).
+    more than the snippet's width after it.
 
     Only these are compared with each other, which keeps the comparison to a few lines
     however long the article is: a line outside the snippet cannot repeat inside it.
@@ -159,16 +170,25 @@ def _passage(lines: list[_Line], highlight: Highlight) -> tuple[list[_Line], boo
     stop = match + 1
     while stop < len(lines) and ends[stop - 1] - ends[match - 1 if match else 0] < 2 * WIDTH:
         stop += 1
-    return lines[start:stop], start > 0, stop < len(lines)
+    offset = ends[start - 1] if start else 0
+    length = (ends[stop - 1] if stop else 0) - offset - 1
+    inside = [(a - offset, b - offset) for a, b in spans if a >= offset and b <= offset + length]
+    return _Passage(lines[start:stop], inside, start > 0, stop < len(lines))
 
 
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.
-    passage, cut_before, cut_after = _passage(_lines(plain[:SCAN]), highlight)
-    kept = _distinct(passage)
+    passage = _passage(_lines(plain[:SCAN]), highlight)
+    cut_before, cut_after = passage.cut_before, passage.cut_after
+    kept = _distinct(passage.lines)
     plain = " ".join(line.text for line in kept)
-    spans = _spans(" ".join(line.folded for line in kept), highlight)
+    # Usually no line goes, and the matches found for the passage still hold.
+    spans = (
+        passage.spans
+        if len(kept) == len(passage.lines)
+        else _spans(" ".join(line.folded for line in kept), highlight)
+    )
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
     # Start on a word boundary in English; Chinese can start at any character.
     space = plain.rfind(" ", max(0, start - 20), start)

@@ -41,3 +41,13 @@ def test_a_search_snippet_never_repeats_a_phrase() -> None:
     snippet = search("recovery phrase", "en")[0].snippet
     assert snippet.count("never ask for") == 1
     assert "<mark>recovery</mark> <mark>phrase</mark>" in snippet
+
+
+@pytest.mark.django_db
+def test_a_snippet_from_further_down_says_that_text_was_left_out() -> None:
+    lines = "\n\n".join(f"Paragraph {n} talks about something else entirely." for n in range(12))
+    translation("long", "en", "Long", f"Opening words here.\n\n{lines}\n\nThe memo goes last.")
+    snippet = search("memo", "en")[0].snippet
+    assert snippet.startswith("…")
+    assert "<mark>memo</mark> goes last." in snippet
+    assert not search("opening", "en")[0].snippet.startswith("…")
