@@ -17,7 +17,12 @@ unreachable), a child process:
    (the function behind the portal page and the API), p50/p95 over every run;
 4. times the baseline on the same queries in the same run: the ORM's `icontains` on title
    and body (SQL LIKE over every published translation), and counts how many queries each
-   answers with at least one article.
+   answers with at least one article;
+5. before generating anything, with only the shipped default articles imported: the
+   relevance set `bench/data/search_relevance.jsonl` (customer queries in zh-Hans,
+   zh-Hant and English, colloquial and synonym wordings, each with the articles that
+   answer it), through search and through the LIKE baseline: top-1 and top-3 hit rates
+   beside the latency of those queries.
 
 Human-readable lines first; the last line is one JSON object with every figure.
 """
@@ -30,6 +35,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +49,7 @@ from environments import (
 )
 
 TARGET_P95_MS = 20.0
+RELEVANCE_SET = Path(__file__).resolve().parent / "data" / "search_relevance.jsonl"
 QUERIES = [
     ("提现一直没有到账", "zh-Hans"),
     ("提币没到账怎么办", "zh-Hans"),
@@ -146,6 +153,35 @@ def _generate(count: int, seed: int) -> list[tuple[str, str, str]]:
     return articles
 
 
+def _relevance(finders: dict[str, Callable[[str, str], list[str]]], repeats: int) -> dict[str, Any]:
+    """Top-1 and top-3 hit rates and latency of each finder over the relevance set."""
+    cases = [json.loads(line) for line in RELEVANCE_SET.read_text(encoding="utf-8").splitlines()]
+    figures: dict[str, Any] = {"queries": len(cases)}
+    for name, find in finders.items():
+        top1 = top3 = 0
+        missed = []
+        seconds = []
+        for case in cases:
+            relevant = set(case["relevant"])
+            for _ in range(repeats):
+                started = time.perf_counter()
+                found = find(case["query"], case["language"])
+                seconds.append(time.perf_counter() - started)
+            top1 += bool(found) and found[0] in relevant
+            top3 += bool(relevant.intersection(found[:3]))
+            if not relevant.intersection(found[:3]):
+                missed.append(case["query"])
+        figures[name] = {
+            "top1": round(top1 / len(cases), 3),
+            "top3": round(top3 / len(cases), 3),
+            **summary_ms(seconds),
+            "missed_top3": len(missed),
+        }
+        if name == "search":  # the baseline misses most; listing them says nothing
+            figures[name]["missed_top3_queries"] = missed
+    return figures
+
+
 def child(count: int, repeats: int) -> dict[str, Any]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
     import django
@@ -161,6 +197,25 @@ def child(count: int, repeats: int) -> dict[str, Any]:
     from kefu.helpcenter.search.query import search
 
     call_command("migrate", verbosity=0)
+
+    def like(query: str) -> list[tuple[str, str]]:
+        return list(
+            ArticleTranslation.objects.filter(status=Status.PUBLISHED)
+            .filter(Q(title__icontains=query) | Q(body__icontains=query))
+            .values_list("article__slug", "title")[:10]
+        )
+
+    def by_article(rows: list[tuple[str, str]]) -> list[str]:
+        return list(dict.fromkeys(slug for slug, _ in rows))
+
+    actions.import_bundle()
+    relevance = _relevance(
+        {
+            "search": lambda query, language: [r.slug for r in search(query, language)],
+            "like_scan": lambda query, language: by_article(like(query)),
+        },
+        repeats,
+    )
     category = actions.save_category(
         slug="bench", names={"zh-Hans": "测试", "zh-Hant": "測試", "en": "Bench"}
     )
@@ -188,13 +243,6 @@ def child(count: int, repeats: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    def like(query: str) -> list[tuple[str, str]]:
-        return list(
-            ArticleTranslation.objects.filter(status=Status.PUBLISHED)
-            .filter(Q(title__icontains=query) | Q(body__icontains=query))
-            .values_list("article__slug", "title")[:10]
-        )
-
     for query, language in QUERIES:  # warm-up: caches, the jieba dictionary, OpenCC
         search(query, language)
         like(query)
@@ -218,6 +266,7 @@ def child(count: int, repeats: int) -> dict[str, Any]:
     runs = repeats * len(QUERIES)
     return {
         "vendor": connection.vendor,
+        "relevance": relevance,
         "articles": count,
         "indexed_per_s": round(count / index_seconds, 1),
         "queries_timed": runs,
@@ -265,6 +314,16 @@ def report(name: str, result: dict[str, Any]) -> None:
             f"(CPU p50 {figures['cpu_p50_ms']:.2f}  p95 {figures['cpu_p95_ms']:.2f})  "
             f"answered {figures['answered']:.0%}"
         )
+    relevance = result["relevance"]
+    log(f"  relevance set, {relevance['queries']} queries on the shipped articles:")
+    for label, key in (("search   ", "search"), ("LIKE scan", "like_scan")):
+        figures = relevance[key]
+        log(
+            f"  {label} top-1 {figures['top1']:.0%}  top-3 {figures['top3']:.0%}  "
+            f"p50 {figures['p50_ms']:.2f} ms  p95 {figures['p95_ms']:.2f} ms"
+        )
+    if relevance["search"]["missed_top3_queries"]:
+        log(f"  search missed (top 3): {', '.join(relevance['search']['missed_top3_queries'])}")
 
 
 def main() -> None:

@@ -129,8 +129,10 @@ class SearchDocument(models.Model):
     """What the search index holds for one published translation (see search/).
 
     The terms are already folded, segmented and stemmed; the database's full-text index
-    (an FTS5 table on SQLite, a generated tsvector column on PostgreSQL, both created by
-    migration 0002) is derived from these columns by the database itself.
+    (an FTS5 table on SQLite, generated tsvector columns on PostgreSQL, created by
+    migrations 0002 and 0003) is derived from these columns by the database itself. The
+    four term columns weigh from most to least: what an article is about is said in its
+    title, lead and headings, not in the boxes it shares with many others.
     """
 
     translation = models.OneToOneField(
@@ -138,7 +140,12 @@ class SearchDocument(models.Model):
     )
     language = models.CharField(max_length=8, choices=Language.choices)
     title_terms = models.TextField()
+    # The lead (the text before the first heading) and the headings.
+    head_terms = models.TextField(default="")
+    # The rest of the article's own text.
     terms = models.TextField()
+    # Blocks that many documents hold word for word ("support will never ask for…").
+    shared_terms = models.TextField(default="")
     # The text as the reader sees it, for highlighted snippets.
     plain = models.TextField()
 
@@ -161,3 +168,22 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class SearchBlock(models.Model):
+    """One block (paragraph, list item, heading) of an indexed document, by fingerprint.
+
+    Counting the documents that hold a block is how boilerplate is told from an article's
+    own text, whatever its wording or language: see search/indexing.py.
+    """
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=16, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "fingerprint"], name="one_block_per_text")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.fingerprint}"

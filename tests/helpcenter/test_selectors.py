@@ -30,6 +30,7 @@ def test_suggestions_come_from_the_bundle_when_the_database_has_no_articles(db: 
 
 def test_suggestions_come_from_the_bundle_without_a_usable_database(db: None) -> None:
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE helpcenter_searchblock")
         cursor.execute("DROP TABLE helpcenter_searchdocument")
         cursor.execute("DROP TABLE helpcenter_helpfulvote")
         cursor.execute("DROP TABLE helpcenter_revision")

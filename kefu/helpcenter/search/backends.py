@@ -14,14 +14,23 @@ from django.db.models.functions import Length
 from kefu.helpcenter.models import SearchTerm
 
 Concepts = Sequence[Sequence[str]]
+# Title, head (lead and headings), body, shared blocks: the same proportions for FTS5's
+# bm25 column weights and for PostgreSQL's ts_rank weights (listed D, C, B, A there).
+WEIGHTS = (8.0, 3.0, 1.0, 0.1)
+_BM25_WEIGHTS = ", ".join(str(weight) for weight in WEIGHTS)
+_TS_RANK_WEIGHTS = "{" + ", ".join(str(weight / WEIGHTS[0]) for weight in reversed(WEIGHTS)) + "}"
 
 
 class Backend(Protocol):
-    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+    def match(
+        self, concepts: Concepts, limit: int, *, every: bool, titles: bool, heads: bool = False
+    ) -> list[int]:
         """Translation ids matching every concept (or any, with every=False), best first;
-        with titles=True, in titles only.
+        with titles=True, in titles only; with heads=True, in titles, leads and headings.
 
-        A concept is a list of alternative terms; a term ending in "*" is a prefix.
+        A concept is a list of alternative terms; a term ending in "*" is a prefix. Words
+        weigh by where they are: title, then lead and headings, then the article's own
+        text, then the blocks it shares with many others (see indexing.py).
         """
 
     def closest_term(self, word: str) -> str | None:
@@ -45,15 +54,21 @@ def _tsquery_term(term: str) -> str:
 
 
 class SQLiteBackend:
-    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+    def match(
+        self, concepts: Concepts, limit: int, *, every: bool, titles: bool, heads: bool = False
+    ) -> list[int]:
         expression = _expression(concepts, every, _fts5_term, " OR , AND ")
+        if titles:
+            expression = f"title_terms : ({expression})"
+        elif heads:
+            expression = f"{{title_terms head_terms}} : ({expression})"
         with connection.cursor() as cursor:
             # No join and no filter: bm25 over thousands of matches costs milliseconds
             # already, and reading each match's row for a filter would triple that.
             cursor.execute(
                 "SELECT rowid FROM helpcenter_search_fts WHERE helpcenter_search_fts MATCH %s"
-                " ORDER BY bm25(helpcenter_search_fts, 4.0, 1.0) LIMIT %s",
-                [f"title_terms : ({expression})" if titles else expression, limit],
+                f" ORDER BY bm25(helpcenter_search_fts, {_BM25_WEIGHTS}) LIMIT %s",
+                [expression, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -76,22 +91,24 @@ class SQLiteBackend:
 
 
 class PostgreSQLBackend:
-    def match(self, concepts: Concepts, limit: int, *, every: bool, titles: bool) -> list[int]:
+    def match(
+        self, concepts: Concepts, limit: int, *, every: bool, titles: bool, heads: bool = False
+    ) -> list[int]:
         # The tsquery is written in its own input syntax (quoted lexemes), not parsed
         # with to_tsquery, for the same reason the vector is built without a parser.
         query = _expression(concepts, every, _tsquery_term, " | , & ")
         any_word = _expression(concepts, False, _tsquery_term, " | , & ")
-        # Ranked by the title (a small inline vector, migration 0002): ts_rank over the
-        # whole body of thousands of matches would decompress every one of them. Bodies
-        # that have every concept are taken as the index finds them (no title names them
-        # all, or the first step would have found them): ordering thousands of rows would
-        # fetch each one, and the caller orders the candidates by how much of the query
-        # each covers.
-        column = "title_vector" if titles else "vector"
+        # Ranked by title, lead and headings (small inline vectors, migrations 0002 and
+        # 0003): ts_rank over the whole body of thousands of matches would decompress
+        # every one of them. Bodies that have every concept are taken as the index finds
+        # them (no title, lead or heading names them all, or an earlier step would have
+        # found them): ordering thousands of rows would fetch each one, and the caller
+        # orders the candidates by how much of the query each covers.
+        column = "title_vector" if titles else "head_vector" if heads else "vector"
         order = (
             ""
-            if every and not titles
-            else "ORDER BY ts_rank(title_vector, CAST(%s AS tsquery)) DESC"
+            if every and not (titles or heads)
+            else f"ORDER BY ts_rank('{_TS_RANK_WEIGHTS}', head_vector, CAST(%s AS tsquery)) DESC"
         )
         with connection.cursor() as cursor:
             cursor.execute(

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from math import sqrt
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString
@@ -18,7 +19,7 @@ from kefu.helpcenter.search.analysis import (
     stem,
     synonyms,
 )
-from kefu.helpcenter.search.backends import Backend, backend
+from kefu.helpcenter.search.backends import WEIGHTS, Backend, backend
 from kefu.helpcenter.search.snippets import Highlight, snippet
 from kefu.helpcenter.selectors import article_url, fallbacks
 
@@ -26,6 +27,12 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
 _SEARCHABLE = re.compile(r"\w")
 _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
+# (every concept, titles only, titles and heads only) for each backend step in turn.
+_STEPS = ((True, True, False), (True, False, True), (True, False, False), (False, False, False))
+# What a query word is worth by where the article has it: title, head (lead and
+# headings), own text, shared blocks. A word only in the box many articles share
+# ("support will never ask for your recovery phrase") says little about the article.
+_COVERAGE_WEIGHTS = (2.0, 1.5, 1.0, 0.25)
 
 
 class QueryError(KefuError):
@@ -74,24 +81,38 @@ def search(query: str, language: str, limit: int = 10) -> list[SearchResult]:
         if written == prefix:
             concept.append(prefix + "*")  # "withdrawl" may also be "withdrawls…" typed
             prefix = ""
-    if prefix:
+    if prefix and not _ends_phrase(prefix, groups):
         _add_prefix(concepts, prefix)
     if not concepts:
         return []  # only words too common to search for ("how do I")
-    # Cheapest first: titles that name every concept, then bodies that have them all,
-    # then anything with some of them; each step only while the page is not full.
+    # Cheapest first: titles that name every concept, then titles with leads and
+    # headings, then whole documents that have them all, then anything with some of
+    # them; each step only while the page is not full.
     ranked: list[int] = []
-    for every, titles in ((True, True), (True, False), (False, False)):
+    for every, titles, heads in _STEPS:
         if not every and len(concepts) == 1:
             break
         seen = set(ranked)
-        found = search_backend.match(concepts, limit * 3, every=every, titles=titles)
+        found = search_backend.match(concepts, limit * 3, every=every, titles=titles, heads=heads)
         ranked += [translation_id for translation_id in found if translation_id not in seen]
         if len(ranked) >= limit:
             break
     terms = [term.rstrip("*") for concept in concepts for term in concept]
     highlight = Highlight(frozenset(terms), frozenset(groups), prefix)
     return _results(ranked, terms, language, limit, highlight)
+
+
+def _ends_phrase(word: str, groups: set[int]) -> bool:
+    """Whether the word completes a synonym phrase the query has ("private key").
+
+    As a prefix it would stand for the whole phrase alone, and "key" would rank the
+    backup-key article with "private key" articles.
+    """
+    stemmed = stem(word)
+    return any(
+        len(phrase) > 1 and phrase[-1] == stemmed and group in groups
+        for phrase, group in synonyms().latin.items()
+    )
 
 
 def _add_prefix(concepts: list[list[str]], prefix: str) -> None:
@@ -128,21 +149,38 @@ class _Row(NamedTuple):
     language: str
     plain: str
     title_terms: str
+    head_terms: str
     terms: str
+    shared_terms: str
 
-    def coverage(self, query_terms: list[str]) -> tuple[int, float]:
-        """How many query terms the article has (title ones count double), then how much
-        of its title the query names.
+    def coverage(self, query_terms: list[str]) -> tuple[float, float, float]:
+        """How much of the query the article has, each term weighed by the best place it
+        has it (title, head, own text, shared blocks), then how much of its title the
+        query names, then how often it has the terms for its length (weighed by column
+        like the full-text ranking): the last settles ties the same way on every backend.
 
         Full-text ranking alone favours a short title that repeats one query word over
         the article that has all of them (提币没到账 → "How to withdraw" before
         "Withdrawal not arrived"); this puts the articles that cover the query first.
         """
         # Substring tests on the space-separated terms: no need to split a long article.
-        title, body = f" {self.title_terms} ", f" {self.terms} "
-        in_title = sum(f" {term} " in title for term in query_terms)
-        covered = 2 * in_title + sum(f" {term} " in body for term in query_terms)
-        return covered, in_title / max(title.count(" ") - 1, 1)
+        columns = [
+            f" {column} "
+            for column in (self.title_terms, self.head_terms, self.terms, self.shared_terms)
+        ]
+        covered = 0.0
+        for term in query_terms:
+            needle = f" {term} "
+            weights = zip(_COVERAGE_WEIGHTS, columns, strict=True)
+            covered += next((weight for weight, column in weights if needle in column), 0.0)
+        in_title = sum(f" {term} " in columns[0] for term in query_terms)
+        frequency = sum(
+            weight * column.count(f" {term} ")
+            for term in query_terms
+            for weight, column in zip(WEIGHTS, columns, strict=True)
+        )
+        length = sum(column.count(" ") for column in columns)
+        return covered, in_title / max(columns[0].count(" ") - 1, 1), frequency / sqrt(length)
 
 
 def _results(
@@ -166,7 +204,9 @@ def _results(
             "translation__language",
             "plain",
             "title_terms",
+            "head_terms",
             "terms",
+            "shared_terms",
         )
     ]
     by_id = {row.translation_id: row for row in rows}
