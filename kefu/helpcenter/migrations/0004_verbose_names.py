@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('helpcenter', '0002_search_index'),
+        ('helpcenter', '0003_search_weights'),
     ]
 
     operations = [
