@@ -4,9 +4,9 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from kefu.core.search.analysis import analyze, is_vocabulary_word
 from kefu.helpcenter.models import ArticleTranslation, SearchDocument, SearchTerm, Status
 from kefu.helpcenter.rendering import to_plain
-from kefu.helpcenter.search.analysis import analyze, is_vocabulary_word
 
 BATCH = 500
 

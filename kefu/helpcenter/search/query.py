@@ -8,8 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import KefuError
-from kefu.helpcenter.models import SearchDocument, SearchTerm
-from kefu.helpcenter.search.analysis import (
+from kefu.core.search.analysis import (
     STOPWORDS,
     analyze,
     fold,
@@ -18,8 +17,9 @@ from kefu.helpcenter.search.analysis import (
     stem,
     synonyms,
 )
+from kefu.core.search.snippets import Highlight, snippet
+from kefu.helpcenter.models import SearchDocument, SearchTerm
 from kefu.helpcenter.search.backends import Backend, backend
-from kefu.helpcenter.search.snippets import Highlight, snippet
 from kefu.helpcenter.selectors import article_url, fallbacks
 
 MAX_QUERY_LENGTH = 200

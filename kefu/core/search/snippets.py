@@ -1,4 +1,5 @@
-"""A short passage of an article around the words that matched, with <mark> around them."""
+"""A short passage of a text (an article, a conversation) around the words that matched,
+with <mark> around them."""
 
 import re
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kefu.helpcenter.search.analysis import fold_script, stem, synonyms
+from kefu.core.search.analysis import fold_script, stem, synonyms
 
 WIDTH = 160
 SCAN = 3000
