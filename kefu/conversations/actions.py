@@ -31,6 +31,7 @@ from kefu.conversations.models import (
     Status,
     Tag,
 )
+from kefu.conversations.search import indexing as search_index
 from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
@@ -183,6 +184,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             link_warnings=link_warnings(inbound.text),
         )
         _store_attachments(message, inbound.attachments, types)
+        search_index.index_message(message)
         if is_new:
             _route_new(conversation)
         else:
@@ -278,6 +280,7 @@ def send_reply(
             link_warnings=link_warnings(text),
         )
         _store_attachments(message, files, types)
+        search_index.index_message(message)
         changed = ["last_message_at"]
         conversation.last_message_at = now
         if conversation.first_response_at is None:
@@ -305,6 +308,7 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
         message = Message.objects.create(
             conversation=conversation, kind=MessageKind.NOTE, author_agent=agent, text=text
         )
+        search_index.index_message(message)
         audit.record(agent, "conversation.note", conversation, message=message.pk)
         events.message_added(message)
     return message
@@ -454,6 +458,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
     with transaction.atomic():
         _renumber_into(source, target)
         source.messages.update(conversation=target)
+        search_index.absorb(source=source, target=target)
         Message.objects.create(
             conversation=target,
             kind=MessageKind.SYSTEM,

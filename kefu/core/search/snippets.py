@@ -69,6 +69,11 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+def matches(plain: str, highlight: Highlight) -> bool:
+    """Whether the passage snippet() would cut from this text has a highlighted word."""
+    return bool(_spans(_folded_alike(" ".join(plain[:SCAN].split())), highlight))
+
+
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.

@@ -5,9 +5,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
-from kefu.core.errors import KefuError
 from kefu.core.search.analysis import (
     STOPWORDS,
     analyze,
@@ -17,21 +15,14 @@ from kefu.core.search.analysis import (
     stem,
     synonyms,
 )
+from kefu.core.search.queries import clean_query
 from kefu.core.search.snippets import Highlight, snippet
 from kefu.helpcenter.models import SearchDocument, SearchTerm
 from kefu.helpcenter.search.backends import Backend, backend
 from kefu.helpcenter.selectors import article_url, fallbacks
 
-MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
-_SEARCHABLE = re.compile(r"\w")
 _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
-
-
-class QueryError(KefuError):
-    """A query that cannot be searched; the message is for the person who typed it."""
-
-    code = "invalid_query"
 
 
 @dataclass(frozen=True)
@@ -44,13 +35,7 @@ class SearchResult:
 
 
 def search(query: str, language: str, limit: int = 10) -> list[SearchResult]:
-    text = " ".join(query.split())
-    if not _SEARCHABLE.search(text):
-        raise QueryError(_("Type a few words to search for."))
-    if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(
-            _("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH}
-        )
+    text = clean_query(query)
     analyzed = analyze(text)
     concepts = [list(concept) for concept in analyzed.concepts][:MAX_TERMS]
     groups = set(analyzed.groups)

@@ -15,6 +15,7 @@ from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import attachments
 from kefu.conversations.models import Conversation, Message
+from kefu.conversations.search import indexing as search_index
 from kefu.core import throttle
 from kefu.core.events import conversation_group, publish_on_commit
 from kefu.inboxes.base import InboundAttachment
@@ -50,6 +51,8 @@ def _remember_email(contact: Contact, email: str) -> None:
         ContactIdentity.objects.create(
             contact=contact, kind=IdentityKind.EMAIL, value=value, verified=False
         )
+        # The agent searching for that address finds the chat.
+        search_index.refresh_contact(contact)
 
 
 def open_chat(*, message: Message, visitor: Visitor, email: str = "") -> ChatSession:

@@ -1,0 +1,127 @@
+"""Searching conversations from the console: the inbox's own scope and filters, plus words.
+
+A query matches a conversation when every word of it (a synonym group counting as one,
+so 提币 finds 提现) is in its subject, its messages or its contact's name and addresses.
+A ticket number (K-000123, 000123, #123) also finds that conversation, which comes first;
+the rest follow newest activity first, like the inbox, so paging stays cheap.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
+from django.utils.safestring import SafeString
+
+from kefu.agents.models import Agent
+from kefu.conversations.models import Conversation, Message
+from kefu.conversations.search.indexing import INDEXED_KINDS
+from kefu.conversations.selectors import (
+    PAGE_SIZE,
+    InboxFilters,
+    InboxPage,
+    inbox_queryset,
+    parse_reference,
+)
+from kefu.core.search.analysis import analyze
+from kefu.core.search.expressions import Concepts, fts5_match, tsquery
+from kefu.core.search.queries import clean_query
+from kefu.core.search.snippets import SCAN, Highlight, matches, snippet
+
+MAX_TERMS = 32
+_DIGITS = frozenset("0123456789")
+
+
+@dataclass(frozen=True)
+class SearchPage(InboxPage):
+    snippets: dict[int, SafeString]
+
+
+def ticket_number(text: str) -> int | None:
+    """K-000123, 000123 or #123 → 123."""
+    return parse_reference(text.removeprefix("#"))
+
+
+def _concepts(text: str) -> Concepts:
+    concepts = [list(concept) for concept in analyze(text).concepts][:MAX_TERMS]
+    for concept in concepts:
+        # Part of a phone number or an order number is still that number.
+        if len(concept) == 1 and set(concept[0]) <= _DIGITS:
+            concept.append(concept[0] + "*")
+    return concepts
+
+
+def _matching(concepts: Concepts) -> RawSQL:
+    """The ids of the conversations whose document has every concept."""
+    if connection.vendor == "postgresql":
+        return RawSQL(
+            "SELECT conversation_id FROM conversations_searchdocument"
+            " WHERE vector @@ CAST(%s AS tsquery)",
+            [tsquery(concepts, every=True)],
+        )
+    return RawSQL(
+        "SELECT rowid FROM conversations_search_fts WHERE conversations_search_fts MATCH %s",
+        [fts5_match(concepts, every=True)],
+    )
+
+
+def search_queryset(agent: Agent, filters: InboxFilters, query: str) -> QuerySet[Conversation]:
+    """The inbox's queryset (same scope, same filters) narrowed to the query, best first."""
+    text = clean_query(query)
+    number = ticket_number(text)
+    concepts = _concepts(text)
+    wanted = Q(pk__in=_matching(concepts)) if concepts else Q(pk__in=[])
+    if number is None:
+        return inbox_queryset(agent, filters).filter(wanted).order_by("-last_message_at", "-pk")
+    wanted |= Q(pk=number)
+    exact = Case(When(pk=number, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (
+        inbox_queryset(agent, filters)
+        .filter(wanted)
+        .annotate(exact=exact)
+        .order_by("-exact", "-last_message_at", "-pk")
+    )
+
+
+def highlight_for(query: str) -> Highlight:
+    analyzed = analyze(clean_query(query))
+    terms = frozenset(term for concept in analyzed.concepts for term in concept)
+    return Highlight(terms, analyzed.groups, "")
+
+
+def snippets(conversations: list[Conversation], query: str) -> dict[int, SafeString]:
+    """For each conversation, its first message with a word of the query, highlighted.
+
+    One query for the page; a conversation found by its number or its contact shows the
+    start of its first message instead.
+    """
+    highlight = highlight_for(query)
+    rows = (
+        Message.objects.filter(conversation__in=conversations, kind__in=INDEXED_KINDS)
+        .order_by("created_at", "pk")
+        .annotate(start=Substr("text", 1, SCAN))
+        .values_list("conversation_id", "start")
+    )
+    found: dict[int, SafeString] = {}
+    first: dict[int, str] = {}
+    for conversation_id, text in rows:
+        first.setdefault(conversation_id, text)
+        if conversation_id not in found and matches(text, highlight):
+            found[conversation_id] = snippet(text, highlight)
+    for conversation_id, text in first.items():
+        found.setdefault(conversation_id, snippet(text, highlight))
+    return found
+
+
+def search_page(agent: Agent, filters: InboxFilters, query: str, page: int = 1) -> SearchPage:
+    """One page of search results, as inbox_page gives the inbox (no COUNT(*) either)."""
+    page = max(page, 1)
+    start = (page - 1) * PAGE_SIZE
+    rows = list(
+        search_queryset(agent, filters, query)
+        .select_related("contact", "assignee", "team")
+        .prefetch_related("tags")[start : start + PAGE_SIZE + 1]
+    )
+    shown = rows[:PAGE_SIZE]
+    return SearchPage(shown, page, len(rows) > PAGE_SIZE, snippets(shown, query))
