@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kefu.contacts.actions import add_identity
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import attachments
@@ -48,9 +49,7 @@ def _remember_email(contact: Contact, email: str) -> None:
     """
     value = normalize(IdentityKind.EMAIL, email)
     if not ContactIdentity.objects.filter(kind=IdentityKind.EMAIL, value=value).exists():
-        ContactIdentity.objects.create(
-            contact=contact, kind=IdentityKind.EMAIL, value=value, verified=False
-        )
+        add_identity(contact, IdentityKind.EMAIL, value)
         # The agent searching for that address finds the chat.
         search_index.refresh_contact(contact)
 

@@ -72,6 +72,8 @@ def test_an_email_given_in_chat_finds_the_chat(inbox: Inbox, receive: Receive, a
     visitor = Visitor(inbox.pk, "visitor-token-1")
     open_chat(message=message, visitor=visitor, email="li.na@example.com")
     assert found(agent, "li.na@example.com") == {conversation.pk}
+    conversation.contact.refresh_from_db()
+    assert conversation.contact.display_name == "li.na@example.com"
     # The visitor token is nobody's search word.
     assert "visitor" not in SearchDocument.objects.get(conversation=conversation).contact_terms
 
