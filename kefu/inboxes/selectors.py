@@ -1,0 +1,12 @@
+"""Reads about the configured inboxes that views need."""
+
+from kefu.inboxes.models import Channel, Inbox
+
+
+def channels_with_inbox() -> list[tuple[str, str]]:
+    """The channels at least one inbox (active or not) is on, as (value, label) choices.
+
+    An inactive inbox still has its conversations, so its channel stays a filter.
+    """
+    used = set(Inbox.objects.values_list("channel", flat=True).distinct())
+    return [(value, label) for value, label in Channel.choices if value in used]
