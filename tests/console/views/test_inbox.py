@@ -173,3 +173,8 @@ def test_a_nameless_customer_shows_by_email(agent_client, inbox):
     page = agent_client.get("/console/").content.decode()
     assert '<span class="customer-name">li.na@example.com</span>' in page
     assert "Customer #" not in page
+
+
+def test_template_comments_do_not_show_on_the_page(agent_client):
+    page = agent_client.get("/console/").content.decode()
+    assert "4xx answers carry" not in page
