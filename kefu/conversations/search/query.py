@@ -27,7 +27,7 @@ from kefu.conversations.selectors import (
 from kefu.core.search.analysis import analyze
 from kefu.core.search.expressions import Concepts, fts5_match, tsquery
 from kefu.core.search.queries import clean_query
-from kefu.core.search.snippets import SCAN, Highlight, matches, snippet
+from kefu.core.search.snippets import SCAN, Highlight, matching_snippet, snippet
 
 MAX_TERMS = 32
 _DIGITS = frozenset("0123456789")
@@ -107,10 +107,13 @@ def snippets(conversations: list[Conversation], query: str) -> dict[int, SafeStr
     first: dict[int, str] = {}
     for conversation_id, text in rows:
         first.setdefault(conversation_id, text)
-        if conversation_id not in found and matches(text, highlight):
-            found[conversation_id] = snippet(text, highlight)
+        if conversation_id not in found:
+            cut = matching_snippet(text, highlight)
+            if cut is not None:
+                found[conversation_id] = cut
     for conversation_id, text in first.items():
-        found.setdefault(conversation_id, snippet(text, highlight))
+        if conversation_id not in found:
+            found[conversation_id] = snippet(text, highlight)
     return found
 
 

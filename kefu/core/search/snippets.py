@@ -3,6 +3,7 @@ with <mark> around them."""
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -31,16 +32,24 @@ def _folded_alike(plain: str) -> str:
     return "".join(fold_script(char.lower())[:1] or char for char in plain)
 
 
-def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
+# A page of results cuts many passages for one query: the words to look for are
+# worked out once per query.
+@lru_cache(maxsize=64)
+def _wanted(highlight: Highlight) -> tuple[frozenset[str], frozenset[str]]:
     table = synonyms()
-    latin_group_words = {
+    latin_group_words = frozenset(
         word
         for phrase, group in table.latin.items()
         if group in highlight.groups
         for word in phrase
-    }
+    )
     cjk_words = {word for word in highlight.stems if not _LATIN_WORD.fullmatch(word)}
     cjk_words.update(word for word, group in table.cjk.items() if group in highlight.groups)
+    return latin_group_words, frozenset(cjk_words)
+
+
+def _spans(folded: str, highlight: Highlight) -> list[tuple[int, int]]:
+    latin_group_words, cjk_words = _wanted(highlight)
     spans = []
     for found in _LATIN_WORD.finditer(folded):
         word = found.group()
@@ -69,16 +78,21 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def matches(plain: str, highlight: Highlight) -> bool:
-    """Whether the passage snippet() would cut from this text has a highlighted word."""
-    return bool(_spans(_folded_alike(" ".join(plain[:SCAN].split())), highlight))
-
-
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.
     plain = " ".join(plain[:SCAN].split())
+    return _cut(plain, _spans(_folded_alike(plain), highlight))
+
+
+def matching_snippet(plain: str, highlight: Highlight) -> SafeString | None:
+    """snippet(), or None when the text has no highlighted word (one pass, not two)."""
+    plain = " ".join(plain[:SCAN].split())
     spans = _spans(_folded_alike(plain), highlight)
+    return _cut(plain, spans) if spans else None
+
+
+def _cut(plain: str, spans: list[tuple[int, int]]) -> SafeString:
     start = max(0, spans[0][0] - WIDTH // 4) if spans else 0
     # Start on a word boundary in English; Chinese can start at any character.
     space = plain.rfind(" ", max(0, start - 20), start)
