@@ -118,13 +118,25 @@ def snippets(conversations: list[Conversation], query: str) -> dict[int, SafeStr
 
 
 def search_page(agent: Agent, filters: InboxFilters, query: str, page: int = 1) -> SearchPage:
-    """One page of search results, as inbox_page gives the inbox (no COUNT(*) either)."""
+    """One page of search results, as inbox_page gives the inbox (no COUNT(*) either).
+
+    The page's ids come first from the bare query, then its rows: with the joins for
+    contact, assignee and team in the same statement, SQLite drives the query from the
+    matches and sorts them all instead of walking the recency index to the first page.
+    """
     page = max(page, 1)
     start = (page - 1) * PAGE_SIZE
-    rows = list(
-        search_queryset(agent, filters, query)
-        .select_related("contact", "assignee", "team")
-        .prefetch_related("tags")[start : start + PAGE_SIZE + 1]
+    ids = list(
+        search_queryset(agent, filters, query).values_list("pk", flat=True)[
+            start : start + PAGE_SIZE + 1
+        ]
     )
-    shown = rows[:PAGE_SIZE]
-    return SearchPage(shown, page, len(rows) > PAGE_SIZE, snippets(shown, query))
+    shown_ids = ids[:PAGE_SIZE]
+    by_id = (
+        Conversation.objects.filter(pk__in=shown_ids)
+        .select_related("contact", "assignee", "team")
+        .prefetch_related("tags")
+        .in_bulk()
+    )
+    shown = [by_id[pk] for pk in shown_ids if pk in by_id]
+    return SearchPage(shown, page, len(ids) > PAGE_SIZE, snippets(shown, query))

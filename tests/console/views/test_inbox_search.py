@@ -94,6 +94,6 @@ def test_search_query_count_does_not_grow_with_rows(
 ):
     for n in range(30):
         receive(f"提现 {n}", f"q{n}@example.com")
-    # session, agent, OTP device, page of conversations, their tags, their snippets
-    with django_assert_max_num_queries(6):
+    # session, agent, OTP device, the page's ids, their rows, tags, snippets
+    with django_assert_max_num_queries(7):
         agent_client.get("/console/inbox/rows/", {"q": "提现"}, headers={"HX-Request": "true"})

@@ -131,6 +131,6 @@ def test_search_page_query_count_is_fixed(
 ) -> None:
     for n in range(10):
         receive(f"提现 {n}", who=f"q{n}@example.com")
-    with django_assert_max_num_queries(3):  # page, tags, snippets
+    with django_assert_max_num_queries(4):  # page ids, their rows, tags, snippets
         page = search_page(agent, InboxFilters(), "提现")
     assert len(page.conversations) == 10
