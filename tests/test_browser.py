@@ -15,12 +15,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from kefu.core import children
 from tests.services import require_chromium
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 pytestmark = pytest.mark.browser
 
@@ -90,6 +94,36 @@ def server(tmp_path: Path) -> Iterator[Server]:
         children.stop(process)
 
 
+def kefu(server: Server, *args: str, script: str = "") -> str:
+    """Run a `kefu` command on the server's own database; its output."""
+    env = {
+        **os.environ,
+        "KEFU_VAR_DIR": str(server.output.parent),
+        "DJANGO_SETTINGS_MODULE": "kefu.settings",
+    }
+    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "kefu.cli", *args] + (["-c", script] if script else [])
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def launch_chromium(playwright: "Playwright") -> "Browser":
+    return playwright.chromium.launch(
+        executable_path=require_chromium(),
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+
+
+def sign_in_agent(page: "Page", server: Server) -> None:
+    """The fixture's agent, li.na, through password and TOTP."""
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", "li.na")
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.fill("input[name=code]", totp(server.totp_key))
+    page.click("form:has(input[name=code]) button[type=submit]")
+
+
 def totp(key_hex: str) -> str:
     from django_otp.oath import totp as oath_totp
 
@@ -130,12 +164,7 @@ def test_an_agent_reply_reaches_the_customers_open_page_live(server: Server) -> 
         expect(page.get_by_text("我的提现 W-1042 还在处理中")).to_be_visible()
 
         console = agent.new_page()
-        console.goto(server.url + "/console/")
-        console.fill("input[name=username]", "li.na")
-        console.fill("input[name=password]", "browser-pass-1")
-        console.click("form:has(input[name=password]) button[type=submit]")
-        console.fill("input[name=code]", totp(server.totp_key))
-        console.click("form:has(input[name=code]) button[type=submit]")
+        sign_in_agent(console, server)
         expect(console.get_by_text("USDT 提现没到账")).to_be_visible()
         console.screenshot(path=str(ARTIFACTS / "console-inbox.png"), full_page=True)
         console.goto(f"{server.url}/console/c/{server.reference}/")

@@ -1,7 +1,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from kefu.core.search.schema import full_text_index
 
 SQLITE = [
     # External content, as the help center's index (helpcenter 0002): the FTS5 table
@@ -41,19 +41,6 @@ POSTGRESQL = [
 ]
 
 
-def create_full_text_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}.get(
-        schema_editor.connection.vendor, []
-    )
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def drop_full_text_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TABLE IF EXISTS conversations_search_fts")
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("conversations", "0004_chat_seq"),
@@ -77,5 +64,5 @@ class Migration(migrations.Migration):
                 ("terms", models.TextField(blank=True)),
             ],
         ),
-        migrations.RunPython(create_full_text_index, drop_full_text_index),
+        full_text_index(sqlite=SQLITE, postgresql=POSTGRESQL, sqlite_table="conversations_search_fts"),
     ]

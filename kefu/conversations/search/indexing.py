@@ -14,6 +14,7 @@ from django.db.models.functions import Concat
 from kefu.contacts.models import Contact, IdentityKind
 from kefu.conversations.models import Conversation, Message, MessageKind, SearchDocument
 from kefu.core.search.analysis import analyze
+from kefu.core.search.batches import in_batches
 
 BATCH = 500
 # What agents search for; a system line ("K-000012 was merged into…") is not.
@@ -112,18 +113,7 @@ def _index_batch(conversations: list[Conversation]) -> None:
 def index_many(
     conversations: Iterable[Conversation], progress: Callable[[int], None] | None = None
 ) -> None:
-    batch: list[Conversation] = []
-    for conversation in conversations:
-        batch.append(conversation)
-        if len(batch) == BATCH:
-            _index_batch(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        _index_batch(batch)
-        if progress:
-            progress(len(batch))
+    in_batches(conversations, BATCH, _index_batch, progress)
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from kefu.core.search.analysis import analyze, is_vocabulary_word
+from kefu.core.search.batches import in_batches
 from kefu.helpcenter.models import ArticleTranslation, SearchDocument, SearchTerm, Status
 from kefu.helpcenter.rendering import to_plain
 
@@ -34,18 +35,7 @@ def index_translation(translation: ArticleTranslation) -> None:
 def index_many(
     translations: Iterable[ArticleTranslation], progress: Callable[[int], None] | None = None
 ) -> None:
-    batch: list[ArticleTranslation] = []
-    for translation in translations:
-        batch.append(translation)
-        if len(batch) == BATCH:
-            _index_batch(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        _index_batch(batch)
-        if progress:
-            progress(len(batch))
+    in_batches(translations, BATCH, _index_batch, progress)
 
 
 def _index_batch(translations: list[ArticleTranslation]) -> None:

@@ -1,14 +1,16 @@
 """The inbox search and the phone-width inbox in headless Chromium against `kefu serve`."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, server, totp  # noqa: F401  (the fixture)
+from tests.test_browser import (  # noqa: F401  (server: the fixture)
+    ARTIFACTS,
+    Server,
+    kefu,
+    launch_chromium,
+    server,
+    sign_in_agent,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,41 +32,19 @@ receive_message(InboundMessage(inbox=mail, identity_kind="email",
 """
 
 
-def _add_conversations(tmp_path: Path) -> None:
-    # The server fixture keeps its SQLite file under the test's tmp_path.
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
-        env.pop(name, None)
-    subprocess.run(
-        [sys.executable, "-m", "kefu.cli", "shell", "-c", MORE],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_an_agent_finds_a_chinese_word_and_the_inbox_fits_a_phone(
     server: Server,  # noqa: F811
-    tmp_path: Path,
 ) -> None:
-    chromium = require_chromium()
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    _add_conversations(tmp_path)
+    kefu(server, "shell", script=MORE)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
         page = phone.new_page()
-        page.goto(server.url + "/console/")
-        page.fill("input[name=username]", "li.na")
-        page.fill("input[name=password]", "browser-pass-1")
-        page.click("form:has(input[name=password]) button[type=submit]")
-        page.fill("input[name=code]", totp(server.totp_key))
-        page.click("form:has(input[name=code]) button[type=submit]")
+        sign_in_agent(page, server)
 
         rows = page.locator(".inbox-row")
         expect(rows).to_have_count(4)
