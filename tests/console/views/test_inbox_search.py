@@ -9,6 +9,7 @@ from kefu.conversations.models import Conversation
 from kefu.conversations.selectors import PAGE_SIZE
 from kefu.inboxes.base import InboundMessage
 from kefu.inboxes.models import Channel, Inbox
+from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,20 @@ def test_search_query_count_does_not_grow_with_rows(
     # session, agent, OTP device, the page's ids, their rows, tags, snippets
     with django_assert_max_num_queries(7):
         agent_client.get("/console/inbox/rows/", {"q": "提现"}, headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize(
+    ("language", "placeholder", "empty"),
+    [
+        ("zh-Hans", "搜索文字、邮箱、K-000123…", "没有符合此搜索的会话。"),
+        ("zh-Hant", "搜尋文字、電子郵件、K-000123…", "沒有符合此搜尋的對話。"),
+    ],
+)
+def test_the_search_speaks_the_agents_language(
+    agent_factory, receive, language, placeholder, empty
+):
+    receive("hello", "a@example.com")
+    client = verified_client(agent_factory(language=language))
+    page = client.get("/console/", {"q": "不存在的词"}).content.decode()
+    assert placeholder in page
+    assert empty in page
