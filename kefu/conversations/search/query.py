@@ -9,7 +9,7 @@ the rest follow newest activity first, like the inbox, so paging stays cheap.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils.safestring import SafeString
@@ -52,36 +52,38 @@ def _concepts(text: str) -> Concepts:
     return concepts
 
 
-def _matching(concepts: Concepts) -> RawSQL:
-    """The ids of the conversations whose document has every concept."""
+def _matching(concepts: Concepts, number: int | None) -> RawSQL:
+    """The ids of the conversations whose document has every concept, and the number's.
+
+    The number is one more id in the same list rather than an OR beside it: with the OR,
+    PostgreSQL read every conversation to test it.
+    """
+    extra = " UNION ALL SELECT %s" if number is not None else ""
     if connection.vendor == "postgresql":
-        return RawSQL(
+        sql = (
             "SELECT conversation_id FROM conversations_searchdocument"
-            " WHERE vector @@ CAST(%s AS tsquery)",
-            [tsquery(concepts, every=True)],
+            " WHERE vector @@ CAST(%s AS tsquery)"
         )
-    return RawSQL(
-        "SELECT rowid FROM conversations_search_fts WHERE conversations_search_fts MATCH %s",
-        [fts5_match(concepts, every=True)],
-    )
+        match = tsquery(concepts, every=True)
+    else:
+        sql = "SELECT rowid FROM conversations_search_fts WHERE conversations_search_fts MATCH %s"
+        match = fts5_match(concepts, every=True)
+    if not concepts:  # only words too common to search for ("的")
+        if number is None:
+            return RawSQL("SELECT 0 WHERE 1 = 0", [])
+        return RawSQL("SELECT %s", [number])
+    return RawSQL(sql + extra, [match, number] if number is not None else [match])
 
 
 def search_queryset(agent: Agent, filters: InboxFilters, query: str) -> QuerySet[Conversation]:
     """The inbox's queryset (same scope, same filters) narrowed to the query, best first."""
     text = clean_query(query)
     number = ticket_number(text)
-    concepts = _concepts(text)
-    wanted = Q(pk__in=_matching(concepts)) if concepts else Q(pk__in=[])
+    matching = inbox_queryset(agent, filters).filter(pk__in=_matching(_concepts(text), number))
     if number is None:
-        return inbox_queryset(agent, filters).filter(wanted).order_by("-last_message_at", "-pk")
-    wanted |= Q(pk=number)
+        return matching.order_by("-last_message_at", "-pk")
     exact = Case(When(pk=number, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return (
-        inbox_queryset(agent, filters)
-        .filter(wanted)
-        .annotate(exact=exact)
-        .order_by("-exact", "-last_message_at", "-pk")
-    )
+    return matching.annotate(exact=exact).order_by("-exact", "-last_message_at", "-pk")
 
 
 def highlight_for(query: str) -> Highlight:

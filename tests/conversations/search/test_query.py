@@ -134,3 +134,13 @@ def test_search_page_query_count_is_fixed(
     with django_assert_max_num_queries(4):  # page ids, their rows, tags, snippets
         page = search_page(agent, InboxFilters(), "提现")
     assert len(page.conversations) == 10
+
+
+def test_only_common_words_find_nothing(receive: Receive, agent: Agent) -> None:
+    receive("的的的")
+    assert found(agent, "的") == []
+
+
+def test_a_bare_number_is_a_ticket_even_without_words(receive: Receive, agent: Agent) -> None:
+    wanted = receive("的")
+    assert found(agent, str(wanted.pk)) == [wanted.pk]
