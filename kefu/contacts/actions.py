@@ -36,7 +36,11 @@ def find_or_create_contact(kind: str, value: str, *, name: str = "", language: s
     found = identity.first()
     if found is not None:
         return surviving(found.contact)
-    contact = Contact.objects.create(name=name[:200], language=language or Language.ZH_HANS)
+    # The shown email is set with the row rather than by a second write.
+    email = value[:255] if kind == IdentityKind.EMAIL else ""
+    contact = Contact.objects.create(
+        name=name[:200], language=language or Language.ZH_HANS, email=email
+    )
     add_identity(contact, kind, value)
     return contact
 

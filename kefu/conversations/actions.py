@@ -184,7 +184,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             link_warnings=link_warnings(inbound.text),
         )
         _store_attachments(message, inbound.attachments, types)
-        search_index.index_message(message)
+        search_index.index_message(message, new_conversation=is_new)
         if is_new:
             _route_new(conversation)
         else:

@@ -53,23 +53,29 @@ def _appended(terms: str) -> Case:
     )
 
 
-def index_message(message: Message) -> None:
-    """Add a stored message to its conversation's document (creating it for a new one)."""
+def index_message(message: Message, *, new_conversation: bool = False) -> None:
+    """Add a stored message to its conversation's document (creating it for a new one).
+
+    A conversation without a document (one from before the index, until a reindex) gets
+    one from this message on.
+    """
     if message.kind not in INDEXED_KINDS:
         return
     terms = _terms(message.text)
-    if not terms:
-        return
-    updated = SearchDocument.objects.filter(conversation_id=message.conversation_id).update(
-        terms=_appended(terms)
-    )
-    if not updated:
-        conversation = message.conversation
-        SearchDocument.objects.create(
-            conversation=conversation,
-            contact_terms=contact_terms(conversation.contact),
-            terms=" ".join(filter(None, [_terms(conversation.subject), terms])),
+    if not new_conversation:
+        if not terms:
+            return
+        updated = SearchDocument.objects.filter(conversation_id=message.conversation_id).update(
+            terms=_appended(terms)
         )
+        if updated:
+            return
+    conversation = message.conversation
+    SearchDocument.objects.create(
+        conversation=conversation,
+        contact_terms=contact_terms(conversation.contact),
+        terms=" ".join(filter(None, [_terms(conversation.subject), terms])),
+    )
 
 
 def refresh_contact(contact: Contact) -> None:
