@@ -9,10 +9,12 @@ bench calls `exit_on_sigterm()` first in main(), so SIGTERM runs its clean-up to
 """
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +105,37 @@ def run_captured(
     with running(command, **popen) as process:
         stdout, stderr = process.communicate(timeout=timeout)
     return subprocess.CompletedProcess(list(command), process.returncode, stdout, stderr)
+
+
+def run_json_child(script: str, args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
+    """Run a bench's own measuring step in a child; the JSON object on its last line."""
+    done = run_captured([sys.executable, script, "--child", *args], env=env, cwd=ROOT, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def on_each_database(
+    prefix: str,
+    no_postgres: bool,
+    measure: Callable[[dict[str, str]], dict[str, Any]],
+    report: Callable[[str, dict[str, Any]], None],
+) -> dict[str, Any]:
+    """measure() on a fresh SQLite file, then on a throwaway PostgreSQL database (noted
+    and skipped when unreachable); {"backends": {vendor: figures}, "notes": [...]}."""
+    results: dict[str, Any] = {"backends": {}, "notes": []}
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp_name:
+        tmp = Path(tmp_name)
+        with sqlite_env(tmp) as env:
+            results["backends"]["sqlite"] = measure(env)
+        report("SQLite FTS5", results["backends"]["sqlite"])
+        unreachable = "skipped (--no-postgres)" if no_postgres else postgres_unreachable()
+        if unreachable:
+            results["notes"].append(unreachable)
+            print(unreachable, flush=True)
+        else:
+            with postgres_env(tmp, prefix.replace("-", "_")) as pg_env:
+                results["backends"]["postgresql"] = measure(pg_env)
+            report("PostgreSQL", results["backends"]["postgresql"])
+    return results

@@ -32,21 +32,12 @@ import json
 import os
 import platform
 import random
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from environments import (
-    ROOT,
-    base_env,
-    exit_on_sigterm,
-    postgres_env,
-    postgres_unreachable,
-    run_captured,
-)
+from environments import exit_on_sigterm, on_each_database, run_json_child
 
 TARGET_P95_MS = 20.0
 RELEVANCE_SET = Path(__file__).resolve().parent / "data" / "search_relevance.jsonl"
@@ -290,16 +281,7 @@ def child(count: int, repeats: int) -> dict[str, Any]:
 
 
 def run_child(env: dict[str, str], count: int, repeats: int) -> dict[str, Any]:
-    done = run_captured(
-        [sys.executable, __file__, "--child", "--articles", str(count), "--repeats", str(repeats)],
-        env=env,
-        cwd=ROOT,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_json_child(__file__, ["--articles", str(count), "--repeats", str(repeats)], env)
 
 
 def report(name: str, result: dict[str, Any]) -> None:
@@ -340,22 +322,12 @@ def main() -> None:
         print(json.dumps(child(args.articles, repeats)))
         return
     log(f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    results: dict[str, Any] = {"backends": {}, "notes": []}
-    with tempfile.TemporaryDirectory(prefix="kefu-bench-search-") as tmp_name:
-        tmp = Path(tmp_name)
-        env = base_env(tmp / "sqlite")
-        env["KEFU_SQLITE_PATH"] = str(tmp / "sqlite" / "bench.sqlite3")
-        env.pop("KEFU_DATABASE_URL", None)
-        results["backends"]["sqlite"] = run_child(env, args.articles, repeats)
-        report("SQLite FTS5", results["backends"]["sqlite"])
-        unreachable = "skipped (--no-postgres)" if args.no_postgres else postgres_unreachable()
-        if unreachable:
-            results["notes"].append(unreachable)
-            log(unreachable)
-        else:
-            with postgres_env(tmp, "kefu_bench_search") as pg_env:
-                results["backends"]["postgresql"] = run_child(pg_env, args.articles, repeats)
-            report("PostgreSQL", results["backends"]["postgresql"])
+    results = on_each_database(
+        "kefu_bench_search",
+        args.no_postgres,
+        lambda env: run_child(env, args.articles, repeats),
+        report,
+    )
     results["target_p95_ms"] = TARGET_P95_MS
     results["target_met"] = all(
         backend["search"]["p95_ms"] < TARGET_P95_MS for backend in results["backends"].values()

@@ -96,6 +96,13 @@ def serving(env: dict[str, str], output: Path) -> Iterator[str]:
         children.stop(process)
 
 
+def kefu(server: Server, *args: str, script: str = "") -> str:
+    """Run a `kefu` command on the server's own database; its output."""
+    command = [*KEFU, *args] + (["-c", script] if script else [])
+    env = server_env(server.output.parent)
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+
+
 def launch(playwright: "Playwright") -> "Browser":
     """Headless Chromium as the browser tests run it (the machine's, no download)."""
     return playwright.chromium.launch(
@@ -122,6 +129,16 @@ def running_server(directory: Path) -> Iterator[Server]:
 def server(tmp_path: Path) -> Iterator[Server]:
     with running_server(tmp_path) as running:
         yield running
+
+
+def sign_in_agent(page: "Page", server: Server) -> None:
+    """The fixture's agent, li.na, through password and TOTP."""
+    page.goto(server.url + "/console/")
+    page.fill("input[name=username]", "li.na")
+    page.fill("input[name=password]", "browser-pass-1")
+    page.click("form:has(input[name=password]) button[type=submit]")
+    page.fill("input[name=code]", totp(server.totp_key))
+    page.click("form:has(input[name=code]) button[type=submit]")
 
 
 def totp(key_hex: str) -> str:
@@ -169,12 +186,7 @@ def test_an_agent_reply_reaches_the_customers_open_page_live(server: Server) -> 
         expect(page.get_by_text("我的提现 W-1042 还在处理中")).to_be_visible()
 
         console = agent.new_page()
-        console.goto(server.url + "/console/")
-        console.fill("input[name=username]", "li.na")
-        console.fill("input[name=password]", "browser-pass-1")
-        console.click("form:has(input[name=password]) button[type=submit]")
-        console.fill("input[name=code]", totp(server.totp_key))
-        console.click("form:has(input[name=code]) button[type=submit]")
+        sign_in_agent(console, server)
         expect(console.get_by_text("USDT 提现没到账")).to_be_visible()
         console.screenshot(path=str(ARTIFACTS / "console-inbox.png"), full_page=True)
         console.goto(f"{server.url}/console/c/{server.reference}/")

@@ -52,6 +52,9 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("Any priority")), *Priority.choices], required=False
     )
     page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    # Checked by the search itself, which says what is wrong (no words, too long)
+    # instead of dropping the query as an invalid filter.
+    q = forms.CharField(required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -36,9 +36,27 @@ def find_or_create_contact(kind: str, value: str, *, name: str = "", language: s
     found = identity.first()
     if found is not None:
         return surviving(found.contact)
-    contact = Contact.objects.create(name=name[:200], language=language or Language.ZH_HANS)
-    ContactIdentity.objects.create(contact=contact, kind=kind, value=value)
+    # The shown email is set with the row rather than by a second write.
+    email = value[:255] if kind == IdentityKind.EMAIL else ""
+    contact = Contact.objects.create(
+        name=name[:200], language=language or Language.ZH_HANS, email=email
+    )
+    add_identity(contact, kind, value)
     return contact
+
+
+def add_identity(
+    contact: Contact, kind: str, value: str, *, verified: bool = False
+) -> ContactIdentity:
+    """File an address under a contact; a first email also becomes their shown address."""
+    value = normalize(kind, value)
+    identity = ContactIdentity.objects.create(
+        contact=contact, kind=kind, value=value, verified=verified
+    )
+    if kind == IdentityKind.EMAIL and not contact.email:
+        contact.email = value[:255]
+        contact.save(update_fields=["email"])
+    return identity
 
 
 def merge_contacts(*, source: Contact, target: Contact, actor: Agent) -> Contact:
@@ -51,6 +69,9 @@ def merge_contacts(*, source: Contact, target: Contact, actor: Agent) -> Contact
         source.conversations.update(contact=target)
         source.merged_into = target
         source.save(update_fields=["merged_into"])
+        if not target.email and source.email:
+            target.email = source.email
+            target.save(update_fields=["email"])
         audit.record(actor, "contact.merge", target, source=source.pk)
     return target
 

@@ -24,6 +24,10 @@ class Contact(models.Model):
     # Shown in every email we send, so the customer can tell our mail from a phisher's.
     anti_phishing_code = models.CharField(_("anti-phishing code"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The address a customer who gave no name is shown by (a chat visitor who left an
+    # email): the first email identity, copied here by the action that adds it so that
+    # no list of conversations reads identities for its labels.
+    email = models.CharField(_("email"), max_length=255, blank=True)
     # A merged contact stays as a tombstone so that old links and audit rows resolve.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_contacts"
@@ -38,7 +42,7 @@ class Contact(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name or str(_("Customer #%(id)s") % {"id": self.pk})
+        return self.name or self.email or str(_("Customer #%(id)s") % {"id": self.pk})
 
 
 class ContactIdentity(models.Model):

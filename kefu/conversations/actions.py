@@ -33,6 +33,7 @@ from kefu.conversations.models import (
     Tag,
 )
 from kefu.conversations.router import router
+from kefu.conversations.search import indexing as search_index
 from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
@@ -162,6 +163,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             link_warnings=link_warnings(inbound.text),
         )
         _store_attachments(message, inbound.attachments, types)
+        search_index.index_message(message, new_conversation=is_new)
         if is_new:
             router().place_new(conversation)
         else:
@@ -257,6 +259,7 @@ def send_reply(
             link_warnings=link_warnings(text),
         )
         _store_attachments(message, files, types)
+        search_index.index_message(message)
         changed = ["last_message_at"]
         conversation.last_message_at = now
         if conversation.first_response_at is None:
@@ -284,6 +287,7 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
         message = Message.objects.create(
             conversation=conversation, kind=MessageKind.NOTE, author_agent=agent, text=text
         )
+        search_index.index_message(message)
         audit.record(agent, "conversation.note", conversation, message=message.pk)
         events.message_added(message)
     return message
@@ -426,6 +430,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
     with transaction.atomic():
         _renumber_into(source, target)
         source.messages.update(conversation=target)
+        search_index.absorb(source=source, target=target)
         Message.objects.create(
             conversation=target,
             kind=MessageKind.SYSTEM,

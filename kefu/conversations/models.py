@@ -186,3 +186,23 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SearchDocument(models.Model):
+    """What the console's conversation search holds for one conversation (see search/).
+
+    The terms are folded, segmented and stemmed already (kefu.core.search.analysis); the
+    database's full-text index (an FTS5 table on SQLite, a generated tsvector on
+    PostgreSQL, both created by migration 0005) is derived from these columns by the
+    database itself. The contact's part is kept apart so that a contact change rewrites
+    it alone, without reading the messages again.
+    """
+
+    conversation = models.OneToOneField(
+        Conversation, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    contact_terms = models.TextField(blank=True)
+    terms = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.conversation_id)

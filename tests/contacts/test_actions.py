@@ -19,6 +19,28 @@ class TestContacts:
         assert first == second
         assert ContactIdentity.objects.get().value == "+8613800138000"
 
+    def test_a_nameless_customer_is_shown_by_their_first_email(self) -> None:
+        contact = actions.find_or_create_contact(IdentityKind.EMAIL, " Li.Na@Example.com")
+        actions.add_identity(contact, IdentityKind.EMAIL, "second@example.com")
+        contact.refresh_from_db()
+        assert contact.display_name == "li.na@example.com"
+
+    def test_a_customer_with_neither_name_nor_email_is_shown_by_number(self) -> None:
+        contact = actions.find_or_create_contact(IdentityKind.TELEGRAM, "@li_na")
+        with translation.override("en"):
+            assert contact.display_name == f"Customer #{contact.pk}"
+
+    def test_a_name_wins_over_the_email(self) -> None:
+        contact = actions.find_or_create_contact(IdentityKind.EMAIL, "a@example.com", name="李娜")
+        assert contact.display_name == "李娜"
+
+    def test_merge_gives_a_nameless_target_the_source_email(self, agent: Agent) -> None:
+        source = actions.find_or_create_contact(IdentityKind.EMAIL, "old@example.com")
+        target = actions.find_or_create_contact(IdentityKind.TELEGRAM, "li_na")
+        actions.merge_contacts(source=source, target=target, actor=agent)
+        target.refresh_from_db()
+        assert target.display_name == "old@example.com"
+
     def test_merge_moves_identities_and_conversations(
         self,
         agent: Agent,

@@ -10,10 +10,7 @@ that it works, and that nothing at all was refused.
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +18,7 @@ import pytest
 
 from kefu.core.content_policy import HEADER
 from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, emailed_code, sign_in_customer, totp
+from tests.test_browser import ARTIFACTS, Server, emailed_code, kefu, sign_in_customer, totp
 from tests.test_browser import server as server  # the fixture, re-exported
 
 if TYPE_CHECKING:
@@ -67,18 +64,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
                          `${event.sourceFile}:${event.lineNumber}`, where);
 });
 """
-
-
-def kefu(server: Server, *args: str, script: str = "") -> str:
-    env = {
-        **os.environ,
-        "KEFU_VAR_DIR": str(server.output.parent),
-        "DJANGO_SETTINGS_MODULE": "kefu.settings",
-    }
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "kefu.cli", *args] + (["-c", script] if script else [])
-    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
 
 
 class Watch:

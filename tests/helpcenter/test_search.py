@@ -3,11 +3,12 @@
 import pytest
 from django.utils.translation import override
 
+from kefu.core.search.queries import MAX_QUERY_LENGTH, QueryError
 from kefu.helpcenter import actions
 from kefu.helpcenter.models import Status
 from kefu.helpcenter.search import indexing
 from kefu.helpcenter.search.backends import edit_distance
-from kefu.helpcenter.search.query import MAX_QUERY_LENGTH, QueryError, search
+from kefu.helpcenter.search.query import search
 from tests.helpcenter.factories import translation
 
 pytestmark = pytest.mark.django_db

@@ -1,40 +1,21 @@
 """The help center in headless Chromium against `kefu serve`: results while typing, and
 the same search without JavaScript."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, server  # noqa: F401  (the fixture)
+from tests.test_browser import ARTIFACTS, Server, kefu, server  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 
 
-def _import_articles(tmp_path: Path) -> None:
-    # The server fixture keeps its SQLite file under the test's tmp_path.
-    env = {**os.environ, "KEFU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
-        env.pop(name, None)
-    subprocess.run(
-        [sys.executable, "-m", "kefu.cli", "helpcenter", "import"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_search_shows_results_while_typing_and_without_javascript(
     server: Server,  # noqa: F811
-    tmp_path: Path,
 ) -> None:
     chromium = require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
-    _import_articles(tmp_path)
+    kefu(server, "helpcenter", "import")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

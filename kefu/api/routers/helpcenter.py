@@ -15,7 +15,8 @@ from ninja.errors import HttpError
 from kefu.core import throttle
 from kefu.core.api_schemas import InputSchema, error_responses
 from kefu.core.languages import from_django
-from kefu.helpcenter.search.query import MAX_QUERY_LENGTH, QueryError, search
+from kefu.core.search.queries import MAX_QUERY_LENGTH, QueryError
+from kefu.helpcenter.search.query import search
 
 router = Router(tags=["help center"])
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,9 @@ from kefu.console.forms import InboxFilterForm
 from kefu.console.htmx import is_htmx
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation
+from kefu.conversations.search import query as search
+from kefu.core.search.queries import QueryError
+from kefu.inboxes.selectors import channels_with_inbox
 
 FILTER_FIELDS = ("view", "channel", "status", "intent", "priority")
 
@@ -23,9 +27,19 @@ FILTER_FIELDS = ("view", "channel", "status", "intent", "priority")
 class Row:
     conversation: Conversation
     preview: str
+    # The matching passage, when the list is a search.
+    snippet: SafeString | None = None
 
 
-def _parse(request: AgentRequest) -> tuple[InboxFilterForm, selectors.InboxFilters, int]:
+@dataclass(frozen=True)
+class Request:
+    form: InboxFilterForm
+    filters: selectors.InboxFilters
+    page: int
+    search: str  # the words typed in the search box, "" for the plain inbox
+
+
+def _parse(request: AgentRequest) -> Request:
     form = InboxFilterForm(request.GET)
     form.is_valid()  # invalid values are dropped: a stale bookmark still shows an inbox
     data = form.cleaned_data
@@ -36,12 +50,14 @@ def _parse(request: AgentRequest) -> tuple[InboxFilterForm, selectors.InboxFilte
         intent=data.get("intent") or "",
         priority=data.get("priority") or "",
     )
-    return form, filters, data.get("page") or 1
+    return Request(form, filters, data.get("page") or 1, data.get("q") or "")
 
 
-def _query(filters: selectors.InboxFilters, page: int = 1) -> str:
+def _query(filters: selectors.InboxFilters, page: int = 1, search: str = "") -> str:
     params = {field: getattr(filters, field) for field in FILTER_FIELDS}
     params = {key: value for key, value in params.items() if value and value != "all"}
+    if search:
+        params["q"] = search
     if page > 1:
         params["page"] = str(page)
     return urlencode(params)
@@ -57,26 +73,42 @@ def _title(filters: selectors.InboxFilters) -> str:
     return _("All conversations")
 
 
-def _rows_context(request: AgentRequest) -> dict[str, Any]:
-    form, filters, page_number = _parse(request)
-    page = selectors.inbox_page(request.agent, filters, page_number)
+def _rows(request: AgentRequest, parsed: Request) -> tuple[selectors.InboxPage, list[Row], str]:
+    """The page of rows, and what is wrong with the search when it cannot be run."""
+    if parsed.search:
+        try:
+            found = search.search_page(request.agent, parsed.filters, parsed.search, parsed.page)
+        except QueryError as error:
+            return selectors.InboxPage([], 1, False), [], error.message
+        rows = [Row(c, "", found.snippets.get(c.pk)) for c in found.conversations]
+        return found, rows, ""
+    page = selectors.inbox_page(request.agent, parsed.filters, parsed.page)
     previews = selectors.previews(page.conversations)
+    return page, [Row(c, previews.get(c.pk, "")) for c in page.conversations], ""
+
+
+def _rows_context(request: AgentRequest) -> dict[str, Any]:
+    parsed = _parse(request)
+    filters, typed = parsed.filters, parsed.search
+    page, rows, search_error = _rows(request, parsed)
     rows_url = reverse("console:inbox_rows")
     inbox_url = reverse("console:inbox")
-    query = _query(filters, page.page)
+    query = _query(filters, page.page, typed)
     return {
-        "form": form,
+        "form": parsed.form,
         "filters": filters,
+        "search": typed,
+        "search_error": search_error,
         "page": page,
-        "rows": [Row(c, previews.get(c.pk, "")) for c in page.conversations],
+        "rows": rows,
         "rows_url": f"{rows_url}?{query}" if query else rows_url,
         "inbox_url": f"{inbox_url}?{query}" if query else inbox_url,
-        "previous_query": _query(filters, page.page - 1),
-        "next_query": _query(filters, page.page + 1),
+        "previous_query": _query(filters, page.page - 1, typed),
+        "next_query": _query(filters, page.page + 1, typed),
         "nav": _nav(filters),
-        "title": _title(filters),
+        "title": _("Search results") if typed else _title(filters),
         "view_queries": {
-            view: _query(selectors.InboxFilters(**{**filters.__dict__, "view": view}))
+            view: _query(selectors.InboxFilters(**{**filters.__dict__, "view": view}), 1, typed)
             for view in ("all", "mine", "unassigned")
         },
     }
@@ -91,7 +123,11 @@ def _nav(filters: selectors.InboxFilters) -> str:
 @require_GET
 @agent_required
 def inbox(request: AgentRequest) -> HttpResponse:
-    return render(request, "console/inbox.html", _rows_context(request))
+    context = _rows_context(request)
+    # Only the channels something can arrive on: a filter for a channel with no inbox
+    # would always come back empty.
+    context["channel_choices"] = channels_with_inbox()
+    return render(request, "console/inbox.html", context)
 
 
 @require_GET

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+
+from kefu.core.search.schema import full_text_index
 
 
 SQLITE = [
@@ -50,19 +50,6 @@ POSTGRESQL = [
     """CREATE INDEX helpcenter_searchterm_trigram ON helpcenter_searchterm
         USING gin (term gin_trgm_ops)""",
 ]
-
-
-def create_full_text_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    statements = {"sqlite": SQLITE, "postgresql": POSTGRESQL}.get(
-        schema_editor.connection.vendor, []
-    )
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def drop_full_text_index(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TABLE IF EXISTS helpcenter_search_fts")
 
 
 class Migration(migrations.Migration):
@@ -112,5 +99,5 @@ class Migration(migrations.Migration):
                 ("term", models.CharField(max_length=64, unique=True)),
             ],
         ),
-        migrations.RunPython(create_full_text_index, drop_full_text_index),
+        full_text_index(sqlite=SQLITE, postgresql=POSTGRESQL, sqlite_table="helpcenter_search_fts"),
     ]

@@ -5,15 +5,14 @@ differ only in how the database indexes and ranks them and in how a mistyped Eng
 word is matched to a known one.
 """
 
-from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from django.db import connection
 from django.db.models.functions import Length
 
+from kefu.core.search.expressions import Concepts, fts5_match, tsquery
 from kefu.helpcenter.models import SearchTerm
 
-Concepts = Sequence[Sequence[str]]
 # Title, head (lead and headings), body, shared blocks: the same proportions for FTS5's
 # bm25 column weights and for PostgreSQL's ts_rank weights (listed D, C, B, A there).
 WEIGHTS = (8.0, 3.0, 1.0, 0.1)
@@ -37,27 +36,11 @@ class Backend(Protocol):
         """The known English word nearest to a word the index does not know."""
 
 
-def _expression(concepts: Concepts, every: bool, term: Callable[[str], str], ops: str) -> str:
-    any_of, all_of = ops.split(",")
-    clauses = ["(" + any_of.join(map(term, concept)) + ")" for concept in concepts]
-    return (all_of if every else any_of).join(clauses)
-
-
-def _fts5_term(term: str) -> str:
-    # Every term is [a-z0-9]+ or CJK (see analysis.py); quoting keeps FTS5 from reading
-    # any of them as an operator.
-    return f'"{term[:-1]}"*' if term.endswith("*") else f'"{term}"'
-
-
-def _tsquery_term(term: str) -> str:
-    return f"'{term[:-1]}':*" if term.endswith("*") else f"'{term}'"
-
-
 class SQLiteBackend:
     def match(
         self, concepts: Concepts, limit: int, *, every: bool, titles: bool, heads: bool = False
     ) -> list[int]:
-        expression = _expression(concepts, every, _fts5_term, " OR , AND ")
+        expression = fts5_match(concepts, every=every)
         if titles:
             expression = f"title_terms : ({expression})"
         elif heads:
@@ -96,8 +79,8 @@ class PostgreSQLBackend:
     ) -> list[int]:
         # The tsquery is written in its own input syntax (quoted lexemes), not parsed
         # with to_tsquery, for the same reason the vector is built without a parser.
-        query = _expression(concepts, every, _tsquery_term, " | , & ")
-        any_word = _expression(concepts, False, _tsquery_term, " | , & ")
+        query = tsquery(concepts, every=every)
+        any_word = tsquery(concepts, every=False)
         # Ranked by title, lead and headings (small inline vectors, migrations 0002 and
         # 0003): ts_rank over the whole body of thousands of matches would decompress
         # every one of them. Bodies that have every concept are taken as the index finds

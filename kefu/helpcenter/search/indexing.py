@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count
 
+from kefu.core.search.analysis import analyze, is_vocabulary_word
+from kefu.core.search.batches import in_batches
 from kefu.helpcenter.models import (
     ArticleTranslation,
     SearchBlock,
@@ -27,7 +29,6 @@ from kefu.helpcenter.models import (
     Status,
 )
 from kefu.helpcenter.rendering import to_blocks
-from kefu.helpcenter.search.analysis import analyze, is_vocabulary_word
 
 BATCH = 500
 # A block held word for word by this many documents is boilerplate. Three, not "most":
@@ -102,18 +103,7 @@ def index_translation(translation: ArticleTranslation) -> None:
 def index_many(
     translations: Iterable[ArticleTranslation], progress: Callable[[int], None] | None = None
 ) -> None:
-    batch: list[ArticleTranslation] = []
-    for translation in translations:
-        batch.append(translation)
-        if len(batch) == BATCH:
-            _index_batch(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        _index_batch(batch)
-        if progress:
-            progress(len(batch))
+    in_batches(translations, BATCH, _index_batch, progress)
 
 
 def _block_counts(fingerprints: set[str]) -> Counter[str]:

@@ -6,11 +6,8 @@ from math import sqrt
 from typing import NamedTuple
 
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
-from kefu.core.errors import KefuError
-from kefu.helpcenter.models import SearchDocument, SearchTerm
-from kefu.helpcenter.search.analysis import (
+from kefu.core.search.analysis import (
     STOPWORDS,
     analyze,
     fold,
@@ -19,13 +16,13 @@ from kefu.helpcenter.search.analysis import (
     stem,
     synonyms,
 )
+from kefu.core.search.queries import clean_query
+from kefu.core.search.snippets import Highlight, snippet
+from kefu.helpcenter.models import SearchDocument, SearchTerm
 from kefu.helpcenter.search.backends import WEIGHTS, Backend, backend
-from kefu.helpcenter.search.snippets import Highlight, snippet
 from kefu.helpcenter.selectors import article_url, fallbacks
 
-MAX_QUERY_LENGTH = 200
 MAX_TERMS = 32
-_SEARCHABLE = re.compile(r"\w")
 _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
 # (every concept, titles only, titles and heads only) for each backend step in turn.
 _STEPS = ((True, True, False), (True, False, True), (True, False, False), (False, False, False))
@@ -33,12 +30,6 @@ _STEPS = ((True, True, False), (True, False, True), (True, False, False), (False
 # headings), own text, shared blocks. A word only in the box many articles share
 # ("support will never ask for your recovery phrase") says little about the article.
 _COVERAGE_WEIGHTS = (2.0, 1.5, 1.0, 0.25)
-
-
-class QueryError(KefuError):
-    """A query that cannot be searched; the message is for the person who typed it."""
-
-    code = "invalid_query"
 
 
 @dataclass(frozen=True)
@@ -51,13 +42,7 @@ class SearchResult:
 
 
 def search(query: str, language: str, limit: int = 10) -> list[SearchResult]:
-    text = " ".join(query.split())
-    if not _SEARCHABLE.search(text):
-        raise QueryError(_("Type a few words to search for."))
-    if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(
-            _("A search can be at most %(limit)d characters long.") % {"limit": MAX_QUERY_LENGTH}
-        )
+    text = clean_query(query)
     analyzed = analyze(text)
     concepts = [list(concept) for concept in analyzed.concepts][:MAX_TERMS]
     groups = set(analyzed.groups)

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kefu.contacts.actions import add_identity
 from kefu.contacts.identities import normalize
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import attachments
 from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Conversation, Message
+from kefu.conversations.search import indexing as search_index
 from kefu.core import throttle
 from kefu.core.events import conversation_group, publish_on_commit
 from kefu.inboxes.models import Inbox
@@ -47,9 +49,9 @@ def _remember_email(contact: Contact, email: str) -> None:
     """
     value = normalize(IdentityKind.EMAIL, email)
     if not ContactIdentity.objects.filter(kind=IdentityKind.EMAIL, value=value).exists():
-        ContactIdentity.objects.create(
-            contact=contact, kind=IdentityKind.EMAIL, value=value, verified=False
-        )
+        add_identity(contact, IdentityKind.EMAIL, value)
+        # The agent searching for that address finds the chat.
+        search_index.refresh_contact(contact)
 
 
 def open_chat(*, message: Message, visitor: Visitor, email: str = "") -> ChatSession:

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kefu.core.errors import NotFound
 from kefu.core.languages import Language, from_django
+from kefu.core.search.queries import QueryError
 from kefu.helpcenter import actions, selectors
-from kefu.helpcenter.search.query import QueryError, search
+from kefu.helpcenter.search.query import search
 from kefu.portal.views.layout import render_page
 
 RESULTS_PER_PAGE = 20

@@ -150,8 +150,38 @@ def test_inbox_query_count_does_not_grow_with_rows(
     make(50)
     many = _queries(agent_client, "/console/")
     assert many == few
-    # session, agent, OTP device, page of conversations, their tags, their first words
-    with django_assert_max_num_queries(6):
+    # session, agent, OTP device, page of conversations, their tags, their first words;
+    # the whole page also reads which channels have an inbox, for the channel filter
+    with django_assert_max_num_queries(7):
         agent_client.get("/console/")
     with django_assert_max_num_queries(6):
         agent_client.get("/console/inbox/rows/", headers={"HX-Request": "true"})
+
+
+def test_channel_filter_lists_only_channels_with_an_inbox(agent_client, conversation_factory):
+    conversation_factory()  # the portal inbox
+    Inbox.objects.create(name="Mail", channel=Channel.EMAIL, is_active=False)
+    page = agent_client.get("/console/").content.decode()
+    select = re.search(r'<select name="channel">(.*?)</select>', page, re.S)
+    assert select is not None
+    values = re.findall(r'<option value="([^"]*)"', select.group(1))
+    assert values == ["", "email", "portal"]
+
+
+def test_a_nameless_customer_shows_by_email(agent_client, inbox):
+    from kefu.conversations import actions
+    from kefu.conversations.inbound import InboundMessage
+
+    actions.receive_message(
+        InboundMessage(
+            inbox=inbox, text="hi", identity_kind="email", identity_value="li.na@example.com"
+        )
+    )
+    page = agent_client.get("/console/").content.decode()
+    assert '<span class="customer-name">li.na@example.com</span>' in page
+    assert "Customer #" not in page
+
+
+def test_template_comments_do_not_show_on_the_page(agent_client):
+    page = agent_client.get("/console/").content.decode()
+    assert "4xx answers carry" not in page

@@ -2,8 +2,8 @@
 
 import pytest
 
+from kefu.core.search.snippets import distinct_blocks
 from kefu.helpcenter.search.query import search
-from kefu.helpcenter.search.snippets import distinct_blocks
 from tests.helpcenter.factories import translation
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kefu.core.management.progress import show_progress
 from kefu.helpcenter import actions, bundled
 from kefu.helpcenter.models import ArticleTranslation
 from kefu.helpcenter.search import indexing
@@ -26,10 +27,7 @@ class Command(BaseCommand):
             self._reindex()
 
     def _progress(self, done: int, total: int, label: str) -> None:
-        # One line redrawn in place: a deployment with thousands of articles shows movement
-        # without scrolling the terminal away.
-        self.stdout.write(f"\r  {done}/{total} {label[:60]:<60}", ending="")
-        self.stdout.flush()
+        show_progress(self.stdout, done, total, label)
 
     def _import(self) -> None:
         total = len(bundled.articles())

@@ -1,4 +1,5 @@
-"""A short passage of an article around the words that matched, with <mark> around them."""
+"""A short passage of a text (an article, a conversation) around the words that matched,
+with <mark> around them."""
 
 import re
 from collections import Counter
@@ -10,7 +11,7 @@ from typing import NamedTuple
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from kefu.helpcenter.search.analysis import fold_script, stem, synonyms
+from kefu.core.search.analysis import fold_script, stem, synonyms
 
 WIDTH = 160
 SCAN = 3000
@@ -179,7 +180,16 @@ def _passage(lines: list[_Line], highlight: Highlight) -> _Passage:
 def snippet(plain: str, highlight: Highlight) -> SafeString:
     # The passage comes from the start of the article, where the answer usually is; a
     # bound keeps a long article from costing more than a short one.
+    return _cut(_passage(_lines(plain[:SCAN]), highlight), highlight)
+
+
+def matching_snippet(plain: str, highlight: Highlight) -> SafeString | None:
+    """snippet(), or None when the text has no highlighted word (one pass, not two)."""
     passage = _passage(_lines(plain[:SCAN]), highlight)
+    return _cut(passage, highlight) if passage.spans else None
+
+
+def _cut(passage: _Passage, highlight: Highlight) -> SafeString:
     cut_before, cut_after = passage.cut_before, passage.cut_after
     kept = _distinct(passage.lines)
     plain = " ".join(line.text for line in kept)

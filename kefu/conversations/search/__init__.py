@@ -1,0 +1,1 @@
+"""The console's conversation search: an index kept by the actions, and the query over it."""
