@@ -176,6 +176,9 @@ CUSTOMER_PAGES = pages(
 CONSOLE_PAGES = pages(
     "/console/",
     "/console/?view=mine",
+    "/console/?q=%E6%8F%90%E7%8E%B0",  # a search: 提现
+    "/console/?q=%21",  # a search with no words: its error
+    "/console/me/",
     "/console/c/{reference}/",
     Visit("/console/c/{reference}/", then=note_tab, label="note tab"),
     "/console/queue/",
@@ -405,6 +408,10 @@ def test_the_widget_works_by_keyboard_alone_and_announces_a_reply_while_closed(
     server, seeded = site
     context = browser.new_context(locale="zh-CN", viewport=VIEWPORTS["phone"])
     page = context.new_page()
+    # Listening for file choosers from the start turns Playwright's interception on now:
+    # switched on only by expect_file_chooser, it can lag the key press on a busy machine,
+    # and the chooser then opens unseen.
+    page.on("filechooser", lambda _chooser: None)
     page.goto(server.url + "/chat/demo/")
     page.wait_for_load_state("networkidle")
 
