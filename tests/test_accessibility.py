@@ -11,10 +11,7 @@ using the page (a widget opened, suggestions shown) is a `Visit` with a `then` s
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.services import require_chromium
-from tests.test_browser import ARTIFACTS, Server, running_server, sign_in_customer, totp
+from tests.test_browser import (
+    ARTIFACTS,
+    Server,
+    kefu,
+    launch,
+    running_server,
+    sign_in_customer,
+    totp,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize
+    from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 pytestmark = pytest.mark.browser
 
@@ -241,39 +245,19 @@ class Audit:
         self.run(page, visit.path + (f" ({visit.label})" if visit.label else ""))
 
 
-def kefu_shell(server: Server, script: str) -> str:
-    env = {
-        **os.environ,
-        "KEFU_VAR_DIR": str(server.output.parent),
-        "DJANGO_SETTINGS_MODULE": "kefu.settings",
-    }
-    for name in ("KEFU_DATABASE_URL", "KEFU_REDIS_URL"):
-        env.pop(name, None)
-    command = [sys.executable, "-m", "kefu.cli", "shell", "-c", script]
-    return subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Seeded]]:
     with running_server(tmp_path_factory.mktemp("a11y")) as server:
-        seeded = json.loads(kefu_shell(server, SEED).splitlines()[-1])
+        seeded = json.loads(kefu(server, "shell", script=SEED).splitlines()[-1])
         yield server, Seeded(reference=server.reference, **seeded)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator["Browser"]:
-    chromium = require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        yield launch(playwright, chromium)
-
-
-def launch(playwright: "Playwright", chromium: str) -> "Browser":
-    return playwright.chromium.launch(
-        executable_path=chromium,
-        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    )
+        yield launch(playwright)
 
 
 @pytest.fixture(scope="module")
@@ -449,7 +433,7 @@ def test_the_widget_works_by_keyboard_alone_and_announces_a_reply_while_closed(
     assert "launcher" in focused(page)["cls"]
 
     # An agent answers while the chat is closed: the badge changes and a screen reader hears it.
-    reference = kefu_shell(server, LATEST_CHAT).split()[-1]
+    reference = kefu(server, "shell", script=LATEST_CHAT).split()[-1]
     agent = browser.new_context(locale="zh-CN", viewport=VIEWPORTS["desktop"])
     console = sign_in_to_console(agent, server, seeded, Audit("zh-Hans"), "zh-Hans")
     console.goto(f"{server.url}/console/c/{reference}/")
