@@ -23,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import (
-    RequestAborted,
     RequestDataTooBig,
     TooManyFieldsSent,
     TooManyFilesSent,
@@ -79,8 +78,9 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > small and received > cap():
                     exceeded = True
-                    # Django's handler stops reading at this and answers nothing.
-                    raise RequestAborted
+                    # Told the client left, Django's handler closes the body file it was
+                    # filling (raising here instead would leak it), stops and answers nothing.
+                    return {"type": "http.disconnect"}
             return message
 
         await self.app(scope, capped_receive, send)

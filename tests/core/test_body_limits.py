@@ -7,6 +7,7 @@ the issue's 4 × 300 MB to a real uvicorn process and watch its memory.
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import select
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +138,21 @@ async def test_an_upload_streamed_past_its_cap_is_cut_off_there(path: str, files
     status, _, _ = await response(communicator)
     assert status == 413
     assert cap < sent <= cap + MB
+
+
+async def test_a_body_cut_off_leaves_no_temporary_file_open() -> None:
+    """Past FILE_UPLOAD_MAX_MEMORY_SIZE Django spools the body to a temporary file; cut
+    off, that file must be closed, not left for the garbage collector to warn about."""
+    path, files = UPLOAD_PATHS[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        communicator = open_request(path, [])
+        await stream_until_answered(communicator, limit=upload_cap(files) + 8 * MB)
+        assert (await response(communicator))[0] == 413
+        await communicator.wait(timeout=30)
+        del communicator
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 @pytest.mark.parametrize("path", OTHER_PATHS)
