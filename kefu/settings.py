@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.email",
     "kefu.inboxes.webchat",
     "kefu.routing",
+    "kefu.sla",
     "kefu.safety",
     "kefu.console",
     "kefu.portal",

@@ -16,7 +16,7 @@ from kefu.agents.models import Agent, Role
 from kefu.agents.permissions import require_agent, require_role
 from kefu.contacts.actions import find_or_create_contact, surviving
 from kefu.contacts.models import Contact
-from kefu.conversations import attachments, events
+from kefu.conversations import attachments, events, lifecycle
 from kefu.conversations.acknowledgements import acknowledge
 from kefu.conversations.dedupe import find_duplicate
 from kefu.conversations.delivery_reports import record_bounce
@@ -166,12 +166,16 @@ def receive_message(inbound: InboundMessage) -> Message:
         search_index.index_message(message, new_conversation=is_new)
         if is_new:
             router().place_new(conversation)
+            lifecycle.opened(conversation, now)
         else:
+            previous_status = conversation.status
             if conversation.status in REOPENED_BY_CUSTOMER:
                 conversation.status = Status.OPEN
                 conversation.resolved_at = None
             conversation.last_message_at = now
             conversation.save(update_fields=["status", "resolved_at", "last_message_at"])
+            lifecycle.status_changed(conversation, previous_status, now)
+            lifecycle.customer_wrote(conversation, message, now)
         events.message_added(message)
         if screened.kinds:
             _handle_exposure(conversation, screened.kinds)
@@ -265,10 +269,13 @@ def send_reply(
         if conversation.first_response_at is None:
             conversation.first_response_at = now
             changed.append("first_response_at")
+        previous_status = conversation.status
         if then_status:
             _apply_status(conversation, then_status, now)
             changed += ["status", "resolved_at", "closed_at"]
         conversation.save(update_fields=changed)
+        lifecycle.agent_replied(conversation, message, now)
+        lifecycle.status_changed(conversation, previous_status, now)
         if then_status:
             router().slots_changed()
         audit.record(agent, "conversation.reply", conversation, message=message.pk)
@@ -314,6 +321,8 @@ def assign(
             conversation.team_id = team_id
             fields.append("team")
         conversation.save(update_fields=fields)
+        if team_id is not None:
+            lifecycle.reclassified(conversation, timezone.now())
         audit.record(
             actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
         )
@@ -349,8 +358,10 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
         raise _transition_error(conversation, status if status in Status.values else "open")
     with transaction.atomic():
         previous = conversation.status
-        _apply_status(conversation, status, timezone.now())
+        now = timezone.now()
+        _apply_status(conversation, status, now)
         conversation.save(update_fields=["status", "resolved_at", "closed_at"])
+        lifecycle.status_changed(conversation, previous, now)
         audit.record(actor, "conversation.status", conversation, old=previous, new=status)
         events.conversation_updated(conversation, "status")
         router().slots_changed()
@@ -365,6 +376,7 @@ def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> 
         previous = conversation.priority
         conversation.priority = priority
         conversation.save(update_fields=["priority"])
+        lifecycle.reclassified(conversation, timezone.now())
         audit.record(actor, "conversation.priority", conversation, old=previous, new=priority)
         events.conversation_updated(conversation, "priority")
     return conversation
@@ -394,6 +406,7 @@ def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Co
     with transaction.atomic():
         tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
         conversation.tags.set(tags)
+        lifecycle.reclassified(conversation, timezone.now())
         audit.record(actor, "conversation.tags", conversation, tags=wanted)
         events.conversation_updated(conversation, "tags")
     return conversation
@@ -443,6 +456,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         source.save(update_fields=["merged_into", "status", "closed_at"])
         target.last_message_at = max(target.last_message_at, source.last_message_at)
         target.save(update_fields=["last_message_at"])
+        lifecycle.merged(source, target, now)
         audit.record(actor, "conversation.merge", target, source=source.pk)
         events.conversation_updated(source, "status", "merged_into")
         events.conversation_updated(target, "messages")

@@ -26,6 +26,14 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+class Tier(models.IntegerChoices):
+    """Who works on a conversation: escalation moves it up one tier at a time (kefu.sla)."""
+
+    L1 = 1, _("Support")
+    L2 = 2, _("Technical support")
+    MANAGEMENT = 3, _("Management")
+
+
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
@@ -83,6 +91,13 @@ class Conversation(models.Model):
     secret_exposed = models.BooleanField(default=False)
     # The last sequence number handed to a message the customer sees (see sequence.py).
     last_seq = models.PositiveIntegerField(default=0)
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.L1)
+    # The earliest running SLA deadline and which target it is, kept by kefu.sla whenever
+    # a clock starts, pauses or stops: lists sort and filter on them without computing.
+    sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
+    sla_due_target = models.CharField(max_length=16, blank=True)
+    # Some SLA target was missed on this conversation (it stays marked for reports).
+    sla_breached = models.BooleanField(_("SLA breached"), default=False)
 
     class Meta:
         verbose_name = _("conversation")
@@ -97,6 +112,12 @@ class Conversation(models.Model):
             ),
             models.Index(fields=["-last_message_at", "-id"], name="conv_recent"),
             models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
+            # "Sort by next deadline" and the "due soon" view read this in order.
+            models.Index(
+                fields=["sla_due_at", "id"],
+                name="conv_sla_due",
+                condition=models.Q(sla_due_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,3 +62,13 @@ class SignInFailed(KefuError):
 class TransferRefused(KefuError):
     code = "transfer_refused"
     status = 409
+
+
+class EscalationRefused(KefuError):
+    code = "escalation_refused"
+    status = 409
+
+
+class PolicyRejected(KefuError):
+    code = "sla_policy_rejected"
+    status = 422
