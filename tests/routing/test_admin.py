@@ -16,6 +16,8 @@ _FORMSETS = {
     "holidays-INITIAL_FORMS": "0",
     "holidays-0-date": "2026-10-01",
     "holidays-0-name": "National Day",
+    "working_days-TOTAL_FORMS": "0",
+    "working_days-INITIAL_FORMS": "0",
 }
 
 
