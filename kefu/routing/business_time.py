@@ -217,14 +217,17 @@ class BusinessCalendar:
         """
         if duration < _ZERO:
             raise ValueError("a duration of working time cannot be negative")
+        day = self._local_date(start)
         zone = ZoneInfo(self.timezone)
+        # In UTC: Python adds and subtracts datetimes of one zone on the wall clock, which
+        # is off by an hour across a DST change.
+        start = start.astimezone(UTC)
         if self.always_open:
-            return (start.astimezone(UTC) + duration).astimezone(zone)
+            return (start + duration).astimezone(zone)
         if duration == _ZERO:
             return start.astimezone(zone)
         if not self.has_weekly_hours:
             raise NoWorkingTime(self.label, _("no weekly hours are set."))
-        day = self._local_date(start)
         give_up = day + timedelta(days=LOOKAHEAD.days)
         remaining = duration
         while day <= give_up:
@@ -244,14 +247,14 @@ class BusinessCalendar:
 
     def between(self, start: datetime, end: datetime) -> timedelta:
         """Working time in [start, end)."""
+        first, last = self._local_date(start), self._local_date(end)
+        start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, time
         if end <= start:
             return _ZERO
         if self.always_open:
             return end - start
         total = _ZERO
-        for interval_start, interval_end in self.intervals(
-            self._local_date(start), self._local_date(end)
-        ):
+        for interval_start, interval_end in self.intervals(first, last):
             overlap = min(interval_end, end) - max(interval_start, start)
             if overlap > _ZERO:
                 total += overlap
