@@ -1,4 +1,5 @@
-"""Writes of the live-chat queue: filling free capacity, transfers, idle chats."""
+"""Writes of the live-chat queue (filling free capacity, transfers, idle chats) and of
+service schedules (weekly hours, extended hours, imported holidays and make-up days)."""
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -370,6 +371,8 @@ def set_weekly_hours(
         )
         mark_schedule_changed(schedule)
         audit.record(actor, "service_hours.weekly_hours", schedule, shifts=[str(s) for s in shifts])
+        # Customers' widgets re-read whether chat is open.
+        queue_changed()
     return schedule
 
 
