@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from kefu.agents.models import Team
 from kefu.routing.business_time import calendar_for
@@ -19,14 +20,15 @@ THREE_HOURS = timedelta(hours=3)
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("calendar", "import", *args, stdout=out)
+    # As from the shell, where the site's language (Chinese by default) is the active one.
+    with translation.override("zh-hans"):
+        call_command("calendar", "import", *args, stdout=out)
     return out.getvalue()
 
 
 def test_the_default_schedule_gets_china_2026_and_2027_with_progress_per_year() -> None:
     schedule = ServiceSchedule.objects.create()  # country CN by default
     output = run("--schedule", "default", "--year", "2026", "2027")
-    # Commands speak the site's language (Chinese by default).
     assert "默认服务时间 (CN):" in output
     assert "  2026: " in output
     assert "  2027: " in output
