@@ -97,13 +97,14 @@ class _Teams:
 
 
 def _next_answer(
-    conversation: Conversation, step: CaseStep, teams: _Teams
+    conversation: Conversation, step: CaseStep, teams: _Teams, reader_zone: str | None
 ) -> tuple[datetime | None, str, bool]:
     if step in (CaseStep.RESOLVED, CaseStep.WAITING_FOR_YOU):
         return None, "", False
     now = teams.now
     team_zone, service = teams.get(conversation)
-    zone = _zone(conversation.contact.timezone) or team_zone
+    customer_zone = reader_zone if reader_zone is not None else conversation.contact.timezone
+    zone = _zone(customer_zone) or team_zone
     due = conversation.sla_due_at
     late = conversation.sla_breached or (due is not None and due <= now)
     if due is not None and due > now and conversation.sla_due_target in _RESPONSE_TARGETS:
@@ -118,18 +119,37 @@ def _next_answer(
 
 
 def case_states(
-    conversations: list[Conversation], language: str, now: datetime | None = None
+    conversations: list[Conversation],
+    language: str,
+    now: datetime | None = None,
+    *,
+    reader_zone: str | None = None,
+    with_next_answer: bool = True,
 ) -> list[CaseState]:
-    """The state of each conversation (contacts and teams loaded by the caller, or lazily)."""
+    """The state of each conversation, as read in `language`.
+
+    Times are shown in `reader_zone` (the signed-in customer's), else in each case's
+    customer's time zone, else in the team's. A list that shows only the labels passes
+    `with_next_answer=False` and reads no service hours.
+    """
     teams = _Teams(now or timezone.now())
     states = []
     with translation.override(to_django(language)):
         for conversation in conversations:
             step = step_of(conversation)
-            at, text, late = _next_answer(conversation, step, teams)
+            if with_next_answer:
+                at, text, late = _next_answer(conversation, step, teams, reader_zone)
+            else:
+                at, text, late = None, "", False
             states.append(CaseState(step, str(step.label), at, text, late))
     return states
 
 
-def case_state(conversation: Conversation, language: str, now: datetime | None = None) -> CaseState:
-    return case_states([conversation], language, now)[0]
+def case_state(
+    conversation: Conversation,
+    language: str,
+    now: datetime | None = None,
+    *,
+    reader_zone: str | None = None,
+) -> CaseState:
+    return case_states([conversation], language, now, reader_zone=reader_zone)[0]

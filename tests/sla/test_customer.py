@@ -164,3 +164,13 @@ def test_a_list_looks_up_each_teams_hours_once(
     with django_assert_num_queries(3):
         states = case_states(loaded, "en")
     assert [s.step for s in states] == [CaseStep.RECEIVED] * 5
+
+
+def test_labels_alone_read_no_service_hours(
+    conversation_factory: Callable[..., Conversation], django_assert_num_queries: Any
+) -> None:
+    conversation = conversation_factory(tier=Tier.L2)
+    with django_assert_num_queries(0):
+        [state] = case_states([conversation], "en", with_next_answer=False)
+    assert state.label == "Escalated to the technical team"
+    assert state.next_answer == ""
