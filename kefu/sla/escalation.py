@@ -172,7 +172,10 @@ def escalate(
     now = now or timezone.now()
     with transaction.atomic():
         # Locked: two escalations at once must not both move it up from the same tier.
-        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        given, conversation = (
+            conversation,
+            Conversation.objects.select_for_update().get(pk=conversation.pk),
+        )
         refused = refusal(conversation, by_customer=contact is not None, unhappy=unhappy, now=now)
         tier = next_tier(conversation)
         if refused is not None or tier is None:
@@ -200,6 +203,8 @@ def escalate(
         conversation.team_id = escalation.to_team_id
         conversation.assignee = None
         conversation.save(update_fields=["tier", "team", "assignee"])
+        # The caller's copy shows the change too (a view renders it next).
+        given.tier, given.team, given.assignee = tier, conversation.team, None
         audit.record(
             agent,
             "conversation.escalate",

@@ -52,6 +52,13 @@ def test_an_agent_escalates_to_the_next_tiers_team_and_unassigns(
     escalation = escalate(
         conversation=conversation, reason="链上确认异常，需要技术排查", agent=agent
     )
+    # The caller's copy shows it at once (the console renders it next) …
+    assert (conversation.tier, conversation.team, conversation.assignee) == (
+        Tier.L2,
+        teams["technical"],
+        None,
+    )
+    # … and so does the database.
     conversation.refresh_from_db()
     assert conversation.tier == Tier.L2
     assert conversation.team == teams["technical"]
@@ -221,6 +228,7 @@ def test_the_customer_escalates_once_per_tier(
     escalate(conversation=conversation, reason="first", contact=conversation.contact)
     # Sent back down by a supervisor: asking for the technical team again is refused.
     Conversation.objects.filter(pk=conversation.pk).update(tier=Tier.L1)
+    conversation.refresh_from_db()
     assert not customer_may_ask(conversation)
     with pytest.raises(EscalationRefused, match="already asked"):
         escalate(conversation=conversation, reason="again", contact=conversation.contact)
