@@ -14,6 +14,7 @@ from kefu.agents.models import Team
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation, MessageKind, Status, Tier
 from kefu.core.models import AuditEntry
+from kefu.inboxes.models import Channel, Inbox
 from kefu.sla.models import Escalation, EscalationRoute
 from tests.portal.conftest import client_reading
 
@@ -219,3 +220,30 @@ def test_my_tickets_costs_the_same_queries_for_more_cases(
     with CaptureQueriesContext(connection) as six:
         client.get("/portal/tickets/")
     assert len(six) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "follow its progress, or ask for a higher team"),
+        ("zh-Hans", "申请升级处理"),
+        ("zh-Hant", "申請升級處理"),
+    ],
+)
+def test_the_chat_links_to_the_ticket_page_with_its_state_and_escalate_form(
+    conversation_factory: Callable[..., Conversation], language: str, sentence: str
+) -> None:
+    chat = Inbox.objects.create(name="Live chat", channel=Channel.WEBCHAT)
+    config = Client().get(f"/chat/config/?inbox={chat.pk}&lang={language}").json()
+    assert sentence in config["strings"]["case_link"]
+    assert "%(reference)s" in config["strings"]["case_link"]
+    conversation = _late(conversation_factory(inbox=chat, channel=Channel.WEBCHAT))
+    # What the widget builds from the conversation frame's reference.
+    url = config["case_url"].replace("REFERENCE", conversation.reference)
+    assert url == f"/portal/tickets/{conversation.reference}/"
+    page = client_reading(conversation.contact, "en").get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Received" in body
+    assert 'id="escalate"' in body
+    assert 'name="reason"' in body
