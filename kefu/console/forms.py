@@ -211,3 +211,5 @@ class EscalateForm(ActionForm):
     invalid_message = _("Say why the case needs a higher tier.")
 
     reason = forms.CharField(label=_("Reason for escalating"))
+    # The tier the agent saw: a button pressed twice must not move the case up twice.
+    tier = forms.IntegerField(widget=forms.HiddenInput, required=False)

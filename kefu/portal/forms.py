@@ -199,3 +199,5 @@ class EscalateForm(forms.Form):
     unhappy = forms.BooleanField(
         label=_("I am not satisfied with how my case is being handled."), required=False
     )
+    # The tier the customer saw: a form sent twice must not move the case up twice.
+    tier = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -153,12 +153,14 @@ def escalate(
     agent: Agent | None = None,
     contact: Contact | None = None,
     unhappy: bool = False,
+    from_tier: int | None = None,
     now: datetime | None = None,
 ) -> Escalation:
     """Move the conversation up one tier, by an agent, the customer, or (neither) a policy.
 
     `unhappy` is the customer saying they are not satisfied: it lets them escalate before
-    the case is late.
+    the case is late. `from_tier` is the tier the person saw when they asked: a form sent
+    twice (a double click, a second tab) must not move the case up two tiers.
     """
     # A customer may paste a secret into the reason, as into any message.
     reason = redact(reason.strip(), conversation.language).text
@@ -176,6 +178,11 @@ def escalate(
             conversation,
             Conversation.objects.select_for_update().get(pk=conversation.pk),
         )
+        if from_tier is not None and conversation.tier != from_tier:
+            raise EscalationRefused(
+                _("This case has already been moved to %(tier)s.")
+                % {"tier": Tier(conversation.tier).label}
+            )
         refused = refusal(conversation, by_customer=contact is not None, unhappy=unhappy, now=now)
         tier = next_tier(conversation)
         if refused is not None or tier is None:

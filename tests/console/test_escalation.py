@@ -182,3 +182,18 @@ def test_a_filled_in_status_update_is_sent_as_the_agents_reply(
     assert response.status_code == 200
     reply = conversation.messages.get(kind=MessageKind.OUTBOUND, author_agent=agent)
     assert reply.text == text
+
+
+def test_the_button_pressed_twice_moves_the_case_up_once(
+    agent_client: Client, conversation_factory: Callable[..., Conversation]
+) -> None:
+    conversation = conversation_factory()
+    assert '<input type="hidden" name="tier" value="1">' in _page(agent_client, conversation)
+    url = f"/console/c/{conversation.reference}/escalate/"
+    first = agent_client.post(url, {"reason": "node", "tier": "1"}, headers=HTMX)
+    assert first.status_code == 200
+    second = agent_client.post(url, {"reason": "node", "tier": "1"}, headers=HTMX)
+    assert second.status_code == 409
+    assert "already been moved to Technical support" in second.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.tier == Tier.L2

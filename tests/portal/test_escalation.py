@@ -247,3 +247,19 @@ def test_the_chat_links_to_the_ticket_page_with_its_state_and_escalate_form(
     assert "Received" in body
     assert 'id="escalate"' in body
     assert 'name="reason"' in body
+
+
+def test_the_form_sent_twice_moves_the_case_up_once(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    conversation = _late(conversation_factory())
+    client = client_reading(conversation.contact, "en")
+    body = _page(client, conversation)
+    assert '<input type="hidden" name="tier" value="1"' in body
+    url = f"/portal/tickets/{conversation.reference}/escalate/"
+    assert client.post(url, {"reason": "late", "tier": "1"}).status_code == 302
+    second = client.post(url, {"reason": "late", "tier": "1"})
+    assert second.status_code == 409
+    assert "already been moved to Technical support" in second.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.tier == Tier.L2

@@ -314,3 +314,27 @@ def test_a_secret_in_the_customers_reason_is_removed(
     )
     assert "abandon" not in escalation.reason
     assert "abandon" not in conversation.messages.get(kind=MessageKind.NOTE).text
+
+
+def test_a_request_sent_twice_does_not_move_the_case_up_two_tiers(
+    conversation_factory: Callable[..., Conversation], agent: Agent, teams: dict[str, Team]
+) -> None:
+    conversation = _late(conversation_factory())
+    escalate(
+        conversation=conversation,
+        reason="late",
+        contact=conversation.contact,
+        from_tier=Tier.L1,
+    )
+    with pytest.raises(EscalationRefused, match="already been moved to Technical support"):
+        escalate(
+            conversation=conversation,
+            reason="late",
+            contact=conversation.contact,
+            from_tier=Tier.L1,
+        )
+    with pytest.raises(EscalationRefused, match="already been moved"):
+        escalate(conversation=conversation, reason="node", agent=agent, from_tier=Tier.L1)
+    conversation.refresh_from_db()
+    assert conversation.tier == Tier.L2
+    assert Escalation.objects.count() == 1

@@ -10,7 +10,10 @@ from kefu.sla.models import Escalation
 
 def _escalate(request: AgentRequest, conversation: Conversation, form: EscalateForm) -> Escalation:
     return escalate_case(
-        conversation=conversation, reason=form.cleaned_data["reason"], agent=request.agent
+        conversation=conversation,
+        reason=form.cleaned_data["reason"],
+        agent=request.agent,
+        from_tier=form.cleaned_data["tier"],
     )
 
 

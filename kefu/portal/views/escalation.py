@@ -30,6 +30,7 @@ def escalate(request: PortalRequest, reference: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             contact=request.contact,
             unhappy=form.cleaned_data["unhappy"],
+            from_tier=form.cleaned_data["tier"],
         )
     except EscalationRefused as refused:
         form.add_error(None, refused.message)

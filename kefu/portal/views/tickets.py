@@ -67,7 +67,7 @@ def ticket_page(
         ),
         # Offered while the customer may still ask for the next tier; whether the case is
         # late enough is checked on submission, which says why when it is not.
-        "escalate_form": escalate_form or EscalateForm(),
+        "escalate_form": escalate_form or EscalateForm(initial={"tier": conversation.tier}),
         "can_escalate": escalate_form is not None or customer_may_ask(conversation),
     }
     return render_page(request, template, context, status=status)
