@@ -56,6 +56,9 @@ def is_late(conversation: Conversation, now: datetime) -> bool:
         return True
     if conversation.sla_due_at is not None:
         return conversation.sla_due_at <= now
+    if conversation.status == Status.PENDING:
+        # Waiting for the customer's own answer: that wait is not support being late.
+        return False
     return conversation.created_at <= now - CUSTOMER_WAIT_WITHOUT_CLOCK
 
 

@@ -338,3 +338,16 @@ def test_a_request_sent_twice_does_not_move_the_case_up_two_tiers(
     conversation.refresh_from_db()
     assert conversation.tier == Tier.L2
     assert Escalation.objects.count() == 1
+
+
+def test_a_case_waiting_for_the_customer_is_not_late_for_want_of_a_clock(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    conversation = conversation_factory(status=Status.PENDING)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        created_at=timezone.now() - timedelta(days=3)
+    )
+    conversation.refresh_from_db()
+    assert not is_late(conversation, timezone.now())
+    conversation.status = Status.OPEN
+    assert is_late(conversation, timezone.now())

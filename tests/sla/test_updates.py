@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.utils import translation
 
-from kefu.agents.models import Agent
+from kefu.agents.models import Agent, Role
 from kefu.conversations.actions import send_reply
 from kefu.conversations.models import Conversation, MessageKind
 from kefu.core.intents import Intent
@@ -13,6 +13,7 @@ from kefu.safety.outbound import guard_reply
 from kefu.sla.admin import UpdateTemplateForm
 from kefu.sla.models import UpdateTemplate
 from kefu.sla.updates import template_for, templates_for, text_for
+from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,25 @@ def test_the_admin_accepts_an_honest_template() -> None:
     assert form.is_valid(), form.errors
     form.save()
     assert UpdateTemplate.objects.filter(title="Waiting on the chain").exists()
+
+
+def test_an_administrator_edits_the_templates_in_the_admin(
+    agent_factory: Callable[..., Agent],
+) -> None:
+    administrator = agent_factory(role=Role.ADMIN, is_superuser=True, language="en")
+    client = verified_client(administrator)
+    listing = client.get("/admin/sla/updatetemplate/")
+    assert listing.status_code == 200
+    assert "Unlock in progress" in listing.content.decode()
+    blocked = client.post(
+        "/admin/sla/updatetemplate/add/",
+        {
+            "intent": "",
+            "language": "en",
+            "title": "Fee",
+            "text": "Pay the unlock fee to the safe wallet and we release your funds.",
+        },
+    )
+    assert blocked.status_code == 200
+    assert "outbound guard would block" in blocked.content.decode()
+    assert not UpdateTemplate.objects.filter(title="Fee").exists()
