@@ -11,7 +11,8 @@ from kefu.agents.models import Agent, Team
 from kefu.conversations.models import Conversation, Message, MessageKind, Status, Tier
 from kefu.core.errors import EscalationRefused
 from kefu.core.models import AuditEntry
-from kefu.sla.escalation import customer_may_ask, escalate, is_late
+from kefu.safety.outbound_guard import check_outbound
+from kefu.sla.escalation import customer_may_ask, customer_notice, escalate, is_late
 from kefu.sla.models import Escalation, EscalationRoute
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +352,13 @@ def test_a_case_waiting_for_the_customer_is_not_late_for_want_of_a_clock(
     assert not is_late(conversation, timezone.now())
     conversation.status = Status.OPEN
     assert is_late(conversation, timezone.now())
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize("tier", [Tier.L2, Tier.MANAGEMENT])
+def test_the_customers_notice_passes_the_outbound_guard(
+    conversation_factory: Callable[..., Conversation], language: str, tier: Tier
+) -> None:
+    # It names the secrets support never asks for; the guard must see advice, not a request.
+    conversation = conversation_factory(language=language)
+    assert not check_outbound(customer_notice(conversation, tier), language).blocked
