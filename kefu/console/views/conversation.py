@@ -13,6 +13,7 @@ from kefu.agents.models import Role
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import NoteForm, ReplyForm
 from kefu.console.htmx import is_htmx
+from kefu.console.views.escalation_panel import escalation_context
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
 from kefu.conversations.status import TRANSITIONS
@@ -20,6 +21,7 @@ from kefu.core.errors import NotFound
 from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
 from kefu.routing.selectors import online_agents_with_load
+from kefu.sla.updates import templates_for
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 
@@ -112,6 +114,7 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
         "tags_value": ", ".join(tag.name for tag in conversation.tags.all()),
         "merge_candidates": [o for o in others if o.status != Status.CLOSED],
         "other_conversations": others,
+        **escalation_context(request, conversation),
     }
 
 
@@ -135,6 +138,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         **loaded,
         **details_context(request, conversation),
         "reply_form": reply_form(conversation),
+        "update_templates": templates_for(conversation),
         "note_form": NoteForm(),
         "contact": conversation.contact,
     }
