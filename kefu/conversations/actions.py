@@ -300,6 +300,32 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     return message
 
 
+def send_automatic(*, conversation: Conversation, text: str) -> Message:
+    """An automatic message to the customer (no agent wrote it), delivered like a reply.
+
+    It answers nothing: the SLA clocks are not told of it as of an agent's reply (the
+    caller that sends one for a reason, such as a holding update, handles that itself).
+    """
+    from kefu.conversations.tasks import queue_delivery
+
+    require_writable(conversation)
+    _check_text(text, False)
+    # Built from templates, but it may quote a reference or name a customer typed.
+    text = redact(text, conversation.language).text
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=next_seq(conversation),
+            kind=MessageKind.OUTBOUND,
+            text=text,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+        search_index.index_message(message)
+        queue_delivery(message.pk)
+        events.message_added(message)
+    return message
+
+
 def assign(
     *, conversation: Conversation, actor: Agent, assignee: Agent | None, team_id: int | None = None
 ) -> Conversation:

@@ -18,6 +18,7 @@ from kefu.conversations.models import Conversation, Tier
 from kefu.conversations.router import router
 from kefu.core import audit
 from kefu.core.errors import EscalationRefused
+from kefu.sla.clock import reclassified
 from kefu.sla.models import Escalation, EscalationRoute
 
 
@@ -70,6 +71,8 @@ def escalate(
         conversation.team_id = escalation.to_team_id
         conversation.assignee = None
         conversation.save(update_fields=["tier", "team", "assignee"])
+        # Another team may mean another policy or calendar for the clocks.
+        reclassified(conversation, now)
         audit.record(
             agent,
             "conversation.escalate",
