@@ -106,11 +106,12 @@ class _Session:
         return cls(conversation, now, {clock.target: clock for clock in clocks})
 
     def policy(self) -> SlaPolicy | None:
-        """The policy the running clocks follow (one per conversation)."""
+        """The policy the clocks follow (one per conversation): that of a running clock,
+        else of any (a live chat's clocks may all be met between two messages)."""
         for clock in self.clocks.values():
             if is_active(clock):
                 return clock.policy
-        return None
+        return next((clock.policy for clock in self.clocks.values()), None)
 
     def event(self, clock: Clock, kind: str) -> None:
         self.events.append(

@@ -142,7 +142,12 @@ def _mark(conversation: Conversation) -> None:
 def _escalate(conversation: Conversation, clock: Clock, now: datetime) -> None:
     from kefu.sla.escalation import escalate
 
-    reason = _("The SLA target “%(target)s” was missed.") % {"target": Target(clock.target).label}
+    # Agents of any language read it; it is written in the site's language, whatever
+    # the scheduler thread last had active.
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The SLA target “%(target)s” was missed.") % {
+            "target": Target(clock.target).label
+        }
     try:
         escalate(conversation=conversation, reason=reason, now=now)
     except EscalationRefused as refused:

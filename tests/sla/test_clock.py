@@ -125,6 +125,21 @@ def test_replies_fulfil_first_then_next_response_and_restart_updates(
     assert events(conversation).count((Target.PERIODIC_UPDATE, EventKind.FULFILLED)) == 2
 
 
+def test_each_customer_message_after_an_answer_starts_the_next_response_again(
+    inbox: Inbox, policy_factory: Callable[..., SlaPolicy], agent: Agent
+) -> None:
+    policy_factory(first_response_minutes=5, next_response_minutes=5, warn_before_minutes=2)
+    conversation = _open(inbox)
+    for turn in range(2):
+        actions.send_reply(conversation=conversation, agent=agent, text=f"回复 {turn}")
+        assert all(c.fulfilled_at for c in clocks(conversation).values())
+        assert _fresh(conversation).sla_due_at is None
+        _write(conversation, f"追问 {turn}")
+        assert clocks(conversation)[Target.NEXT_RESPONSE].fulfilled_at is None
+        assert _fresh(conversation).sla_due_target == Target.NEXT_RESPONSE
+    assert events(conversation).count((Target.NEXT_RESPONSE, EventKind.STARTED)) == 2
+
+
 def test_a_customer_message_before_the_first_answer_starts_no_next_response(
     inbox: Inbox, policy: SlaPolicy
 ) -> None:
