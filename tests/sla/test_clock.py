@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.agents.models import Agent, Role
 from kefu.contacts.models import Contact
@@ -13,6 +13,7 @@ from kefu.conversations import actions
 from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Message, MessageKind, Status
 from kefu.inboxes.models import Inbox
+from kefu.routing.models import ServiceSchedule
 from kefu.sla import clock as sla_clock
 from kefu.sla.models import Clock, EventKind, SlaEvent, SlaPolicy, Target
 
@@ -301,3 +302,24 @@ def test_a_customer_message_updates_deadlines_in_a_few_queries(
 
 # The whole customer-message write on SQLite, SLA included.
 TOTAL = 10
+
+
+def test_a_calendar_without_working_time_gives_no_deadline_and_says_why(
+    conversation_factory: Callable[..., Conversation],
+    policy_factory: Callable[..., SlaPolicy],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The default schedule has no weekly hours: business time never passes in it.
+    ServiceSchedule.objects.create()
+    policy_factory(first_response_minutes=60, first_response_business=True)
+    conversation = conversation_factory()
+    with caplog.at_level("WARNING", logger="kefu.sla.clock"), translation.override("en"):
+        sla_clock.opened(conversation, timezone.now())
+    first = clocks(conversation)[Target.FIRST_RESPONSE]
+    assert first.due_at is None  # not a far-off date nobody would notice
+    assert first.check_at is None
+    assert first.problem.startswith("No deadline")
+    assert first.paused_at is None
+    assert first.stopped_at is None
+    assert _fresh(conversation).sla_due_at is None
+    assert "has no deadline" in caplog.text
