@@ -115,28 +115,35 @@ def _event(clock: Clock, kind: str, now: datetime) -> SlaEvent:
 
 def _breach(clock: Clock, now: datetime) -> None:
     conversation = clock.conversation
-    if not conversation.sla_breached:
-        _mark(conversation)
-        if clock.policy.escalate_on_breach:
-            _escalate(conversation, clock, now)
+    if _mark(conversation) and clock.policy.escalate_on_breach:
+        _escalate(conversation, clock, now)
     if clock.target == Target.PERIODIC_UPDATE:
         _holding_update(conversation, now)
 
 
-def _mark(conversation: Conversation) -> None:
-    """The first breach of a conversation: marked for reports, one step up the queue."""
+def _mark(conversation: Conversation) -> bool:
+    """The first breach of a conversation: marked for reports, one step up the queue.
+
+    Conditional, so that of two sweeps breaching two clocks of one conversation at once
+    (each locked only its own clock) exactly one marks, raises and escalates it.
+    """
+    if conversation.sla_breached:
+        return False
     rank = PRIORITY_RANK[Priority(conversation.priority)]
     raised = next((p for p, r in PRIORITY_RANK.items() if r == rank + 1), None)
     previous = conversation.priority
-    conversation.sla_breached = True
-    conversation.priority = raised or conversation.priority
-    Conversation.objects.filter(pk=conversation.pk).update(
-        sla_breached=True, priority=conversation.priority
+    first = Conversation.objects.filter(pk=conversation.pk, sla_breached=False).update(
+        sla_breached=True, priority=raised or previous
     )
+    conversation.sla_breached = True
+    if not first:
+        return False
+    conversation.priority = raised or previous
     audit.record(
         None, "conversation.sla_breach", conversation, old=previous, new=conversation.priority
     )
     events.conversation_updated(conversation, "sla_breached", "priority")
+    return True
 
 
 def _escalate(conversation: Conversation, clock: Clock, now: datetime) -> None:
