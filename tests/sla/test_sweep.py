@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kefu.agents.models import Agent, Role, Team
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Tier
 from kefu.core import scheduler
 from kefu.core.models import AuditEntry
@@ -208,65 +206,6 @@ def test_the_sweep_is_a_scheduler_job(settings: Any) -> None:
     settings.KEFU_SLA_SWEEP_SECONDS = 45
     assert job.every() == timedelta(seconds=45)
     assert job.run() == ""
-
-
-@pytest.mark.django_db
-class TestMails:
-    def test_a_warning_goes_to_the_assignee_in_their_language(
-        self,
-        conversation_factory: Callable[..., Conversation],
-        agent_factory: Callable[..., Agent],
-        policy: SlaPolicy,
-        t0: datetime,
-        run_tasks: Callable[[], None],
-    ) -> None:
-        team = Team.objects.create(name="Accounts")
-        assignee = agent_factory(email="wu@example.com", language="zh-Hant")
-        teammate = agent_factory(email="he@example.com")
-        teammate.teams.add(team)
-        conversation = _started(conversation_factory, t0, assignee=assignee, team=team)
-        sweep.run(t0 + 21 * MINUTE)
-        run_tasks()
-        assert [m.to for m in mail.outbox] == [["wu@example.com"]]
-        assert conversation.reference in mail.outbox[0].subject
-        assert "即將到期" in mail.outbox[0].subject
-
-    def test_a_warning_without_assignee_goes_to_the_team(
-        self,
-        conversation_factory: Callable[..., Conversation],
-        agent_factory: Callable[..., Agent],
-        policy: SlaPolicy,
-        t0: datetime,
-        run_tasks: Callable[[], None],
-    ) -> None:
-        team = Team.objects.create(name="Accounts")
-        for address in ("he@example.com", "ma@example.com"):
-            agent_factory(email=address, language="en").teams.add(team)
-        agent_factory(email="other@example.com")  # not in the team
-        _started(conversation_factory, t0, team=team)
-        sweep.run(t0 + 21 * MINUTE)
-        run_tasks()
-        assert sorted(m.to[0] for m in mail.outbox) == ["he@example.com", "ma@example.com"]
-        assert all("due soon" in m.subject for m in mail.outbox)
-
-    def test_a_breach_also_reaches_the_supervisors(
-        self,
-        conversation_factory: Callable[..., Conversation],
-        agent_factory: Callable[..., Agent],
-        policy: SlaPolicy,
-        t0: datetime,
-        run_tasks: Callable[[], None],
-    ) -> None:
-        assignee = agent_factory(email="wu@example.com", language="en")
-        agent_factory(role=Role.SUPERVISOR, email="boss@example.com", language="zh-Hans")
-        agent_factory(email="bystander@example.com")
-        _started(conversation_factory, t0, assignee=assignee)
-        sweep.run(t0 + 31 * MINUTE)
-        run_tasks()
-        sent = {m.to[0]: m.subject for m in mail.outbox}
-        assert set(sent) == {"wu@example.com", "boss@example.com"}
-        assert "missed" in sent["wu@example.com"]
-        assert "已超时" in sent["boss@example.com"]
 
 
 # --- two sweeps at once ----------------------------------------------------------------
