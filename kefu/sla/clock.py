@@ -10,25 +10,28 @@ on read. Business-time targets use the team's calendar (kefu.routing.business_ti
 a calendar with no working time at all gives no deadline, which is stored as such with
 the reason in `Clock.problem` (and logged), never as a silent "never".
 
-Extended hours switched on or off: `recompute_for_team` recomputes the running business
-clocks of a team from the point where each was last computed (`computed_at`, with the
-working time then left in `budget`) with the calendar as it is now. Between that point
-and the switch the new hours are thus assumed; it errs towards an earlier deadline when
-hours are extended, and a clock computed after the switch is exact.
+A calendar changed (extended hours switched on or off, new hours, a holiday): the sweep
+sees the schedule's `changed_at` move past the clocks' `computed_at` and calls
+`recompute_for_team`, which recomputes each running business clock from the point where
+it was last computed (`computed_at`, with the working time then left in `budget`) with
+the calendar as it is now, then takes the present as the new basis. Between that point
+and the change the new hours are thus assumed: with extended hours switched on it errs
+towards an earlier deadline, never a later one; a clock computed after the change is
+exact.
 """
 
-import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.conversations import lifecycle
 from kefu.conversations.models import Conversation, Message, Status
+from kefu.routing.business_time import NoWorkingTime, calendar_for
 from kefu.sla.models import Clock, EventKind, SlaEvent, SlaPolicy, Target
 from kefu.sla.policies import business_for, minutes_for, policy_for
 
@@ -41,34 +44,12 @@ ON_OPEN = (Target.FIRST_RESPONSE, Target.RESOLUTION, Target.PERIODIC_UPDATE)
 FINISHED = (Status.RESOLVED, Status.CLOSED)
 
 
-class NoDeadline(Exception):
-    """The calendar has no working time: the clock runs without a deadline (says why)."""
-
-
-def _calendars() -> Any:
-    # Imported when first needed: the calendar is routing's, and a clock in calendar time
-    # must not depend on it.
-    try:
-        return importlib.import_module("kefu.routing.business_time")
-    except ModuleNotFoundError as missing:
-        # An install without business calendars: the clock says so instead of failing
-        # the customer's message.
-        raise NoDeadline(_("no business calendar is installed")) from missing
-
-
 def _business_deadline(team_id: int | None, start: datetime, budget: timedelta) -> datetime:
-    business_time = _calendars()
-    try:
-        due: datetime = business_time.calendar_for(team_id).add(start, budget)
-    except business_time.NoWorkingTime as error:
-        raise NoDeadline(str(error)) from error
-    return due
+    return calendar_for(team_id).add(start, budget)
 
 
 def _business_left(team_id: int | None, start: datetime, end: datetime) -> timedelta:
-    business_time = _calendars()
-    left: timedelta = business_time.calendar_for(team_id).between(start, end)
-    return left
+    return calendar_for(team_id).between(start, end)
 
 
 def is_active(clock: Clock) -> bool:
@@ -142,11 +123,9 @@ class _Session:
             return
         try:
             clock.due_at = _business_deadline(self.conversation.team_id, start, budget)
-        except NoDeadline as error:
+        except NoWorkingTime as error:
             clock.due_at = None
-            clock.problem = _(
-                "No deadline: the team's calendar has no working time (%(reason)s)."
-            ) % {"reason": error}
+            clock.problem = (_("No deadline: %(reason)s") % {"reason": error})[:255]
             logger.warning(
                 "SLA %s of conversation %s has no deadline: %s",
                 clock.target,
@@ -420,7 +399,7 @@ def reclassified(conversation: Conversation, now: datetime) -> None:
     ):
         if current is not None:
             # Same policy, but a team change may mean another calendar.
-            _recompute(session, running_only=True)
+            _recompute(session)
             session.save()
         return
     for clock in list(session.clocks.values()):
@@ -444,35 +423,61 @@ def _opened_at(conversation: Conversation, target: str, now: datetime) -> dateti
     return now if target == Target.PERIODIC_UPDATE else (conversation.created_at or now)
 
 
-def _recompute(session: _Session, running_only: bool) -> None:
+def _recompute(session: _Session) -> None:
+    """Recompute each running business-time deadline with the calendar as it is now,
+    then take the present as the new basis (so a later change starts from here)."""
     for clock in session.clocks.values():
-        if not clock.business or not is_running(clock) or clock.computed_at is None:
+        if not clock.business or not is_running(clock) or clock.due_at is None:
             continue
-        if clock.budget is None:
+        if clock.computed_at is None or clock.budget is None:
             continue
         before = clock.due_at
         session._compute(clock, clock.computed_at, clock.budget)
+        if clock.due_at is not None:
+            clock.budget = _business_left(session.conversation.team_id, session.now, clock.due_at)
+            clock.computed_at = session.now
         if clock.due_at != before:
-            session.touch(clock)
+            clock.warned_at = None  # a new deadline gets its own warning
+        session.touch(clock)
 
 
-def recompute_for_team(team_id: int | None, now: datetime | None = None) -> int:
-    """Recompute the running business-time deadlines of a team's open conversations after
-    its calendar changed (extended hours on or off); returns how many conversations."""
+# One call recomputes at most this many conversations; the next sweep takes the rest
+# (those done are no longer "computed before the change").
+RECOMPUTE_BATCH = 500
+
+
+def recompute_for_team(
+    team_id: int | None, now: datetime | None = None, *, computed_before: datetime | None = None
+) -> int:
+    """Recompute the running business-time deadlines of the conversations following a
+    team's calendar (None: the default calendar, for teams without their own) after it
+    changed, such as extended hours switched on or off; returns how many conversations.
+
+    `computed_before`: only clocks last computed before this (the schedule's change).
+    """
     now = now or timezone.now()
-    conversations = Conversation.objects.filter(
-        team_id=team_id,  # type: ignore[misc]  # None selects the team-less (stubs want int)
-        status__in=(Status.OPEN, Status.PENDING, Status.ON_HOLD),
-        sla_clocks__business=True,
-        sla_clocks__due_at__isnull=False,
-    ).distinct()
-    count = 0
-    for conversation in conversations:
+    due = Clock.objects.filter(
+        business=True,
+        due_at__isnull=False,
+        paused_at__isnull=True,
+        fulfilled_at__isnull=True,
+        stopped_at__isnull=True,
+    )
+    if computed_before is not None:
+        due = due.filter(computed_at__lt=computed_before)
+    if team_id is not None:
+        due = due.filter(conversation__team_id=team_id)
+    else:
+        due = due.filter(
+            Q(conversation__team__isnull=True)
+            | Q(conversation__team__service_schedule__isnull=True)
+        )
+    ids = set(due.values_list("conversation_id", flat=True)[:RECOMPUTE_BATCH])
+    for conversation in Conversation.objects.filter(pk__in=ids):
         session = _Session.load(conversation, now)
-        _recompute(session, running_only=True)
+        _recompute(session)
         session.save()
-        count += 1
-    return count
+    return len(ids)
 
 
 def install() -> None:

@@ -29,7 +29,7 @@ from kefu.conversations.models import PRIORITY_RANK, Conversation, Priority
 from kefu.core import audit
 from kefu.core.errors import EscalationRefused, InvalidTransition
 from kefu.core.languages import to_django
-from kefu.routing.models import DEFAULT_TIMEZONE
+from kefu.routing.models import DEFAULT_TIMEZONE, ServiceSchedule
 from kefu.routing.service_hours import schedule_for
 from kefu.sla import clock as clocks
 from kefu.sla.models import Clock, EventKind, SlaEvent, Target
@@ -67,11 +67,26 @@ def due_clocks(now: datetime, batch: int = BATCH) -> list[Clock]:
     )
 
 
+def _recompute_changed_calendars(now: datetime) -> None:
+    """Recompute the deadlines of calendars changed lately (extended hours on or off).
+
+    Only schedules changed within the window are looked at, so a quiet run costs one
+    small query; a scheduler down for longer than the window leaves older deadlines as
+    they were computed.
+    """
+    window = max(timedelta(hours=1), 10 * interval())
+    for team_id, changed_at in ServiceSchedule.objects.filter(
+        changed_at__gt=now - window, changed_at__lte=now
+    ).values_list("team_id", "changed_at"):
+        clocks.recompute_for_team(team_id, now, computed_before=changed_at)
+
+
 def run(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     warned: list[int] = []
     breached: list[int] = []
     with transaction.atomic():
+        _recompute_changed_calendars(now)
         due = due_clocks(now)
         events: list[SlaEvent] = []
         alerts: list[Alert] = []

@@ -1,8 +1,9 @@
 """Each clock rule, driven through the conversation actions that trigger it."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone, translation
@@ -13,8 +14,10 @@ from kefu.conversations import actions
 from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Message, MessageKind, Status
 from kefu.inboxes.models import Inbox
-from kefu.routing.models import ServiceSchedule
+from kefu.routing.actions import set_extended_hours
+from kefu.routing.models import ServiceSchedule, WeeklyHours
 from kefu.sla import clock as sla_clock
+from kefu.sla import sweep
 from kefu.sla.models import Clock, EventKind, SlaEvent, SlaPolicy, Target
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +326,78 @@ def test_a_calendar_without_working_time_gives_no_deadline_and_says_why(
     assert first.stopped_at is None
     assert _fresh(conversation).sla_due_at is None
     assert "has no deadline" in caplog.text
+
+
+# --- business time (the routing calendars) ------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sh(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in Shanghai in the week of Friday 27 November 2026."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def office() -> ServiceSchedule:
+    """The default schedule: Monday to Friday, 09:00–18:00 in Shanghai."""
+    schedule = ServiceSchedule.objects.create(timezone="Asia/Shanghai", country="")
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(schedule=schedule, weekday=day, opens=time(9), closes=time(18))
+        for day in range(5)
+    )
+    return schedule
+
+
+def test_a_business_deadline_skips_the_weekend(
+    conversation_factory: Callable[..., Conversation],
+    policy_factory: Callable[..., SlaPolicy],
+    office: ServiceSchedule,
+) -> None:
+    policy_factory(first_response_minutes=120, first_response_business=True)
+    conversation = conversation_factory()
+    sla_clock.opened(conversation, sh(27, 17))  # Friday, an hour before closing
+    first = clocks(conversation)[Target.FIRST_RESPONSE]
+    assert first.due_at == sh(30, 10)  # Monday
+    assert first.budget == timedelta(hours=2)
+    assert first.problem == ""
+
+
+def test_a_business_clock_paused_over_the_weekend_keeps_its_working_time(
+    conversation_factory: Callable[..., Conversation],
+    policy_factory: Callable[..., SlaPolicy],
+    office: ServiceSchedule,
+) -> None:
+    policy_factory(resolution_minutes=600, resolution_business=True)
+    conversation = conversation_factory()
+    sla_clock.opened(conversation, sh(27, 17))
+    assert clocks(conversation)[Target.RESOLUTION].due_at == sh(30, 18)
+    conversation.status = Status.PENDING
+    sla_clock.status_changed(conversation, Status.OPEN, sh(27, 17, 30))
+    assert clocks(conversation)[Target.RESOLUTION].remaining == timedelta(hours=9, minutes=30)
+    conversation.status = Status.OPEN
+    sla_clock.status_changed(conversation, Status.PENDING, sh(30, 9))
+    assert clocks(conversation)[Target.RESOLUTION].due_at == sh(1, 9, 30).replace(month=12)
+
+
+def test_extended_hours_switched_on_mid_case_bring_the_deadline_forward(
+    conversation_factory: Callable[..., Conversation],
+    policy_factory: Callable[..., SlaPolicy],
+    office: ServiceSchedule,
+    supervisor: Agent,
+) -> None:
+    policy_factory(resolution_minutes=600, resolution_business=True)
+    conversation = conversation_factory()
+    t0 = timezone.now() - MINUTE
+    sla_clock.opened(conversation, t0)
+    before = clocks(conversation)[Target.RESOLUTION].due_at
+    assert before is not None
+    assert before > t0 + timedelta(hours=10)  # nine working hours a day
+    set_extended_hours(actor=supervisor, schedule=office, on=True)
+    sweep.run()
+    resolution = clocks(conversation)[Target.RESOLUTION]
+    assert resolution.due_at == t0 + timedelta(hours=10)  # around the clock now
+    assert _fresh(conversation).sla_due_at == resolution.due_at
+    # Done once: the clock now counts from after the change.
+    assert resolution.computed_at is not None
+    assert resolution.computed_at > office.changed_at
