@@ -29,8 +29,8 @@ from kefu.conversations.models import PRIORITY_RANK, Conversation, Priority
 from kefu.core import audit
 from kefu.core.errors import EscalationRefused, InvalidTransition
 from kefu.core.languages import to_django
-from kefu.routing.models import DEFAULT_TIMEZONE, ServiceSchedule
-from kefu.routing.service_hours import schedule_for
+from kefu.routing.business_time import calendar_for
+from kefu.routing.models import ServiceSchedule
 from kefu.sla import clock as clocks
 from kefu.sla.models import Clock, EventKind, SlaEvent, Target
 from kefu.sla.notifications import BREACH, WARNING, Alert, notify
@@ -179,8 +179,7 @@ def _escalate(conversation: Conversation, clock: Clock, now: datetime) -> None:
 
 def holding_update_text(conversation: Conversation, next_update: datetime) -> str:
     """The holding update, in the conversation's language and its team's time zone."""
-    schedule = schedule_for(conversation.team)
-    zone = ZoneInfo(schedule.timezone if schedule else DEFAULT_TIMEZONE)
+    zone = ZoneInfo(calendar_for(conversation.team_id).timezone)
     local = timezone.localtime(next_update, zone)
     with translation.override(to_django(conversation.language)):
         return _("We are still investigating %(ref)s. Next update by %(time)s (%(zone)s).") % {
