@@ -362,6 +362,8 @@ KEFU_CHAT_DEFAULT_HANDLE_SECONDS = int(os.environ.get("KEFU_CHAT_DEFAULT_HANDLE_
 KEFU_CHAT_IDLE_WARNING_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_WARNING_MINUTES", "10"))
 KEFU_CHAT_IDLE_CLOSE_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_CLOSE_MINUTES", "5"))
 KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS", "60"))
+# How often the SLA sweep looks for warnings and breaches due (kefu.sla.sweep).
+KEFU_SLA_SWEEP_SECONDS = int(os.environ.get("KEFU_SLA_SWEEP_SECONDS", "30"))
 # A chat frame carries one message of at most KEFU_MAX_MESSAGE_CHARS characters, JSON-escaped
 # (up to 6 characters each); files go over HTTP, never in a frame.
 KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096

@@ -285,27 +285,6 @@ def send_reply(
     return message
 
 
-def send_automatic(*, conversation: Conversation, text: str) -> Message:
-    """An automatic message to the customer on the conversation's channel (no agent).
-
-    It tells the customer something (an escalation, a holding update); it is no agent's
-    answer, so the lifecycle listeners are not told: it must not fulfil a response target.
-    """
-    from kefu.conversations.tasks import queue_delivery
-
-    with transaction.atomic():
-        message = Message.objects.create(
-            conversation=conversation,
-            seq=next_seq(conversation),
-            kind=MessageKind.OUTBOUND,
-            text=text,
-            delivery_status=DeliveryStatus.QUEUED,
-        )
-        queue_delivery(message.pk)
-        events.message_added(message)
-    return message
-
-
 def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     """An internal note: seen by agents only, never delivered to the customer."""
     require_agent(agent)
@@ -317,6 +296,32 @@ def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
         )
         search_index.index_message(message)
         audit.record(agent, "conversation.note", conversation, message=message.pk)
+        events.message_added(message)
+    return message
+
+
+def send_automatic(*, conversation: Conversation, text: str) -> Message:
+    """An automatic message to the customer (no agent wrote it), delivered like a reply.
+
+    It answers nothing: the SLA clocks are not told of it as of an agent's reply (the
+    caller that sends one for a reason, such as a holding update, handles that itself).
+    """
+    from kefu.conversations.tasks import queue_delivery
+
+    require_writable(conversation)
+    _check_text(text, False)
+    # Built from templates, but it may quote a reference or name a customer typed.
+    text = redact(text, conversation.language).text
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=next_seq(conversation),
+            kind=MessageKind.OUTBOUND,
+            text=text,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+        search_index.index_message(message)
+        queue_delivery(message.pk)
         events.message_added(message)
     return message
 

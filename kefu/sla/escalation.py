@@ -29,6 +29,7 @@ from kefu.core import audit
 from kefu.core.errors import EscalationRefused
 from kefu.core.languages import to_django
 from kefu.safety.redaction import redact
+from kefu.sla.clock import reclassified
 from kefu.sla.models import Escalation, EscalationRoute
 
 # With no clock running (no policy, or all paused), a case open this long counts as late.
@@ -215,6 +216,8 @@ def escalate(
         conversation.save(update_fields=["tier", "team", "assignee"])
         # The caller's copy shows the change too (a view renders it next).
         given.tier, given.team, given.assignee = tier, conversation.team, None
+        # Another team may mean another policy or calendar for the clocks.
+        reclassified(conversation, now)
         audit.record(
             agent,
             "conversation.escalate",

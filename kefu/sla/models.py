@@ -98,6 +98,13 @@ class Clock(models.Model):
     fulfilled_at = models.DateTimeField(null=True, blank=True)
     stopped_at = models.DateTimeField(null=True, blank=True)
     check_at = models.DateTimeField(null=True, blank=True)
+    # Why the clock has no deadline although it runs (a calendar without working time),
+    # shown in the console instead of a silent "never".
+    problem = models.CharField(max_length=255, blank=True)
+    # The deadline was computed from `computed_at` with `budget` (working or calendar
+    # time) left: a calendar change recomputes it from there (kefu.sla.clock).
+    computed_at = models.DateTimeField(null=True, blank=True)
+    budget = models.DurationField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA clock")

@@ -264,3 +264,31 @@ class TestMerge:
         with pytest.raises(MergeRefused):
             actions.merge(source=second, target=first, actor=agent)
         assert second.messages.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_automatic_message_is_numbered_queued_and_redacted(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    conversation = conversation_factory(language="en")
+    phrase = (
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+        "abandon about"
+    )
+    message = actions.send_automatic(conversation=conversation, text=f"Still on it. {phrase}")
+    assert message.author_agent_id is None
+    assert message.kind == MessageKind.OUTBOUND
+    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert message.seq is not None
+    assert "abandon about" not in message.text
+    conversation.refresh_from_db()
+    assert conversation.first_response_at is None  # it answers nothing
+
+
+@pytest.mark.django_db
+def test_no_automatic_message_goes_to_a_closed_conversation(
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    conversation = conversation_factory(status=Status.CLOSED)
+    with pytest.raises(InvalidTransition):
+        actions.send_automatic(conversation=conversation, text="Still on it.")

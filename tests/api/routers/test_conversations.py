@@ -117,8 +117,10 @@ class TestCreate:
         ApiToken.objects.filter(pk=api_token[0].pk).update(last_used_at=timezone.now())
         # token; BEGIN; identity look-up; contact; identity; external_id check;
         # conversation; message; the contact's identities and the search document
-        # (conversations/search/indexing.py); team by intent; COMMIT; tags.
-        with django_assert_num_queries(13):
+        # (conversations/search/indexing.py); team by intent; the SLA policies, the
+        # business calendar's freshness check, the clocks, their events and the next
+        # deadline on the conversation (kefu.sla.clock); COMMIT; tags.
+        with django_assert_num_queries(18):
             response = new_conversation(api_client, external_id="x-1", intent="deposit_missing")
         assert response.status_code == 201
 

@@ -80,7 +80,7 @@ def remove_defaults(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sla', '0001_initial'),
+        ('sla', '0003_default_policies'),
     ]
 
     operations = [
