@@ -36,9 +36,12 @@ def teams() -> dict[str, Team]:
 
 
 def _late(conversation: Conversation) -> Conversation:
+    """Past its deadline, as the sweep leaves it: marked breached, which an escalation's
+    recomputation of the clocks (another team, another policy) keeps."""
     conversation.sla_due_at = timezone.now() - timedelta(minutes=5)
     conversation.sla_due_target = "first_response"
-    conversation.save(update_fields=["sla_due_at", "sla_due_target"])
+    conversation.sla_breached = True
+    conversation.save(update_fields=["sla_due_at", "sla_due_target", "sla_breached"])
     return conversation
 
 
