@@ -11,6 +11,7 @@ from kefu.console.views import (
     queue,
     safety_alerts,
     sign_in,
+    sla,
 )
 
 app_name = "console"
@@ -30,6 +31,7 @@ urlpatterns = [
     path("c/<str:reference>/header/", conversation.header, name="header"),
     path("c/<str:reference>/timeline/", conversation.timeline, name="timeline"),
     path("c/<str:reference>/details/", conversation.details, name="details"),
+    path("c/<str:reference>/sla/", sla.sla_panel, name="sla_panel"),
     path("c/<str:reference>/reply/", conversation_actions.reply, name="reply"),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
     path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),

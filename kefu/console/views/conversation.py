@@ -20,6 +20,7 @@ from kefu.core.errors import NotFound
 from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
 from kefu.routing.selectors import online_agents_with_load
+from kefu.sla import selectors as sla_selectors
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 
@@ -137,6 +138,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         "reply_form": reply_form(conversation),
         "note_form": NoteForm(),
         "contact": conversation.contact,
+        "sla": sla_selectors.panel(conversation),
     }
 
 

@@ -1,0 +1,157 @@
+"""Reads of SLA state for the console and the API, each with a fixed number of queries.
+
+Lists never read clocks: a row's badge comes from the deadline copied onto the
+conversation (sla_due_at, sla_due_target, sla_breached). Clocks, events and escalations
+are read for one conversation at a time, on its page.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from kefu.conversations.models import Conversation
+from kefu.sla.models import Clock, Escalation, EventKind, SlaEvent, Target
+
+BadgeState = Literal["running", "overdue", "breached", "paused", "met", "stopped"]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What an SLA badge says: which target, and how long is left or overdue."""
+
+    target: str  # a Target value
+    state: BadgeState
+    due_at: datetime | None = None
+    # Time left while running, time past the deadline while overdue, else None.
+    delta: timedelta | None = None
+
+    @property
+    def target_label(self) -> str:
+        return str(Target(self.target).label)
+
+    @property
+    def late(self) -> bool:
+        return self.state in ("overdue", "breached")
+
+
+def conversation_badge(conversation: Conversation, now: datetime | None = None) -> Badge | None:
+    """The badge of a list row, from the conversation's own columns (no query)."""
+    now = now or timezone.now()
+    if conversation.sla_due_at is not None and conversation.sla_due_target:
+        due = conversation.sla_due_at
+        if due <= now:
+            return Badge(conversation.sla_due_target, "overdue", due, now - due)
+        return Badge(conversation.sla_due_target, "running", due, due - now)
+    if conversation.sla_breached:
+        # Missed earlier, nothing running now (e.g. resolved late): still worth a red mark.
+        return Badge("", "breached")
+    return None
+
+
+def clock_badge(clock: Clock, now: datetime | None = None) -> Badge:
+    now = now or timezone.now()
+    if clock.fulfilled_at is not None:
+        return Badge(clock.target, "met")
+    if clock.stopped_at is not None:
+        return Badge(clock.target, "stopped")
+    if clock.due_at is None:
+        return Badge(clock.target, "paused", None, clock.remaining)
+    if clock.due_at <= now:
+        return Badge(clock.target, "overdue", clock.due_at, now - clock.due_at)
+    return Badge(clock.target, "running", clock.due_at, clock.due_at - now)
+
+
+_TARGET_ORDER = {value: n for n, value in enumerate(Target.values)}
+
+
+def clocks(conversation: Conversation) -> list[Clock]:
+    """The conversation's clocks, in the order of the targets (first response first)."""
+    rows = list(Clock.objects.filter(conversation=conversation))
+    return sorted(rows, key=lambda clock: _TARGET_ORDER.get(clock.target, len(_TARGET_ORDER)))
+
+
+def events(conversation: Conversation) -> list[SlaEvent]:
+    """The SLA timeline, oldest first."""
+    return list(SlaEvent.objects.filter(conversation=conversation).order_by("at", "pk"))
+
+
+def escalations(conversation: Conversation) -> list[Escalation]:
+    return list(
+        Escalation.objects.filter(conversation=conversation)
+        .select_related("from_team", "to_team", "by_agent", "by_contact")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class TeamCompliance:
+    team_id: int | None
+    team_name: str  # "" for conversations without a team
+    met: int
+    breached: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.breached
+
+    @property
+    def percent(self) -> int | None:
+        """Share of targets met, None when nothing was decided today."""
+        return round(100 * self.met / self.total) if self.total else None
+
+
+def today_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """Midnight to midnight of today in the default time zone (the company's day)."""
+    zone = timezone.get_default_timezone()
+    day = timezone.localtime(now or timezone.now(), zone).date()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def team_compliance_today(now: datetime | None = None) -> list[TeamCompliance]:
+    """Targets met on time vs breached today, per team of the conversation, in one query.
+
+    A target met late has a breach event and a fulfilment after its deadline: it counts
+    once, as breached.
+    """
+    start, end = today_bounds(now)
+    met_on_time = Q(kind=EventKind.FULFILLED) & (Q(due_at__isnull=True) | Q(at__lte=F("due_at")))
+    rows = (
+        SlaEvent.objects.filter(
+            at__gte=start, at__lt=end, kind__in=[EventKind.FULFILLED, EventKind.BREACHED]
+        )
+        .values("conversation__team_id", "conversation__team__name")
+        .annotate(
+            met=Count("pk", filter=met_on_time),
+            breached=Count("pk", filter=Q(kind=EventKind.BREACHED)),
+        )
+        .order_by("conversation__team__name", "conversation__team_id")
+    )
+    return [
+        TeamCompliance(
+            row["conversation__team_id"],
+            row["conversation__team__name"] or "",
+            row["met"],
+            row["breached"],
+        )
+        for row in rows
+        if row["met"] or row["breached"]
+    ]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """The conversation page's SLA panel: its clocks, timeline and escalations."""
+
+    clocks: list[Clock]
+    events: list[SlaEvent]
+    escalations: list[Escalation]
+
+
+def panel(conversation: Conversation) -> Panel:
+    """Three queries, whatever the conversation's history."""
+    return Panel(clocks(conversation), events(conversation), escalations(conversation))
