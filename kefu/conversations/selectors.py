@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,7 +91,7 @@ def inbox_queryset(
     return conversations
 
 
-def _ordering(filters: InboxFilters) -> list[F | str]:
+def _ordering(filters: InboxFilters) -> list[OrderBy | str]:
     if filters.sort == "deadline":
         # (sla_due_at, id) ascending is the conv_sla_due index's order; conversations
         # without a running deadline come after every one that has one.

@@ -29,10 +29,6 @@ class Badge:
     delta: timedelta | None = None
 
     @property
-    def target_label(self) -> str:
-        return str(Target(self.target).label)
-
-    @property
     def late(self) -> bool:
         return self.state in ("overdue", "breached")
 
@@ -129,7 +125,8 @@ def team_compliance_today(now: datetime | None = None) -> list[TeamCompliance]:
             met=Count("pk", filter=met_on_time),
             breached=Count("pk", filter=Q(kind=EventKind.BREACHED)),
         )
-        .order_by("conversation__team__name", "conversation__team_id")
+        # Conversations without a team first, on every database.
+        .order_by(F("conversation__team__name").asc(nulls_first=True), "conversation__team_id")
     )
     return [
         TeamCompliance(

@@ -10,10 +10,10 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Availability
+from kefu.console.templatetags.kefu_sla import TARGET_NAMES
 from kefu.core.languages import Language, to_django
 from kefu.platform.connector import Reason
 from kefu.platform.reasons import describe
-from kefu.sla.models import Target
 
 register = template.Library()
 
@@ -78,7 +78,7 @@ def live_strings() -> SafeString:
             % {"target": "{target}", "reference": "{reference}"},
             "sla_breach": _("%(target)s in %(reference)s is overdue.")
             % {"target": "{target}", "reference": "{reference}"},
-            "sla_targets": {value: str(label) for value, label in Target.choices},
+            "sla_targets": {value: str(label) for value, label in TARGET_NAMES.items()},
         },
         "kefu-live-strings",
     )

@@ -4,14 +4,52 @@ from datetime import timedelta
 from typing import Any
 
 from django import template
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
-from kefu.conversations.models import Conversation
-from kefu.sla.models import Clock
+from kefu.conversations.models import Conversation, Tier
+from kefu.sla.models import Clock, EventKind, Target
 from kefu.sla.selectors import Badge, clock_badge, conversation_badge
 
 register = template.Library()
+
+# The console's own words for the SLA vocabulary, kept in its catalogue with its pages.
+TARGET_NAMES: dict[str, Promise] = {
+    Target.FIRST_RESPONSE: pgettext_lazy("SLA target", "First response"),
+    Target.NEXT_RESPONSE: pgettext_lazy("SLA target", "Next response"),
+    Target.PERIODIC_UPDATE: pgettext_lazy("SLA target", "Status update"),
+    Target.RESOLUTION: pgettext_lazy("SLA target", "Resolution"),
+}
+EVENT_NAMES: dict[str, Promise] = {
+    EventKind.STARTED: pgettext_lazy("SLA event", "started"),
+    EventKind.PAUSED: pgettext_lazy("SLA event", "paused"),
+    EventKind.RESUMED: pgettext_lazy("SLA event", "resumed"),
+    EventKind.FULFILLED: pgettext_lazy("SLA event", "met"),
+    EventKind.WARNED: pgettext_lazy("SLA event", "warning sent"),
+    EventKind.BREACHED: pgettext_lazy("SLA event", "breached"),
+    EventKind.STOPPED: pgettext_lazy("SLA event", "stopped"),
+}
+TIER_NAMES: dict[int, Promise] = {
+    Tier.L1: pgettext_lazy("escalation tier", "Support"),
+    Tier.L2: pgettext_lazy("escalation tier", "Technical support"),
+    Tier.MANAGEMENT: pgettext_lazy("escalation tier", "Management"),
+}
+
+
+@register.filter
+def sla_target(value: str) -> str:
+    return str(TARGET_NAMES.get(value, value))
+
+
+@register.filter
+def sla_event(value: str) -> str:
+    return str(EVENT_NAMES.get(value, value))
+
+
+@register.filter
+def sla_tier(value: int) -> str:
+    return str(TIER_NAMES.get(value, value))
 
 
 def short_duration(delta: timedelta) -> str:
@@ -40,7 +78,7 @@ def badge_text(badge: Badge) -> str:
         status = _("met")
     else:
         status = _("stopped")
-    return _("%(target)s: %(status)s") % {"target": badge.target_label, "status": status}
+    return _("%(target)s: %(status)s") % {"target": sla_target(badge.target), "status": status}
 
 
 @register.inclusion_tag("console/_sla_badge.html")
