@@ -15,7 +15,8 @@ from django.utils import timezone
 from kefu.conversations.models import Conversation
 from kefu.sla.models import Clock, Escalation, EventKind, SlaEvent, Target
 
-BadgeState = Literal["running", "overdue", "breached", "paused", "met", "stopped"]
+ClockState = Literal["running", "overdue", "paused", "met", "stopped"]
+BadgeState = ClockState | Literal["breached"]
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,26 @@ def conversation_badge(conversation: Conversation, now: datetime | None = None) 
     return None
 
 
+def clock_state(clock: Clock, now: datetime) -> ClockState:
+    if clock.fulfilled_at is not None:
+        return "met"
+    if clock.stopped_at is not None:
+        return "stopped"
+    if clock.due_at is None:
+        return "paused"
+    return "overdue" if clock.due_at <= now else "running"
+
+
 def clock_badge(clock: Clock, now: datetime | None = None) -> Badge:
     now = now or timezone.now()
-    if clock.fulfilled_at is not None:
-        return Badge(clock.target, "met")
-    if clock.stopped_at is not None:
-        return Badge(clock.target, "stopped")
-    if clock.due_at is None:
-        return Badge(clock.target, "paused", None, clock.remaining)
-    if clock.due_at <= now:
-        return Badge(clock.target, "overdue", clock.due_at, now - clock.due_at)
-    return Badge(clock.target, "running", clock.due_at, clock.due_at - now)
+    state = clock_state(clock, now)
+    if state == "paused":
+        return Badge(clock.target, state, None, clock.remaining)
+    if state == "overdue" and clock.due_at is not None:
+        return Badge(clock.target, state, clock.due_at, now - clock.due_at)
+    if state == "running" and clock.due_at is not None:
+        return Badge(clock.target, state, clock.due_at, clock.due_at - now)
+    return Badge(clock.target, state)
 
 
 _TARGET_ORDER = {value: n for n, value in enumerate(Target.values)}
