@@ -469,7 +469,9 @@ class ConversationSlaOut(SlaOut):
     events: list[SlaEventOut] = Field(
         description="Every start, pause, fulfilment, warning, breach and stop, oldest first."
     )
-    escalations: list[EscalationOut]
+    escalations: list[EscalationOut] = Field(
+        description="Oldest first; listed for supervisors and administrators only."
+    )
 
 
 class ConversationPage(Schema):

@@ -211,3 +211,12 @@ class PreferencesForm(forms.Form):
 
 class AvailabilityForm(forms.Form):
     availability = forms.ChoiceField(choices=Availability.choices)
+
+
+class EscalateForm(ActionForm):
+    # The action refuses an over-long reason with its own message.
+    invalid_message = _("Say why the case needs a higher tier.")
+
+    reason = forms.CharField(label=_("Reason for escalating"))
+    # The tier the agent saw: a button pressed twice must not move the case up twice.
+    tier = forms.IntegerField(widget=forms.HiddenInput, required=False)

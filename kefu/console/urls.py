@@ -5,6 +5,7 @@ from kefu.console.views import (
     conversation,
     conversation_actions,
     deflection,
+    escalation,
     inbox,
     platform,
     preferences,
@@ -12,6 +13,7 @@ from kefu.console.views import (
     safety_alerts,
     sign_in,
     sla,
+    status_updates,
 )
 
 app_name = "console"
@@ -41,6 +43,12 @@ urlpatterns = [
     path("c/<str:reference>/tags/", conversation_actions.set_tags, name="tags"),
     path("c/<str:reference>/merge/", conversation_actions.merge, name="merge"),
     path("c/<str:reference>/transfer/", conversation_actions.transfer, name="transfer"),
+    path("c/<str:reference>/escalate/", escalation.escalate, name="escalate"),
+    path(
+        "c/<str:reference>/update/<id:template_id>/",
+        status_updates.use_template,
+        name="use_update_template",
+    ),
     path("queue/", queue.queue, name="queue"),
     path("queue/board/", queue.queue_board, name="queue_board"),
     path("queue/hours/<id:schedule_id>/extended/", queue.extended_hours, name="extended_hours"),

@@ -285,6 +285,27 @@ def send_reply(
     return message
 
 
+def send_automatic(*, conversation: Conversation, text: str) -> Message:
+    """An automatic message to the customer on the conversation's channel (no agent).
+
+    It tells the customer something (an escalation, a holding update); it is no agent's
+    answer, so the lifecycle listeners are not told: it must not fulfil a response target.
+    """
+    from kefu.conversations.tasks import queue_delivery
+
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            seq=next_seq(conversation),
+            kind=MessageKind.OUTBOUND,
+            text=text,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+        queue_delivery(message.pk)
+        events.message_added(message)
+    return message
+
+
 def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     """An internal note: seen by agents only, never delivered to the customer."""
     require_agent(agent)

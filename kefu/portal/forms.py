@@ -188,3 +188,16 @@ class AntiPhishingCodeForm(forms.Form):
         if not code.isprintable():
             raise forms.ValidationError(_("Use letters, digits, words or symbols only."))
         return code
+
+
+class EscalateForm(forms.Form):
+    # The length limit is the action's (kefu.sla.escalation), which says so in words.
+    reason = forms.CharField(
+        label=_("Why should a higher team look at this case?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    unhappy = forms.BooleanField(
+        label=_("I am not satisfied with how my case is being handled."), required=False
+    )
+    # The tier the customer saw: a form sent twice must not move the case up twice.
+    tier = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from kefu.portal.views import attachments, home, records, security, sign_in, tickets, verify
+from kefu.portal.views import (
+    attachments,
+    escalation,
+    home,
+    records,
+    security,
+    sign_in,
+    tickets,
+    verify,
+)
 
 app_name = "portal"
 
@@ -14,6 +23,7 @@ urlpatterns = [
     path("tickets/new/", tickets.new_ticket, name="new_ticket"),
     path("tickets/<str:reference>/", tickets.ticket, name="ticket"),
     path("tickets/<str:reference>/reply/", tickets.reply, name="reply"),
+    path("tickets/<str:reference>/escalate/", escalation.escalate, name="escalate"),
     path("tickets/<str:reference>/record.html", records.record_html, name="record_html"),
     path("tickets/<str:reference>/record.txt", records.record_txt, name="record_txt"),
     path(

@@ -1,12 +1,14 @@
-"""Writes of the live-chat queue: filling free capacity, transfers, idle chats."""
+"""Writes of the live-chat queue (filling free capacity, transfers, idle chats) and of
+service schedules (weekly hours, extended hours, imported holidays and make-up days)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import holidays
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
@@ -25,13 +27,21 @@ from kefu.core.languages import to_django
 from kefu.inboxes.models import Channel
 from kefu.routing.assignment import choose, online_candidates
 from kefu.routing.events import queue_changed
-from kefu.routing.models import IdleWarning, ServiceSchedule
+from kefu.routing.models import (
+    Holiday,
+    IdleWarning,
+    ServiceSchedule,
+    Source,
+    WeeklyHours,
+    WorkingDay,
+)
 from kefu.routing.selectors import (
     WAITING,
     online_agents_with_load,
     waiting_chats,
     waiting_chats_of_teams,
 )
+from kefu.routing.shifts import Shift, check_shifts
 
 if TYPE_CHECKING:
     from kefu.routing.selectors import AgentWithLoad
@@ -320,12 +330,156 @@ def _idle_warning(minutes: int) -> str:
 
 
 def set_extended_hours(*, actor: Agent, schedule: ServiceSchedule, on: bool) -> ServiceSchedule:
-    """Open a team around the clock while markets are volatile (supervisors), or stop."""
+    """Open a team around the clock while markets are volatile (supervisors), or stop.
+
+    SLA clocks follow: extended hours count as working time.
+    """
     require_role(actor, Role.SUPERVISOR)
     with transaction.atomic():
         schedule.extended_hours = on
-        schedule.save(update_fields=["extended_hours"])
+        schedule.changed_at = timezone.now()
+        schedule.save(update_fields=["extended_hours", "changed_at"])
         audit.record(actor, "service_hours.extended", schedule, on=on)
         # Customers' widgets re-read whether chat is open.
         queue_changed()
     return schedule
+
+
+def mark_schedule_changed(schedule: ServiceSchedule) -> None:
+    """The schedule, its hours or its special days changed: cached calendars rebuild."""
+    schedule.changed_at = timezone.now()
+    ServiceSchedule.objects.filter(pk=schedule.pk).update(changed_at=schedule.changed_at)
+
+
+def set_weekly_hours(
+    *, actor: Agent, schedule: ServiceSchedule, shifts: Sequence[Shift]
+) -> ServiceSchedule:
+    """Replace the schedule's weekly hours (administrators); overlapping shifts are refused.
+
+    An empty week is refused too unless extended hours are on: without hours no chat
+    would open and no business-time deadline could be computed.
+    """
+    require_role(actor, Role.ADMIN)
+    if not shifts and not schedule.extended_hours:
+        raise ValidationError(no_weekly_hours_message(), code="no_weekly_hours")
+    check_shifts(shifts)
+    with transaction.atomic():
+        schedule.hours.all().delete()
+        WeeklyHours.objects.bulk_create(
+            WeeklyHours(schedule=schedule, weekday=s.weekday, opens=s.opens, closes=s.closes)
+            for s in shifts
+        )
+        mark_schedule_changed(schedule)
+        audit.record(actor, "service_hours.weekly_hours", schedule, shifts=[str(s) for s in shifts])
+        # Customers' widgets re-read whether chat is open.
+        queue_changed()
+    return schedule
+
+
+def no_weekly_hours_message() -> str:
+    return _(
+        "Set at least one row of weekly hours, or switch extended hours on: without working "
+        "time chat never opens and no deadline can be computed."
+    )
+
+
+@dataclass(frozen=True)
+class CalendarImport:
+    """What one year's import did to a schedule."""
+
+    year: int
+    holidays: int  # the library's holidays that year
+    working_days: int  # the library's make-up workdays that year
+    created: int
+    updated: int
+    removed: int  # imported earlier, no longer reported by the library
+    kept_local: int  # dates a local holiday or make-up day decides instead
+
+
+def import_calendar(
+    *,
+    schedule: ServiceSchedule,
+    years: Iterable[int],
+    progress: Callable[[CalendarImport], None] | None = None,
+) -> list[CalendarImport]:
+    """Fill holidays and make-up workdays from the `holidays` library (bundled data,
+    no network) for the schedule's country. Safe to run again: it only adds, renames and
+    removes imported entries, and never touches local ones.
+    """
+    if not schedule.country:
+        raise ValidationError(
+            _("“%(schedule)s” has no holiday calendar country set."),
+            code="no_country",
+            params={"schedule": str(schedule)},
+        )
+    country_class = type(holidays.country_holidays(schedule.country))
+    results = []
+    for year in years:
+        library = holidays.country_holidays(
+            schedule.country, years=year, language=country_class.default_language
+        )
+        wanted_holidays = {day: name for day, name in library.items() if day.year == year}
+        wanted_days = {day for day in library.weekend_workdays if day.year == year}
+        with transaction.atomic():
+            result = _import_year(schedule, year, wanted_holidays, wanted_days)
+            if result.created or result.updated or result.removed:
+                mark_schedule_changed(schedule)
+            audit.record(
+                None,
+                "service_hours.calendar_import",
+                schedule,
+                year=year,
+                country=schedule.country,
+                created=result.created,
+                updated=result.updated,
+                removed=result.removed,
+            )
+        if progress is not None:
+            progress(result)
+        results.append(result)
+    return results
+
+
+def _import_year(
+    schedule: ServiceSchedule, year: int, wanted_holidays: dict[date, str], wanted_days: set[date]
+) -> CalendarImport:
+    in_year = {"schedule": schedule, "date__year": year}
+    local = {
+        *Holiday.objects.filter(**in_year, source=Source.LOCAL).values_list("date", flat=True),
+        *WorkingDay.objects.filter(**in_year, source=Source.LOCAL).values_list("date", flat=True),
+    }
+    old_holidays = {h.date: h for h in Holiday.objects.filter(**in_year, source=Source.IMPORTED)}
+    old_days = {d.date: d for d in WorkingDay.objects.filter(**in_year, source=Source.IMPORTED)}
+    # Drop first: a date can move from make-up day to holiday between library versions.
+    stale_holidays = [h.pk for day, h in old_holidays.items() if day not in wanted_holidays]
+    stale_days = [d.pk for day, d in old_days.items() if day not in wanted_days]
+    Holiday.objects.filter(pk__in=stale_holidays).delete()
+    WorkingDay.objects.filter(pk__in=stale_days).delete()
+    created = updated = kept_local = 0
+    for day, name in sorted(wanted_holidays.items()):
+        if day in local:
+            kept_local += 1
+            continue
+        existing = old_holidays.get(day)
+        if existing is None:
+            Holiday.objects.create(schedule=schedule, date=day, name=name, source=Source.IMPORTED)
+            created += 1
+        elif existing.name != name:
+            existing.name = name
+            existing.save(update_fields=["name"])
+            updated += 1
+    for day in sorted(wanted_days):
+        if day in local:
+            kept_local += 1
+        elif day not in old_days:
+            WorkingDay.objects.create(schedule=schedule, date=day, source=Source.IMPORTED)
+            created += 1
+    return CalendarImport(
+        year=year,
+        holidays=len(wanted_holidays),
+        working_days=len(wanted_days),
+        created=created,
+        updated=updated,
+        removed=len(stale_holidays) + len(stale_days),
+        kept_local=kept_local,
+    )

@@ -2,8 +2,10 @@
 
 from zoneinfo import available_timezones
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -13,6 +15,17 @@ def validate_timezone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(
             _("“%(value)s” is not a time zone name such as Asia/Shanghai."),
+            params={"value": value},
+        )
+
+
+def validate_country(value: str) -> None:
+    if value and value not in holidays.list_supported_countries():
+        raise ValidationError(
+            _(
+                "“%(value)s” is not a country code the holiday calendar knows, "
+                "such as CN, HK or TW."
+            ),
             params={"value": value},
         )
 
@@ -46,6 +59,20 @@ class ServiceSchedule(models.Model):
     )
     # Switched on by a supervisor when markets are volatile: open around the clock.
     extended_hours = models.BooleanField(_("extended hours"), default=False)
+    country = models.CharField(
+        _("holiday calendar"),
+        max_length=8,
+        blank=True,
+        default="CN",
+        validators=[validate_country],
+        help_text=_(
+            "Country code whose public holidays and make-up workdays `kefu calendar import` "
+            "loads (CN, HK, TW …); blank for none."
+        ),
+    )
+    # Cached business calendars compare this to know they are stale, so every action and
+    # admin save that changes the schedule, its hours or its special days moves it on.
+    changed_at = models.DateTimeField(_("changed at"), default=now, editable=False)
 
     class Meta:
         verbose_name = _("service schedule")
@@ -76,12 +103,22 @@ class WeeklyHours(models.Model):
         return f"{Weekday(self.weekday).label} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 
+class Source(models.TextChoices):
+    """Where a holiday or make-up workday comes from: a re-import never touches local ones."""
+
+    IMPORTED = "imported", _("holiday calendar")
+    LOCAL = "local", _("local override")
+
+
 class Holiday(models.Model):
     """A local calendar date on which the team is closed all day."""
 
     schedule = models.ForeignKey(ServiceSchedule, on_delete=models.CASCADE, related_name="holidays")
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.LOCAL, editable=False
+    )
 
     class Meta:
         verbose_name = _("holiday")
@@ -89,6 +126,40 @@ class Holiday(models.Model):
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["schedule", "date"], name="one_holiday_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class WorkingDay(models.Model):
+    """A make-up workday (调休): a local date worked although the weekly hours say closed.
+
+    That day the hours of `works_as` apply. A local make-up day on an imported holiday
+    cancels the holiday; a local holiday on an imported make-up day cancels the make-up day.
+    """
+
+    schedule = models.ForeignKey(
+        ServiceSchedule, on_delete=models.CASCADE, related_name="working_days"
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    works_as = models.PositiveSmallIntegerField(
+        _("hours of"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("The weekday whose hours apply on this date."),
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.LOCAL, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("make-up workday")
+        verbose_name_plural = _("make-up workdays")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "date"], name="one_working_day_per_date")
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kefu.conversations.models import Tier
+from kefu.core.intents import Intent
+from kefu.core.languages import Language
 
 
 class Target(models.TextChoices):
@@ -215,3 +217,26 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id} {self.from_tier}→{self.to_tier}"
+
+
+class UpdateTemplate(models.Model):
+    """A status update an agent sends on a long case ("still being investigated …").
+
+    Chosen by the conversation's intent (a blank intent fits any case) and language;
+    sent as a normal reply, so it goes through the outbound guard and fulfils the
+    periodic-update target like any agent's answer.
+    """
+
+    intent = models.CharField(_("case type"), max_length=32, choices=Intent.choices, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("status update template")
+        verbose_name_plural = _("status update templates")
+        ordering = ["intent", "language", "title", "pk"]
+        indexes = [models.Index(fields=["language", "intent"], name="sla_update_template_lookup")]
+
+    def __str__(self) -> str:
+        return self.title

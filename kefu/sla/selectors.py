@@ -1,4 +1,4 @@
-"""Reads of SLA state for the console and the API, each with a fixed number of queries.
+"""Reads of the SLA data that views and the API need, each with a fixed number of queries.
 
 Lists never read clocks: a row's badge comes from the deadline copied onto the
 conversation (sla_due_at, sla_due_target, sla_breached). Clocks, events and escalations
@@ -84,11 +84,12 @@ def events(conversation: Conversation) -> list[SlaEvent]:
     return list(SlaEvent.objects.filter(conversation=conversation).order_by("at", "pk"))
 
 
-def escalations(conversation: Conversation) -> list[Escalation]:
+def escalations_of(conversation: Conversation) -> list[Escalation]:
+    """The conversation's escalations, oldest first, with who asked for each."""
     return list(
-        Escalation.objects.filter(conversation=conversation)
-        .select_related("from_team", "to_team", "by_agent", "by_contact")
-        .order_by("created_at", "pk")
+        Escalation.objects.filter(conversation=conversation).select_related(
+            "by_agent", "from_team", "to_team"
+        )
     )
 
 
@@ -152,13 +153,13 @@ def team_compliance_today(now: datetime | None = None) -> list[TeamCompliance]:
 
 @dataclass(frozen=True)
 class Panel:
-    """The conversation page's SLA panel: its clocks, timeline and escalations."""
+    """The conversation page's SLA panel: its clocks and timeline (the escalations have
+    their own part of the page, console/_escalation.html)."""
 
     clocks: list[Clock]
     events: list[SlaEvent]
-    escalations: list[Escalation]
 
 
 def panel(conversation: Conversation) -> Panel:
-    """Three queries, whatever the conversation's history."""
-    return Panel(clocks(conversation), events(conversation), escalations(conversation))
+    """Two queries, whatever the conversation's history."""
+    return Panel(clocks(conversation), events(conversation))

@@ -9,11 +9,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kefu.agents.models import Agent, Team
+from kefu.agents.models import Agent, Role, Team
 from kefu.api.models import ApiToken
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation, Tier
 from kefu.sla.models import Clock, Escalation, EventKind, SlaEvent, SlaPolicy, Target
+from tests.api.conftest import bearer_client
 
 START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 
@@ -149,7 +150,7 @@ def _history(conversation: Conversation, agent: Agent, contact: Contact) -> None
     )
 
 
-def test_the_sla_endpoint_lists_clocks_events_and_escalations(
+def test_the_sla_endpoint_lists_clocks_and_events(
     api_client: Client,
     api_token: tuple[ApiToken, str],
     agent: Agent,
@@ -165,8 +166,8 @@ def test_the_sla_endpoint_lists_clocks_events_and_escalations(
     _history(conversation, agent, conversation.contact)
     ApiToken.objects.filter(pk=api_token[0].pk).update(last_used_at=timezone.now())
     # token; the conversation, its tags and contact identities (the shared lookup);
-    # clocks, events, escalations (with their teams and agents joined)
-    with django_assert_num_queries(7):
+    # clocks, events (an L1 token does not read the escalations)
+    with django_assert_num_queries(6):
         response = api_client.get(f"/api/v1/conversations/{conversation.pk}/sla")
     assert response.status_code == 200
     body = response.json()
@@ -191,6 +192,24 @@ def test_the_sla_endpoint_lists_clocks_events_and_escalations(
         ("first_response", "breached", "2026-12-01T02:00:00Z"),
         ("resolution", "paused", "2026-12-01T02:00:00Z"),
     ]
+    # Who moved a case up and why is for supervisors, as in the console.
+    assert body["escalations"] == []
+
+
+def test_a_supervisor_token_also_reads_the_escalations(
+    token_for: Callable[..., tuple[ApiToken, str]],
+    agent: Agent,
+    agent_factory: Callable[..., Agent],
+    conversation_factory: Callable[..., Conversation],
+    django_assert_num_queries: Callable[..., Any],
+) -> None:
+    conversation = conversation_factory()
+    _history(conversation, agent, conversation.contact)
+    token, key = token_for(agent_factory(role=Role.SUPERVISOR))
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    client = bearer_client(key)
+    with django_assert_num_queries(7):  # the escalations (with teams and agents joined)
+        body = client.get(f"/api/v1/conversations/{conversation.reference}/sla").json()
     assert [
         (e["from_tier"], e["to_tier"], e["to_team"], e["by"], e["agent_public_id"], e["reason"])
         for e in body["escalations"]

@@ -36,17 +36,17 @@ async def test_a_verified_agent_hears_about_new_messages(
     conversation = await database_sync_to_async(conversation_factory)()
     client = await database_sync_to_async(verified_client)(agent)
     communicator = await connect(client)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     await communicator.send_json_to({"subscribe": conversation.pk})
-    assert await communicator.receive_json_from() == {
+    assert await communicator.receive_json_from(timeout=10) == {
         "kind": "subscribed",
         "conversation_id": conversation.pk,
     }
     note = await database_sync_to_async(actions.add_note)(
         conversation=conversation, agent=agent, text="looking"
     )
-    event = await communicator.receive_json_from()
+    event = await communicator.receive_json_from(timeout=10)
     assert event == {
         "kind": "message_added",
         "conversation_id": conversation.pk,
@@ -61,7 +61,7 @@ async def test_a_password_only_session_is_refused(agent_factory: Callable[..., A
     client = Client()
     await database_sync_to_async(client.force_login)(agent)
     communicator = await connect(client)
-    connected, code = await communicator.connect()
+    connected, code = await communicator.connect(timeout=10)
     assert not connected
     assert code == 4401
 
@@ -75,9 +75,9 @@ async def test_bad_frames_get_an_error_and_the_socket_stays_open(
     assert (await communicator.connect())[0]
     for frame in ["not json", "[1, 2]", '{"subscribe": "agents"}', '{"subscribe": true}']:
         await communicator.send_to(text_data=frame)
-        assert (await communicator.receive_json_from())["kind"] == "error"
+        assert (await communicator.receive_json_from(timeout=10))["kind"] == "error"
     await communicator.send_json_to({"subscribe": 1})
-    assert (await communicator.receive_json_from())["kind"] == "subscribed"
+    assert (await communicator.receive_json_from(timeout=10))["kind"] == "subscribed"
     await communicator.disconnect()
 
 
@@ -88,16 +88,16 @@ async def test_a_hostile_conversation_id_is_a_bad_frame(
     agent = await database_sync_to_async(agent_factory)()
     client = await database_sync_to_async(verified_client)(agent)
     communicator = await connect(client)
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     for verb in ("subscribe", "unsubscribe", "typing", "read"):
         if value is None and verb in ("subscribe", "unsubscribe"):
             continue  # no id: not this verb's frame at all
         await communicator.send_json_to({verb: value})
-        reply = await communicator.receive_json_from()
+        reply = await communicator.receive_json_from(timeout=10)
         assert reply["kind"] == "error", (verb, reply)
     await communicator.send_json_to({"subscribe": 1})
-    assert (await communicator.receive_json_from())["kind"] == "subscribed"
+    assert (await communicator.receive_json_from(timeout=10))["kind"] == "subscribed"
     await communicator.disconnect()
 
 

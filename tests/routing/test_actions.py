@@ -1,9 +1,9 @@
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from kefu.agents import actions as agent_actions
@@ -15,6 +15,8 @@ from kefu.core.models import AuditEntry
 from kefu.inboxes.models import Inbox
 from kefu.routing import actions
 from kefu.routing.events import QUEUE_GROUP
+from kefu.routing.models import Holiday, ServiceSchedule, Source, WeeklyHours, WorkingDay
+from kefu.routing.shifts import Shift
 
 ChatFactory = Callable[..., Conversation]
 AgentFactory = Callable[..., Agent]
@@ -391,3 +393,143 @@ def test_a_chat_sent_back_to_the_team_goes_to_someone_else(
     chat_factory(assignee=colleague)  # the colleague is busier than the holder will be
     actions.transfer(conversation=chat, actor=holder, to_team=team)
     assert assignee_of(chat) == colleague
+
+
+# -- service schedules ------------------------------------------------------------------------
+
+
+def test_weekly_hours_are_replaced_audited_and_the_schedule_marked_changed(
+    agent_factory: AgentFactory,
+) -> None:
+    schedule = ServiceSchedule.objects.create()
+    WeeklyHours.objects.create(schedule=schedule, weekday=0, opens=time(9), closes=time(18))
+    before = schedule.changed_at
+    admin = agent_factory(role=Role.ADMIN)
+    shifts = [Shift(0, time(22), time(6)), Shift(1, time(6), time(14))]
+    actions.set_weekly_hours(actor=admin, schedule=schedule, shifts=shifts)
+    schedule.refresh_from_db()
+    assert [str(hours) for hours in schedule.hours.all()] == [
+        "Monday 22:00–06:00",
+        "Tuesday 06:00–14:00",
+    ]
+    assert schedule.changed_at > before
+    entry = AuditEntry.objects.get(action="service_hours.weekly_hours")
+    assert entry.actor == admin
+
+
+def test_overlapping_weekly_hours_are_refused_and_nothing_changes(
+    agent_factory: AgentFactory,
+) -> None:
+    schedule = ServiceSchedule.objects.create()
+    WeeklyHours.objects.create(schedule=schedule, weekday=0, opens=time(9), closes=time(18))
+    with pytest.raises(ValidationError) as raised:
+        actions.set_weekly_hours(
+            actor=agent_factory(role=Role.ADMIN),
+            schedule=schedule,
+            shifts=[Shift(6, time(22), time(6)), Shift(0, time(5), time(12))],
+        )
+    assert raised.value.messages == [
+        "The shifts Sunday 22:00–06:00 and Monday 05:00–12:00 overlap; "
+        "make one end before the other begins."
+    ]
+    assert [str(hours) for hours in schedule.hours.all()] == ["Monday 09:00–18:00"]
+
+
+def test_an_empty_week_is_refused_unless_extended_hours_are_on(
+    agent_factory: AgentFactory,
+) -> None:
+    admin = agent_factory(role=Role.ADMIN)
+    schedule = ServiceSchedule.objects.create()
+    with pytest.raises(ValidationError, match="Set at least one row of weekly hours"):
+        actions.set_weekly_hours(actor=admin, schedule=schedule, shifts=[])
+    schedule.extended_hours = True
+    actions.set_weekly_hours(actor=admin, schedule=schedule, shifts=[])
+    assert not schedule.hours.exists()
+
+
+def test_only_administrators_set_weekly_hours(agent_factory: AgentFactory) -> None:
+    schedule = ServiceSchedule.objects.create()
+    with pytest.raises(PermissionDenied):
+        actions.set_weekly_hours(
+            actor=agent_factory(role=Role.SUPERVISOR),
+            schedule=schedule,
+            shifts=[Shift(0, time(9), time(18))],
+        )
+
+
+def test_extended_hours_mark_the_schedule_changed(agent_factory: AgentFactory) -> None:
+    schedule = ServiceSchedule.objects.create()
+    before = schedule.changed_at
+    actions.set_extended_hours(
+        actor=agent_factory(role=Role.SUPERVISOR), schedule=schedule, on=True
+    )
+    schedule.refresh_from_db()
+    assert schedule.extended_hours
+    assert schedule.changed_at > before
+
+
+def test_importing_china_2026_fills_holidays_and_make_up_days() -> None:
+    schedule = ServiceSchedule.objects.create(country="CN")
+    before = schedule.changed_at
+    [result] = actions.import_calendar(schedule=schedule, years=[2026])
+    national_day = Holiday.objects.get(schedule=schedule, date=date(2026, 10, 1))
+    assert (national_day.name, national_day.source) == ("国庆节", Source.IMPORTED)
+    # The library knows the 调休 of 2026: Sunday 20 September and Saturday 10 October are
+    # worked for the National Day week.
+    make_up = set(WorkingDay.objects.filter(schedule=schedule).values_list("date", flat=True))
+    assert {date(2026, 9, 20), date(2026, 10, 10), date(2026, 1, 4)} <= make_up
+    assert all(day.year == 2026 for day in make_up)
+    assert result.created == result.holidays + result.working_days
+    assert result.holidays >= 20
+    schedule.refresh_from_db()
+    assert schedule.changed_at > before
+
+
+def test_an_import_again_changes_nothing_and_keeps_local_entries() -> None:
+    schedule = ServiceSchedule.objects.create(country="CN")
+    actions.import_calendar(schedule=schedule, years=[2026])
+    # Local overrides: closed on the make-up Saturday, an imported holiday taken over
+    # (renamed) by the administrator, and a company day off.
+    Holiday.objects.create(schedule=schedule, date=date(2026, 10, 10), name="Team trip")
+    WorkingDay.objects.filter(date=date(2026, 10, 10)).delete()
+    Holiday.objects.filter(date=date(2026, 10, 7)).update(name="Ours", source=Source.LOCAL)
+    Holiday.objects.create(schedule=schedule, date=date(2026, 3, 3), name="Company day")
+    changed_at = ServiceSchedule.objects.get().changed_at
+
+    [result] = actions.import_calendar(schedule=schedule, years=[2026])
+
+    assert (result.created, result.updated, result.removed) == (0, 0, 0)
+    assert result.kept_local == 2
+    assert not WorkingDay.objects.filter(date=date(2026, 10, 10)).exists()
+    assert Holiday.objects.get(date=date(2026, 10, 7)).name == "Ours"
+    assert Holiday.objects.get(date=date(2026, 3, 3)).source == Source.LOCAL
+    assert ServiceSchedule.objects.get().changed_at == changed_at
+
+
+def test_an_import_renames_and_removes_only_imported_entries() -> None:
+    schedule = ServiceSchedule.objects.create(country="CN")
+    actions.import_calendar(schedule=schedule, years=[2026])
+    Holiday.objects.filter(date=date(2026, 10, 1)).update(name="old name")
+    Holiday.objects.create(schedule=schedule, date=date(2026, 3, 4), source=Source.IMPORTED)
+    WorkingDay.objects.create(schedule=schedule, date=date(2026, 3, 7), source=Source.IMPORTED)
+    [result] = actions.import_calendar(schedule=schedule, years=[2026])
+    assert (result.created, result.updated, result.removed) == (0, 1, 2)
+    assert Holiday.objects.get(date=date(2026, 10, 1)).name == "国庆节"
+    assert not Holiday.objects.filter(date=date(2026, 3, 4)).exists()
+    assert not WorkingDay.objects.filter(date=date(2026, 3, 7)).exists()
+
+
+def test_an_import_needs_a_country() -> None:
+    schedule = ServiceSchedule.objects.create(country="")
+    with pytest.raises(ValidationError) as raised:
+        actions.import_calendar(schedule=schedule, years=[2026])
+    assert raised.value.messages == ["“Default service hours” has no holiday calendar country set."]
+
+
+def test_an_unknown_country_code_is_refused() -> None:
+    schedule = ServiceSchedule(country="XX")
+    with pytest.raises(ValidationError) as raised:
+        schedule.full_clean()
+    assert raised.value.message_dict["country"] == [
+        "“XX” is not a country code the holiday calendar knows, such as CN, HK or TW."
+    ]

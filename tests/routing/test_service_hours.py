@@ -1,10 +1,11 @@
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kefu.agents.models import Team
-from kefu.routing.models import Holiday, ServiceSchedule, WeeklyHours
+from kefu.routing.models import Holiday, ServiceSchedule, WeeklyHours, WorkingDay
 from kefu.routing.service_hours import ServiceStatus, service_status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,3 +128,22 @@ def test_a_team_schedule_overrides_the_default_and_others_fall_back() -> None:
 def test_no_opening_ahead_gives_no_next_open() -> None:
     ServiceSchedule.objects.create()
     assert service_status(now=at(2026, 11, 23, 12)) == ServiceStatus(is_open=False, next_open=None)
+
+
+@pytest.mark.django_db
+def test_a_make_up_saturday_opens_live_chat() -> None:
+    schedule = office_hours()
+    WorkingDay.objects.create(schedule=schedule, date=date(2026, 11, 28), name="调休")
+    # Friday evening: the next opening is the make-up Saturday, not Monday.
+    friday = service_status(now=at(2026, 11, 27, 20))
+    assert friday == ServiceStatus(is_open=False, next_open=at(2026, 11, 28, 9))
+    assert service_status(now=at(2026, 11, 28, 10)).is_open
+    assert not service_status(now=at(2026, 11, 29, 10)).is_open
+
+
+@pytest.mark.django_db
+def test_a_team_schedule_status_reads_four_queries(django_assert_num_queries: Any) -> None:
+    team = Team.objects.create(name="Payments", slug="payments")
+    office_hours(team)
+    with django_assert_num_queries(4):  # the schedule with its team, hours, holidays, make-ups
+        service_status(team, now=at(2026, 11, 23, 10))

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from kefu.agents.models import Agent
+from kefu.agents.models import Agent, Role
 from kefu.api import inbound
 from kefu.api.auth import acting_agent, token_inbox
 from kefu.api.schemas import (
@@ -136,20 +136,24 @@ def get_conversation(request: HttpRequest, reference: str) -> ConversationOut:
     summary="Get a conversation's SLA clocks, events and escalations",
     description=(
         "The next deadline (as in the conversation's `sla`), each target's clock (running, "
-        "overdue, paused, met or stopped), every SLA event oldest first, and the "
-        "escalations from tier to tier."
+        "overdue, paused, met or stopped), every SLA event oldest first, and, for a token "
+        "acting as a supervisor or administrator, the escalations from tier to tier."
     ),
 )
 def get_conversation_sla(request: HttpRequest, reference: str) -> ConversationSlaOut:
-    conversation = _conversation(request, reference)
+    agent = acting_agent(request)
+    conversation = selectors.conversation_for_agent(agent, reference)
     panel = sla_selectors.panel(conversation)
+    # Who moved a case up and why is for supervisors (as in the console).
+    supervisor = agent.has_role(Role.SUPERVISOR)
+    escalations = sla_selectors.escalations_of(conversation) if supervisor else []
     now = timezone.now()
     return ConversationSlaOut(
         **SlaOut.of(conversation).model_dump(),
         reference=conversation.reference,
         clocks=[ClockOut.of(c, sla_selectors.clock_state(c, now)) for c in panel.clocks],
         events=[SlaEventOut.of(e) for e in panel.events],
-        escalations=[EscalationOut.of(e) for e in panel.escalations],
+        escalations=[EscalationOut.of(e) for e in escalations],
     )
 
 

@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from kefu.conversations.models import Conversation, Tier
+from kefu.conversations.models import Conversation
 from kefu.sla.models import Clock, EventKind, Target
 from kefu.sla.selectors import Badge, clock_badge, conversation_badge
 
@@ -30,11 +30,6 @@ EVENT_NAMES: dict[str, Promise] = {
     EventKind.BREACHED: pgettext_lazy("SLA event", "breached"),
     EventKind.STOPPED: pgettext_lazy("SLA event", "stopped"),
 }
-TIER_NAMES: dict[int, Promise] = {
-    Tier.L1: pgettext_lazy("escalation tier", "Support"),
-    Tier.L2: pgettext_lazy("escalation tier", "Technical support"),
-    Tier.MANAGEMENT: pgettext_lazy("escalation tier", "Management"),
-}
 
 
 @register.filter
@@ -45,11 +40,6 @@ def sla_target(value: str) -> str:
 @register.filter
 def sla_event(value: str) -> str:
     return str(EVENT_NAMES.get(value, value))
-
-
-@register.filter
-def sla_tier(value: int) -> str:
-    return str(TIER_NAMES.get(value, value))
 
 
 def short_duration(delta: timedelta) -> str:

@@ -13,6 +13,7 @@ from kefu.agents.models import Role
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import NoteForm, ReplyForm
 from kefu.console.htmx import is_htmx
+from kefu.console.views.escalation_panel import escalation_context
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
 from kefu.conversations.status import TRANSITIONS
@@ -21,6 +22,7 @@ from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
 from kefu.routing.selectors import online_agents_with_load
 from kefu.sla import selectors as sla_selectors
+from kefu.sla.updates import templates_for
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
 
@@ -113,6 +115,7 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
         "tags_value": ", ".join(tag.name for tag in conversation.tags.all()),
         "merge_candidates": [o for o in others if o.status != Status.CLOSED],
         "other_conversations": others,
+        **escalation_context(request, conversation),
     }
 
 
@@ -136,6 +139,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         **loaded,
         **details_context(request, conversation),
         "reply_form": reply_form(conversation),
+        "update_templates": templates_for(conversation),
         "note_form": NoteForm(),
         "contact": conversation.contact,
         "sla": sla_selectors.panel(conversation),

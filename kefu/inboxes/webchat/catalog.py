@@ -45,6 +45,9 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "offline_email": _("Your email"),
     "offline_send": _("Leave the message"),
     "offline_sent": _("Thank you. Your ticket number is %(reference)s."),
+    "case_link": _(
+        "Case %(reference)s: follow its progress, or ask for a higher team, on the help center."
+    ),
     "transcript_email_label": _("Email for the transcript"),
     "transcript": _("Email me the transcript"),
     "transcript_code_sent": _(

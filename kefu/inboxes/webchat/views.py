@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -32,6 +33,7 @@ from kefu.routing.service_hours import service_status
 
 UPLOAD_LIMIT = Limit("webchat.upload", attempts=30, window_seconds=3600)
 OFFLINE_LIMIT = Limit("webchat.offline", attempts=5, window_seconds=3600)
+CASE_URL_PLACEHOLDER = "REFERENCE"
 
 
 def webchat_inbox() -> Inbox:
@@ -94,6 +96,10 @@ def config(request: HttpRequest) -> HttpResponse:
                 "next_open": service.next_open.isoformat() if service.next_open else None,
             },
             "max_attachment_bytes": settings.KEFU_MAX_ATTACHMENT_BYTES,
+            # Where the customer follows the case (its state, the next answer) and asks to
+            # escalate: the portal's ticket page, named by URL only (a channel may not import
+            # the portal or the SLA app). The widget puts the reference in place of REFERENCE.
+            "case_url": reverse("portal:ticket", args=[CASE_URL_PLACEHOLDER]),
         }
     return _cross_site(request, inbox, JsonResponse(data))
 

@@ -271,8 +271,17 @@
     });
 
     ui.transcriptDone = el("p", { role: "status", hidden: "" });
+    // The case's page on the help center: its state, the next answer, and "escalate".
+    ui.caseLink = el("a", { "class": "case-link", target: "_blank", rel: "noopener", hidden: "" });
     ui.transcript = el("div", { "class": "transcript", hidden: "" },
-                       [ui.transcriptAsk, ui.transcriptVerify, ui.transcriptDone]);
+                       [ui.caseLink, ui.transcriptAsk, ui.transcriptVerify, ui.transcriptDone]);
+  }
+
+  function showCaseLink(reference) {
+    if (!reference || !config.case_url) return;
+    ui.caseLink.href = server + config.case_url.replace("REFERENCE", encodeURIComponent(reference)) + "#escalate";
+    ui.caseLink.textContent = t("case_link", { reference: reference });
+    ui.caseLink.hidden = false;
   }
 
   function showTranscriptStep(step, email) {
@@ -726,6 +735,7 @@
         save();
       }
       ui.transcript.hidden = false;
+      showCaseLink(frame.reference);
       agentReadSeq = Math.max(agentReadSeq, frame.agent_read_seq || 0);
       updateReceipts();
       if (frame.status === "closed" || frame.status === "resolved") setStatus(t("closed"));
