@@ -23,12 +23,15 @@ from kefu.conversations.models import (
     MessageKind,
     Priority,
     Status,
+    Tier,
 )
 from kefu.core.api_schemas import Email, InputSchema
 from kefu.core.ids import MAX_ID, parse_id
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.inboxes.models import Channel
+from kefu.sla.models import Clock, Escalation, EventKind, SlaEvent, Target
+from kefu.sla.selectors import ClockState
 
 SUBJECT_MAX_CHARS = 255
 NAME_MAX_CHARS = 200
@@ -274,6 +277,16 @@ class ConversationFilters(InputSchema):
     intent: Intent | None = None
     priority: Priority | None = None
     contact_id: Id | None = None
+    sla: Literal["due_soon", "breached"] | None = Field(
+        None,
+        description="due_soon: the next SLA deadline is within the hour; breached: a target "
+        "was missed.",
+    )
+    sort: Literal["activity", "deadline"] = Field(
+        "activity",
+        description="activity: newest activity first; deadline: next SLA deadline first "
+        "(conversations without one last).",
+    )
     page: int = Field(1, ge=1, le=10_000, description="1-based page number, 25 per page.")
 
 
@@ -307,6 +320,25 @@ class AgentOut(Schema):
         return AgentOut(public_id=agent.public_id, name=agent.display_name or agent.username)
 
 
+TIER_DESCRIPTION = "1: support, 2: technical support, 3: management (escalation moves it up)."
+
+
+class SlaOut(Schema):
+    due_at: datetime | None = Field(description="The earliest running SLA deadline.")
+    target: Target | None = Field(description="Which target that deadline is for.")
+    breached: bool = Field(description="Some SLA target of this conversation was missed.")
+    tier: Tier = Field(description=TIER_DESCRIPTION)
+
+    @staticmethod
+    def of(conversation: Conversation) -> "SlaOut":
+        return SlaOut(
+            due_at=conversation.sla_due_at,
+            target=Target(conversation.sla_due_target) if conversation.sla_due_target else None,
+            breached=conversation.sla_breached,
+            tier=Tier(conversation.tier),
+        )
+
+
 class ConversationOut(Schema):
     reference: str = Field(description="The number customers quote.", examples=["K-000123"])
     status: Status
@@ -324,6 +356,7 @@ class ConversationOut(Schema):
     resolved_at: datetime | None
     merged_into: str | None = Field(description="Reference of the conversation it was merged into.")
     follow_up_of: str | None = Field(description="Reference of the closed conversation it follows.")
+    sla: SlaOut
 
     @staticmethod
     def of(conversation: Conversation) -> "ConversationOut":
@@ -346,11 +379,99 @@ class ConversationOut(Schema):
             resolved_at=conversation.resolved_at,
             merged_into=_reference(conversation.merged_into_id),
             follow_up_of=_reference(conversation.follow_up_of_id),
+            sla=SlaOut.of(conversation),
         )
 
 
 def _reference(pk: int | None) -> str | None:
     return Conversation(pk=pk).reference if pk is not None else None
+
+
+class ClockOut(Schema):
+    target: Target
+    state: ClockState
+    business_time: bool = Field(description="Counted in the team's working hours.")
+    started_at: datetime
+    due_at: datetime | None = Field(description="Empty while paused or finished.")
+    remaining_seconds: int | None = Field(description="Time left when it was paused.")
+    paused_at: datetime | None
+    warned_at: datetime | None
+    breached_at: datetime | None
+    fulfilled_at: datetime | None
+    stopped_at: datetime | None
+
+    @staticmethod
+    def of(clock: Clock, state: ClockState) -> "ClockOut":
+        return ClockOut(
+            target=Target(clock.target),
+            state=state,
+            business_time=clock.business,
+            started_at=clock.started_at,
+            due_at=clock.due_at,
+            remaining_seconds=(
+                int(clock.remaining.total_seconds()) if clock.remaining is not None else None
+            ),
+            paused_at=clock.paused_at,
+            warned_at=clock.warned_at,
+            breached_at=clock.breached_at,
+            fulfilled_at=clock.fulfilled_at,
+            stopped_at=clock.stopped_at,
+        )
+
+
+class SlaEventOut(Schema):
+    target: Target
+    kind: EventKind
+    at: datetime
+    due_at: datetime | None = Field(description="The deadline that applied at the time.")
+
+    @staticmethod
+    def of(event: SlaEvent) -> "SlaEventOut":
+        return SlaEventOut(
+            target=Target(event.target),
+            kind=EventKind(event.kind),
+            at=event.at,
+            due_at=event.due_at,
+        )
+
+
+class EscalationOut(Schema):
+    from_tier: Tier
+    to_tier: Tier
+    to_team: str | None = Field(description="The team it went to.")
+    by: Literal["agent", "customer", "policy"]
+    agent_public_id: str | None = None
+    reason: str
+    created_at: datetime
+
+    @staticmethod
+    def of(escalation: Escalation) -> "EscalationOut":
+        return EscalationOut(
+            from_tier=Tier(escalation.from_tier),
+            to_tier=Tier(escalation.to_tier),
+            to_team=escalation.to_team.name if escalation.to_team else None,
+            by=_escalated_by(escalation),
+            agent_public_id=escalation.by_agent.public_id if escalation.by_agent else None,
+            reason=escalation.reason,
+            created_at=escalation.created_at,
+        )
+
+
+def _escalated_by(escalation: Escalation) -> Literal["agent", "customer", "policy"]:
+    if escalation.by_agent_id is not None:
+        return "agent"
+    return "customer" if escalation.by_contact_id is not None else "policy"
+
+
+class ConversationSlaOut(SlaOut):
+    reference: str = Field(examples=["K-000123"])
+    clocks: list[ClockOut] = Field(description="One per target, first response first.")
+    events: list[SlaEventOut] = Field(
+        description="Every start, pause, fulfilment, warning, breach and stop, oldest first."
+    )
+    escalations: list[EscalationOut] = Field(
+        description="Oldest first; listed for supervisors and administrators only."
+    )
 
 
 class ConversationPage(Schema):

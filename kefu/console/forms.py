@@ -51,6 +51,13 @@ class InboxFilterForm(forms.Form):
     priority = forms.ChoiceField(
         choices=[("", _("Any priority")), *Priority.choices], required=False
     )
+    sla = forms.ChoiceField(
+        choices=[("", _("Any deadline")), ("due_soon", _("Due soon")), ("breached", _("Breached"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        choices=[("", _("Latest activity")), ("deadline", _("Next deadline"))], required=False
+    )
     page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
     # Checked by the search itself, which says what is wrong (no words, too long)
     # instead of dropping the query as an invalid filter.

@@ -12,6 +12,7 @@ from kefu.console.views import (
     queue,
     safety_alerts,
     sign_in,
+    sla,
     status_updates,
 )
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("c/<str:reference>/header/", conversation.header, name="header"),
     path("c/<str:reference>/timeline/", conversation.timeline, name="timeline"),
     path("c/<str:reference>/details/", conversation.details, name="details"),
+    path("c/<str:reference>/sla/", sla.sla_panel, name="sla_panel"),
     path("c/<str:reference>/reply/", conversation_actions.reply, name="reply"),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
     path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),

@@ -2,9 +2,13 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent
@@ -21,6 +25,8 @@ from kefu.core.ids import parse_id
 
 PAGE_SIZE = 25
 PREVIEW_CHARS = 120
+# "Due soon": the next SLA deadline is this close (KEFU_SLA_DUE_SOON_MINUTES overrides it).
+DUE_SOON_MINUTES = 60
 
 
 def parse_reference(reference: str) -> int | None:
@@ -40,6 +46,8 @@ class InboxFilters:
     intent: str = ""
     priority: str = ""
     contact_id: int | None = None
+    sla: str = ""  # "" | due_soon | breached
+    sort: str = ""  # "" (newest activity first) | deadline (next SLA deadline first)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,13 @@ class InboxPage:
         return self.page > 1
 
 
-def inbox_queryset(agent: Agent, filters: InboxFilters) -> QuerySet[Conversation]:
+def due_soon_window() -> timedelta:
+    return timedelta(minutes=getattr(settings, "KEFU_SLA_DUE_SOON_MINUTES", DUE_SOON_MINUTES))
+
+
+def inbox_queryset(
+    agent: Agent, filters: InboxFilters, now: datetime | None = None
+) -> QuerySet[Conversation]:
     conversations = Conversation.objects.filter(merged_into__isnull=True)
     if filters.view == "mine":
         conversations = conversations.filter(assignee=agent)
@@ -65,7 +79,24 @@ def inbox_queryset(agent: Agent, filters: InboxFilters) -> QuerySet[Conversation
             conversations = conversations.filter(**{field: value})
     if filters.contact_id is not None:
         conversations = conversations.filter(contact_id=filters.contact_id)
+    if filters.sla == "due_soon":
+        # A range on sla_due_at: the conv_sla_due index answers it. Overdue ones are not
+        # "soon" any more: the sweep marks them breached, and the breached view lists them.
+        now = now or timezone.now()
+        conversations = conversations.filter(
+            sla_due_at__gt=now, sla_due_at__lte=now + due_soon_window()
+        )
+    elif filters.sla == "breached":
+        conversations = conversations.filter(sla_breached=True)
     return conversations
+
+
+def _ordering(filters: InboxFilters) -> list[OrderBy | str]:
+    if filters.sort == "deadline":
+        # (sla_due_at, id) ascending is the conv_sla_due index's order; conversations
+        # without a running deadline come after every one that has one.
+        return [F("sla_due_at").asc(nulls_last=True), "pk"]
+    return ["-last_message_at", "-pk"]
 
 
 def inbox_page(agent: Agent, filters: InboxFilters, page: int = 1) -> InboxPage:
@@ -80,7 +111,7 @@ def inbox_page(agent: Agent, filters: InboxFilters, page: int = 1) -> InboxPage:
         inbox_queryset(agent, filters)
         .select_related("contact", "assignee", "team")
         .prefetch_related("tags")
-        .order_by("-last_message_at", "-pk")[start : start + PAGE_SIZE + 1]
+        .order_by(*_ordering(filters))[start : start + PAGE_SIZE + 1]
     )
     return InboxPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
 

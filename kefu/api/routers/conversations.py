@@ -13,22 +13,27 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from kefu.agents.models import Agent
+from kefu.agents.models import Agent, Role
 from kefu.api import inbound
 from kefu.api.auth import acting_agent, token_inbox
 from kefu.api.schemas import (
     AssigneeIn,
+    ClockOut,
     ConversationCreate,
     ConversationFilters,
     ConversationOut,
     ConversationPage,
+    ConversationSlaOut,
     CustomerMessageForm,
     CustomerMessageIn,
+    EscalationOut,
     ExampleId,
     MessageOut,
     NoteIn,
     PriorityIn,
     ReplyIn,
+    SlaEventOut,
+    SlaOut,
     StatusIn,
     TagsIn,
 )
@@ -38,6 +43,7 @@ from kefu.conversations.attachments import ALLOWED_TYPES
 from kefu.conversations.models import Conversation, Message
 from kefu.core.api_schemas import error_responses
 from kefu.core.file_responses import FileStream
+from kefu.sla import selectors as sla_selectors
 
 router = Router(tags=["conversations"])
 
@@ -101,6 +107,8 @@ def list_conversations(
             intent=filters.intent or "",
             priority=filters.priority or "",
             contact_id=filters.contact_id,
+            sla=filters.sla or "",
+            sort="deadline" if filters.sort == "deadline" else "",
         ),
         filters.page,
     )
@@ -120,6 +128,33 @@ def list_conversations(
 )
 def get_conversation(request: HttpRequest, reference: str) -> ConversationOut:
     return ConversationOut.of(_conversation(request, reference))
+
+
+@router.get(
+    "/{reference}/sla",
+    response={200: ConversationSlaOut, **_READ_ERRORS},
+    summary="Get a conversation's SLA clocks, events and escalations",
+    description=(
+        "The next deadline (as in the conversation's `sla`), each target's clock (running, "
+        "overdue, paused, met or stopped), every SLA event oldest first, and, for a token "
+        "acting as a supervisor or administrator, the escalations from tier to tier."
+    ),
+)
+def get_conversation_sla(request: HttpRequest, reference: str) -> ConversationSlaOut:
+    agent = acting_agent(request)
+    conversation = selectors.conversation_for_agent(agent, reference)
+    panel = sla_selectors.panel(conversation)
+    # Who moved a case up and why is for supervisors (as in the console).
+    supervisor = agent.has_role(Role.SUPERVISOR)
+    escalations = sla_selectors.escalations_of(conversation) if supervisor else []
+    now = timezone.now()
+    return ConversationSlaOut(
+        **SlaOut.of(conversation).model_dump(),
+        reference=conversation.reference,
+        clocks=[ClockOut.of(c, sla_selectors.clock_state(c, now)) for c in panel.clocks],
+        events=[SlaEventOut.of(e) for e in panel.events],
+        escalations=[EscalationOut.of(e) for e in escalations],
+    )
 
 
 @router.get(

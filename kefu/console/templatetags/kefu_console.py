@@ -10,6 +10,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Availability
+from kefu.console.templatetags.kefu_sla import TARGET_NAMES
 from kefu.core.languages import Language, to_django
 from kefu.platform.connector import Reason
 from kefu.platform.reasons import describe
@@ -72,6 +73,12 @@ def live_strings() -> SafeString:
             % {"reference": "{reference}"},
             "open": _("View"),
             "dismiss": _("Dismiss"),
+            # sla_alert events: {target} and {reference} are filled in by the script.
+            "sla_warning": _("%(target)s in %(reference)s is due soon.")
+            % {"target": "{target}", "reference": "{reference}"},
+            "sla_breach": _("%(target)s in %(reference)s is overdue.")
+            % {"target": "{target}", "reference": "{reference}"},
+            "sla_targets": {value: str(label) for value, label in TARGET_NAMES.items()},
         },
         "kefu-live-strings",
     )

@@ -21,6 +21,7 @@ from kefu.core.errors import NotFound
 from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
 from kefu.routing.selectors import online_agents_with_load
+from kefu.sla import selectors as sla_selectors
 from kefu.sla.updates import templates_for
 
 _CUSTOMER_VISIBLE = (MessageKind.INBOUND, MessageKind.OUTBOUND)
@@ -141,6 +142,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         "update_templates": templates_for(conversation),
         "note_form": NoteForm(),
         "contact": conversation.contact,
+        "sla": sla_selectors.panel(conversation),
     }
 
 

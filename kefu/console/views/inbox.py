@@ -20,7 +20,7 @@ from kefu.conversations.search import query as search
 from kefu.core.search.queries import QueryError
 from kefu.inboxes.selectors import channels_with_inbox
 
-FILTER_FIELDS = ("view", "channel", "status", "intent", "priority")
+FILTER_FIELDS = ("view", "channel", "status", "intent", "priority", "sla", "sort")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ def _parse(request: AgentRequest) -> Request:
         status=data.get("status") or "",
         intent=data.get("intent") or "",
         priority=data.get("priority") or "",
+        sla=data.get("sla") or "",
+        sort=data.get("sort") or "",
     )
     return Request(form, filters, data.get("page") or 1, data.get("q") or "")
 
@@ -70,6 +72,10 @@ def _title(filters: selectors.InboxFilters) -> str:
         return _("Unassigned")
     if filters.priority == "urgent":
         return _("Urgent")
+    if filters.sla == "due_soon":
+        return _("Due soon")
+    if filters.sla == "breached":
+        return _("SLA breached")
     return _("All conversations")
 
 
@@ -117,6 +123,8 @@ def _rows_context(request: AgentRequest) -> dict[str, Any]:
 def _nav(filters: selectors.InboxFilters) -> str:
     if filters.view in ("mine", "unassigned"):
         return filters.view
+    if filters.sla:
+        return filters.sla
     return "urgent" if filters.priority == "urgent" else "all"
 
 

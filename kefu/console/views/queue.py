@@ -27,6 +27,7 @@ from kefu.routing.models import ServiceSchedule
 from kefu.routing.selectors import BOARD_LIMIT, live_queue
 from kefu.routing.service_hours import schedules_with_status
 from kefu.routing.wait_estimate import auto_assigns, board_estimates
+from kefu.sla.selectors import team_compliance_today
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def _board_context() -> dict[str, Any]:
         "agents": board.agents,
         "schedules": schedules_with_status(now),
         "board_limit": BOARD_LIMIT,
+        "sla_compliance": team_compliance_today(now),
         "nav": "queue",
     }
 

@@ -191,18 +191,30 @@
     return "K-" + digits;
   }
 
+  function toastText(event, ref) {
+    if (event.kind === "sla_alert") {
+      var targets = strings.sla_targets || {};
+      var target = targets[event.target] || String(event.target || "");
+      var template = event.level === "breach"
+        ? (strings.sla_breach || "{target} in {reference} is overdue.")
+        : (strings.sla_warning || "{target} in {reference} is due soon.");
+      return template.replace("{target}", target).replace("{reference}", ref);
+    }
+    var safety = event.kind === "secret_exposed"
+      ? (strings.exposed || "A customer in {reference} sent a secret.")
+      : (strings.blocked || "A reply in {reference} was blocked by the safety guard.");
+    return safety.replace("{reference}", ref);
+  }
+
   function toast(event) {
     var box = document.getElementById("toasts");
     if (!box) return;
     var ref = reference(event.conversation_id);
     var item = document.createElement("div");
-    item.className = "toast";
+    item.className = event.kind === "sla_alert" && event.level !== "breach" ? "toast toast-sla-warning" : "toast";
     item.setAttribute("role", "alert");
     var text = document.createElement("span");
-    var template = event.kind === "secret_exposed"
-      ? (strings.exposed || "A customer in {reference} sent a secret.")
-      : (strings.blocked || "A reply in {reference} was blocked by the safety guard.");
-    text.textContent = template.replace("{reference}", ref) + " ";
+    text.textContent = toastText(event, ref) + " ";
     var link = document.createElement("a");
     link.href = consoleRoot + "c/" + ref + "/";
     link.textContent = strings.open || "Open";
@@ -239,6 +251,13 @@
       case "chat.typing":
       case "chat.read":
         if (event.conversation_id === conversationId && event.who === "customer") chatActivity(event);
+        break;
+      case "sla_alert":
+        // A warning or a breach, published on the agents group by the SLA sweep: the
+        // badges move, and a notice says which conversation.
+        toast(event);
+        refreshSoon("kefu-inbox-changed");
+        if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
         break;
       case "outbound_blocked":
       case "secret_exposed":
