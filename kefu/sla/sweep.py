@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -109,12 +110,28 @@ def run(now: datetime | None = None) -> SweepResult:
             clock.check_at = clocks.check_at(
                 clock, timedelta(minutes=clock.policy.warn_before_minutes), now
             )
-        Clock.objects.bulk_update(due, ["warned_at", "breached_at", "check_at"])
+        _write(due, warned, breached, now)
         SlaEvent.objects.bulk_create(events)
         notify(alerts)
+        marked = _mark({clock.conversation_id: clock.conversation for clock in after})
         for clock in after:
-            _breach(clock, now)
+            _breach(clock, now, first=clock.conversation_id in marked)
+            marked.discard(clock.conversation_id)
     return SweepResult(warned=warned, breached=breached)
+
+
+def _write(due: list[Clock], warned: list[int], breached: list[int], now: datetime) -> None:
+    """Store the batch in a few set-based statements, however many clocks it holds (a
+    bulk_update would build a CASE per clock and field: CPU that grows with the batch)."""
+    if warned:
+        # Warned, not breached: the sweep looks again at the deadline.
+        Clock.objects.filter(pk__in=warned).update(warned_at=now, check_at=F("due_at"))
+    if breached:
+        Clock.objects.filter(pk__in=breached).update(breached_at=now, check_at=None)
+    acted = set(warned) | set(breached)
+    for clock in due:
+        if clock.pk not in acted:  # a stale check time: only moved on
+            clock.save(update_fields=["check_at"])
 
 
 def _event(clock: Clock, kind: str, now: datetime) -> SlaEvent:
@@ -128,37 +145,57 @@ def _event(clock: Clock, kind: str, now: datetime) -> SlaEvent:
     )
 
 
-def _breach(clock: Clock, now: datetime) -> None:
+def _breach(clock: Clock, now: datetime, *, first: bool) -> None:
     conversation = clock.conversation
-    if _mark(conversation) and clock.policy.escalate_on_breach:
+    if first and clock.policy.escalate_on_breach:
         _escalate(conversation, clock, now)
     if clock.target == Target.PERIODIC_UPDATE:
         _holding_update(conversation, now)
 
 
-def _mark(conversation: Conversation) -> bool:
-    """The first breach of a conversation: marked for reports, one step up the queue.
+def _raised(priority: str) -> str:
+    rank = PRIORITY_RANK[Priority(priority)]
+    return next((p for p, r in PRIORITY_RANK.items() if r == rank + 1), priority)
 
-    Conditional, so that of two sweeps breaching two clocks of one conversation at once
-    (each locked only its own clock) exactly one marks, raises and escalates it.
+
+def _mark(conversations: dict[int, Conversation]) -> set[int]:
+    """The first breach of each conversation: marked for reports, one step up the queue;
+    returns the ids this run marked.
+
+    The rows are locked and re-read as unmarked first, so that of two sweeps breaching
+    two clocks of one conversation at once (each locked only its own clock) exactly one
+    marks, raises and escalates it: the other waits for the lock and then finds it marked.
     """
-    if conversation.sla_breached:
-        return False
-    rank = PRIORITY_RANK[Priority(conversation.priority)]
-    raised = next((p for p, r in PRIORITY_RANK.items() if r == rank + 1), None)
-    previous = conversation.priority
-    first = Conversation.objects.filter(pk=conversation.pk, sla_breached=False).update(
-        sla_breached=True, priority=raised or previous
+    unmarked = [pk for pk, conversation in conversations.items() if not conversation.sla_breached]
+    if not unmarked:
+        return set()
+    rows = dict(
+        Conversation.objects.select_for_update()
+        .filter(pk__in=unmarked, sla_breached=False)
+        .values_list("pk", "priority")
     )
-    conversation.sla_breached = True
-    if not first:
-        return False
-    conversation.priority = raised or previous
-    audit.record(
-        None, "conversation.sla_breach", conversation, old=previous, new=conversation.priority
-    )
-    events.conversation_updated(conversation, "sla_breached", "priority")
-    return True
+    by_priority: dict[str, list[int]] = {}
+    for pk, priority in rows.items():
+        by_priority.setdefault(priority, []).append(pk)
+    for priority, pks in by_priority.items():
+        Conversation.objects.filter(pk__in=pks).update(
+            sla_breached=True, priority=_raised(priority)
+        )
+    entries = []
+    for pk, conversation in conversations.items():
+        conversation.sla_breached = True
+        if pk not in rows:
+            continue
+        previous = rows[pk]
+        conversation.priority = Priority(_raised(previous))
+        entries.append(
+            audit.entry(
+                None, "conversation.sla_breach", conversation, old=previous, new=_raised(previous)
+            )
+        )
+        events.conversation_updated(conversation, "sla_breached", "priority")
+    audit.record_many(entries)
+    return set(rows)
 
 
 def _escalate(conversation: Conversation, clock: Clock, now: datetime) -> None:
