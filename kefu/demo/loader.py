@@ -32,7 +32,9 @@ class DemoAgent:
 
 AGENTS = (
     DemoAgent("admin", "Admin", Role.ADMIN, "en"),
-    DemoAgent("wang.fang", "王芳", Role.SUPERVISOR, "zh-Hans", ("security", "payments")),
+    DemoAgent(
+        "wang.fang", "王芳", Role.SUPERVISOR, "zh-Hans", ("security", "payments", "management")
+    ),
     DemoAgent("li.na", "李娜", Role.L1, "zh-Hans", ("payments",)),
     DemoAgent("chen.jie", "陳傑", Role.L2, "zh-Hant", ("technical", "security")),
     DemoAgent("emma", "Emma Clarke", Role.L1, "en", ("payments",)),
@@ -44,6 +46,7 @@ TEAMS = (
     ("security", "账户安全 Security"),
     ("payments", "充提 Payments"),
     ("technical", "技术 Technical"),
+    ("management", "管理层 Management"),
 )
 
 
@@ -237,10 +240,12 @@ def load() -> None:
     from kefu.helpcenter.flows import demo_data as flows_demo
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
+    from kefu.sla import demo_data as sla_demo
 
     platform_demo.load()
     flows_demo.load()
     safety_demo.load()
+    sla_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:
