@@ -1,10 +1,18 @@
 """Event payloads. They carry ids, never message text: a client fetches what it may see
 through an authorized request, so a mistaken group subscription cannot leak content."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from kefu.conversations.models import Conversation, Message, MessageKind
-from kefu.core.events import AGENTS_GROUP, contact_group, conversation_group, publish_on_commit
+from kefu.core.events import (
+    AGENTS_GROUP,
+    Publication,
+    contact_group,
+    conversation_group,
+    publish_all_on_commit,
+    publish_on_commit,
+)
 
 
 def message_added(message: Message) -> None:
@@ -22,12 +30,19 @@ def message_added(message: Message) -> None:
     publish_on_commit(groups, event)
 
 
-def conversation_updated(conversation: Conversation, *fields: str) -> None:
+def _updated(conversation: Conversation, fields: tuple[str, ...]) -> Publication:
     event = {"kind": "conversation_updated", "conversation_id": conversation.pk, "fields": fields}
-    publish_on_commit(
-        [AGENTS_GROUP, conversation_group(conversation.pk), contact_group(conversation.contact_id)],
-        event,
-    )
+    groups = [AGENTS_GROUP, conversation_group(conversation.pk)]
+    return [*groups, contact_group(conversation.contact_id)], event
+
+
+def conversation_updated(conversation: Conversation, *fields: str) -> None:
+    publish_on_commit(*_updated(conversation, fields))
+
+
+def conversations_updated(conversations: Iterable[Conversation], *fields: str) -> None:
+    """The same change to many conversations (a sweep's batch), published in one hop."""
+    publish_all_on_commit([_updated(conversation, fields) for conversation in conversations])
 
 
 def delivery_updated(message: Message) -> None:

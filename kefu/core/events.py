@@ -26,24 +26,40 @@ def contact_group(contact_id: int) -> str:
     return f"contact.{contact_id}"
 
 
-async def _send(layer: Any, groups: list[str], event: dict[str, Any]) -> None:
-    for group in groups:
-        try:
-            await layer.group_send(group, {"type": "kefu.event", "event": event})
-        except Exception:
-            # The write has committed; a fan-out failure must not turn it into an error
-            # for the caller. Clients catch up when they reload or reconnect.
-            logger.exception("could not publish %s to %s", event.get("kind"), group)
+# One event and the groups it goes to.
+Publication = tuple[list[str], dict[str, Any]]
+
+
+async def _send(layer: Any, publications: list[Publication]) -> None:
+    for groups, event in publications:
+        for group in groups:
+            try:
+                await layer.group_send(group, {"type": "kefu.event", "event": event})
+            except Exception:
+                # The write has committed; a fan-out failure must not turn it into an
+                # error for the caller. Clients catch up when they reload or reconnect.
+                logger.exception("could not publish %s to %s", event.get("kind"), group)
+
+
+def publish_all(publications: list[Publication]) -> None:
+    layer = get_channel_layer()
+    if layer is None or not publications:
+        return
+    # One hop into the event loop for all of them: each async_to_sync call from a plain
+    # thread costs a loop start and a thread hand-off (the bulk of an email's intake
+    # time, and of a sweep's warning if each went on its own).
+    async_to_sync(_send)(layer, publications)
 
 
 def publish(groups: list[str], event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    # One hop into the event loop for all groups: each async_to_sync call from a plain
-    # thread costs a loop start and a thread hand-off (the bulk of an email's intake time).
-    async_to_sync(_send)(layer, groups, event)
+    publish_all([(groups, event)])
 
 
 def publish_on_commit(groups: list[str], event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: publish(groups, event))
+
+
+def publish_all_on_commit(publications: list[Publication]) -> None:
+    """Several events in one hop after commit (a batch's worth: a sweep's alerts)."""
+    if publications:
+        transaction.on_commit(lambda: publish_all(publications))

@@ -18,7 +18,7 @@ from django_tasks_db import DatabaseBackend
 
 from kefu.agents.models import Agent, Role
 from kefu.conversations.models import Conversation
-from kefu.core.events import AGENTS_GROUP, publish_on_commit
+from kefu.core.events import AGENTS_GROUP, publish_all_on_commit
 from kefu.core.languages import to_django
 from kefu.sla.models import Target
 
@@ -39,16 +39,20 @@ def notify(alerts: list[Alert]) -> None:
 
     if not alerts:
         return
-    for alert in alerts:
-        publish_on_commit(
-            [AGENTS_GROUP],
-            {
-                "kind": "sla_alert",
-                "conversation_id": alert.conversation_id,
-                "target": alert.target,
-                "level": alert.level,
-            },
-        )
+    publish_all_on_commit(
+        [
+            (
+                [AGENTS_GROUP],
+                {
+                    "kind": "sla_alert",
+                    "conversation_id": alert.conversation_id,
+                    "target": alert.target,
+                    "level": alert.level,
+                },
+            )
+            for alert in alerts
+        ]
+    )
     rows: list[list[int | str]] = [[a.conversation_id, a.target, a.level] for a in alerts]
     if isinstance(mail_alerts.get_backend(), DatabaseBackend):
         mail_alerts.enqueue(rows)

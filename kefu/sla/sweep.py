@@ -193,8 +193,9 @@ def _mark(conversations: dict[int, Conversation]) -> set[int]:
                 None, "conversation.sla_breach", conversation, old=previous, new=_raised(previous)
             )
         )
-        events.conversation_updated(conversation, "sla_breached", "priority")
     audit.record_many(entries)
+    marked = [conversations[pk] for pk in rows]
+    events.conversations_updated(marked, "sla_breached", "priority")
     return set(rows)
 
 
