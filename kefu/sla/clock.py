@@ -366,16 +366,18 @@ def _reopen(session: _Session) -> None:
         session.start(resolution.policy, Target.NEXT_RESPONSE)
 
 
-def restart_update(conversation: Conversation, now: datetime) -> None:
-    """An automatic holding update went out: the next one is due a full period later."""
+def restart_update(conversation: Conversation, now: datetime) -> datetime | None:
+    """An automatic holding update went out: the next one is due a full period later.
+    Returns that deadline (None: no update clock running, or no deadline to promise)."""
     session = _Session.load(conversation, now)
     policy = session.policy()
     clock = session.clocks.get(Target.PERIODIC_UPDATE)
     if policy is None or clock is None or not is_active(clock):
-        return
+        return None
     session.start(policy, Target.PERIODIC_UPDATE)
     _follow_status(session, policy)
     session.save()
+    return session.clocks[Target.PERIODIC_UPDATE].due_at
 
 
 def merged(source: Conversation, target: Conversation, now: datetime) -> None:

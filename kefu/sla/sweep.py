@@ -230,13 +230,12 @@ def holding_update_text(conversation: Conversation, next_update: datetime) -> st
 def _holding_update(conversation: Conversation, now: datetime) -> None:
     """No agent updated the customer in time: an automatic update goes out, and the
     update clock restarts from it."""
-    clocks.restart_update(conversation, now)
-    update = Clock.objects.filter(conversation=conversation, target=Target.PERIODIC_UPDATE).first()
-    if update is None or update.due_at is None:
+    next_update = clocks.restart_update(conversation, now)
+    if next_update is None:
         return
     try:
         send_automatic(
-            conversation=conversation, text=holding_update_text(conversation, update.due_at)
+            conversation=conversation, text=holding_update_text(conversation, next_update)
         )
     except InvalidTransition:
         logger.info("conversation %s closed before its holding update", conversation.pk)
