@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "kefu.conversations",
     "kefu.inboxes",
     "kefu.inboxes.email",
+    "kefu.inboxes.phone",
     "kefu.inboxes.webchat",
     "kefu.routing",
     "kefu.sla",
@@ -364,6 +365,15 @@ KEFU_CHAT_IDLE_CLOSE_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_CLOSE_MINUTES"
 KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS", "60"))
 # How often the SLA sweep looks for warnings and breaches due (kefu.sla.sweep).
 KEFU_SLA_SWEEP_SECONDS = int(os.environ.get("KEFU_SLA_SWEEP_SECONDS", "30"))
+# Phone (kefu.inboxes.phone). A number written without a country code belongs to this
+# country (ISO 3166 code): a PBX that sends "13800138000" means +86 138 0013 8000.
+KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")
+# Twilio's REST API: its public address, or a regional edge; tests point it at a local
+# server that checks what Twilio would receive.
+KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.com")
+# Turns a recording into text (a dotted path to a kefu.inboxes.phone.transcription
+# Transcriber); empty for none. Nothing downloads a speech model at run time.
+KEFU_PHONE_TRANSCRIBER = os.environ.get("KEFU_PHONE_TRANSCRIBER", "")
 # A chat frame carries one message of at most KEFU_MAX_MESSAGE_CHARS characters, JSON-escaped
 # (up to 6 characters each); files go over HTTP, never in a frame.
 KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096

@@ -43,6 +43,12 @@ class Team(models.Model):
         return self.name
 
 
+class CallDevice(models.TextChoices):
+    NONE = "", _("Not on the phone line")
+    BROWSER = "browser", _("In the console (browser phone)")
+    PHONE = "phone", _("On my phone number")
+
+
 class Agent(AbstractUser):
     """A member of the support team; signs in with a password and a TOTP code."""
 
@@ -63,6 +69,16 @@ class Agent(AbstractUser):
         max_length=8, choices=Availability.choices, default=Availability.OFFLINE
     )
     max_concurrent = models.PositiveSmallIntegerField(default=8)
+    # Where the agent answers hotline calls: the console's browser phone, or this number.
+    answers_calls = models.CharField(
+        _("answer calls"), max_length=8, choices=CallDevice.choices, default=CallDevice.NONE
+    )
+    phone_number = models.CharField(
+        _("phone number for calls"),
+        max_length=20,
+        blank=True,
+        help_text=_("In E.164, such as +8613800138000; used when calls ring on a phone."),
+    )
     # Availability is what the agent chose; this is whether anyone is there: the last
     # heartbeat of an open console (agents.actions.mark_present). See selectors.really_online.
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -45,6 +45,11 @@ def find_or_create_contact(kind: str, value: str, *, name: str = "", language: s
     return contact
 
 
+def create_contact(*, name: str = "", language: str = "") -> Contact:
+    """A contact with no address yet (a caller whose number was withheld)."""
+    return Contact.objects.create(name=name[:200], language=language or Language.ZH_HANS)
+
+
 def add_identity(
     contact: Contact, kind: str, value: str, *, verified: bool = False
 ) -> ContactIdentity:

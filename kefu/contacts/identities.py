@@ -3,6 +3,7 @@
 import re
 
 from kefu.contacts.models import IdentityKind
+from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
 
 _PHONE_NOISE = re.compile(r"[\s\-().]")
 
@@ -12,8 +13,13 @@ def normalize(kind: str, value: str) -> str:
     if kind == IdentityKind.EMAIL:
         return value.lower()
     if kind == IdentityKind.PHONE:
-        value = _PHONE_NOISE.sub("", value)
-        return "+" + value[2:] if value.startswith("00") else value
+        try:
+            return to_e164(value)
+        except InvalidPhoneNumber:
+            # Kept (without punctuation) rather than refused: an address a channel gave
+            # us is the customer's, parsable or not.
+            value = _PHONE_NOISE.sub("", value)
+            return "+" + value[2:] if value.startswith("00") else value
     if kind == IdentityKind.TELEGRAM:
         return value.lstrip("@").lower()
     return value

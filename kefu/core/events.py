@@ -22,6 +22,11 @@ def conversation_group(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
 
 
+def agent_group(agent_id: int) -> str:
+    """One agent's consoles: events for them alone (a call ringing for them), not for all."""
+    return f"agent.{agent_id}"
+
+
 def contact_group(contact_id: int) -> str:
     return f"contact.{contact_id}"
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PhoneConfig(AppConfig):
+    name = "kefu.inboxes.phone"
+    label = "phone"
+    verbose_name = _("Phone")
+    default_auto_field = "django.db.models.BigAutoField"
