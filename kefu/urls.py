@@ -20,6 +20,7 @@ urlpatterns = [
     path("help/", include("kefu.portal.help_urls")),
     path("api/", api.urls),
     path("chat/", include("kefu.inboxes.webchat.urls")),
+    path("phone/", include("kefu.inboxes.phone.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon, name="favicon"),

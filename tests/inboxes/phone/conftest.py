@@ -1,9 +1,14 @@
 """A hotline with a Twilio account, and the local server that stands in for Twilio's API."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
+from django.test import Client
+from twilio.request_validator import RequestValidator
+
+from kefu.core.public_address import absolute_url
 
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.phone.models import PhoneLine
@@ -27,3 +32,25 @@ def twilio_server(settings: Any) -> Iterator[TwilioServer]:
     for server in serve(ACCOUNT_SID, AUTH_TOKEN):
         settings.KEFU_TWILIO_API_URL = server.url
         yield server
+
+
+def twilio_signature(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    """The X-Twilio-Signature Twilio computes for a POST to `url`."""
+    return str(RequestValidator(token).compute_signature(url, params))
+
+
+@pytest.fixture
+def twilio_post(client: Client) -> Callable[..., HttpResponse]:
+    """POST `params` to `path` as Twilio does: signed for the public address."""
+
+    def post(
+        path: str, params: dict[str, str], *, signature: str | None = None, **headers: str
+    ) -> HttpResponse:
+        url = absolute_url(path)
+        if signature is None:
+            signature = twilio_signature(url, params)
+        if signature:
+            headers["HTTP_X_TWILIO_SIGNATURE"] = signature
+        return client.post(path, params, **headers)  # type: ignore[return-value]
+
+    return post

@@ -1,0 +1,95 @@
+"""Twilio's webhooks: signed by the line's auth token, logged, and never handled twice.
+
+Twilio signs each request with HMAC-SHA1 over the URL it called and the POST fields
+(X-Twilio-Signature). The URL is the public one (KEFU_SITE_URL), not what this process
+sees: behind a TLS-terminating proxy the request arrives as http://127.0.0.1:8000/…,
+which Twilio never signed. RequestValidator tries the URL with and without a port, as
+Twilio's own documentation asks.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from twilio.request_validator import RequestValidator
+
+from kefu.core.public_address import absolute_url
+from kefu.inboxes.phone.models import PhoneLine, WebhookHit
+
+TWIML = "text/xml; charset=utf-8"
+
+# view(request, line, params) -> response: params are the POST fields Twilio signed.
+TwilioView = Callable[[HttpRequest, PhoneLine, dict[str, str]], HttpResponse]
+
+
+def _line(line_id: int) -> PhoneLine:
+    line = PhoneLine.objects.select_related("inbox").filter(pk=line_id).first()
+    if line is None or not line.inbox.is_active:
+        raise Http404("no such phone line")
+    return line
+
+
+def log_hit(line: PhoneLine | None, endpoint: str, status: int, error: str = "") -> None:
+    WebhookHit.objects.create(
+        line=line,
+        endpoint=endpoint[:40],
+        received_at=timezone.now(),
+        status_code=status,
+        error=error[:300],
+    )
+
+
+def _claim(line: PhoneLine, endpoint: str, token: str) -> bool:
+    """Note the request's idempotency token; False when it was seen before."""
+    try:
+        with transaction.atomic():
+            WebhookHit.objects.create(
+                line=line,
+                endpoint=endpoint[:40],
+                token=token[:100],
+                received_at=timezone.now(),
+                status_code=200,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def twilio_webhook(endpoint: str) -> Callable[[TwilioView], Callable[..., HttpResponse]]:
+    """Check the signature, drop repeats, then call the view with the line and fields.
+
+    A bad or missing signature is 403 and nothing is stored but the log line that the
+    line's health page shows. A request whose I-Twilio-Idempotency-Token was seen
+    before (Twilio retrying, or someone replaying it) gets an empty TwiML answer.
+    """
+
+    def decorate(view: TwilioView) -> Callable[..., HttpResponse]:
+        @csrf_exempt  # Twilio cannot send a CSRF token; the signature is the credential
+        @require_POST
+        @wraps(view)
+        def handle(request: HttpRequest, line_id: int) -> HttpResponse:
+            line = _line(line_id)
+            params = {key: request.POST[key] for key in request.POST}
+            signature = request.headers.get("X-Twilio-Signature", "")
+            url = absolute_url(request.get_full_path())
+            if not signature or not RequestValidator(line.auth_token).validate(
+                url, params, signature
+            ):
+                error = "missing signature" if not signature else "bad signature"
+                log_hit(line, endpoint, 403, error)
+                return HttpResponseForbidden(error)
+            token = request.headers.get("I-Twilio-Idempotency-Token", "")
+            if token and not _claim(line, endpoint, token):
+                log_hit(line, endpoint, 200, "repeated request, not handled again")
+                return HttpResponse("<Response/>", content_type=TWIML)
+            if not token:
+                log_hit(line, endpoint, 200)
+            return view(request, line, params)
+
+        return handle
+
+    return decorate
