@@ -9,7 +9,6 @@ from django.test import Client
 from twilio.request_validator import RequestValidator
 
 from kefu.core.public_address import absolute_url
-
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.phone.models import PhoneLine
 from tests.inboxes.phone.twilio_server import TwilioServer, serve
@@ -46,11 +45,14 @@ def twilio_post(client: Client) -> Callable[..., HttpResponse]:
     def post(
         path: str, params: dict[str, str], *, signature: str | None = None, **headers: str
     ) -> HttpResponse:
+        """`headers` in the test client's form: HTTP_I_TWILIO_IDEMPOTENCY_TOKEN="…"."""
         url = absolute_url(path)
         if signature is None:
             signature = twilio_signature(url, params)
+        extra: dict[str, Any] = dict(headers)
         if signature:
-            headers["HTTP_X_TWILIO_SIGNATURE"] = signature
-        return client.post(path, params, **headers)  # type: ignore[return-value]
+            extra["HTTP_X_TWILIO_SIGNATURE"] = signature
+        response: HttpResponse = client.post(path, params, **extra)
+        return response
 
     return post
