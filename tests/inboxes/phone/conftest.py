@@ -1,10 +1,9 @@
 """A hotline with a Twilio account, and the local server that stands in for Twilio's API."""
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
@@ -12,6 +11,9 @@ from kefu.core.public_address import absolute_url
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.phone.models import PhoneLine
 from tests.inboxes.phone.twilio_server import TwilioServer, serve
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "12345678901234567890123456789012"
@@ -39,12 +41,12 @@ def twilio_signature(url: str, params: dict[str, str], token: str = AUTH_TOKEN) 
 
 
 @pytest.fixture
-def twilio_post(client: Client) -> Callable[..., HttpResponse]:
+def twilio_post(client: Client) -> Callable[..., "_MonkeyPatchedWSGIResponse"]:
     """POST `params` to `path` as Twilio does: signed for the public address."""
 
     def post(
         path: str, params: dict[str, str], *, signature: str | None = None, **headers: str
-    ) -> HttpResponse:
+    ) -> "_MonkeyPatchedWSGIResponse":
         """`headers` in the test client's form: HTTP_I_TWILIO_IDEMPOTENCY_TOKEN="…"."""
         url = absolute_url(path)
         if signature is None:
@@ -52,7 +54,6 @@ def twilio_post(client: Client) -> Callable[..., HttpResponse]:
         extra: dict[str, Any] = dict(headers)
         if signature:
             extra["HTTP_X_TWILIO_SIGNATURE"] = signature
-        response: HttpResponse = client.post(path, params, **extra)
-        return response
+        return client.post(path, params, **extra)
 
     return post
