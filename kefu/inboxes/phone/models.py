@@ -300,6 +300,7 @@ class Recording(models.Model):
         max_length=8, choices=RecordingStatus.choices, default=RecordingStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     # The conversation message that carries the audio (and its transcript) once stored.
     message = models.ForeignKey(
