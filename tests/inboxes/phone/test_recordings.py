@@ -191,3 +191,17 @@ def test_the_sweep_queues_due_recordings_once(
         {"args": [due.pk], "kwargs": {}}
     ]
     assert job.run() == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("zh-Hans", "语音留言（0:42）"), ("zh-Hant", "語音留言（0:42）")]
+)
+def test_a_voicemail_is_labelled_in_the_callers_language(
+    phone_line: PhoneLine, twilio_server: TwilioServer, language: str, text: str
+) -> None:
+    twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
+    recording = _recording(phone_line)
+    actions.choose_language(recording.call, language)
+    assert _fetch(recording) == RecordingStatus.STORED
+    assert recording.message is not None
+    assert recording.message.text == text
