@@ -61,10 +61,10 @@ class FetchFailed(Exception):
         self.final = final
 
 
-def media_path(account_sid: str, sid: str) -> str:
+def media_path(account_sid: str, sid: str, extension: str = "mp3") -> str:
     if not _RECORDING_SID.match(sid):
         raise FetchFailed(f"not a Twilio recording sid: {sid[:40]!r}", final=True)
-    return f"/2010-04-01/Accounts/{account_sid}/Recordings/{sid}.mp3"
+    return f"/2010-04-01/Accounts/{account_sid}/Recordings/{sid}.{extension}"
 
 
 def download(recording: Recording) -> bytes:
@@ -91,6 +91,24 @@ def download(recording: Recording) -> bytes:
     except httpx.HTTPError as error:
         raise FetchFailed(f"{type(error).__name__}: {error}") from error
     return bytes(content)
+
+
+def delete_from_twilio(recording: Recording) -> bool:
+    """Delete Twilio's copy of a stored recording; False (logged) when Twilio refused.
+
+    Not retried: the audio is safe in Kefu, and a copy left on Twilio is only a cost.
+    """
+    line = recording.call.line
+    url = api_url(media_path(line.account_sid, recording.sid, "json"))
+    try:
+        response = httpx.delete(url, auth=(line.account_sid, line.auth_token), timeout=TIMEOUT)
+    except httpx.HTTPError as error:
+        logger.warning("recording %s stays on Twilio: %s", recording.sid, error)
+        return False
+    if response.status_code not in (204, 404):
+        logger.warning("recording %s stays on Twilio: HTTP %s", recording.sid, response.status_code)
+        return False
+    return True
 
 
 def _duration(seconds: int | None) -> str:
@@ -219,6 +237,8 @@ def fetch(recording: Recording) -> str:
         # Fetched but refused (not MP3 after all, say): trying again brings the same bytes.
         _give_up(recording, str(refusal))
         return RecordingStatus.FAILED
+    if settings.KEFU_PHONE_DELETE_RECORDINGS:
+        delete_from_twilio(recording)
     return RecordingStatus.STORED
 
 

@@ -205,3 +205,27 @@ def test_a_voicemail_is_labelled_in_the_callers_language(
     assert _fetch(recording) == RecordingStatus.STORED
     assert recording.message is not None
     assert recording.message.text == text
+
+
+@pytest.mark.parametrize(("status", "deleted"), [(204, True), (500, False)])
+def test_twilios_copy_is_deleted_once_stored_when_the_setting_says_so(
+    phone_line: PhoneLine, twilio_server: TwilioServer, settings: Any, status: int, deleted: bool
+) -> None:
+    settings.KEFU_PHONE_DELETE_RECORDINGS = True
+    json_path = MEDIA.removesuffix(".mp3") + ".json"
+    twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
+    twilio_server.reply(json_path, status, b"")
+    recording = _recording(phone_line)
+    assert _fetch(recording) == RecordingStatus.STORED
+    (request,) = twilio_server.requests_to(json_path)
+    assert request.method == "DELETE"
+    assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert recordings.delete_from_twilio(recording) is deleted
+
+
+def test_twilios_copy_is_kept_by_default(
+    phone_line: PhoneLine, twilio_server: TwilioServer
+) -> None:
+    twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
+    assert _fetch(_recording(phone_line)) == RecordingStatus.STORED
+    assert [request.method for request in twilio_server.received] == ["GET"]
