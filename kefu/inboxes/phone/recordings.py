@@ -207,8 +207,10 @@ def _claim(recording: Recording) -> bool:
     claimed = Recording.objects.filter(
         pk=recording.pk, status=RecordingStatus.PENDING, attempts=recording.attempts
     ).update(attempts=F("attempts") + 1, next_attempt_at=timezone.now() + LEASE)
+    if not claimed:
+        return False
     recording.attempts += 1
-    return bool(claimed)
+    return True
 
 
 def fetch(recording: Recording) -> str:

@@ -102,6 +102,21 @@ def test_every_way_a_pbx_writes_a_number_matches_one_contact(
     assert response.json() == {"call": call.pk, "status": CallStatus.RINGING}
 
 
+def test_an_outgoing_call_is_matched_by_the_number_dialled(
+    post: Callable[..., Any], contact_factory: Any
+) -> None:
+    contact = contact_factory()
+    ContactIdentity.objects.create(contact=contact, kind=IdentityKind.PHONE, value=CUSTOMER)
+    post({**_new_call(number="201"), "direction": "out", "to": "13800138000"})
+    call = Call.objects.get(sid="cti:c1")
+    assert (call.direction, call.from_number, call.to_number) == (
+        Direction.OUTBOUND,
+        "201",
+        CUSTOMER,
+    )
+    assert call.contact == contact
+
+
 def test_a_call_in_json_rings_answers_and_ends_for_the_agents_concerned_only(
     post: Callable[..., Any], agent_factory: Any
 ) -> None:

@@ -229,3 +229,14 @@ def test_twilios_copy_is_kept_by_default(
     twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
     assert _fetch(_recording(phone_line)) == RecordingStatus.STORED
     assert [request.method for request in twilio_server.received] == ["GET"]
+
+
+def test_a_recording_another_worker_has_claimed_is_left_to_it(
+    phone_line: PhoneLine, twilio_server: TwilioServer
+) -> None:
+    recording = _recording(phone_line)
+    stale = Recording.objects.get(pk=recording.pk)
+    Recording.objects.filter(pk=recording.pk).update(attempts=1)  # the other worker's count
+    assert recordings.fetch(stale) == RecordingStatus.PENDING
+    assert stale.attempts == 0
+    assert twilio_server.received == []
