@@ -504,10 +504,11 @@ def attempt_failed(callback: Callback, error: str) -> Callback:
             last_error=error[:300],
             next_attempt_at=retry_at,
         )
+        # Without the agent: it is the customer who was not reached, and an agent
+        # named here would not be offered the retry (_recently_missed).
         actions.record_event(
             callback.call,
             CallEventKind.NOT_ANSWERED,
-            agent=callback.agent,
             error=error[:300],
             attempt=callback.attempts,
             retry_at=retry_at.isoformat(),
