@@ -194,12 +194,26 @@ def offer_all() -> str:
     return f"offered {offered}" if offered else ""
 
 
+def _claim(call: Call, agent: Agent) -> bool:
+    """The queued call is the agent's to ring; False when another offer took it first."""
+    # One conditional UPDATE: of two dispatchers, only one sees the call still queued.
+    return bool(
+        Call.objects.filter(pk=call.pk, status=CallStatus.QUEUED).update(
+            status=CallStatus.RINGING, agent=agent
+        )
+    )
+
+
+def _offered(call: Call, agent: Agent) -> None:
+    call.refresh_from_db()
+    actions.record_event(call, CallEventKind.OFFERED, agent=agent)
+    events.call_changed(call, events.RINGING, [agent.pk])
+
+
 def ring(call: Call, agent: Agent) -> bool:
     """Move the queued caller to the connect TwiML that rings `agent`."""
-    with transaction.atomic():
-        claimed = Call.objects.select_for_update().filter(pk=call.pk, status=CallStatus.QUEUED)
-        if not claimed.update(status=CallStatus.RINGING, agent=agent):
-            return False  # taken meanwhile, or gone
+    if not _claim(call, agent):
+        return False
     line = call.line
     try:
         client_for(line).calls(call.sid).update(
@@ -208,9 +222,7 @@ def ring(call: Call, agent: Agent) -> bool:
     except (TwilioException, RequestException) as error:
         _back_in_queue(call, agent, error=_error_text(error))
         return False
-    call.refresh_from_db()
-    actions.record_event(call, CallEventKind.OFFERED, agent=agent)
-    events.call_changed(call, events.RINGING, [agent.pk])
+    _offered(call, agent)
     return True
 
 
@@ -299,22 +311,39 @@ def dial_finished(call: Call, *, dial_status: str, call_status: str, duration: i
     caller has hung up meanwhile (then it is missed).
     """
     agent = call.agent
-    concerned = [agent.pk] if agent is not None else []
     response = VoiceResponse()
+    if call.status not in (CallStatus.RINGING, CallStatus.IN_PROGRESS) or agent is None:
+        # A late or stray result: the call has moved on, and stays where it is.
+        return str(hold_twiml(call) if call.status == CallStatus.QUEUED else response)
+    concerned = [agent.pk]
     if dial_status in ANSWERED_STATUSES:
         agent_picked_up(call)
         actions.ended(call, duration=duration, reason=dial_status)
         response.hangup()
-    elif call_status in OVER_STATUSES or agent is None:
+    elif call_status in OVER_STATUSES:
         actions.ended(call, reason="caller hung up")
     else:
         _back_in_queue(call, agent, reason=dial_status)
-        response = hold_twiml(call)
+        events.call_changed(call, events.ENDED, concerned)
+        return _ring_in_place(call)
     events.call_changed(call, events.ENDED, concerned)
-    # The caller requeued or the agent freed: either way someone may be served now.
-    offer_next(call.team_id)
     agent_became_free(agent)
     return str(response)
+
+
+def _ring_in_place(call: Call) -> str:
+    """The next agent for a caller whose agent did not answer, in the TwiML Twilio awaits.
+
+    Moving the call with the REST API while Twilio waits for this answer would race
+    with it; the caller at the head of the queue is connected here instead.
+    """
+    now = timezone.now()
+    head = queue_head(call.team_id, now)
+    agent = free_agents(call.team_id, skip=_recently_missed(call, now)).first()
+    if head and head[0] == call and agent is not None and _claim(call, agent):
+        _offered(call, agent)
+        return connect_twiml(call)
+    return str(hold_twiml(call))
 
 
 # Callbacks ---------------------------------------------------------------------------------
@@ -356,9 +385,8 @@ def dial_callback(callback: Callback, agent: Agent) -> bool:
         _give_up(callback, error.message)
         return False
     with transaction.atomic():
-        claimed = Callback.objects.select_for_update().filter(
-            pk=callback.pk, status=CallbackStatus.WAITING
-        )
+        # As for calls, one conditional UPDATE decides between two dispatchers.
+        claimed = Callback.objects.filter(pk=callback.pk, status=CallbackStatus.WAITING)
         if not claimed.update(
             status=CallbackStatus.DIALING, attempts=F("attempts") + 1, agent=agent
         ):

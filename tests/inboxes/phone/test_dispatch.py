@@ -246,16 +246,38 @@ def test_an_agent_who_does_not_answer_passes_the_caller_to_the_next_keeping_thei
             path, {"CallSid": "CA1", "DialCallStatus": "no-answer", "CallStatus": "in-progress"}
         )
     )
-    enqueue = root.find("Enqueue")
-    assert enqueue is not None
-    assert enqueue.text == dispatch.twilio_queue_name(call)
+    # The other agent is dialled in the answer Twilio awaits, not by a racing REST call.
+    client = root.find("Dial/Client")
+    assert client is not None
+    assert client.text == f"agent-{second.public_id}"
+    assert len(twilio_server.requests_to(f"{CALLS}/CA1.json")) == 1
     call.refresh_from_db()
-    # Offered again at once, to the other agent, from the same place in the queue.
     assert call.status == CallStatus.RINGING
     assert call.agent == second
     assert call.queued_at == queued_at
-    assert len(twilio_server.requests_to(f"{CALLS}/CA1.json")) == 2
     assert call.events.get(kind=CallEventKind.NOT_ANSWERED).agent == first
+
+
+def test_with_nobody_else_free_the_caller_goes_back_on_hold(
+    phone_line: PhoneLine,
+    twilio_server: TwilioServer,
+    twilio_post: Callable[..., Any],
+    agent_factory: Callable[..., Agent],
+) -> None:
+    _agent(agent_factory)
+    call = _queued(phone_line)
+    twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
+    dispatch.offer_next(_team().pk)
+    path = reverse("phone:dial_result", kwargs={"line_id": phone_line.pk}) + f"?call={call.pk}"
+    params = {"CallSid": "CA1", "DialCallStatus": "busy", "CallStatus": "in-progress"}
+    enqueue = _twiml(twilio_post(path, params)).find("Enqueue")
+    assert enqueue is not None
+    assert enqueue.text == dispatch.twilio_queue_name(call)
+    call.refresh_from_db()
+    assert call.status == CallStatus.QUEUED
+    assert call.agent is None
+    # The agent who let it ring is not offered it again at once.
+    assert dispatch.offer_next(_team().pk) is None
 
 
 def test_a_caller_who_hung_up_while_the_agent_was_rung_is_missed(
