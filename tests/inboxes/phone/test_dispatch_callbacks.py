@@ -37,8 +37,8 @@ def _team() -> Team:
     return Team.objects.get_or_create(slug="security", defaults={"name": "Security"})[0]
 
 
-def _agent(agent_factory: Callable[..., Agent]) -> Agent:
-    agent = agent_factory(answers_calls=CallDevice.BROWSER, language="en")
+def _agent(agent_factory: Callable[..., Agent], language: str = "en") -> Agent:
+    agent = agent_factory(answers_calls=CallDevice.BROWSER, language=language)
     agent.teams.add(_team())
     return agent
 
@@ -105,13 +105,24 @@ def test_a_due_callback_rings_the_agent_first_with_the_real_request_shape(
     assert callback.agent == agent
 
 
+@pytest.mark.parametrize(
+    ("language", "voice", "words"),
+    [
+        ("en", "en-US", "Calling back +86 138 0013 8000"),
+        ("zh-Hans", "zh-CN", "回电给 +86 138 0013 8000"),
+        ("zh-Hant", "zh-TW", "回電給 +86 138 0013 8000"),
+    ],
+)
 def test_the_bridge_tells_the_agent_who_is_called_back_then_dials_the_customer(
     phone_line: PhoneLine,
     twilio_server: TwilioServer,
     twilio_post: Callable[..., Any],
     agent_factory: Callable[..., Agent],
+    language: str,
+    voice: str,
+    words: str,
 ) -> None:
-    _agent(agent_factory)
+    _agent(agent_factory, language)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
     dispatch.offer_next(_team().pk)
@@ -120,8 +131,8 @@ def test_the_bridge_tells_the_agent_who_is_called_back_then_dials_the_customer(
     root = ET.fromstring(response.content)
     say = root.find("Say")
     assert say is not None
-    assert say.get("language") == "en-US"
-    assert "Calling back +86 138 0013 8000" in (say.text or "")
+    assert say.get("language") == voice
+    assert words in (say.text or "")
     dial = root.find("Dial")
     assert dial is not None
     assert dial.get("callerId") == HOTLINE
