@@ -11,8 +11,9 @@ Every REST call can fail (Twilio down, the caller gone): a failure is noted on t
 call's timeline and the caller or callback goes back to where it was, never lost.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -29,7 +30,7 @@ from kefu.conversations.actions import answered_by_phone, assign
 from kefu.conversations.events import message_added
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.core.errors import KefuError
-from kefu.core.languages import Language
+from kefu.core.languages import Language, to_django
 from kefu.core.phone_numbers import display, to_e164
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone import actions, events
@@ -88,8 +89,9 @@ def twilio_queue_name(call: Call) -> str:
 
 
 def _url(name: str, line: PhoneLine, **query: int) -> str:
+    """A URL Twilio calls back on: the webhook view finds the call or callback by `query`."""
     path = reverse(name, kwargs={"line_id": line.pk})
-    return absolute_url(path + "".join(f"?{key}={value}" for key, value in query.items()))
+    return absolute_url(f"{path}?{urlencode(query)}")
 
 
 # Reads: free agents and the queue ---------------------------------------------------
@@ -514,8 +516,10 @@ def _reached(callback: Callback, agent: Agent, dial_sid: str, duration: int | No
         actions.record_event(child, CallEventKind.ENDED, agent=agent, duration=seconds)
         _system_line(
             original.conversation,
-            _("Callback made to %(number)s by %(agent)s.")
-            % {"number": display(callback.number), "agent": agent},
+            lambda: (
+                _("Callback made to %(number)s by %(agent)s.")
+                % {"number": display(callback.number), "agent": agent}
+            ),
         )
 
 
@@ -558,19 +562,30 @@ def _give_up(callback: Callback, error: str) -> Callback:
         )
         _system_line(
             callback.call.conversation,
-            _("Callback to %(number)s: not reached after %(attempts)d attempts (%(error)s).")
-            % {"number": display(callback.number), "attempts": callback.attempts, "error": error},
+            lambda: (
+                _("Callback to %(number)s: not reached after %(attempts)d attempts (%(error)s).")
+                % {
+                    "number": display(callback.number),
+                    "attempts": callback.attempts,
+                    "error": error,
+                }
+            ),
         )
     callback.refresh_from_db()
     return callback
 
 
-def _system_line(conversation: Conversation | None, text: str) -> None:
-    """A line on the conversation's timeline, written by Kefu rather than a person."""
+def _system_line(conversation: Conversation | None, text: Callable[[], str]) -> None:
+    """A line on the conversation's timeline, written by Kefu rather than a person.
+
+    In the conversation's language: the customer's portal shows system lines too.
+    """
     if conversation is None:
         return
+    with translation.override(to_django(conversation.language)):
+        line = text()
     message = Message.objects.create(
-        conversation=conversation, kind=MessageKind.SYSTEM, text=text[:2000]
+        conversation=conversation, kind=MessageKind.SYSTEM, text=line[:2000]
     )
     message_added(message)
 

@@ -2,6 +2,7 @@
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -344,3 +345,23 @@ def test_callers_are_served_urgent_first_then_by_queued_at(
     urgent = _queued(phone_line, "CA2", "+8613800138002")
     twilio_server.reply(f"{CALLS}/", 200, _call_json("CA2"))
     assert dispatch.offer_next(_team().pk) == urgent
+
+
+def test_two_dispatchers_offering_one_caller_ring_one_agent(
+    phone_line: PhoneLine, twilio_server: TwilioServer, agent_factory: Callable[..., Agent]
+) -> None:
+    first, second = _agent(agent_factory), _agent(agent_factory)
+    call = _queued(phone_line)
+    twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
+    assert dispatch.ring(call, first)
+    assert not dispatch.ring(call, second)
+    assert len(twilio_server.requests_to(f"{CALLS}/CA1.json")) == 1
+    call.refresh_from_db()
+    assert call.agent == first
+
+
+def test_the_dispatch_sweep_is_registered_with_the_scheduler() -> None:
+    from kefu.core import scheduler
+
+    (job,) = [job for job in scheduler.registered() if job.name == "phone.dispatch"]
+    assert job.every() <= timedelta(seconds=10)

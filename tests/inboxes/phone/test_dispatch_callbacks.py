@@ -47,6 +47,7 @@ def _callback(line: PhoneLine, number: str = CALLER) -> Callback:
     call = actions.start_call(
         line=line, sid="CA1", direction=Direction.INBOUND, from_number=CALLER, to_number=HOTLINE
     )
+    actions.choose_language(call, "en")
     actions.choose_topic(call, Intent.ACCOUNT_STOLEN)
     actions.enqueue(call)
     call.status = CallStatus.CALLBACK_REQUESTED
@@ -228,7 +229,7 @@ def test_a_number_outside_the_allowed_ones_is_never_dialled(
     assert twilio_server.received == []
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.FAILED
-    assert "not called" in callback.last_error
+    assert "+86 139 1111 2222" in callback.last_error
 
 
 def test_a_number_on_the_customers_account_may_be_called_back(

@@ -132,7 +132,13 @@ def test_the_browser_phone_calls_an_allowed_number_of_the_conversation(
 
 @pytest.mark.parametrize(
     ("to", "conversation_id"),
-    [("+8613911112222", "own"), (CUSTOMER, "999999"), (CUSTOMER, "x"), ("not a number", "own")],
+    [
+        ("+8613911112222", "own"),
+        (CUSTOMER, "999999"),
+        (CUSTOMER, "x"),
+        ("not a number", "own"),
+        (CUSTOMER, "stranger"),
+    ],
 )
 def test_the_browser_phone_refuses_other_numbers_and_stores_nothing(
     phone_line: PhoneLine,
@@ -146,9 +152,14 @@ def test_the_browser_phone_refuses_other_numbers_and_stores_nothing(
     path = reverse("phone:browser_voice", kwargs={"line_id": phone_line.pk})
     params = {
         "CallSid": "CAbrowser",
-        "From": f"client:agent-{agent.public_id}",
+        # A client that is no agent of ours (or no longer one) places nothing.
+        "From": "client:agent-KF-NOBODY"
+        if conversation_id == "stranger"
+        else f"client:agent-{agent.public_id}",
         "To": to,
-        "conversation": str(conversation.pk) if conversation_id == "own" else conversation_id,
+        "conversation": str(conversation.pk)
+        if conversation_id in ("own", "stranger")
+        else conversation_id,
     }
     response = twilio_post(path, params)
     assert response.status_code == 200
