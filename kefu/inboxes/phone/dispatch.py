@@ -109,6 +109,8 @@ def free_agents(team_id: int | None, *, skip: Iterable[int] = ()) -> QuerySet[Ag
         .values("ended_at")[:1]
     )
     on_a_call = Call.objects.filter(status__in=LIVE_CALL_STATUSES, agent__isnull=False)
+    # A callback has no Call of its own until the customer is reached.
+    calling_back = Callback.objects.filter(status=CallbackStatus.DIALING, agent__isnull=False)
     return (
         online_agents_with_load(team_id)
         .filter(
@@ -116,6 +118,7 @@ def free_agents(team_id: int | None, *, skip: Iterable[int] = ()) -> QuerySet[Ag
             | (Q(answers_calls=CallDevice.PHONE) & ~Q(phone_number=""))
         )
         .exclude(pk__in=on_a_call.values("agent"))
+        .exclude(pk__in=calling_back.values("agent"))
         .exclude(pk__in=list(skip))
         .filter(load__lt=F("max_concurrent"))
         .annotate(last_call_end=last_call_end)

@@ -259,3 +259,23 @@ def test_twilio_failing_to_place_the_call_is_noted_and_retried_later(
     assert callback.next_attempt_at > timezone.now()
     failure = callback.call.events.get(kind=CallEventKind.NOT_ANSWERED)
     assert "500" in failure.detail["error"]
+
+
+def test_an_agent_calling_back_is_offered_no_other_caller(
+    phone_line: PhoneLine, twilio_server: TwilioServer, agent_factory: Callable[..., Agent]
+) -> None:
+    _agent(agent_factory)
+    callback = _callback(phone_line)
+    twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
+    assert dispatch.offer_next(_team().pk) == callback
+    waiting = actions.start_call(
+        line=phone_line,
+        sid="CA2",
+        direction=Direction.INBOUND,
+        from_number="+8613800138009",
+        to_number=HOTLINE,
+    )
+    actions.choose_topic(waiting, Intent.ACCOUNT_STOLEN)
+    actions.enqueue(waiting)
+    assert dispatch.offer_next(_team().pk) is None
+    assert twilio_server.requests_to(f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/CA2") == []
