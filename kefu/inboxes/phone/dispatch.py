@@ -181,6 +181,19 @@ def agent_became_free(agent: Agent | None) -> None:
         offer_next(team_id)
 
 
+def call_ended(call: Call, *, duration: int | None = None, reason: str = "") -> Call:
+    """The caller's line went quiet (the IVR's status callback): the call ends, the agent
+    it rang for or was answered by hears so, and is offered the next caller."""
+    # The caller's copy may predate the offer, which only the database knows of.
+    call.refresh_from_db()
+    agent = call.agent
+    actions.ended(call, duration=duration, reason=reason)
+    if agent is not None:
+        events.call_changed(call, events.ENDED, [agent.pk])
+        agent_became_free(agent)
+    return call
+
+
 def offer_all() -> str:
     """The scheduler's sweep: offer every team's queue until agents or callers run out."""
     teams = set(

@@ -365,3 +365,20 @@ def test_the_dispatch_sweep_is_registered_with_the_scheduler() -> None:
 
     (job,) = [job for job in scheduler.registered() if job.name == "phone.dispatch"]
     assert job.every() <= timedelta(seconds=10)
+
+
+def test_a_caller_hanging_up_frees_the_agent_for_the_next_caller(
+    phone_line: PhoneLine, twilio_server: TwilioServer, agent_factory: Callable[..., Agent]
+) -> None:
+    agent = _agent(agent_factory)
+    first = _queued(phone_line, "CA1", "+8613800138001")
+    second = _queued(phone_line, "CA2", "+8613800138002")
+    twilio_server.reply(f"{CALLS}/", 200, _call_json("CA1"))
+    assert dispatch.offer_next(_team().pk) == first
+    assert dispatch.offer_next(_team().pk) is None
+    dispatch.call_ended(first, reason="completed")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == CallStatus.MISSED
+    assert second.status == CallStatus.RINGING
+    assert second.agent == agent
