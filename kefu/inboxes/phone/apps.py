@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,16 +10,8 @@ class PhoneConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core import scheduler
+        from kefu.inboxes.phone import dispatch
 
-        scheduler.register("phone.dispatch", every=_dispatch_interval, run=_offer_all)
-
-
-def _dispatch_interval() -> timedelta:
-    # Offers also follow each queued caller and freed agent; this sweep catches the rest.
-    return timedelta(seconds=5)
-
-
-def _offer_all() -> str:
-    from kefu.inboxes.phone.dispatch import offer_all
-
-    return offer_all()
+        scheduler.register(
+            "phone.dispatch", every=lambda: dispatch.SWEEP_EVERY, run=dispatch.offer_all
+        )

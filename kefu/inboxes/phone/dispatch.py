@@ -54,6 +54,9 @@ from kefu.routing.selectors import LIVE_CALL_STATUSES, online_agents_with_load
 MISSED_PAUSE = timedelta(minutes=1)
 # Queue entries looked at per offer: enough to pass callers whom every free agent missed.
 LOOKAHEAD = 20
+# The scheduler's sweep (offer_all): offers also follow each queued caller and each freed
+# agent, so this only catches what those cannot: a callback coming due, a failed offer.
+SWEEP_EVERY = timedelta(seconds=5)
 # Offers per team in one scheduler run, so that one run stays short.
 OFFERS_PER_RUN = 50
 
