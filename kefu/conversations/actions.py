@@ -349,6 +349,31 @@ def send_automatic(*, conversation: Conversation, text: str) -> Message:
     return message
 
 
+def answered_by_phone(*, conversation: Conversation, agent: Agent) -> Message:
+    """An agent picked up the customer's call: speaking to them answers them.
+
+    A note marks the moment on the timeline; the first response is counted if none was
+    yet, and the SLA clocks hear of an agent's reply (the note is its author's).
+    """
+    require_agent(agent)
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=MessageKind.NOTE,
+            author_agent=agent,
+            text=_("Answered the customer's phone call."),
+        )
+        if conversation.first_response_at is None:
+            conversation.first_response_at = now
+            conversation.save(update_fields=["first_response_at"])
+            events.conversation_updated(conversation, "first_response_at")
+        lifecycle.agent_replied(conversation, message, now)
+        audit.record(agent, "conversation.answered_by_phone", conversation, message=message.pk)
+        events.message_added(message)
+    return message
+
+
 def assign(
     *, conversation: Conversation, actor: Agent, assignee: Agent | None, team_id: int | None = None
 ) -> Conversation:

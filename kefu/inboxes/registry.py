@@ -20,6 +20,9 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.API: api_outbound.deliver,
     Channel.EMAIL: email_outbound.deliver,
     Channel.WEBCHAT: webchat_outbound.deliver,
+    # A reply typed in a phone conversation cannot be spoken down the line: the customer
+    # reads it on the portal, notified as for any channel without its own delivery.
+    Channel.PHONE: portal_outbound.deliver,
 }
 
 

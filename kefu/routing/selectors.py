@@ -29,6 +29,10 @@ WAITING = Q(
     channel=Channel.WEBCHAT, status=Status.OPEN, assignee__isnull=True, merged_into__isnull=True
 )
 
+# A phone call an agent's phone rings with, or one they are on, takes a slot like a chat.
+# The phone app's CallStatus values, named here so that routing need not import a channel.
+LIVE_CALL_STATUSES = ("ringing", "in_progress")
+
 _PRIORITY_ORDER = Case(
     *[When(priority=priority, then=Value(rank)) for priority, rank in PRIORITY_RANK.items()],
     default=Value(1),
@@ -100,12 +104,14 @@ if TYPE_CHECKING:
 
 
 def agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
-    """Active agents annotated with `load`, the live chats they hold that are not done,
-    and `is_online`, whether they are really there to take more.
+    """Active agents annotated with `load`, the live chats they hold that are not done
+    plus the phone call ringing for them or in progress, and `is_online`, whether they
+    are really there to take more.
 
     `Agent.max_concurrent` bounds chats a person answers at once; emails and portal
     tickets wait for their turn and take no chat slot.
     """
+    # Two multi-valued joins multiply each other's rows: each count is of distinct ids.
     agents = Agent.objects.filter(is_active=True).annotate(
         load=Count(
             "assigned_conversations",
@@ -113,7 +119,9 @@ def agents_with_load(team_id: int | None = None) -> "QuerySet[AgentWithLoad]":
                 assigned_conversations__status__in=ACTIVE_STATUSES,
                 assigned_conversations__channel=Channel.WEBCHAT,
             ),
-        ),
+            distinct=True,
+        )
+        + Count("calls", filter=Q(calls__status__in=LIVE_CALL_STATUSES), distinct=True),
         is_online=ExpressionWrapper(really_online(), output_field=BooleanField()),
     )
     if team_id is not None:

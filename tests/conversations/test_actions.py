@@ -292,3 +292,21 @@ def test_no_automatic_message_goes_to_a_closed_conversation(
     conversation = conversation_factory(status=Status.CLOSED)
     with pytest.raises(InvalidTransition):
         actions.send_automatic(conversation=conversation, text="Still on it.")
+
+
+def test_a_phone_call_answered_is_the_first_response_once_with_an_internal_note(
+    agent: Agent,
+    agent_factory: Callable[..., Agent],
+    conversation_factory: Callable[..., Conversation],
+) -> None:
+    conversation = conversation_factory(channel="phone")
+    note = actions.answered_by_phone(conversation=conversation, agent=agent)
+    conversation.refresh_from_db()
+    first = conversation.first_response_at
+    assert first is not None
+    assert note.kind == MessageKind.NOTE
+    assert note.author_agent == agent
+    assert AuditEntry.objects.filter(action="conversation.answered_by_phone", actor=agent).exists()
+    actions.answered_by_phone(conversation=conversation, agent=agent_factory())
+    conversation.refresh_from_db()
+    assert conversation.first_response_at == first

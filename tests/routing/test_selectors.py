@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from kefu.agents.models import Agent, Availability, Team
 from kefu.conversations.models import Conversation, Priority
-from kefu.routing.selectors import live_queue
+from kefu.inboxes.models import Channel, Inbox
+from kefu.inboxes.phone.models import Call, CallStatus, Direction, PhoneLine
+from kefu.routing.selectors import Capacity, agents_with_load, live_queue, online_capacity
 
 
 def test_the_board_counts_positions_per_team_in_three_queries(
@@ -34,3 +36,36 @@ def test_the_board_counts_positions_per_team_in_three_queries(
     }
     assert [(agent, agent.load) for agent in board.agents] == [(holder, 1)]
     assert teams == [[security]]
+
+
+def _phone_call(agent: Agent, sid: str, status: str) -> None:
+    line = PhoneLine.objects.first() or PhoneLine.objects.create(
+        inbox=Inbox.objects.create(name="Hotline", channel=Channel.PHONE), number="+864001234567"
+    )
+    Call.objects.create(
+        line=line,
+        sid=sid,
+        direction=Direction.INBOUND,
+        from_number="+8613800138000",
+        to_number=line.number,
+        agent=agent,
+        status=status,
+        started_at=timezone.now(),
+    )
+
+
+def test_a_live_phone_call_counts_as_load_beside_chats_each_once(
+    chat_factory: Callable[..., Conversation], agent_factory: Callable[..., Agent]
+) -> None:
+    agent = agent_factory(max_concurrent=3)
+    chat_factory(assignee=agent)
+    chat_factory(assignee=agent)
+    _phone_call(agent, "CA1", CallStatus.IN_PROGRESS)
+    _phone_call(agent, "CA2", CallStatus.RINGING)
+    # Over and done: no load.
+    _phone_call(agent, "CA3", CallStatus.COMPLETED)
+    _phone_call(agent, "CA4", CallStatus.MISSED)
+    (loaded,) = agents_with_load()
+    # Two joins multiplied would count 2 × 4 rows.
+    assert loaded.load == 4
+    assert online_capacity(None) == Capacity(agents_online=1, slots=3, free=0)

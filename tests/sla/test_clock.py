@@ -401,3 +401,11 @@ def test_extended_hours_switched_on_mid_case_bring_the_deadline_forward(
     # Done once: the clock now counts from after the change.
     assert resolution.computed_at is not None
     assert resolution.computed_at > office.changed_at
+
+
+def test_an_answered_phone_call_fulfils_the_first_response(
+    inbox: Inbox, policy: SlaPolicy, agent: Agent
+) -> None:
+    conversation = _open(inbox)
+    actions.answered_by_phone(conversation=conversation, agent=agent)
+    assert clocks(conversation)[Target.FIRST_RESPONSE].fulfilled_at is not None

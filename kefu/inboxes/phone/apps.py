@@ -10,8 +10,11 @@ class PhoneConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core import scheduler
-        from kefu.inboxes.phone import recordings
+        from kefu.inboxes.phone import dispatch, recordings
 
         scheduler.register(
             "phone.recordings", every=lambda: recordings.SWEEP_EVERY, run=recordings.sweep
+        )
+        scheduler.register(
+            "phone.dispatch", every=lambda: dispatch.SWEEP_EVERY, run=dispatch.offer_all
         )
