@@ -24,6 +24,11 @@ def _answer(response: VoiceResponse) -> HttpResponse:
     return HttpResponse(str(response), content_type=TWIML)
 
 
+def _noted() -> HttpResponse:
+    """200 and nothing to do: Twilio stops retrying a callback that got a 2xx."""
+    return _answer(VoiceResponse())
+
+
 def _attempt(request: HttpRequest) -> int:
     value = request.GET.get("attempt", "1")
     return int(value) if value.isdigit() else 1
@@ -166,12 +171,12 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
     """
     call = _call(line, params, "recording")
     if call is None:
-        return HttpResponse(status=204)
+        return _noted()
     status = params.get("RecordingStatus", "completed")
     if status != "completed":
         # No audio to fetch (the caller hung up silent, or Twilio failed): only noted.
         log_hit(line, "recording", 200, f"recording {status[:40]}, nothing to fetch")
-        return HttpResponse(status=204)
+        return _noted()
     sid, media_url = params.get("RecordingSid", ""), params.get("RecordingUrl", "")
     if not sid.startswith("RE") or not media_url.startswith("https://"):
         log_hit(line, "recording", 400, "RecordingSid or RecordingUrl missing or not Twilio's")
@@ -185,7 +190,7 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
         media_url=media_url,
         duration=int(duration) if duration.isdigit() else None,
     )
-    return HttpResponse(status=204)
+    return _noted()
 
 
 @twilio_webhook("status")
@@ -196,4 +201,4 @@ def status(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Htt
     if call is not None and reason in _FINAL:
         duration = params.get("CallDuration", "")
         actions.ended(call, duration=int(duration) if duration.isdigit() else None, reason=reason)
-    return HttpResponse(status=204)
+    return _noted()
