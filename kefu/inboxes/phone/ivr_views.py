@@ -182,7 +182,8 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
         log_hit(line, "recording", 400, "RecordingSid or RecordingUrl missing or not Twilio's")
         return HttpResponse("RecordingSid and an https RecordingUrl are required", status=400)
     duration = params.get("RecordingDuration", "")
-    kind = RecordingKind.VOICEMAIL if request.GET.get("kind") == "voicemail" else "recording"
+    voicemail = request.GET.get("kind") == "voicemail"
+    kind = RecordingKind.VOICEMAIL if voicemail else RecordingKind.RECORDING
     actions.recording_received(
         call,
         sid=sid,
