@@ -565,7 +565,19 @@ def test_webhooks_for_an_ended_call_change_nothing(
     assert call.events.count() == events
 
 
-@pytest.mark.parametrize("name", ["language", "topic", "queue-wait", "status", "recording"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "language",
+        "topic",
+        "closed",
+        "queue-wait",
+        "queue-choice",
+        "voicemail-done",
+        "recording",
+        "status",
+    ],
+)
 def test_a_webhook_about_an_unknown_call_stores_only_its_log_line(
     phone_line: PhoneLine, twilio_post: Post, name: str
 ) -> None:
