@@ -374,6 +374,9 @@ KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.
 # Turns a recording into text (a dotted path to a kefu.inboxes.phone.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_PHONE_TRANSCRIBER = os.environ.get("KEFU_PHONE_TRANSCRIBER", "")
+# Delete a recording from Twilio once Kefu has stored its copy, so that the audio is kept
+# (and deleted on request) in one place only; off keeps Twilio's copy as a backup.
+KEFU_PHONE_DELETE_RECORDINGS = _env_bool("KEFU_PHONE_DELETE_RECORDINGS", False)
 # A chat frame carries one message of at most KEFU_MAX_MESSAGE_CHARS characters, JSON-escaped
 # (up to 6 characters each); files go over HTTP, never in a frame.
 KEFU_CHAT_MAX_FRAME_CHARS = KEFU_MAX_MESSAGE_CHARS * 6 + 4096

@@ -288,12 +288,35 @@ def send_reply(
 def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     """An internal note: seen by agents only, never delivered to the customer."""
     require_agent(agent)
-    _check_text(text, False)
+    return _store_note(conversation, agent, text, ())
+
+
+def add_system_note(
+    *, conversation: Conversation, text: str, files: Sequence[InboundAttachment] = ()
+) -> Message:
+    """An internal note Kefu writes itself (a call recording, a fetch that failed).
+
+    Agents only, like theirs; its text and files are screened like an agent's note, since
+    a recording's transcript or an error may repeat what a customer said.
+    """
+    return _store_note(conversation, None, text, files)
+
+
+def _store_note(
+    conversation: Conversation,
+    agent: Agent | None,
+    text: str,
+    files: Sequence[InboundAttachment],
+) -> Message:
+    _check_text(text, bool(files))
     text = redact(text, conversation.language).text
+    files = [screen_attachment(upload, conversation.language)[0] for upload in files]
+    types = [attachments.check(upload) for upload in files]
     with transaction.atomic():
         message = Message.objects.create(
             conversation=conversation, kind=MessageKind.NOTE, author_agent=agent, text=text
         )
+        _store_attachments(message, files, types)
         search_index.index_message(message)
         audit.record(agent, "conversation.note", conversation, message=message.pk)
         events.message_added(message)

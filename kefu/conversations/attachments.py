@@ -11,8 +11,11 @@ from kefu.core.errors import AttachmentRejected, UnsupportedMediaType
 from kefu.core.text_files import TEXT_TYPES, read_text, text_type
 
 # Types a support conversation needs: screenshots, documents, and text (notes, logs,
-# CSV exports, JSON, Markdown), whose content is screened for secrets like a message.
-_BINARY_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"})
+# CSV exports, JSON, Markdown), whose content is screened for secrets like a message;
+# and MP3 audio, the form the phone line's voicemails and call recordings are kept in.
+_BINARY_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "audio/mpeg"}
+)
 ALLOWED_TYPES = _BINARY_TYPES | TEXT_TYPES
 
 

@@ -75,6 +75,18 @@ def add_official_channel(
     *, actor: Agent, kind: str, value: str, label: str = ""
 ) -> OfficialChannel:
     require_role(actor, Role.ADMIN)
+    return _list_official(actor, kind, value, label)
+
+
+def register_official_channel(*, kind: str, value: str, label: str = "") -> OfficialChannel:
+    """An address Kefu itself answers on (a phone line's numbers), listed as official.
+
+    No admin acts: the line's settings are the authority, and the audit log says so.
+    """
+    return _list_official(None, kind, value, label)
+
+
+def _list_official(actor: Agent | None, kind: str, value: str, label: str) -> OfficialChannel:
     with transaction.atomic():
         channel, _created = OfficialChannel.objects.update_or_create(
             kind=kind, value=normalize(kind, value), defaults={"label": label, "is_active": True}

@@ -6,6 +6,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from kefu.agents.models import Agent
+from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
 from kefu.core.public_address import site_url
 from kefu.safety import own_addresses
 from kefu.safety.links import check_links, find_links, near, registrable_domain
@@ -43,10 +44,16 @@ class Verification:
 
 
 def normalize_phone(value: str) -> str:
-    digits = re.sub(r"[\s\-().]", "", value)
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    return digits
+    """E.164, so that "+86 400 123 4567", "4001234567" and "0086 400…" are one number.
+
+    What libphonenumber cannot read keeps the older form (separators dropped, "00" as
+    "+"): a short code or an extension is still looked up as written.
+    """
+    try:
+        return to_e164(value)
+    except InvalidPhoneNumber:
+        digits = re.sub(r"[\s\-().]", "", value)
+        return "+" + digits[2:] if digits.startswith("00") else digits
 
 
 def normalize(kind: str, value: str) -> str:
@@ -129,8 +136,10 @@ def _check_handle(kind: str, handle: str) -> Verification:
 def _check_phone(number: str) -> Verification:
     number = normalize_phone(number)
     phones = _official(OfficialKind.PHONE)
-    # "+86 400 …" and "400 …" are the same hotline for a caller inside China.
-    for official, label in phones.items():
+    for stored, label in phones.items():
+        # Rows stored before numbers were E.164 are compared in their normal form too.
+        official = normalize_phone(stored)
+        # "400 …" without a country code, when it does not parse, is still our hotline.
         if number == official or (len(number) >= 7 and official.endswith(number)):
             return Verification(Verdict.OFFICIAL, OfficialKind.PHONE, official, label)
     return Verification(Verdict.UNKNOWN, OfficialKind.PHONE, number)

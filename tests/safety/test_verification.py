@@ -4,7 +4,7 @@ import pytest
 
 from kefu.agents.models import Agent
 from kefu.safety.models import OfficialChannel, OfficialKind
-from kefu.safety.verification import Verdict, verify
+from kefu.safety.verification import Verdict, normalize, verify
 
 
 @pytest.fixture
@@ -35,6 +35,9 @@ def registry(db: None) -> None:
         ("+86 400-123-4567", Verdict.OFFICIAL, "phone"),
         ("0086 400 123 4567", Verdict.OFFICIAL, "phone"),
         ("400 123 4567", Verdict.OFFICIAL, "phone"),
+        ("4001234567", Verdict.OFFICIAL, "phone"),
+        ("008640012345 67", Verdict.OFFICIAL, "phone"),
+        ("+86 400 123 4568", Verdict.UNKNOWN, "phone"),
         ("+1 415 555 0100", Verdict.UNKNOWN, "phone"),
         ("@kefu_support", Verdict.OFFICIAL, "telegram"),
         ("@KefuExchange", Verdict.OFFICIAL, "x"),
@@ -64,3 +67,22 @@ def test_agent_ids(agent_factory: Callable[..., Agent]) -> None:
 def test_an_impostor_names_what_it_imitates() -> None:
     assert verify("@kefu_support_vip").imitates == "kefu_support"
     assert verify("kefu-exchange.com.login-verify.io").imitates == "kefu-exchange.com"
+
+
+@pytest.mark.django_db
+def test_a_phone_number_listed_before_numbers_were_e164_is_still_found() -> None:
+    # What normalize stored before: separators dropped, no country code.
+    OfficialChannel.objects.create(kind=OfficialKind.PHONE, value="4001234567", label="Hotline")
+    result = verify("+86 400-123-4567")
+    assert (result.verdict, result.value, result.label) == (
+        Verdict.OFFICIAL,
+        "+864001234567",
+        "Hotline",
+    )
+
+
+def test_phone_numbers_are_stored_in_e164_and_what_does_not_parse_as_written() -> None:
+    assert normalize(OfficialKind.PHONE, "0086 400 123 4567") == "+864001234567"
+    assert normalize(OfficialKind.WHATSAPP, "+852 9123 4567") == "+85291234567"
+    assert normalize(OfficialKind.PHONE, "12-34") == "1234"
+    assert normalize(OfficialKind.PHONE, "00 12") == "+12"

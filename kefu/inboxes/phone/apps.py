@@ -7,3 +7,11 @@ class PhoneConfig(AppConfig):
     label = "phone"
     verbose_name = _("Phone")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.core import scheduler
+        from kefu.inboxes.phone import recordings
+
+        scheduler.register(
+            "phone.recordings", every=lambda: recordings.SWEEP_EVERY, run=recordings.sweep
+        )
