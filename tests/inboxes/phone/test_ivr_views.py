@@ -14,7 +14,7 @@ from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.core.public_address import absolute_url
-from kefu.inboxes.phone import prompts
+from kefu.inboxes.phone import prompts, recordings
 from kefu.inboxes.phone.models import (
     Call,
     Callback,
@@ -29,6 +29,8 @@ from kefu.inboxes.phone.models import (
     WebhookHit,
 )
 from kefu.routing.models import ServiceSchedule, WeeklyHours
+from tests.inboxes.phone.conftest import ACCOUNT_SID
+from tests.inboxes.phone.twilio_server import TwilioServer
 
 pytestmark = pytest.mark.django_db
 
@@ -593,3 +595,32 @@ def test_an_incoming_call_without_a_call_sid_is_refused(
     response = twilio_post(path("voice", phone_line), {"From": MAINLAND})
     assert response.status_code == 400
     assert not Call.objects.exists()
+
+
+def test_a_voicemail_left_in_the_ivr_is_fetched_into_the_callers_conversation(
+    phone_line: PhoneLine, twilio_post: Post, twilio_server: TwilioServer
+) -> None:
+    sid = "RE" + "1" * 32
+    twilio_server.reply(
+        f"/2010-04-01/Accounts/{ACCOUNT_SID}/Recordings/{sid}.mp3",
+        200,
+        b"ID3\x03\x00\x00\x00\x00\x00\x00" + bytes(range(256)) * 4,
+        content_type="audio/mpeg",
+    )
+    _closed_now()
+    to_topic_menu(twilio_post, phone_line, MAINLAND, "2")
+    step(twilio_post, phone_line, "topic", Digits="2")
+    step(twilio_post, phone_line, "closed", Digits="1")
+    step(twilio_post, phone_line, "voicemail-done", query="")
+    twilio_post(path("status", phone_line), {"CallSid": "CA1", "CallStatus": "completed"})
+    _recording(twilio_post, phone_line, "?kind=voicemail")
+    recording = Recording.objects.get()
+    recordings.fetch_recording.call(recording.pk)
+    recording.refresh_from_db()
+    assert recording.status == RecordingStatus.STORED
+    call = Call.objects.get()
+    assert call.status == CallStatus.VOICEMAIL
+    assert call.conversation is not None
+    assert recording.message is not None
+    assert recording.message.conversation_id == call.conversation_id
+    assert recording.message.attachments.count() == 1
