@@ -265,6 +265,11 @@ def test_outside_hours_the_caller_hears_when_we_open_and_may_leave_a_message(
     assert call.language == language
     assert root[0].text == text(PromptKey.CLOSED, language)
     assert root[1].get("language") == code
+    # "We open again on …", with the opening's date and time in the caller's language.
+    opens = prompts.translated(prompts.OPENS_AT, language)
+    assert (root[1].text or "").startswith(opens.split("{when}")[0])
+    opening = (timezone.now() + timedelta(hours=12)).astimezone(UTC)
+    assert str(opening.year) in (root[1].text or "")
     gather = root[2]
     assert gather.get("action", "").endswith("/closed?attempt=1")
     assert said(gather) == [
