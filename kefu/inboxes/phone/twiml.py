@@ -16,7 +16,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from kefu.core.languages import Language, to_django
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone import prompts
-from kefu.inboxes.phone.actions import is_e164
+from kefu.inboxes.phone.actions import customer_number, is_e164
 from kefu.inboxes.phone.models import Call, PhoneLine, Prompt, PromptKey
 
 # Seconds of silence before a menu counts as unanswered.
@@ -127,7 +127,7 @@ def topic_menu(speaker: Speaker, attempt: int) -> VoiceResponse:
 
 def can_call_back(call: Call) -> bool:
     """A callback is offered only where one can be made: to the number that called."""
-    return call.line.callback_enabled and is_e164(call.from_number)
+    return call.line.callback_enabled and is_e164(customer_number(call))
 
 
 def _spoken_time(moment: datetime, language: str) -> str:

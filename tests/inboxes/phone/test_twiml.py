@@ -8,13 +8,15 @@ import pytest
 from kefu.agents.models import Team
 from kefu.core.languages import Language
 from kefu.inboxes.phone import twiml
-from kefu.inboxes.phone.models import Call, PhoneLine, Prompt, PromptKey
+from kefu.inboxes.phone.models import Call, Direction, PhoneLine, Prompt, PromptKey
 
 pytestmark = pytest.mark.django_db
 
 
 def _call(line: PhoneLine, number: str = "+8613800138000", **fields: Any) -> Call:
-    return Call(line=line, from_number=number, language=Language.EN, **fields)
+    return Call(
+        line=line, direction=Direction.INBOUND, from_number=number, language=Language.EN, **fields
+    )
 
 
 def test_webhook_addresses_are_public_and_carry_their_query(
