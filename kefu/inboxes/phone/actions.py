@@ -19,18 +19,24 @@ from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Status
+from kefu.core.errors import KefuError
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.core.phone_numbers import InvalidPhoneNumber, display, to_e164
 from kefu.inboxes.phone.models import (
     Call,
+    Callback,
     CallEvent,
     CallEventKind,
     CallStatus,
     Direction,
     PhoneLine,
+    Recording,
+    RecordingKind,
+    RecordingStatus,
 )
 from kefu.routing.queues import TEAM_FOR_INTENT
+from kefu.routing.service_hours import ServiceStatus, service_status
 
 # A conversation in these states is the caller's open one: a new call joins it.
 _JOINABLE = (Status.OPEN, Status.PENDING, Status.ON_HOLD)
@@ -254,3 +260,95 @@ def ended(call: Call, *, duration: int | None = None, reason: str = "") -> Call:
 
 def _elapsed(call: Call, now: datetime) -> int:
     return max(0, int((now - (call.answered_at or call.started_at)).total_seconds()))
+
+
+def route_topic(call: Call, intent: str) -> ServiceStatus:
+    """The caller chose a topic: they join its team's queue while the team is open.
+
+    Outside service hours (extended hours count as open) the call is noted as closed and
+    waits for the caller's next choice: a voicemail, a callback or goodbye.
+    """
+    with transaction.atomic():
+        choose_topic(call, intent)
+        status = service_status(call.team)
+        if status.is_open:
+            enqueue(call)
+        else:
+            next_open = status.next_open.isoformat() if status.next_open else None
+            record_event(call, CallEventKind.CLOSED, next_open=next_open)
+    return status
+
+
+class CallbackRefused(KefuError):
+    code = "callback_refused"
+
+
+def request_callback(call: Call) -> Callback:
+    """The caller asked to be called back: they keep their place and may hang up.
+
+    The number is the one that called, never one the caller dictates (anyone could
+    otherwise make the hotline ring a third party). Asking twice changes nothing.
+    """
+    existing = Callback.objects.filter(call=call).first()
+    if existing is not None:
+        return existing
+    number = customer_number(call)
+    if not call.line.callback_enabled:
+        raise CallbackRefused(_("This phone line does not take callback requests."))
+    if not is_e164(number):
+        raise CallbackRefused(
+            _("The caller's number is withheld or not valid, so it cannot be called back.")
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        callback = Callback.objects.create(
+            call=call,
+            number=number,
+            team=call.team,
+            urgent=call.urgent,
+            # The place the caller held in the queue (or now, when they never queued).
+            queued_at=call.queued_at or now,
+            next_attempt_at=now,
+        )
+        call.status = CallStatus.CALLBACK_REQUESTED
+        call.save(update_fields=["status"])
+        record_event(call, CallEventKind.CALLBACK_REQUESTED)
+        open_conversation(call, "callback")
+    return callback
+
+
+def left_voicemail(call: Call) -> Call:
+    """The caller recorded a message (its audio arrives on the recording webhook).
+
+    Also after the call ended as missed: the caller who hangs up to finish a voicemail
+    ends the call before Twilio reports the recording.
+    """
+    if call.status == CallStatus.VOICEMAIL:
+        return call
+    with transaction.atomic():
+        call.status = CallStatus.VOICEMAIL
+        call.save(update_fields=["status"])
+        record_event(call, CallEventKind.VOICEMAIL)
+        open_conversation(call, "voicemail")
+    return call
+
+
+def recording_received(
+    call: Call, *, sid: str, kind: str, media_url: str, duration: int | None
+) -> Recording:
+    """A recording Twilio holds: the fetch job picks up the PENDING row. Once per sid."""
+    with transaction.atomic():
+        recording, created = Recording.objects.get_or_create(
+            sid=sid,
+            defaults={
+                "call": call,
+                "kind": kind,
+                "media_url": media_url,
+                "duration": duration,
+                "status": RecordingStatus.PENDING,
+                "next_attempt_at": timezone.now(),
+            },
+        )
+        if created and kind == RecordingKind.VOICEMAIL:
+            left_voicemail(call)
+    return recording

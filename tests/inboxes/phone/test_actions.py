@@ -1,15 +1,27 @@
 """The call lifecycle every provider drives: numbers, contacts, the conversation, the log."""
 
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kefu.agents.models import Team
 from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations.models import Priority
 from kefu.core.intents import Intent
 from kefu.inboxes.phone import actions
-from kefu.inboxes.phone.models import CallEventKind, CallStatus, Direction, PhoneLine
+from kefu.inboxes.phone.models import (
+    Callback,
+    CallEventKind,
+    CallStatus,
+    Direction,
+    PhoneLine,
+    Recording,
+    RecordingKind,
+    RecordingStatus,
+)
+from kefu.routing.models import ServiceSchedule, WeeklyHours
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +97,65 @@ def test_answered_then_ended_is_completed_with_its_duration(
     assert (call.status, call.duration) == (CallStatus.COMPLETED, 42)
     kinds = [e.kind for e in call.events.all()]
     assert kinds == ["ringing", "queued", "answered", "ended"]
+
+
+# ---------------------------------------------------------------- the caller's side (IVR)
+
+
+def test_a_topic_outside_service_hours_is_noted_and_not_queued(phone_line: PhoneLine) -> None:
+    schedule = ServiceSchedule.objects.create(timezone="UTC", country="")
+    # Open only on a day that is not today.
+    tomorrow = (timezone.now() + timedelta(days=1)).weekday()
+    WeeklyHours.objects.create(schedule=schedule, weekday=tomorrow, opens=time(9), closes=time(10))
+    call = _call(phone_line)
+    status = actions.route_topic(call, Intent.ACCOUNT_LOCKED)
+    call.refresh_from_db()
+    assert not status.is_open
+    assert status.next_open is not None
+    assert call.status == CallStatus.IVR
+    assert call.queued_at is None
+    assert call.events.get(kind=CallEventKind.CLOSED).detail["next_open"]
+
+
+def test_a_callback_keeps_the_queue_place_and_is_asked_for_once(phone_line: PhoneLine) -> None:
+    call = actions.enqueue(_call(phone_line))
+    first = actions.request_callback(call)
+    again = actions.request_callback(call)
+    assert first.pk == again.pk
+    assert first.queued_at == call.queued_at
+    assert first.number == "+8613800138000"
+    call.refresh_from_db()
+    assert call.status == CallStatus.CALLBACK_REQUESTED
+    assert call.events.filter(kind=CallEventKind.CALLBACK_REQUESTED).count() == 1
+
+
+@pytest.mark.parametrize("number", ["anonymous", "12"])
+def test_no_callback_to_a_withheld_or_unparsable_number(phone_line: PhoneLine, number: str) -> None:
+    call = _call(phone_line, number)
+    with pytest.raises(actions.CallbackRefused):
+        actions.request_callback(call)
+    call.refresh_from_db()
+    assert call.status == CallStatus.IVR
+    assert not Callback.objects.exists()
+
+
+def test_no_callback_on_a_line_without_callbacks(phone_line: PhoneLine) -> None:
+    phone_line.callback_enabled = False
+    phone_line.save()
+    with pytest.raises(actions.CallbackRefused):
+        actions.request_callback(_call(phone_line))
+    assert not Callback.objects.exists()
+
+
+def test_a_recording_is_noted_once_and_a_voicemail_marks_the_call(phone_line: PhoneLine) -> None:
+    call = _call(phone_line)
+    actions.ended(call)  # the caller hung up to finish the message
+    for _ in range(2):
+        actions.recording_received(
+            call, sid="RE1", kind=RecordingKind.VOICEMAIL, media_url="https://x/RE1", duration=5
+        )
+    recording = Recording.objects.get()
+    assert (recording.status, recording.attempts) == (RecordingStatus.PENDING, 0)
+    call.refresh_from_db()
+    assert call.status == CallStatus.VOICEMAIL
+    assert call.events.filter(kind=CallEventKind.VOICEMAIL).count() == 1
