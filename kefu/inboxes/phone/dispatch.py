@@ -13,6 +13,7 @@ call's timeline and the caller or callback goes back to where it was, never lost
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 from requests import RequestException
 from twilio.base.exceptions import TwilioException
 from twilio.twiml.voice_response import Dial, VoiceResponse
@@ -33,7 +35,7 @@ from kefu.core.errors import KefuError
 from kefu.core.languages import Language, to_django
 from kefu.core.phone_numbers import display, to_e164
 from kefu.core.public_address import absolute_url
-from kefu.inboxes.phone import actions, events
+from kefu.inboxes.phone import actions, events, twiml
 from kefu.inboxes.phone.models import (
     Call,
     Callback,
@@ -48,6 +50,7 @@ from kefu.inboxes.phone.models import (
 from kefu.inboxes.phone.selectors import waiting_callbacks, waiting_calls
 from kefu.inboxes.phone.twilio_api import client_for
 from kefu.routing.selectors import LIVE_CALL_STATUSES, online_agents_with_load
+from kefu.routing.service_hours import ServiceStatus
 
 # An agent who let a call ring out is not offered the same call again for this long:
 # the next agent gets it, and a lone agent gets it again once back at the desk.
@@ -84,11 +87,6 @@ def agent_endpoint(agent: Agent) -> str:
     if agent.answers_calls == CallDevice.BROWSER:
         return f"client:{agent_identity(agent)}"
     return agent.phone_number
-
-
-def twilio_queue_name(call: Call) -> str:
-    """The Twilio queue a caller holds in; Kefu's own order decides who is served."""
-    return f"kefu-{call.line_id}-{call.team_id or 0}"
 
 
 def _url(name: str, line: PhoneLine, **query: int) -> str:
@@ -174,6 +172,22 @@ def offer_next(team_id: int | None) -> Waiting | None:
         if offered:
             return item
     return None
+
+
+def route_caller(call: Call, intent: str) -> ServiceStatus:
+    """The caller chose a topic (actions.route_topic); once queued, a job offers them to a
+    free agent at once, outside the IVR's webhook, which must answer Twilio quickly."""
+    with transaction.atomic():
+        status = actions.route_topic(call, intent)
+        if status.is_open:
+            transaction.on_commit(partial(offer_queue.enqueue, call.team_id))
+    return status
+
+
+@task()
+def offer_queue(team_id: int | None) -> str:
+    offered = offer_next(team_id)
+    return f"offered {offered}" if offered is not None else ""
 
 
 def agent_became_free(agent: Agent | None) -> None:
@@ -269,14 +283,18 @@ def _back_in_queue(call: Call, agent: Agent, **detail: str) -> bool:
 
 def _recording(line: PhoneLine) -> dict[str, str]:
     # The IVR has told the caller before the queue when the line records.
-    return {"record": "record-from-answer-dual"} if line.recording_enabled else {}
+    if not line.recording_enabled:
+        return {}
+    return {
+        "record": "record-from-answer-dual",
+        "recording_status_callback": twiml.url("recording", line),
+        "recording_status_callback_method": "POST",
+    }
 
 
 def hold_twiml(call: Call) -> VoiceResponse:
-    """Back on hold in the Twilio queue (Kefu's queue_at is unchanged)."""
-    response = VoiceResponse()
-    response.enqueue(twilio_queue_name(call))
-    return response
+    """Back on hold in the Twilio queue (Kefu's queued_at is unchanged)."""
+    return twiml.hold(call)
 
 
 def connect_twiml(call: Call) -> str:

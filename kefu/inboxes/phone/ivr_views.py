@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from kefu.core.languages import Language
-from kefu.inboxes.phone import actions, prompts, queue, twiml
+from kefu.inboxes.phone import actions, dispatch, prompts, queue, recordings, twiml
 from kefu.inboxes.phone.models import Call, Direction, PhoneLine, RecordingKind
 from kefu.inboxes.phone.webhooks import TWIML, log_hit, twilio_webhook
 from kefu.routing.service_hours import service_status
@@ -100,7 +100,7 @@ def topic(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Http
     intent = prompts.heard_topic(params.get("Digits", ""), params.get("SpeechResult", ""))
     if intent is None and attempt < 2:
         return _answer(twiml.topic_menu(_speaker(call), attempt=attempt + 1))
-    status = actions.route_topic(call, intent or prompts.OTHER)
+    status = dispatch.route_caller(call, intent or prompts.OTHER)
     if status.is_open:
         return _answer(twiml.enqueue(_speaker(call)))
     return _answer(twiml.closed(_speaker(call), status.next_open, attempt=1))
@@ -184,7 +184,7 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
     duration = params.get("RecordingDuration", "")
     voicemail = request.GET.get("kind") == "voicemail"
     kind = RecordingKind.VOICEMAIL if voicemail else RecordingKind.RECORDING
-    actions.recording_received(
+    recordings.recording_arrived(
         call,
         sid=sid,
         kind=kind,
@@ -201,5 +201,6 @@ def status(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Htt
     reason = params.get("CallStatus", "")
     if call is not None and reason in _FINAL:
         duration = params.get("CallDuration", "")
-        actions.ended(call, duration=int(duration) if duration.isdigit() else None, reason=reason)
+        seconds = int(duration) if duration.isdigit() else None
+        dispatch.call_ended(call, duration=seconds, reason=reason)
     return _noted()

@@ -33,6 +33,7 @@ from kefu.core.errors import KefuError
 from kefu.core.languages import Language
 from kefu.inboxes.phone import actions
 from kefu.inboxes.phone.models import (
+    Call,
     CallEventKind,
     Recording,
     RecordingKind,
@@ -262,15 +263,29 @@ def queue_due(now: datetime | None = None) -> int:
             status=RecordingStatus.PENDING, next_attempt_at__lte=now
         ).values_list("pk", flat=True)
     )
-    queued = 0
-    for recording_id in due:
-        leased = Recording.objects.filter(
-            pk=recording_id, status=RecordingStatus.PENDING, next_attempt_at__lte=now
-        ).update(next_attempt_at=now + LEASE)
-        if leased:
-            transaction.on_commit(partial(fetch_recording.enqueue, recording_id))
-            queued += 1
-    return queued
+    return sum(_queue(recording_id, now) for recording_id in due)
+
+
+def _queue(recording_id: int, now: datetime) -> bool:
+    """Lease a due recording and queue its job on commit; False when it is not due."""
+    leased = Recording.objects.filter(
+        pk=recording_id, status=RecordingStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE)
+    if leased:
+        transaction.on_commit(partial(fetch_recording.enqueue, recording_id))
+    return bool(leased)
+
+
+def recording_arrived(
+    call: Call, *, sid: str, kind: str, media_url: str, duration: int | None
+) -> Recording:
+    """Twilio reported a recording: note it and fetch it now rather than at the next sweep."""
+    with transaction.atomic():
+        recording = actions.recording_received(
+            call, sid=sid, kind=kind, media_url=media_url, duration=duration
+        )
+        _queue(recording.pk, timezone.now())
+    return recording
 
 
 def sweep() -> str:

@@ -166,6 +166,13 @@ def enqueue(speaker: Speaker) -> VoiceResponse:
     response = VoiceResponse()
     if call.line.recording_enabled:
         speaker.prompt(response, PromptKey.RECORDING_NOTICE, call.language)
+    return hold(call, response)
+
+
+def hold(call: Call, response: VoiceResponse | None = None) -> VoiceResponse:
+    """On hold in the team's Twilio queue, hearing their place (an agent who did not
+    answer puts the caller back here too, in the same place)."""
+    response = response or VoiceResponse()
     response.enqueue(
         queue_name(call), wait_url=url("queue-wait", call.line), wait_url_method="POST"
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from kefu.agents.models import Agent, Availability, CallDevice, Team
 from kefu.core.intents import Intent
 from kefu.core.public_address import absolute_url
-from kefu.inboxes.phone import actions, dispatch
+from kefu.inboxes.phone import actions, dispatch, twiml
 from kefu.inboxes.phone.models import (
     Call,
     CallEventKind,
@@ -170,6 +170,10 @@ def test_the_connect_twiml_dials_the_agents_browser_and_reports_the_answer(
     assert dial.get("timeout") == "20"
     assert dial.get("callerId") == HOTLINE
     assert dial.get("record") == "record-from-answer-dual"
+    # The recording comes back to the IVR's recording webhook as a call recording.
+    assert dial.get("recordingStatusCallback") == absolute_url(
+        reverse("phone:recording", kwargs={"line_id": phone_line.pk})
+    )
     assert dial.get("action", "").startswith(
         absolute_url(reverse("phone:dial_result", kwargs={"line_id": phone_line.pk}))
     )
@@ -273,7 +277,7 @@ def test_with_nobody_else_free_the_caller_goes_back_on_hold(
     params = {"CallSid": "CA1", "DialCallStatus": "busy", "CallStatus": "in-progress"}
     enqueue = _twiml(twilio_post(path, params)).find("Enqueue")
     assert enqueue is not None
-    assert enqueue.text == dispatch.twilio_queue_name(call)
+    assert enqueue.text == twiml.queue_name(call)
     call.refresh_from_db()
     assert call.status == CallStatus.QUEUED
     assert call.agent is None
