@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -46,7 +47,9 @@ class PhoneLineForm(forms.ModelForm[PhoneLine]):
     auth_token = _secret(_("Twilio auth token"))
     api_key_secret = _secret(_("Twilio API key secret"))
     cti_token = _secret(_("CTI token"))
-    hold_music_url = forms.URLField(label=_("hold music"), required=False, assume_scheme="https")
+    hold_music_url = forms.URLField(
+        label=capfirst(_("hold music")), required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = PhoneLine
@@ -73,7 +76,9 @@ class PhoneLineForm(forms.ModelForm[PhoneLine]):
 
 
 class PromptForm(forms.ModelForm[Prompt]):
-    audio_url = forms.URLField(label=_("recording to play"), required=False, assume_scheme="https")
+    audio_url = forms.URLField(
+        label=capfirst(_("recording to play")), required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Prompt

@@ -21,7 +21,7 @@ URL = "/admin/phone/phoneline/"
 
 @pytest.fixture
 def admin_client(agent_factory: Callable[..., Agent]) -> Client:
-    return verified_client(agent_factory(role=Role.ADMIN, is_superuser=True))
+    return verified_client(agent_factory(role=Role.ADMIN, is_superuser=True, language="en"))
 
 
 def _form(inbox: Inbox, *prompts: dict[str, str], **changes: Any) -> dict[str, Any]:
