@@ -254,8 +254,9 @@ class CallDeviceForm(forms.Form):
 
 
 class WrapUpForm(forms.Form):
-    intent = forms.ChoiceField(label=_("Topic"), choices=Intent.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=WrapUpOutcome.choices)
+    # A blank first choice: nothing is preselected that the agent did not pick.
+    intent = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Intent.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *WrapUpOutcome.choices])
 
 
 class CallNumberForm(ActionForm):

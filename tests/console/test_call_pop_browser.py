@@ -43,6 +43,22 @@ events.call_changed(call, events.RINGING, [call.agent.pk])
 """
 
 
+# She answers, then the caller hangs up.
+ANSWER = """
+from kefu.inboxes.phone import actions, events
+from kefu.inboxes.phone.models import Call
+call = Call.objects.get()
+actions.answered(call, call.agent)
+events.call_changed(call, events.ANSWERED, [call.agent_id])
+"""
+HANG_UP = """
+from kefu.inboxes.phone import actions, events
+from kefu.inboxes.phone.models import Call
+call = actions.ended(Call.objects.get())
+events.call_changed(call, events.ENDED, [call.agent_id])
+"""
+
+
 def _env(directory: Path) -> dict[str, str]:
     return {**server_env(directory), "KEFU_REDIS_URL": require_redis()}
 
@@ -86,6 +102,12 @@ def test_a_ringing_call_pops_up_with_the_customer_and_their_conversation(
         expect(pop.locator(f"a[href='/console/c/{redis_server.reference}/']")).to_be_visible()
         expect(pop).to_contain_text("来电号码不能证明来电者身份")
         page.screenshot(path=str(tmp_path / "console-call-pop.png"))
+
+        _run(_env(tmp_path), ANSWER)
+        expect(pop.locator("textarea[name=text]")).to_be_visible(timeout=15_000)
+        _run(_env(tmp_path), HANG_UP)
+        expect(pop.locator("form.call-wrap-up select[name=outcome]")).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(tmp_path / "console-call-wrap-up.png"))
 
         pop.locator("[data-call-pop-close]").click()
         expect(pop).to_be_hidden()

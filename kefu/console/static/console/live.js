@@ -283,7 +283,15 @@
     var box = document.getElementById("call-pop");
     if (!box || !window.htmx || typeof event.call !== "number") return;
     box.hidden = false;
-    htmx.ajax("GET", consoleRoot + "calls/" + event.call + "/pop/", { target: box, swap: "innerHTML" });
+    htmx.ajax("GET", consoleRoot + "calls/" + event.call + "/pop/", { target: box, swap: "innerHTML" })
+      .then(function () {
+        // Ended after someone else took it: the call is no longer this agent's, so the
+        // server answered with a refusal, and the pop just closes.
+        if (event.kind === "call.ended" && !box.querySelector("[data-call]")) {
+          box.hidden = true;
+          box.textContent = "";
+        }
+      });
   }
 
   document.addEventListener("click", function (event) {
