@@ -188,6 +188,8 @@ CONSOLE_PAGES = pages(
     "/console/queue/",
     "/console/help/deflection/",
     "/console/safety/alerts/",
+    "/console/calls/",
+    "/console/calls/?show=todo",
     Visit("/console/c/K-999999/", status=404),
 )
 

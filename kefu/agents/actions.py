@@ -5,11 +5,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from kefu.agents.models import Agent, Availability, Role, Team
+from kefu.agents.models import Agent, Availability, CallDevice, Role, Team
 from kefu.agents.permissions import require_agent, require_role
 from kefu.agents.selectors import presence_cutoff
 from kefu.core import audit
 from kefu.core.languages import Language
+from kefu.core.phone_numbers import to_e164
 from kefu.core.time_zones import is_choosable
 
 
@@ -115,4 +116,21 @@ def set_preferences(*, agent: Agent, language: str, timezone: str) -> Agent:
     agent.language = language
     agent.timezone = timezone
     agent.save(update_fields=["language", "timezone"])
+    return agent
+
+
+def set_call_device(*, agent: Agent, answers_calls: str, phone_number: str) -> Agent:
+    """Where the agent answers hotline calls; their phone number is stored in E.164.
+
+    Raises InvalidPhoneNumber for a number that does not parse.
+    """
+    require_agent(agent)
+    if answers_calls not in CallDevice.values:
+        raise ValueError(f"unknown call device {answers_calls!r}")
+    number = to_e164(phone_number) if phone_number.strip() else ""
+    if answers_calls == CallDevice.PHONE and not number:
+        raise ValueError("calls cannot ring on a phone without its number")
+    agent.answers_calls = answers_calls
+    agent.phone_number = number
+    agent.save(update_fields=["answers_calls", "phone_number"])
     return agent

@@ -13,7 +13,7 @@ from kefu.agents.actions import mark_present
 from kefu.agents.models import Agent, Role
 from kefu.conversations.models import Conversation
 from kefu.core.consumers import EventConsumer
-from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, conversation_group
+from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, agent_group, conversation_group
 from kefu.core.ids import parse_id
 from kefu.inboxes.webchat.actions import mark_read
 
@@ -62,6 +62,8 @@ class ConsoleConsumer(EventConsumer):
             return
         await self.accept()
         await self.join(AGENTS_GROUP)
+        # Events for this agent alone: a call ringing for them pops up on their console only.
+        await self.join(agent_group(user.pk))
         if user.has_role(Role.SUPERVISOR):
             await self.join(SUPERVISORS_GROUP)
         # An open console is what makes an agent "really online" (agents.selectors).

@@ -13,6 +13,7 @@ from django.urls import reverse
 from kefu.agents.models import Agent
 from kefu.console import sign_in
 from kefu.console.htmx import is_htmx
+from kefu.console.phone import allow_browser_phone, answers_in_browser
 
 P = ParamSpec("P")
 
@@ -21,6 +22,8 @@ class AgentRequest(HttpRequest):
     """A request that passed `agent_required`: `agent` is the signed-in, verified agent."""
 
     agent: Agent
+    # The console page loads the browser phone (console.phone.answers_in_browser).
+    browser_phone: bool
 
 
 AgentView = Callable[Concatenate[AgentRequest, P], HttpResponseBase]
@@ -61,7 +64,11 @@ def agent_required(view: AgentView[P]) -> PlainView[P]:
             return _go_to(request, sign_in.second_factor_url(request))
         agent_request = cast(AgentRequest, request)
         agent_request.agent = user
-        return view(agent_request, *args, **kwargs)
+        agent_request.browser_phone = answers_in_browser(user)
+        response = view(agent_request, *args, **kwargs)
+        if agent_request.browser_phone:
+            allow_browser_phone(response)
+        return response
 
     update_wrapper(wrapped, view)
     return wrapped

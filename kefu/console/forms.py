@@ -8,14 +8,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from kefu.agents.models import Agent, Availability, Team
+from kefu.agents.models import Agent, Availability, CallDevice, Team
 from kefu.conversations.attachments import read_upload
 from kefu.conversations.inbound import InboundAttachment
 from kefu.conversations.models import Priority, Status
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
+from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
 from kefu.core.time_zones import is_choosable
 from kefu.inboxes.models import Channel
+from kefu.inboxes.phone.wrap_up import WrapUpOutcome
 
 MAX_FILES_PER_REPLY = 5
 # Agents type Chinese and Western punctuation alike.
@@ -220,3 +222,57 @@ class EscalateForm(ActionForm):
     reason = forms.CharField(label=_("Reason for escalating"))
     # The tier the agent saw: a button pressed twice must not move the case up twice.
     tier = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CallDeviceForm(forms.Form):
+    """Where the agent answers hotline calls (preferences)."""
+
+    answers_calls = forms.ChoiceField(
+        label=_("Answer hotline calls"), choices=CallDevice.choices, required=False
+    )
+    phone_number = forms.CharField(
+        label=_("Your phone number"),
+        required=False,
+        max_length=32,
+        help_text=_("With the country code, such as +86 138 0013 8000."),
+    )
+
+    def clean_phone_number(self) -> str:
+        value: str = self.cleaned_data["phone_number"].strip()
+        if not value:
+            return ""
+        try:
+            return to_e164(value)
+        except InvalidPhoneNumber as error:
+            raise forms.ValidationError(error.message) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answers_calls") == CallDevice.PHONE and not data.get("phone_number"):
+            self.add_error("phone_number", _("Give the phone number your calls should ring on."))
+        return data
+
+
+class WrapUpForm(forms.Form):
+    # A blank first choice: nothing is preselected that the agent did not pick.
+    intent = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Intent.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *WrapUpOutcome.choices])
+
+
+class CallNumberForm(ActionForm):
+    """Click-to-call: one of the customer's own phone numbers, nothing typed in."""
+
+    invalid_message = _("Call one of the customer's phone numbers shown on the page.")
+    number = forms.ChoiceField()
+
+    def __init__(self, data: Any = None, *, numbers: list[str]) -> None:
+        super().__init__(data)
+        cast(forms.ChoiceField, self.fields["number"]).choices = [(n, n) for n in numbers]
+
+
+class LinkCallerForm(forms.Form):
+    reference = forms.CharField(
+        label=_("A conversation of the customer who called"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"placeholder": "K-000123", "autocomplete": "off"}),
+    )

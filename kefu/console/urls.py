@@ -2,6 +2,7 @@ from django.urls import path
 
 from kefu.console.views import (
     attachments,
+    calls,
     conversation,
     conversation_actions,
     deflection,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("c/<str:reference>/merge/", conversation_actions.merge, name="merge"),
     path("c/<str:reference>/transfer/", conversation_actions.transfer, name="transfer"),
     path("c/<str:reference>/escalate/", escalation.escalate, name="escalate"),
+    path("c/<str:reference>/call/", calls.click_to_call, name="click_to_call"),
     path(
         "c/<str:reference>/update/<id:template_id>/",
         status_updates.use_template,
@@ -53,7 +55,14 @@ urlpatterns = [
     path("queue/board/", queue.queue_board, name="queue_board"),
     path("queue/hours/<id:schedule_id>/extended/", queue.extended_hours, name="extended_hours"),
     path("attachments/<id:attachment_id>/", attachments.attachment, name="attachment"),
+    path("calls/", calls.call_log, name="calls"),
+    path("calls/seen/", calls.mark_all_seen, name="calls_all_seen"),
+    path("calls/<id:call_id>/pop/", calls.call_pop, name="call_pop"),
+    path("calls/<id:call_id>/wrap-up/", calls.wrap_up, name="call_wrap_up"),
+    path("calls/<id:call_id>/seen/", calls.mark_seen, name="call_seen"),
+    path("calls/<id:call_id>/link/", calls.link_caller, name="call_link"),
     path("me/", preferences.preferences, name="preferences"),
+    path("me/phone/", preferences.call_device, name="call_device"),
     path("me/language/", preferences.language, name="language"),
     path("me/availability/", preferences.availability, name="availability"),
     path("safety/alerts/", safety_alerts.alert_list, name="safety_alerts"),

@@ -75,8 +75,19 @@ def allow_framing(response: HttpResponse, origins: Iterable[str]) -> None:
     response.xframe_options_exempt = True
 
 
+def allow_sources(response: HttpResponseBase, sources: Policy) -> None:
+    """Let this one response reach these hosts too (the agents' browser phone: Twilio's).
+
+    Only the page a view decides needs them gets them; every other page stays strict.
+    """
+    response.csp_extra_sources = sources  # type: ignore[attr-defined]
+
+
 def policy_for(response: HttpResponseBase, nonce: Nonce) -> str:
     policy = dict(STRICT)
+    extra: Policy = getattr(response, "csp_extra_sources", {})
+    for directive, sources in extra.items():
+        policy[directive] = (*policy.get(directive, STRICT["default-src"]), *sources)
     ancestors = getattr(response, "csp_frame_ancestors", None)
     if ancestors:
         policy["frame-ancestors"] = ancestors

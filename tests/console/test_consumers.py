@@ -13,6 +13,9 @@ from kefu.asgi import application
 from kefu.conversations import actions
 from kefu.conversations.models import Conversation
 from kefu.inboxes.models import Channel, Inbox
+from kefu.inboxes.phone import actions as phone_actions
+from kefu.inboxes.phone import events as phone_events
+from kefu.inboxes.phone.models import Direction, PhoneLine
 from tests.conftest import verified_client
 from tests.core.test_ids import HOSTILE_JSON_IDS
 
@@ -125,3 +128,39 @@ async def test_an_open_console_makes_the_agent_present_and_keeps_them_so(
     assert agent.last_seen_at is not None
     assert agent.last_seen_at > arrived
     await communicator.disconnect()
+
+
+def _ringing_call_for(agent: Agent) -> None:
+    inbox = Inbox.objects.create(name="Hotline", channel=Channel.PHONE)
+    line = PhoneLine.objects.create(inbox=inbox, number="+864001234567")
+    call = phone_actions.start_call(
+        line=line,
+        sid="CA" + "1" * 32,
+        direction=Direction.INBOUND,
+        from_number="+8613800138000",
+        to_number=line.number,
+    )
+    call.agent = agent
+    call.save(update_fields=["agent"])
+    phone_events.call_changed(call, phone_events.RINGING, [agent.pk])
+
+
+async def test_a_call_rings_on_its_agents_console_only(
+    agent_factory: Callable[..., Agent],
+) -> None:
+    ringing = await database_sync_to_async(agent_factory)(username="ringing")
+    other = await database_sync_to_async(agent_factory)(username="other")
+    sockets = []
+    for agent in (ringing, other):
+        client = await database_sync_to_async(verified_client)(agent)
+        communicator = await connect(client)
+        assert (await communicator.connect(timeout=10))[0]
+        sockets.append(communicator)
+    await database_sync_to_async(_ringing_call_for)(ringing)
+    event = await sockets[0].receive_json_from(timeout=10)
+    assert event["kind"] == "call.ringing"
+    assert set(event) == {"kind", "call", "conversation"}
+    # The other agent's console hears nothing of it.
+    assert await sockets[1].receive_nothing(timeout=0.5)
+    for communicator in sockets:
+        await communicator.disconnect()

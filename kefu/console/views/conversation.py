@@ -13,6 +13,7 @@ from kefu.agents.models import Role
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import NoteForm, ReplyForm
 from kefu.console.htmx import is_htmx
+from kefu.console.views.call_panel import calls_context
 from kefu.console.views.escalation_panel import escalation_context
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
@@ -143,6 +144,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         "note_form": NoteForm(),
         "contact": conversation.contact,
         "sla": sla_selectors.panel(conversation),
+        **calls_context(conversation),
     }
 
 

@@ -259,6 +259,14 @@
         refreshSoon("kefu-inbox-changed");
         if (event.conversation_id === conversationId) refreshSoon("kefu-conversation-changed");
         break;
+      case "call.ringing":
+      case "call.answered":
+      case "call.ended":
+        // Sent to this agent's group only; the pop's HTML is fetched, and the server
+        // checks again that the call is theirs.
+        showCall(event);
+        if (event.conversation === conversationId) refreshSoon("kefu-conversation-changed");
+        break;
       case "outbound_blocked":
       case "secret_exposed":
         // Safety alerts go to the supervisors' group only; the check is a second guard.
@@ -268,6 +276,32 @@
         break;
     }
   }
+
+  /* ---------- the screen pop of a call ringing for, or with, this agent ---------- */
+
+  function showCall(event) {
+    var box = document.getElementById("call-pop");
+    if (!box || !window.htmx || typeof event.call !== "number") return;
+    box.hidden = false;
+    htmx.ajax("GET", consoleRoot + "calls/" + event.call + "/pop/", { target: box, swap: "innerHTML" })
+      .then(function () {
+        // Ended after someone else took it: the call is no longer this agent's, so the
+        // server answered with a refusal, and the pop just closes.
+        if (event.kind === "call.ended" && !box.querySelector("[data-call]")) {
+          box.hidden = true;
+          box.textContent = "";
+        }
+      });
+  }
+
+  document.addEventListener("click", function (event) {
+    var close = event.target instanceof Element && event.target.closest("[data-call-pop-close]");
+    var box = document.getElementById("call-pop");
+    if (close && box) {
+      box.hidden = true;
+      box.textContent = "";
+    }
+  });
 
   /* ---------- live chat: typing indicator and read receipts, both ways ---------- */
 
