@@ -17,7 +17,7 @@ from kefu.core.languages import Language
 from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
 from kefu.core.time_zones import is_choosable
 from kefu.inboxes.models import Channel
-from kefu.inboxes.phone.wrap_up import WrapUpOutcome
+from kefu.inboxes.phone.models import WrapUpOutcome
 
 MAX_FILES_PER_REPLY = 5
 # Agents type Chinese and Western punctuation alike.

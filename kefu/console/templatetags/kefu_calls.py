@@ -7,8 +7,7 @@ from kefu.agents.models import Agent, CallDevice, Role
 from kefu.core.intents import Intent
 from kefu.core.phone_numbers import display
 from kefu.inboxes.phone.caller_log_queries import to_do_count
-from kefu.inboxes.phone.models import CallEvent, CallEventKind
-from kefu.inboxes.phone.wrap_up import WRAPPED_UP, WrapUpOutcome
+from kefu.inboxes.phone.models import CallEvent, CallEventKind, WrapUpOutcome
 
 register = template.Library()
 
@@ -22,7 +21,7 @@ def call_event_text(event: CallEvent) -> str:
     """One line of a call's timeline: what happened, who did it, for how long."""
     detail = event.detail or {}
     who = event.agent.display_name or event.agent.username if event.agent is not None else ""
-    if event.kind == WRAPPED_UP:
+    if event.kind == CallEventKind.WRAPPED_UP:
         return _("Wrapped up by %(agent)s: %(topic)s, %(outcome)s") % {
             "agent": who,
             "topic": _label(Intent, detail.get("intent")),

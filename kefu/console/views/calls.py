@@ -23,9 +23,9 @@ from kefu.conversations.models import Conversation, Status
 from kefu.core.errors import KefuError, NotFound
 from kefu.core.intents import Intent
 from kefu.core.phone_numbers import display
-from kefu.inboxes.phone import caller_log, caller_log_queries
+from kefu.inboxes.phone import caller_log, caller_log_queries, dispatch
 from kefu.inboxes.phone.actions import customer_number, is_e164
-from kefu.inboxes.phone.models import LIVE_STATUSES, Call, CallStatus, PhoneLine
+from kefu.inboxes.phone.models import LIVE_STATUSES, Call, CallStatus
 from kefu.platform.selectors import customer_context
 
 
@@ -202,10 +202,8 @@ def click_to_call(request: AgentRequest, conversation: Conversation) -> HttpResp
     form = CallNumberForm(request.POST, numbers=customer_numbers(conversation.contact))
     if not form.is_valid():
         return error_response(request, str(form.invalid_message), 400)
-    if not PhoneLine.objects.exists():
-        return error_response(
-            request, _("No phone line is configured: calls cannot be made from the console."), 409
-        )
-    return error_response(
-        request, _("Calling from the console is not switched on for this line yet."), 501
-    )
+    try:
+        dispatch.click_to_call(request.agent, conversation, form.cleaned_data["number"])
+    except KefuError as error:
+        return error_response(request, error.message, error.status)
+    return redirect("console:conversation", reference=conversation.reference)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
+from kefu.inboxes.phone.lines import save_line
 from kefu.inboxes.phone.models import PhoneLine, Prompt, WebhookHit
 
 # Write-only: a stored secret is never rendered back; an empty field keeps it.
@@ -152,7 +153,8 @@ class PhoneLineAdmin(admin.ModelAdmin[PhoneLine]):
         )
 
     def save_model(self, request: HttpRequest, obj: PhoneLine, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        # Numbers in E.164 and listed as official, so the verify page vouches for them.
+        save_line(obj)
 
 
 @admin.register(WebhookHit)

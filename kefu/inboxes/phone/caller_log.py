@@ -13,8 +13,7 @@ from kefu.core.errors import KefuError
 from kefu.core.intents import Intent
 from kefu.inboxes.phone.actions import record_event
 from kefu.inboxes.phone.caller_log_queries import to_do
-from kefu.inboxes.phone.models import LIVE_STATUSES, Call
-from kefu.inboxes.phone.wrap_up import WRAPPED_UP, WrapUpOutcome
+from kefu.inboxes.phone.models import LIVE_STATUSES, Call, CallEventKind, WrapUpOutcome
 
 
 class WrapUpRefused(KefuError):
@@ -50,7 +49,7 @@ def wrap_up(*, call: Call, agent: Agent, intent: str, outcome: str) -> Call:
         call.wrap_up_outcome = outcome
         call.wrapped_up_at = timezone.now()
         call.save(update_fields=["wrap_up_intent", "wrap_up_outcome", "wrapped_up_at"])
-        record_event(call, WRAPPED_UP, agent=agent, intent=intent, outcome=outcome)
+        record_event(call, CallEventKind.WRAPPED_UP, agent=agent, intent=intent, outcome=outcome)
         audit.record(agent, "call.wrap_up", call, intent=intent, outcome=outcome)
     return call
 

@@ -75,6 +75,7 @@ Waiting = Call | Callback
 
 class CallRefused(KefuError):
     code = "call_refused"
+    status = 409
 
 
 def agent_identity(agent: Agent) -> str:

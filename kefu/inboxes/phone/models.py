@@ -208,6 +208,16 @@ class CallEventKind(models.TextChoices):
     MISSED = "missed", _("Missed")
     ENDED = "ended", _("Ended")
     FAILED = "failed", _("Failed")
+    WRAPPED_UP = "wrapped_up", _("Wrapped up")
+
+
+class WrapUpOutcome(models.TextChoices):
+    """What an agent records about a call once it is over, beside its topic."""
+
+    RESOLVED = "resolved", _("Resolved")
+    FOLLOW_UP = "follow_up", _("Follow-up needed")
+    ESCALATED = "escalated", _("Escalated")
+    NO_ACTION = "no_action", _("No action")
 
 
 class CallEvent(models.Model):

@@ -15,6 +15,8 @@ from kefu.inboxes.phone import actions
 from kefu.inboxes.phone.models import Call, CallStatus, Direction, PhoneLine
 from kefu.platform.models import DemoAccount
 from tests.conftest import verified_client
+from tests.inboxes.phone.conftest import ACCOUNT_SID, AUTH_TOKEN
+from tests.inboxes.phone.twilio_server import serve
 
 pytestmark = pytest.mark.django_db
 
@@ -223,7 +225,42 @@ def test_click_to_call_dials_only_the_customers_numbers_from_a_configured_line(
     assert "one of the customer&#x27;s phone numbers" in wrong.content.decode()
     no_line = agent_client.post(url, {"number": NUMBER})
     assert no_line.status_code == 409
-    assert "No phone line is configured" in no_line.content.decode()
+    assert "Choose where you answer calls" in no_line.content.decode()
+
+
+def test_click_to_call_rings_the_agent_then_the_customer_from_the_hotline(
+    agent: Agent,
+    agent_client: Client,
+    customer: Contact,
+    conversation_factory: Callable[..., Conversation],
+    settings: Any,
+) -> None:
+    agent.answers_calls = CallDevice.BROWSER
+    agent.save(update_fields=["answers_calls"])
+    line = PhoneLine.objects.create(
+        inbox=Inbox.objects.create(name="Hotline", channel=Channel.PHONE),
+        number="+864001234567",
+        account_sid=ACCOUNT_SID,
+        auth_token=AUTH_TOKEN,
+    )
+    conversation = conversation_factory(contact=customer)
+    for twilio in serve(ACCOUNT_SID, AUTH_TOKEN):
+        settings.KEFU_TWILIO_API_URL = twilio.url
+        calls = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json"
+        twilio.reply(calls, 201, {"sid": "CA9", "account_sid": ACCOUNT_SID, "status": "queued"})
+        response = agent_client.post(
+            f"/console/c/{conversation.reference}/call/", {"number": NUMBER}
+        )
+        assert response.status_code == 302
+        [request] = twilio.requests_to(calls)
+        assert request.form["To"] == [f"client:agent-{agent.public_id}"]
+        assert request.form["From"] == [line.number]
+    call = Call.objects.get(sid="CA9")
+    assert (call.direction, call.to_number, call.conversation) == (
+        Direction.OUTBOUND,
+        NUMBER,
+        conversation,
+    )
 
 
 def test_phone_settings_are_stored_in_e164(agent: Agent, agent_client: Client) -> None:

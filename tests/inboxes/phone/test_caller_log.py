@@ -16,11 +16,12 @@ from kefu.inboxes.phone.models import (
     Call,
     Callback,
     CallbackStatus,
+    CallEventKind,
     CallStatus,
     Direction,
     PhoneLine,
+    WrapUpOutcome,
 )
-from kefu.inboxes.phone.wrap_up import WRAPPED_UP, WrapUpOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_wrap_up_records_topic_outcome_timeline_and_audit(phone_line: PhoneLine,
     call.refresh_from_db()
     assert (call.wrap_up_intent, call.wrap_up_outcome) == ("withdrawal_delayed", "resolved")
     assert call.wrapped_up_at is not None
-    event = call.events.get(kind=WRAPPED_UP)
+    event = call.events.get(kind=CallEventKind.WRAPPED_UP)
     assert event.agent == agent
     assert event.detail == {"intent": "withdrawal_delayed", "outcome": "resolved"}
     assert AuditEntry.objects.filter(action="call.wrap_up", target_id=str(call.pk)).exists()
@@ -74,7 +75,7 @@ def test_a_bad_wrap_up_is_refused_and_changes_nothing(
         caller_log.wrap_up(call=call, agent=agent, intent=intent, outcome=outcome)
     call.refresh_from_db()
     assert call.wrapped_up_at is None
-    assert not call.events.filter(kind=WRAPPED_UP).exists()
+    assert not call.events.filter(kind=CallEventKind.WRAPPED_UP).exists()
 
 
 def test_a_live_call_is_not_wrapped_up(phone_line: PhoneLine, agent: Agent):
