@@ -238,6 +238,7 @@ def load() -> None:
         _conversation(spec, agents)
     # The demo platform's sample customers, linked to the contacts above.
     from kefu.helpcenter.flows import demo_data as flows_demo
+    from kefu.inboxes.phone import demo_data as phone_demo
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
     from kefu.sla import demo_data as sla_demo
@@ -246,6 +247,7 @@ def load() -> None:
     flows_demo.load()
     safety_demo.load()
     sla_demo.load()
+    phone_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:
