@@ -3,8 +3,9 @@
 Called by the demo loader after its agents, contacts and conversations exist. The calls
 go through the same lifecycle actions Twilio's webhooks drive, so their conversations and
 timelines are what a real line would leave: 张伟's answered call joins his withdrawal case
-(which then waits for the review again) and is wrapped up; an unknown number reporting a stolen account hung up in the
-queue (the caller log's to-do); a Hong Kong caller asked to be called back. The line has
+(which then waits for the review again) and is wrapped up; an unknown number reporting a
+stolen account hung up in the queue (the caller log's to-do); a Hong Kong caller asked to
+be called back. The line has
 no Twilio account (the demo cannot reach Twilio) and no agent answers calls, so nothing
 dials out; the numbers are official, so the verify page vouches for them.
 """
