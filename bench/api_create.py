@@ -28,32 +28,32 @@ Subcommands (`--step …`) are the same file run inside the temporary environmen
 import argparse
 import asyncio
 import contextlib
-import dataclasses
 import itertools
 import json
 import os
 import platform
 import random
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from environments import (
     ROOT,
+    Server,
     exit_on_sigterm,
     postgres_env,
     postgres_unreachable,
     run_captured,
+    run_json_step,
     sqlite_env,
-    start_child,
-    stop_child,
+    uvicorn_server,
 )
+from measure import free_port, log, percentile
 
 TARGETS = {"creates_per_s_c16_sqlite": 300.0, "p99_ms_c16_sqlite": 100.0, "list_p95_ms": 50.0}
 TEXTS = [
@@ -71,18 +71,6 @@ LIST_FILTERS: dict[str, dict[str, Any]] = {
 }
 
 
-def log(line: str) -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
 def summary_ms(seconds: list[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
     return {
@@ -91,12 +79,6 @@ def summary_ms(seconds: list[float]) -> dict[str, float]:
         "p99_ms": round(percentile(ms, 99), 2),
         "mean_ms": round(statistics.fmean(ms), 2) if ms else float("nan"),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---------------------------------------------------------------- steps (inside Django)
@@ -408,20 +390,6 @@ STEPS: dict[str, Callable[[int], dict[str, Any]]] = {
 # ---------------------------------------------------------------- orchestration
 
 
-def run_step(env: dict[str, str], name: str, arg: int = 0) -> dict[str, Any]:
-    done = run_captured(
-        [sys.executable, __file__, "--step", name, "--arg", str(arg)],
-        env=env,
-        cwd=ROOT,
-        text=True,
-        timeout=1800,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"step {name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 def tree_cpu_seconds(pid: int) -> float:
     """User+system CPU of a process and its live descendants (uvicorn's workers), from /proc."""
     parents: dict[int, int] = {}
@@ -445,42 +413,14 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-@dataclasses.dataclass(frozen=True)
-class Server:
-    base: str
-    pid: int
+def run_step(env: dict[str, str], name: str, arg: int = 0) -> dict[str, Any]:
+    return run_json_step(__file__, ["--step", name, "--arg", str(arg)], env, timeout=1800)
 
 
-@contextlib.contextmanager
-def server(env: dict[str, str], workers: int, log_path: Path) -> Iterator[Server]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "kefu.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port),
-        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-        "--workers", str(workers),
-    ]  # fmt: skip
-    with log_path.open("w") as output:
-        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
+def _openapi_answers(base: str) -> bool:
+    import httpx
 
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
-            try:
-                if httpx.get(base + "/api/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield Server(base, process.pid)
-    finally:
-        stop_child(process, timeout=15)
+    return httpx.get(base + "/api/openapi.json", timeout=2).status_code == 200
 
 
 def create_body(tag: str, index: int) -> dict[str, Any]:
@@ -594,7 +534,14 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
         for workers in args.workers:
             servers.close()
             target = servers.enter_context(
-                server(env, workers, tmp / f"uvicorn-{backend}-{workers}.log")
+                uvicorn_server(
+                    env,
+                    ["kefu.asgi:application"],
+                    free_port(),
+                    workers,
+                    tmp / f"uvicorn-{backend}-{workers}.log",
+                    _openapi_answers,
+                )
             )
             log(f"  [{backend}] uvicorn with {workers} worker(s) at {target.base}")
             result["create"][f"workers_{workers}"] = measure_creates(
@@ -602,7 +549,9 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
             )
 
         raw_count = 200 if args.quick else 2000
-        baseline = run_step(env, "baseline", raw_count)
+        baseline = run_json_step(
+            __file__, ["--step", "baseline", "--arg", str(raw_count)], env, timeout=1800
+        )
         result["baseline_raw_driver"] = baseline["raw_driver"]
         result["baseline_orm"] = baseline["orm"]
         raw = result["baseline_raw_driver"]["per_s"]
@@ -620,13 +569,17 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
         if args.no_list:
             return result
         fill = 20_000 if args.quick else 100_000
-        result["fill"] = run_step(env, "fill", fill)
+        result["fill"] = run_json_step(
+            __file__, ["--step", "fill", "--arg", str(fill)], env, timeout=1800
+        )
         log(
             f"  [{backend}] filled: {result['fill']['conversations']} conversations "
             f"in {result['fill']['seconds']} s"
         )
         repeats = 10 if args.quick else 60
-        result["inbox_list_selector"] = run_step(env, "list", repeats)
+        result["inbox_list_selector"] = run_json_step(
+            __file__, ["--step", "list", "--arg", str(repeats)], env, timeout=1800
+        )
         result["inbox_list_api"] = asyncio.run(_list_http(target, token, repeats))
         result["inbox_list_api_workers"] = args.workers[-1]
     for name in LIST_FILTERS:

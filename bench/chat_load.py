@@ -34,7 +34,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from environments import (
     stop_child,
     temporary_postgres,
 )
+from measure import free_port, latency_ms, log, reachable
 
 REDIS_URL = os.environ.get("KEFU_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 TARGETS = {"chats": 1000, "msgs_per_s": 500.0, "p99_ms": 100.0, "echo_ratio": 0.30}
@@ -63,41 +63,6 @@ TEXTS = [
     "帳號被鎖定了",
 ]
 AGENTS = 20
-
-
-def log(line: str) -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summary_ms(seconds: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconds]
-    return {
-        "n": len(ms),
-        "p50_ms": round(percentile(ms, 50), 1),
-        "p99_ms": round(percentile(ms, 99), 1),
-        "max_ms": round(max(ms), 1) if ms else float("nan"),
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def reachable(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), 1):
-            return True
-    except OSError:
-        return False
 
 
 # ---------------------------------------------------------------- steps run as subprocesses
@@ -475,7 +440,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 Path(agent_out.with_suffix(".mark")).write_text(str(time.time()))
                 log(f"warm-up: {args.chats} chats open in {time.monotonic() - started:.1f} s")
                 results["steady"] = await steady(customers, args.rate, args.seconds)
-                results["agent_to_customer"] = summary_ms(
+                results["agent_to_customer"] = latency_ms(
                     [v for c in customers for v in c.to_customer]
                 )
                 pause_file.write_text("1")
@@ -492,7 +457,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             heard = json.loads(agent_out.read_text())
             # Only messages sent in the steady phase, not the warm-up's opening ones.
             mark = float(agent_out.with_suffix(".mark").read_text())
-            results["customer_to_agent"] = summary_ms(
+            results["customer_to_agent"] = latency_ms(
                 [late for sent, late in heard if sent >= mark]
             )
 

@@ -36,7 +36,8 @@ from datetime import timedelta
 from typing import Any
 
 from environments import exit_on_sigterm, on_each_database, run_json_child
-from search import log, summary_ms
+from measure import log
+from search import summary_ms
 
 TARGET_P95_MS = 50.0
 ASSETS = ["BTC", "ETH", "USDT", "USDC", "TRX", "XRP", "SOL", "BNB", "DOGE", "TON"]

@@ -9,11 +9,13 @@ bench calls `exit_on_sigterm()` first in main(), so SIGTERM runs its clean-up to
 """
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,11 +111,69 @@ def run_captured(
 
 def run_json_child(script: str, args: Sequence[str], env: dict[str, str]) -> dict[str, Any]:
     """Run a bench's own measuring step in a child; the JSON object on its last line."""
-    done = run_captured([sys.executable, script, "--child", *args], env=env, cwd=ROOT, text=True)
+    return run_json_step(script, ["--child", *args], env)
+
+
+def run_json_step(
+    script: str, args: Sequence[str], env: dict[str, str], timeout: float | None = None
+) -> dict[str, Any]:
+    """Run `script` with `args` in a child; the JSON object on its last line."""
+    done = run_captured(
+        [sys.executable, script, *args], env=env, cwd=ROOT, text=True, timeout=timeout
+    )
     if done.returncode != 0:
-        raise SystemExit(f"benchmark step failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"benchmark step {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    base: str
+    pid: int
+
+
+@contextlib.contextmanager
+def uvicorn_server(
+    env: dict[str, str],
+    app: Sequence[str],
+    port: int,
+    workers: int,
+    log_path: Path,
+    is_up: Callable[[str], bool],
+) -> Iterator[Server]:
+    """`uvicorn app` on 127.0.0.1:`port` until the block ends; `is_up(base)` says it answers.
+
+    Keep-alive outlasts any wait under load: a connection the server closes just as the
+    client reuses it would count as an error that is not the app's.
+    """
+    import httpx
+
+    command = [
+        sys.executable, "-m", "uvicorn", *app,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        "--workers", str(workers), "--timeout-keep-alive", "120",
+    ]  # fmt: skip
+    with log_path.open("w") as output:
+        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if is_up(base):
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield Server(base, process.pid)
+    finally:
+        stop_child(process, timeout=15)
 
 
 def on_each_database(

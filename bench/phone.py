@@ -31,65 +31,35 @@ every figure.
 
 import argparse
 import asyncio
-import contextlib
-import dataclasses
 import itertools
 import json
 import os
 import platform
 import random
 import shutil
-import socket
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from environments import (
     ROOT,
+    Server,
     exit_on_sigterm,
     postgres_env,
     postgres_unreachable,
-    run_captured,
+    run_json_step,
     sqlite_env,
-    start_child,
-    stop_child,
+    uvicorn_server,
 )
+from measure import free_port, latency_ms, log
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "bench" + "0" * 27
 HOTLINE = "+864001230000"
 AIM_P99_MS = 50.0
 ENDPOINTS = ("voice", "language", "topic")
-
-
-def log(line: str) -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
-
-
-def summary_ms(seconds: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconds]
-    return {
-        "n": len(ms),
-        "p50_ms": round(percentile(ms, 50), 1),
-        "p99_ms": round(percentile(ms, 99), 1),
-        "max_ms": round(max(ms), 1) if ms else float("nan"),
-    }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---------------------------------------------------------------- the baseline app
@@ -157,58 +127,7 @@ def step_setup() -> dict[str, Any]:
     return {"line": line.pk}
 
 
-def run_step(env: dict[str, str], name: str) -> dict[str, Any]:
-    done = run_captured(
-        [sys.executable, __file__, "--step", name], env=env, cwd=ROOT, text=True, timeout=600
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"step {name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
 # ---------------------------------------------------------------- servers and load
-
-
-@dataclasses.dataclass(frozen=True)
-class Server:
-    base: str
-    pid: int
-
-
-@contextlib.contextmanager
-def server(
-    env: dict[str, str], app: list[str], port: int, workers: int, log_path: Path, probe: str
-) -> Iterator[Server]:
-    command = [
-        sys.executable, "-m", "uvicorn", *app,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--lifespan", "off", "--no-access-log", "--log-level", "warning",
-        "--workers", str(workers),
-        # Longer than any wait under load: a keep-alive connection closed by the server
-        # just as the client reuses it would be counted as an error.
-        "--timeout-keep-alive", "120",
-    ]  # fmt: skip
-    with log_path.open("w") as output:
-        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import httpx
-
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                # Any answer (a 403 for an unsigned webhook) means the server is up.
-                if httpx.post(base + probe, timeout=2).status_code < 500:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield Server(base, process.pid)
-    finally:
-        stop_child(process, timeout=15)
 
 
 def _call_steps(line: int, index: int) -> list[tuple[str, str, dict[str, str]]]:
@@ -265,8 +184,8 @@ async def _load(
         "calls": calls,
         "round_trips": len(every),
         "round_trips_per_s": round(statuses.get("200", 0) / wall, 1),
-        **summary_ms(every),
-        "endpoints": {name: summary_ms(values) for name, values in latencies.items()},
+        **latency_ms(every),
+        "endpoints": {name: latency_ms(values) for name, values in latencies.items()},
         "statuses": dict(sorted(statuses.items())),
         "loadavg_1m": round(os.getloadavg()[0], 2),
     }
@@ -283,20 +202,37 @@ def _phases(target: Server, line: int, args: argparse.Namespace, baseline: bool)
     }
 
 
+def _answers(path: str) -> Callable[[str], bool]:
+    """Any answer to a POST (a 403 for an unsigned webhook) means the server is up."""
+
+    def is_up(base: str) -> bool:
+        import httpx
+
+        return httpx.post(base + path, timeout=2).status_code < 500
+
+    return is_up
+
+
 def measure(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
-    line = run_step(env, "setup")["line"]
+    line = run_json_step(__file__, ["--step", "setup"], env, timeout=600)["line"]
     var_dir = Path(env["KEFU_VAR_DIR"])
     port = free_port()
     kefu_env = {**env, "KEFU_SITE_URL": f"http://127.0.0.1:{port}"}
     result: dict[str, Any] = {}
     app = ["kefu.asgi:application"]
-    probe = f"/phone/twilio/{line}/voice"
-    with server(kefu_env, app, port, args.workers, var_dir / "uvicorn-kefu.log", probe) as kefu:
+    with uvicorn_server(
+        kefu_env,
+        app,
+        port,
+        args.workers,
+        var_dir / "uvicorn-kefu.log",
+        _answers(f"/phone/twilio/{line}/voice"),
+    ) as kefu:
         result["kefu"] = _phases(kefu, line, args, baseline=False)
     base_port = free_port()
     app = ["--factory", "--app-dir", str(ROOT / "bench"), "phone:baseline_app"]
     log_path = var_dir / "uvicorn-baseline.log"
-    with server(env, app, base_port, args.workers, log_path, "/twiml") as bare:
+    with uvicorn_server(env, app, base_port, args.workers, log_path, _answers("/twiml")) as bare:
         result["baseline"] = _phases(bare, line, args, baseline=True)
     kefu_rate = result["kefu"]["saturated"]["round_trips_per_s"]
     bare_rate = result["baseline"]["saturated"]["round_trips_per_s"]

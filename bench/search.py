@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from environments import exit_on_sigterm, on_each_database, run_json_child
+from measure import log, percentile
 
 TARGET_P95_MS = 20.0
 RELEVANCE_SET = Path(__file__).resolve().parent / "data" / "search_relevance.jsonl"
@@ -76,16 +77,6 @@ NETWORKS = ["TRC20", "ERC20", "BEP20", "Solana", "Polygon", "Arbitrum"]
 # Filler so the generated articles do not share one small vocabulary.
 SYLLABLES_EN = ["ka", "lo", "mi", "ren", "tor", "val", "zen", "qua", "dex", "pho", "gri", "sul"]
 CHARS_ZH = "资产账户交易订单平台钱包网络地址验证安全记录风险审核客服时间处理服务市场数据系统"
-
-
-def log(line: str) -> None:
-    print(line, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def summary_ms(seconds: list[float]) -> dict[str, float]:

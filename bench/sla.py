@@ -40,7 +40,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from environments import exit_on_sigterm, on_each_database, run_json_child
-from search import log, summary_ms
+from measure import log
+from search import summary_ms
 
 TARGET_SWEEP_P95_MS = 50.0
 TARGET_MESSAGE_CPU_MS = 1.0
