@@ -10,11 +10,14 @@ class PhoneConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.core import scheduler
-        from kefu.inboxes.phone import dispatch, recordings
+        from kefu.inboxes.phone import dispatch, recordings, webhooks
 
         scheduler.register(
             "phone.recordings", every=lambda: recordings.SWEEP_EVERY, run=recordings.sweep
         )
         scheduler.register(
             "phone.dispatch", every=lambda: dispatch.SWEEP_EVERY, run=dispatch.offer_all
+        )
+        scheduler.register(
+            "phone.webhook_log", every=lambda: webhooks.PRUNE_EVERY, run=webhooks.prune_hits
         )

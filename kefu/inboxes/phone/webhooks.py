@@ -8,6 +8,7 @@ Twilio's own documentation asks.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.db import IntegrityError, transaction
@@ -21,6 +22,10 @@ from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone.models import PhoneLine, WebhookHit
 
 TWIML = "text/xml; charset=utf-8"
+# Requests are logged for the line's health page and to spot repeats, which Twilio sends
+# within minutes; older rows are deleted daily, or the table would grow with every call.
+KEEP_HITS = timedelta(days=7)
+PRUNE_EVERY = timedelta(days=1)
 
 # view(request, line, params) -> response: params are the POST fields Twilio signed.
 TwilioView = Callable[[HttpRequest, PhoneLine, dict[str, str]], HttpResponse]
@@ -41,6 +46,12 @@ def log_hit(line: PhoneLine | None, endpoint: str, status: int, error: str = "")
         status_code=status,
         error=error[:300],
     )
+
+
+def prune_hits() -> str:
+    """Delete the webhook log's rows older than KEEP_HITS (the scheduler's daily job)."""
+    deleted, _ = WebhookHit.objects.filter(received_at__lt=timezone.now() - KEEP_HITS).delete()
+    return f"deleted {deleted} webhook log rows" if deleted else ""
 
 
 def _claim(line: PhoneLine, endpoint: str, token: str) -> bool:

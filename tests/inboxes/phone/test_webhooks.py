@@ -2,11 +2,14 @@
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from kefu.inboxes.phone import webhooks
 from kefu.inboxes.phone.models import Call, PhoneLine, WebhookHit
 from tests.inboxes.phone.conftest import twilio_signature
 
@@ -106,3 +109,18 @@ def test_a_line_that_does_not_exist_is_not_found(phone_line: PhoneLine, client: 
 def test_only_post_is_accepted(phone_line: PhoneLine, client: Any) -> None:
     assert client.get(voice_path(phone_line), FIELDS).status_code == 405
     assert not Call.objects.exists()
+
+
+def test_the_webhook_log_keeps_a_week(phone_line: PhoneLine) -> None:
+    now = timezone.now()
+    for days in (8, 6):
+        WebhookHit.objects.create(
+            line=phone_line,
+            endpoint="voice",
+            token=f"token-{days}",
+            received_at=now - timedelta(days=days),
+            status_code=200,
+        )
+    assert webhooks.prune_hits() == "deleted 1 webhook log rows"
+    assert list(WebhookHit.objects.values_list("token", flat=True)) == ["token-6"]
+    assert webhooks.prune_hits() == ""
