@@ -205,8 +205,13 @@ def _unidentified_caller(language: str) -> Contact:
     return create_contact(name=_("Unknown caller"), language=language)
 
 
-def enqueue(call: Call) -> Call:
-    """The caller waits for an agent; a caller who waited before keeps their place."""
+def enqueue(call: Call, *, open_now: bool = True) -> Call:
+    """The caller waits for an agent; a caller who waited before keeps their place.
+
+    `open_now=False` leaves opening the conversation to the caller's job (the IVR's
+    webhook must answer Twilio fast, and opening one is most of its work); anything that
+    shows the call to an agent opens it first, so none is ever offered without one.
+    """
     if call.status == CallStatus.QUEUED:
         return call
     now = timezone.now()
@@ -215,7 +220,8 @@ def enqueue(call: Call) -> Call:
     call.agent = None
     call.save(update_fields=["status", "queued_at", "agent"])
     record_event(call, CallEventKind.QUEUED)
-    open_conversation(call)
+    if open_now:
+        open_conversation(call)
     return call
 
 
@@ -262,7 +268,7 @@ def _elapsed(call: Call, now: datetime) -> int:
     return max(0, int((now - (call.answered_at or call.started_at)).total_seconds()))
 
 
-def route_topic(call: Call, intent: str) -> ServiceStatus:
+def route_topic(call: Call, intent: str, *, open_now: bool = True) -> ServiceStatus:
     """The caller chose a topic: they join its team's queue while the team is open.
 
     Outside service hours (extended hours count as open) the call is noted as closed and
@@ -272,7 +278,7 @@ def route_topic(call: Call, intent: str) -> ServiceStatus:
         choose_topic(call, intent)
         status = service_status(call.team)
         if status.is_open:
-            enqueue(call)
+            enqueue(call, open_now=open_now)
         else:
             next_open = status.next_open.isoformat() if status.next_open else None
             record_event(call, CallEventKind.CLOSED, next_open=next_open)

@@ -176,18 +176,23 @@ def offer_next(team_id: int | None) -> Waiting | None:
 
 
 def route_caller(call: Call, intent: str) -> ServiceStatus:
-    """The caller chose a topic (actions.route_topic); once queued, a job offers them to a
-    free agent at once, outside the IVR's webhook, which must answer Twilio quickly."""
+    """The caller chose a topic (actions.route_topic). Once queued, a job opens their
+    conversation and offers them to a free agent, outside the IVR's webhook, which must
+    answer Twilio quickly."""
     with transaction.atomic():
-        status = actions.route_topic(call, intent)
+        status = actions.route_topic(call, intent, open_now=False)
         if status.is_open:
-            transaction.on_commit(partial(offer_queue.enqueue, call.team_id))
+            transaction.on_commit(partial(place_caller.enqueue, call.pk))
     return status
 
 
 @task()
-def offer_queue(team_id: int | None) -> str:
-    offered = offer_next(team_id)
+def place_caller(call_id: int) -> str:
+    """A queued caller's conversation, then an offer to the team's next free agent."""
+    call = Call.objects.select_related("line__inbox").get(pk=call_id)
+    if call.conversation_id is None:
+        actions.open_conversation(call)
+    offered = offer_next(call.team_id)
     return f"offered {offered}" if offered is not None else ""
 
 
@@ -242,6 +247,8 @@ def _claim(call: Call, agent: Agent) -> bool:
 
 def _offered(call: Call, agent: Agent) -> None:
     call.refresh_from_db()
+    # The pop shows the caller's conversation: open it if the caller's job has not yet.
+    actions.open_conversation(call)
     actions.record_event(call, CallEventKind.OFFERED, agent=agent)
     events.call_changed(call, events.RINGING, [agent.pk])
 

@@ -386,3 +386,27 @@ def test_a_caller_hanging_up_frees_the_agent_for_the_next_caller(
     assert first.status == CallStatus.MISSED
     assert second.status == CallStatus.RINGING
     assert second.agent == agent
+
+
+def test_a_caller_offered_before_their_job_ran_is_offered_with_a_conversation(
+    phone_line: PhoneLine, twilio_server: TwilioServer, agent_factory: Callable[..., Agent]
+) -> None:
+    agent = _agent(agent_factory)
+    call = actions.start_call(
+        line=phone_line,
+        sid="CA1",
+        direction=Direction.INBOUND,
+        from_number=CALLER,
+        to_number=HOTLINE,
+    )
+    actions.route_topic(call, Intent.ACCOUNT_STOLEN, open_now=False)
+    assert Call.objects.get(pk=call.pk).conversation is None
+    twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
+    # The scheduler's sweep reaches the caller first; the pop needs their conversation.
+    dispatch.offer_next(_team().pk)
+    call.refresh_from_db()
+    assert (call.status, call.agent) == (CallStatus.RINGING, agent)
+    assert call.conversation is not None
+    # The caller's own job, run afterwards, opens nothing more.
+    dispatch.place_caller.call(call.pk)
+    assert call.conversation.messages.count() == 1

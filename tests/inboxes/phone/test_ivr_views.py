@@ -14,7 +14,7 @@ from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.core.intents import Intent
 from kefu.core.languages import Language
 from kefu.core.public_address import absolute_url
-from kefu.inboxes.phone import prompts, recordings
+from kefu.inboxes.phone import dispatch, prompts, recordings
 from kefu.inboxes.phone.models import (
     Call,
     Callback,
@@ -190,6 +190,10 @@ def test_a_topic_queues_the_caller_for_its_team(
     assert call.intent == intent
     assert call.status == CallStatus.QUEUED
     assert call.urgent == (intent == Intent.ACCOUNT_STOLEN)
+    # The caller's job opens the conversation, not the webhook that must answer fast.
+    assert call.conversation is None
+    dispatch.place_caller.call(call.pk)
+    call.refresh_from_db()
     assert call.conversation is not None
     (enqueue,) = root
     assert enqueue.tag == "Enqueue"
