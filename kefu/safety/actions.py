@@ -75,23 +75,29 @@ def add_official_channel(
     *, actor: Agent, kind: str, value: str, label: str = ""
 ) -> OfficialChannel:
     require_role(actor, Role.ADMIN)
-    return _list_official(actor, kind, value, label)
-
-
-def register_official_channel(*, kind: str, value: str, label: str = "") -> OfficialChannel:
-    """An address Kefu itself answers on (a phone line's numbers), listed as official.
-
-    No admin acts: the line's settings are the authority, and the audit log says so.
-    """
-    return _list_official(None, kind, value, label)
-
-
-def _list_official(actor: Agent | None, kind: str, value: str, label: str) -> OfficialChannel:
     with transaction.atomic():
         channel, _created = OfficialChannel.objects.update_or_create(
             kind=kind, value=normalize(kind, value), defaults={"label": label, "is_active": True}
         )
         audit.record(actor, "safety.official_channel_add", channel)
+    return channel
+
+
+def register_official_channel(*, kind: str, value: str, label: str = "") -> OfficialChannel:
+    """An address Kefu itself answers on (a phone line's numbers), listed as official.
+
+    No admin acts: the line's settings are the authority, and the audit log says so. A
+    number already listed keeps the label an administrator gave it; a retired one is
+    listed again, since the line answers on it.
+    """
+    with transaction.atomic():
+        channel, created = OfficialChannel.objects.get_or_create(
+            kind=kind, value=normalize(kind, value), defaults={"label": label}
+        )
+        if created or not channel.is_active:
+            channel.is_active = True
+            channel.save(update_fields=["is_active"])
+            audit.record(None, "safety.official_channel_add", channel)
     return channel
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from kefu.core.phone_numbers import display
 from kefu.core.public_address import site_url
 from kefu.safety import own_addresses
 from kefu.safety.links import check_links
@@ -22,9 +23,17 @@ def official_channels() -> list[OfficialChannel]:
     return list(OfficialChannel.objects.filter(is_active=True).order_by("kind", "value"))
 
 
+_NUMBER_KINDS = (OfficialKind.PHONE, OfficialKind.WHATSAPP)
+
+
+def _shown(row: OfficialChannel) -> str:
+    # Numbers are stored in E.164 for matching; people compare them grouped, as dialled.
+    return display(row.value) if row.kind in _NUMBER_KINDS else row.value
+
+
 def official_entries() -> list[OfficialEntry]:
     """Every address customers may trust: this site and its sender, then the registry."""
-    rows = [OfficialEntry(row.kind, row.value, row.label) for row in official_channels()]
+    rows = [OfficialEntry(row.kind, _shown(row), row.label) for row in official_channels()]
     own = [OfficialEntry(OfficialKind.DOMAIN, site_url(), str(own_addresses.SITE_LABEL))]
     sender = own_addresses.sender_address()
     if sender and sender not in {row.value for row in rows if row.kind == OfficialKind.EMAIL}:

@@ -37,6 +37,20 @@ def test_a_line_without_its_own_outbound_number_lists_the_hotline_once() -> None
     assert OfficialChannel.objects.get().value == "+864001234567"
 
 
+def test_a_number_already_listed_keeps_its_label_and_a_retired_one_is_listed_again() -> None:
+    listed = OfficialChannel.objects.create(
+        kind=OfficialKind.PHONE, value="+864001234567", label="Hotline (as on our site)"
+    )
+    retired = OfficialChannel.objects.create(
+        kind=OfficialKind.PHONE, value="+862161234567", label="Shanghai", is_active=False
+    )
+    save_line(_line("+864001234567", "+862161234567"))
+    listed.refresh_from_db()
+    retired.refresh_from_db()
+    assert listed.label == "Hotline (as on our site)"
+    assert (retired.is_active, retired.label) == (True, "Shanghai")
+
+
 @pytest.mark.parametrize(("number", "outbound"), [("hotline", ""), ("+864001234567", "12")])
 def test_a_number_that_is_not_one_is_refused_and_nothing_is_saved(
     number: str, outbound: str
