@@ -13,10 +13,11 @@ from kefu.agents.models import Agent
 from kefu.core.errors import KefuError
 from kefu.inboxes.phone import access_tokens, dispatch
 from kefu.inboxes.phone.models import Call, Callback, PhoneLine
-from kefu.inboxes.phone.webhooks import TWIML, twilio_webhook
+from kefu.inboxes.phone.webhooks import TWIML, seconds, twilio_webhook, twiml_response
 
 
 def _twiml(body: str) -> HttpResponse:
+    # dispatch.py's TwiML comes as text (it is also what the dial results hand back).
     return HttpResponse(body, content_type=TWIML)
 
 
@@ -49,11 +50,6 @@ def _callback(request: HttpRequest, line: PhoneLine) -> Callback:
     return callback
 
 
-def _seconds(params: dict[str, str], name: str) -> int | None:
-    value = params.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @twilio_webhook("agents-connect")
 def connect(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> HttpResponse:
     return _twiml(dispatch.connect_twiml(_call(request, line)))
@@ -66,7 +62,7 @@ def dial_result(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -
             _call(request, line),
             dial_status=params.get("DialCallStatus", ""),
             call_status=params.get("CallStatus", ""),
-            duration=_seconds(params, "DialCallDuration"),
+            duration=seconds(params, "DialCallDuration"),
         )
     )
 
@@ -77,7 +73,7 @@ def agent_answered(request: HttpRequest, line: PhoneLine, params: dict[str, str]
     call = _call(request, line)
     if params.get("CallStatus") == "in-progress":
         dispatch.agent_picked_up(call)
-    return _twiml(str(VoiceResponse()))
+    return twiml_response(VoiceResponse())
 
 
 @twilio_webhook("agents-callback-bridge")
@@ -88,7 +84,7 @@ def callback_bridge(request: HttpRequest, line: PhoneLine, params: dict[str, str
 @twilio_webhook("agents-callback-leg")
 def callback_leg(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> HttpResponse:
     dispatch.agent_leg_ended(_callback(request, line), call_status=params.get("CallStatus", ""))
-    return _twiml(str(VoiceResponse()))
+    return twiml_response(VoiceResponse())
 
 
 @twilio_webhook("agents-callback-result")
@@ -98,7 +94,7 @@ def callback_result(request: HttpRequest, line: PhoneLine, params: dict[str, str
             _callback(request, line),
             dial_status=params.get("DialCallStatus", ""),
             dial_sid=params.get("DialCallSid", ""),
-            duration=_seconds(params, "DialCallDuration"),
+            duration=seconds(params, "DialCallDuration"),
         )
     )
 
@@ -114,7 +110,7 @@ def outbound_result(request: HttpRequest, line: PhoneLine, params: dict[str, str
         dispatch.outbound_finished(
             _call(request, line),
             dial_status=params.get("DialCallStatus", ""),
-            duration=_seconds(params, "DialCallDuration"),
+            duration=seconds(params, "DialCallDuration"),
         )
     )
 

@@ -12,7 +12,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from kefu.core.languages import Language
 from kefu.inboxes.phone import actions, dispatch, prompts, queue, recordings, twiml
 from kefu.inboxes.phone.models import Call, Direction, PhoneLine, RecordingKind
-from kefu.inboxes.phone.webhooks import TWIML, log_hit, twilio_webhook
+from kefu.inboxes.phone.webhooks import log_hit, seconds, twilio_webhook, twiml_response
 from kefu.routing.service_hours import service_status
 
 # Twilio's CallStatus values once the call is over.
@@ -20,13 +20,9 @@ _FINAL = {"completed", "busy", "no-answer", "failed", "canceled"}
 UNKNOWN_CALL = "unknown call"
 
 
-def _answer(response: VoiceResponse) -> HttpResponse:
-    return HttpResponse(str(response), content_type=TWIML)
-
-
 def _noted() -> HttpResponse:
     """200 and nothing to do: Twilio stops retrying a callback that got a 2xx."""
-    return _answer(VoiceResponse())
+    return twiml_response(VoiceResponse())
 
 
 def _attempt(request: HttpRequest) -> int:
@@ -69,41 +65,41 @@ def voice(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Http
         to_number=params.get("To", ""),
     )
     if call.ended_at is not None:
-        return _answer(twiml.hang_up())
-    return _answer(twiml.welcome(_speaker(call), attempt=1))
+        return twiml_response(twiml.hang_up())
+    return twiml_response(twiml.welcome(_speaker(call), attempt=1))
 
 
 @twilio_webhook("language")
 def language(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> HttpResponse:
     call = _live_call(line, params, "language")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     attempt = _attempt(request)
     chinese = prompts.chinese_for(call)
     chosen = prompts.heard_language(
         params.get("Digits", ""), params.get("SpeechResult", ""), chinese
     )
     if chosen is None and attempt < 2:
-        return _answer(twiml.welcome(_speaker(call), attempt=attempt + 1))
+        return twiml_response(twiml.welcome(_speaker(call), attempt=attempt + 1))
     # Still no choice: the caller's own language when we know it, else Chinese.
     fallback = call.language if call.language in Language.values else chinese
     actions.choose_language(call, chosen or fallback)
-    return _answer(twiml.topic_menu(_speaker(call), attempt=1))
+    return twiml_response(twiml.topic_menu(_speaker(call), attempt=1))
 
 
 @twilio_webhook("topic")
 def topic(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> HttpResponse:
     call = _live_call(line, params, "topic")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     attempt = _attempt(request)
     intent = prompts.heard_topic(params.get("Digits", ""), params.get("SpeechResult", ""))
     if intent is None and attempt < 2:
-        return _answer(twiml.topic_menu(_speaker(call), attempt=attempt + 1))
+        return twiml_response(twiml.topic_menu(_speaker(call), attempt=attempt + 1))
     status = dispatch.route_caller(call, intent or prompts.OTHER)
     if status.is_open:
-        return _answer(twiml.enqueue(_speaker(call)))
-    return _answer(twiml.closed(_speaker(call), status.next_open, attempt=1))
+        return twiml_response(twiml.enqueue(_speaker(call)))
+    return twiml_response(twiml.closed(_speaker(call), status.next_open, attempt=1))
 
 
 @twilio_webhook("closed")
@@ -111,31 +107,31 @@ def closed(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Htt
     """The choice outside service hours: 1 voicemail, 2 callback."""
     call = _live_call(line, params, "closed")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     speaker = _speaker(call)
     digits = params.get("Digits", "")
     if digits == "1" and line.voicemail_enabled:
-        return _answer(twiml.voicemail(speaker))
+        return twiml_response(twiml.voicemail(speaker))
     if digits == "2" and line.callback_enabled:
         try:
             actions.request_callback(call)
         except actions.CallbackRefused:
-            return _answer(twiml.callback_refused(speaker, then="closed"))
-        return _answer(twiml.callback_confirmed(speaker))
+            return twiml_response(twiml.callback_refused(speaker, then="closed"))
+        return twiml_response(twiml.callback_confirmed(speaker))
     attempt = _attempt(request)
     if attempt < 2:
         next_open = service_status(call.team).next_open
-        return _answer(twiml.closed(speaker, next_open, attempt=attempt + 1))
-    return _answer(twiml.goodbye(speaker))
+        return twiml_response(twiml.closed(speaker, next_open, attempt=attempt + 1))
+    return twiml_response(twiml.goodbye(speaker))
 
 
 @twilio_webhook("queue-wait")
 def queue_wait(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> HttpResponse:
     call = _live_call(line, params, "queue-wait")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     wait = queue.wait_for(call)
-    return _answer(twiml.waiting(_speaker(call), wait.position, wait.seconds))
+    return twiml_response(twiml.waiting(_speaker(call), wait.position, wait.seconds))
 
 
 @twilio_webhook("queue-choice")
@@ -143,14 +139,14 @@ def queue_choice(request: HttpRequest, line: PhoneLine, params: dict[str, str]) 
     """A key pressed on hold: 1 asks for a callback, anything else goes back to waiting."""
     call = _live_call(line, params, "queue-choice")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     if params.get("Digits", "") != "1":
-        return _answer(twiml.back_to_queue(line))
+        return twiml_response(twiml.back_to_queue(line))
     try:
         actions.request_callback(call)
     except actions.CallbackRefused:
-        return _answer(twiml.callback_refused(_speaker(call), then="queue-wait"))
-    return _answer(twiml.callback_confirmed(_speaker(call)))
+        return twiml_response(twiml.callback_refused(_speaker(call), then="queue-wait"))
+    return twiml_response(twiml.callback_confirmed(_speaker(call)))
 
 
 @twilio_webhook("voicemail-done")
@@ -158,9 +154,9 @@ def voicemail_done(request: HttpRequest, line: PhoneLine, params: dict[str, str]
     """<Record> finished: the message is left (its audio comes on the recording webhook)."""
     call = _call(line, params, "voicemail-done")
     if call is None:
-        return _answer(twiml.hang_up())
+        return twiml_response(twiml.hang_up())
     actions.left_voicemail(call)
-    return _answer(twiml.goodbye(_speaker(call)))
+    return twiml_response(twiml.goodbye(_speaker(call)))
 
 
 @twilio_webhook("recording")
@@ -181,7 +177,6 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
     if not sid.startswith("RE") or not media_url.startswith("https://"):
         log_hit(line, "recording", 400, "RecordingSid or RecordingUrl missing or not Twilio's")
         return HttpResponse("RecordingSid and an https RecordingUrl are required", status=400)
-    duration = params.get("RecordingDuration", "")
     voicemail = request.GET.get("kind") == "voicemail"
     kind = RecordingKind.VOICEMAIL if voicemail else RecordingKind.RECORDING
     recordings.recording_arrived(
@@ -189,7 +184,7 @@ def recording(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> 
         sid=sid,
         kind=kind,
         media_url=media_url,
-        duration=int(duration) if duration.isdigit() else None,
+        duration=seconds(params, "RecordingDuration"),
     )
     return _noted()
 
@@ -200,7 +195,5 @@ def status(request: HttpRequest, line: PhoneLine, params: dict[str, str]) -> Htt
     call = _call(line, params, "status")
     reason = params.get("CallStatus", "")
     if call is not None and reason in _FINAL:
-        duration = params.get("CallDuration", "")
-        seconds = int(duration) if duration.isdigit() else None
-        dispatch.call_ended(call, duration=seconds, reason=reason)
+        dispatch.call_ended(call, duration=seconds(params, "CallDuration"), reason=reason)
     return _noted()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
+from twilio.twiml.voice_response import VoiceResponse
 
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone.models import PhoneLine, WebhookHit
@@ -36,6 +37,17 @@ def _line(line_id: int) -> PhoneLine:
     if line is None or not line.inbox.is_active:
         raise Http404("no such phone line")
     return line
+
+
+def twiml_response(response: VoiceResponse) -> HttpResponse:
+    """TwiML as Twilio expects it back from a webhook."""
+    return HttpResponse(str(response), content_type=TWIML)
+
+
+def seconds(params: dict[str, str], name: str) -> int | None:
+    """A duration field of Twilio's (CallDuration, DialCallDuration …); None when absent."""
+    value = params.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 def log_hit(line: PhoneLine | None, endpoint: str, status: int, error: str = "") -> None:
@@ -96,7 +108,7 @@ def twilio_webhook(endpoint: str) -> Callable[[TwilioView], Callable[..., HttpRe
             token = request.headers.get("I-Twilio-Idempotency-Token", "")
             if token and not _claim(line, endpoint, token):
                 log_hit(line, endpoint, 200, "repeated request, not handled again")
-                return HttpResponse("<Response/>", content_type=TWIML)
+                return twiml_response(VoiceResponse())
             if not token:
                 log_hit(line, endpoint, 200)
             return view(request, line, params)
