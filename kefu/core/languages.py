@@ -1,6 +1,9 @@
 """The three languages Kefu speaks, and the mapping between our ids and Django's."""
 
+from collections.abc import Callable
+
 from django.db import models
+from django.utils import translation
 
 
 class Language(models.TextChoices):
@@ -19,6 +22,13 @@ def to_django(language: str) -> str:
     return (
         _TO_DJANGO.get(Language(language), "zh-hans") if language in Language.values else "zh-hans"
     )
+
+
+def in_language(language: str, text: Callable[[], str]) -> str:
+    """`text()` written in one of our languages (a customer's, an agent's), whatever the
+    request's language is; unknown or blank ids give Simplified Chinese, as to_django."""
+    with translation.override(to_django(language)):
+        return text()
 
 
 def from_django(code: str) -> Language:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, QuerySet, Subquery
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,7 +23,7 @@ from kefu.conversations.models import Conversation, DeliveryStatus, Message, Mes
 from kefu.conversations.sequence import next_seq
 from kefu.core import audit
 from kefu.core.errors import TransferRefused
-from kefu.core.languages import to_django
+from kefu.core.languages import in_language
 from kefu.inboxes.models import Channel
 from kefu.routing.assignment import choose, online_candidates
 from kefu.routing.events import queue_changed
@@ -131,11 +131,6 @@ def rebalance() -> None:
         queue_changed()
 
 
-def _in_language(language: str, text: Callable[[], str]) -> str:
-    with translation.override(to_django(language)):
-        return text()
-
-
 def transfer(
     *,
     conversation: Conversation,
@@ -171,7 +166,7 @@ def transfer(
             kind=MessageKind.SYSTEM,
             author_agent=actor,
             seq=next_seq(conversation),
-            text=_in_language(
+            text=in_language(
                 conversation.language,
                 lambda: _("The conversation was transferred to %(target)s.") % {"target": target},
             ),
@@ -308,7 +303,7 @@ def _warn_idle(now: datetime, warn_after: timedelta, close_after: timedelta) -> 
         message = Message.objects.create(
             conversation=conversation,
             kind=MessageKind.OUTBOUND,
-            text=_in_language(conversation.language, lambda: _idle_warning(minutes)),
+            text=in_language(conversation.language, lambda: _idle_warning(minutes)),
             delivery_status=DeliveryStatus.QUEUED,
             seq=next_seq(conversation),
         )

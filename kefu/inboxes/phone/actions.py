@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent, Team
@@ -21,7 +21,7 @@ from kefu.conversations.inbound import InboundMessage
 from kefu.conversations.models import Conversation, Status
 from kefu.core.errors import KefuError
 from kefu.core.intents import Intent
-from kefu.core.languages import Language
+from kefu.core.languages import Language, in_language
 from kefu.core.phone_numbers import InvalidPhoneNumber, display, to_e164
 from kefu.inboxes.phone.models import (
     Call,
@@ -147,15 +147,18 @@ def _open_conversation_of(contact: Contact | None) -> Conversation | None:
     )
 
 
-def _summary(call: Call, what: str) -> str:
+def _summary(call: Call, kind: str) -> str:
     """The line the conversation shows for a call, in the caller's language."""
-    with translation.override(call.language or Language.ZH_HANS):
+
+    def text() -> str:
         topic = str(Intent(call.intent).label) if call.intent else _("no topic chosen")
         return _("%(what)s from %(number)s · %(topic)s") % {
-            "what": what,
+            "what": _what(kind),
             "number": display(customer_number(call)),
             "topic": topic,
         }
+
+    return in_language(call.language, text)
 
 
 def _what(kind: str) -> str:
@@ -177,8 +180,7 @@ def open_conversation(call: Call, kind: str = "call") -> Conversation:
     """
     if call.conversation_id is not None:
         return call.conversation  # type: ignore[return-value]
-    with translation.override(call.language or Language.ZH_HANS):
-        text = _summary(call, _what(kind))
+    text = _summary(call, kind)
     number = customer_number(call)
     contact = call.contact or (None if is_e164(number) else _unidentified_caller(call.language))
     message = receive_message(

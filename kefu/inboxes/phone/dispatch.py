@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 from requests import RequestException
@@ -32,7 +32,7 @@ from kefu.conversations.actions import answered_by_phone, assign
 from kefu.conversations.events import message_added
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.core.errors import KefuError
-from kefu.core.languages import Language, to_django
+from kefu.core.languages import Language, in_language
 from kefu.core.phone_numbers import display, to_e164
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone import actions, events, twiml
@@ -471,11 +471,16 @@ def bridge_twiml(callback: Callback) -> str:
     line = callback.call.line
     language = agent.language or Language.ZH_HANS
     conversation = callback.call.conversation
-    with translation.override(language):
-        text = _("Calling back %(number)s about %(reference)s.") % {
-            "number": display(callback.number),
-            "reference": conversation.reference if conversation is not None else "",
-        }
+    text = in_language(
+        language,
+        lambda: (
+            _("Calling back %(number)s about %(reference)s.")
+            % {
+                "number": display(callback.number),
+                "reference": conversation.reference if conversation is not None else "",
+            }
+        ),
+    )
     response.say(text, language=SAY_LANGUAGE[Language(language)])
     dial = Dial(
         action=_url("phone:callback_result", line, callback=callback.pk),
@@ -627,8 +632,7 @@ def _system_line(conversation: Conversation | None, text: Callable[[], str]) -> 
     """
     if conversation is None:
         return
-    with translation.override(to_django(conversation.language)):
-        line = text()
+    line = in_language(conversation.language, text)
     message = Message.objects.create(
         conversation=conversation, kind=MessageKind.SYSTEM, text=line[:2000]
     )

@@ -21,7 +21,7 @@ import httpx
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -30,7 +30,7 @@ from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import Message
 from kefu.conversations.tasks import retry_delay
 from kefu.core.errors import KefuError
-from kefu.core.languages import Language
+from kefu.core.languages import in_language
 from kefu.inboxes.phone import actions
 from kefu.inboxes.phone.models import (
     Call,
@@ -127,17 +127,12 @@ def _label(recording: Recording) -> str:
     return _("Call recording (%(duration)s)") % {"duration": duration}
 
 
-def _language(recording: Recording) -> str:
-    return recording.call.language or Language.ZH_HANS
-
-
 def _store(recording: Recording, audio: bytes) -> Message:
     """The audio on the call's conversation, in one transaction with the recording's status."""
     call = recording.call
     voicemail = recording.kind == RecordingKind.VOICEMAIL
     text = transcript(audio, AUDIO_TYPE, call.language) if voicemail else ""
-    with translation.override(_language(recording)):
-        label = _label(recording)
+    label = in_language(call.language, lambda: _label(recording))
     file = InboundAttachment(
         filename=f"{recording.kind}-{recording.sid}.mp3", content_type=AUDIO_TYPE, content=audio
     )
@@ -175,18 +170,21 @@ def _give_up(recording: Recording, error: str) -> None:
     """No more attempts: the recording is FAILED and the conversation says so."""
     call = recording.call
     voicemail = recording.kind == RecordingKind.VOICEMAIL
-    with translation.override(_language(recording)):
+
+    def failure() -> str:
         if voicemail:
-            note = _(
+            text = _(
                 "The voicemail %(sid)s could not be fetched from Twilio (%(error)s). "
                 "It stays in the Twilio console until it is deleted there."
             )
         else:
-            note = _(
+            text = _(
                 "The call recording %(sid)s could not be fetched from Twilio (%(error)s). "
                 "It stays in the Twilio console until it is deleted there."
             )
-        note %= {"sid": recording.sid, "error": error}
+        return text % {"sid": recording.sid, "error": error}
+
+    note = in_language(call.language, failure)
     conversation = actions.open_conversation(call, "voicemail" if voicemail else "call")
     with transaction.atomic():
         add_system_note(conversation=conversation, text=note)
