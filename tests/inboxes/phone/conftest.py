@@ -1,5 +1,6 @@
 """A hotline with a Twilio account, and the local server that stands in for Twilio's API."""
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -7,6 +8,7 @@ import pytest
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
+from kefu.agents.models import Team
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.phone.models import PhoneLine
@@ -18,6 +20,21 @@ if TYPE_CHECKING:
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "12345678901234567890123456789012"
 HOTLINE = "+864001234567"
+CALLER = "+8613800138000"
+
+
+def security_team() -> Team:
+    """The team a stolen-account call goes to (routing's TEAM_FOR_INTENT)."""
+    return Team.objects.get_or_create(slug="security", defaults={"name": "Security"})[0]
+
+
+def parse_twiml(response: Any) -> ET.Element:
+    """A webhook's answer as Twilio reads it: 200, XML, a <Response> root."""
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("text/xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == "Response"
+    return root
 
 
 @pytest.fixture

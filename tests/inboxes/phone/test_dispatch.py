@@ -1,6 +1,5 @@
 """Offering queued callers to agents, against the local server in Twilio's place."""
 
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.agents.models import Agent, Availability, CallDevice, Team
+from kefu.agents.models import Agent, Availability, CallDevice
 from kefu.core.intents import Intent
 from kefu.core.public_address import absolute_url
 from kefu.inboxes.phone import actions, dispatch, twiml
@@ -22,23 +21,25 @@ from kefu.inboxes.phone.models import (
     PhoneLine,
 )
 from kefu.routing.selectors import LIVE_CALL_STATUSES
-from tests.inboxes.phone.conftest import ACCOUNT_SID, AUTH_TOKEN, HOTLINE
+from tests.inboxes.phone.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    CALLER,
+    HOTLINE,
+    parse_twiml,
+    security_team,
+)
 from tests.inboxes.phone.twilio_server import TwilioServer
 
 pytestmark = pytest.mark.django_db
 
 CALLS = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls"
-CALLER = "+8613800138000"
-
-
-def _team() -> Team:
-    return Team.objects.get_or_create(slug="security", defaults={"name": "Security"})[0]
 
 
 def _agent(agent_factory: Callable[..., Agent], **fields: Any) -> Agent:
     fields.setdefault("answers_calls", CallDevice.BROWSER)
     agent = agent_factory(**fields)
-    agent.teams.add(_team())
+    agent.teams.add(security_team())
     return agent
 
 
@@ -58,12 +59,6 @@ def _call_json(sid: str) -> dict[str, object]:
 def _query(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + "?" + parts.query
-
-
-def _twiml(response: Any) -> ET.Element:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/xml")
-    return ET.fromstring(response.content)
 
 
 def test_the_routing_statuses_of_a_live_call_are_the_phone_apps() -> None:
@@ -102,7 +97,7 @@ def test_free_agents_are_online_on_a_device_off_calls_and_longest_idle_first(
         status=CallStatus.IN_PROGRESS,
         started_at=now,
     )
-    free = list(dispatch.free_agents(_team().pk))
+    free = list(dispatch.free_agents(security_team().pk))
     assert free == [never_called, on_phone, recent]
 
 
@@ -112,7 +107,7 @@ def test_a_queued_caller_is_moved_to_the_free_agent_by_the_rest_api(
     agent = _agent(agent_factory)
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    assert dispatch.offer_next(_team().pk) == call
+    assert dispatch.offer_next(security_team().pk) == call
     (request,) = twilio_server.requests_to(f"{CALLS}/CA1.json")
     assert request.method == "POST"
     assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
@@ -129,7 +124,7 @@ def test_no_free_agent_changes_nothing(
 ) -> None:
     _agent(agent_factory, availability=Availability.OFFLINE)
     call = _queued(phone_line)
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     assert twilio_server.received == []
     call.refresh_from_db()
     assert call.status == CallStatus.QUEUED
@@ -142,7 +137,7 @@ def test_twilio_refusing_the_update_puts_the_caller_back_with_a_note(
     call = _queued(phone_line)
     queued_at = call.queued_at
     twilio_server.reply(f"{CALLS}/CA1.json", 500, {"code": 20500, "message": "Internal error"})
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     call.refresh_from_db()
     assert call.status == CallStatus.QUEUED
     assert call.queued_at == queued_at
@@ -162,9 +157,9 @@ def test_the_connect_twiml_dials_the_agents_browser_and_reports_the_answer(
     agent = _agent(agent_factory)
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     connect = twilio_server.requests_to(f"{CALLS}/CA1.json")[0].form["Url"][0]
-    root = _twiml(twilio_post(_query(connect), {"CallSid": "CA1"}))
+    root = parse_twiml(twilio_post(_query(connect), {"CallSid": "CA1"}))
     dial = root.find("Dial")
     assert dial is not None
     assert dial.get("timeout") == "20"
@@ -193,9 +188,9 @@ def test_an_agent_on_a_phone_number_is_dialled_there(
     _agent(agent_factory, answers_calls=CallDevice.PHONE, phone_number="+8613900000000")
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     path = reverse("phone:connect", kwargs={"line_id": phone_line.pk}) + f"?call={call.pk}"
-    number = _twiml(twilio_post(path, {"CallSid": "CA1"})).find("Dial/Number")
+    number = parse_twiml(twilio_post(path, {"CallSid": "CA1"})).find("Dial/Number")
     assert number is not None
     assert number.text == "+8613900000000"
 
@@ -209,7 +204,7 @@ def test_answered_assigns_the_conversation_and_counts_as_first_response(
     agent = _agent(agent_factory)
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     line_id = {"line_id": phone_line.pk}
     answered = reverse("phone:agent_answered", kwargs=line_id) + f"?call={call.pk}"
     twilio_post(answered, {"CallSid": "CAagent", "CallStatus": "in-progress"})
@@ -219,7 +214,7 @@ def test_answered_assigns_the_conversation_and_counts_as_first_response(
     assert call.conversation.assignee == agent
     assert call.conversation.first_response_at is not None
     result = reverse("phone:dial_result", kwargs=line_id) + f"?call={call.pk}"
-    root = _twiml(
+    root = parse_twiml(
         twilio_post(
             result,
             {"CallSid": "CA1", "DialCallStatus": "completed", "DialCallDuration": "42"},
@@ -242,11 +237,11 @@ def test_an_agent_who_does_not_answer_passes_the_caller_to_the_next_keeping_thei
     call = _queued(phone_line)
     queued_at = call.queued_at
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     call.refresh_from_db()
     assert call.agent == first
     path = reverse("phone:dial_result", kwargs={"line_id": phone_line.pk}) + f"?call={call.pk}"
-    root = _twiml(
+    root = parse_twiml(
         twilio_post(
             path, {"CallSid": "CA1", "DialCallStatus": "no-answer", "CallStatus": "in-progress"}
         )
@@ -272,17 +267,17 @@ def test_with_nobody_else_free_the_caller_goes_back_on_hold(
     _agent(agent_factory)
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     path = reverse("phone:dial_result", kwargs={"line_id": phone_line.pk}) + f"?call={call.pk}"
     params = {"CallSid": "CA1", "DialCallStatus": "busy", "CallStatus": "in-progress"}
-    enqueue = _twiml(twilio_post(path, params)).find("Enqueue")
+    enqueue = parse_twiml(twilio_post(path, params)).find("Enqueue")
     assert enqueue is not None
     assert enqueue.text == twiml.queue_name(call)
     call.refresh_from_db()
     assert call.status == CallStatus.QUEUED
     assert call.agent is None
     # The agent who let it ring is not offered it again at once.
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
 
 
 def test_a_caller_who_hung_up_while_the_agent_was_rung_is_missed(
@@ -294,7 +289,7 @@ def test_a_caller_who_hung_up_while_the_agent_was_rung_is_missed(
     _agent(agent_factory)
     call = _queued(phone_line)
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     path = reverse("phone:dial_result", kwargs={"line_id": phone_line.pk}) + f"?call={call.pk}"
     twilio_post(path, {"CallSid": "CA1", "DialCallStatus": "canceled", "CallStatus": "completed"})
     call.refresh_from_db()
@@ -348,7 +343,7 @@ def test_callers_are_served_urgent_first_then_by_queued_at(
     Call.objects.filter(pk=early.pk).update(urgent=False)
     urgent = _queued(phone_line, "CA2", "+8613800138002")
     twilio_server.reply(f"{CALLS}/", 200, _call_json("CA2"))
-    assert dispatch.offer_next(_team().pk) == urgent
+    assert dispatch.offer_next(security_team().pk) == urgent
 
 
 def test_two_dispatchers_offering_one_caller_ring_one_agent(
@@ -378,8 +373,8 @@ def test_a_caller_hanging_up_frees_the_agent_for_the_next_caller(
     first = _queued(phone_line, "CA1", "+8613800138001")
     second = _queued(phone_line, "CA2", "+8613800138002")
     twilio_server.reply(f"{CALLS}/", 200, _call_json("CA1"))
-    assert dispatch.offer_next(_team().pk) == first
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) == first
+    assert dispatch.offer_next(security_team().pk) is None
     dispatch.call_ended(first, reason="completed")
     first.refresh_from_db()
     second.refresh_from_db()
@@ -403,7 +398,7 @@ def test_a_caller_offered_before_their_job_ran_is_offered_with_a_conversation(
     assert Call.objects.get(pk=call.pk).conversation is None
     twilio_server.reply(f"{CALLS}/CA1.json", 200, _call_json("CA1"))
     # The scheduler's sweep reaches the caller first; the pop needs their conversation.
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     call.refresh_from_db()
     assert (call.status, call.agent) == (CallStatus.RINGING, agent)
     assert call.conversation is not None

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kefu.agents.models import Agent, CallDevice, Team
+from kefu.agents.models import Agent, CallDevice
 from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations.models import MessageKind
 from kefu.core.intents import Intent
@@ -24,22 +24,24 @@ from kefu.inboxes.phone.models import (
     Direction,
     PhoneLine,
 )
-from tests.inboxes.phone.conftest import ACCOUNT_SID, AUTH_TOKEN, HOTLINE
+from tests.inboxes.phone.conftest import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    CALLER,
+    HOTLINE,
+    parse_twiml,
+    security_team,
+)
 from tests.inboxes.phone.twilio_server import TwilioServer
 
 pytestmark = pytest.mark.django_db
 
 CALLS = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls.json"
-CALLER = "+8613800138000"
-
-
-def _team() -> Team:
-    return Team.objects.get_or_create(slug="security", defaults={"name": "Security"})[0]
 
 
 def _agent(agent_factory: Callable[..., Agent], language: str = "en") -> Agent:
     agent = agent_factory(answers_calls=CallDevice.BROWSER, language=language)
-    agent.teams.add(_team())
+    agent.teams.add(security_team())
     return agent
 
 
@@ -74,8 +76,7 @@ def _post_result(twilio_post: Callable[..., Any], callback: Callback, status: st
             "DialCallDuration": "30" if status == "completed" else "0",
         },
     )
-    assert response.status_code == 200
-    return ET.fromstring(response.content)
+    return parse_twiml(response)
 
 
 def _due_now(callback: Callback) -> None:
@@ -88,7 +89,7 @@ def test_a_due_callback_rings_the_agent_first_with_the_real_request_shape(
     agent = _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent", "account_sid": ACCOUNT_SID})
-    assert dispatch.offer_next(_team().pk) == callback
+    assert dispatch.offer_next(security_team().pk) == callback
     (request,) = twilio_server.requests_to(CALLS)
     assert request.method == "POST"
     assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
@@ -126,10 +127,10 @@ def test_the_bridge_tells_the_agent_who_is_called_back_then_dials_the_customer(
     _agent(agent_factory, language)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     path = reverse("phone:callback_bridge", kwargs={"line_id": phone_line.pk})
     response = twilio_post(f"{path}?callback={callback.pk}", {"CallSid": "CAagent"})
-    root = ET.fromstring(response.content)
+    root = parse_twiml(response)
     say = root.find("Say")
     assert say is not None
     assert say.get("language") == voice
@@ -151,7 +152,7 @@ def test_a_reached_callback_is_done_with_its_own_call_and_conversation_line(
     agent = _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     assert _post_result(twilio_post, callback, "completed").find("Hangup") is not None
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.DONE
@@ -178,7 +179,7 @@ def test_an_unreached_callback_is_retried_then_given_up_with_a_note(
     _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     before = timezone.now()
     _post_result(twilio_post, callback, "no-answer")
     callback.refresh_from_db()
@@ -186,9 +187,9 @@ def test_an_unreached_callback_is_retried_then_given_up_with_a_note(
     assert callback.attempts == 1
     assert callback.next_attempt_at >= before + timedelta(minutes=15)
     # Not due yet: nobody is rung.
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     _due_now(callback)
-    assert dispatch.offer_next(_team().pk) == callback
+    assert dispatch.offer_next(security_team().pk) == callback
     _post_result(twilio_post, callback, "busy")
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.FAILED
@@ -209,7 +210,7 @@ def test_an_agent_who_does_not_pick_up_costs_the_customer_no_attempt(
     _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    dispatch.offer_next(_team().pk)
+    dispatch.offer_next(security_team().pk)
     path = reverse("phone:callback_leg", kwargs={"line_id": phone_line.pk})
     twilio_post(f"{path}?callback={callback.pk}", {"CallSid": "CAagent", "CallStatus": "no-answer"})
     callback.refresh_from_db()
@@ -225,7 +226,7 @@ def test_a_number_outside_the_allowed_ones_is_never_dialled(
     callback = _callback(phone_line, number="+8613911112222")
     with pytest.raises(dispatch.CallRefused):
         dispatch.check_callback_number(callback)
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     assert twilio_server.received == []
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.FAILED
@@ -242,7 +243,7 @@ def test_a_number_on_the_customers_account_may_be_called_back(
         contact=callback.call.contact, kind=IdentityKind.PHONE, value="+8613911112222"
     )
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    assert dispatch.offer_next(_team().pk) == callback
+    assert dispatch.offer_next(security_team().pk) == callback
     assert twilio_server.requests_to(CALLS)
 
 
@@ -252,7 +253,7 @@ def test_twilio_failing_to_place_the_call_is_noted_and_retried_later(
     _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 500, {"code": 20500, "message": "Internal Server Error"})
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     callback.refresh_from_db()
     assert callback.status == CallbackStatus.WAITING
     assert "500" in callback.last_error
@@ -267,7 +268,7 @@ def test_an_agent_calling_back_is_offered_no_other_caller(
     _agent(agent_factory)
     callback = _callback(phone_line)
     twilio_server.reply(CALLS, 201, {"sid": "CAagent"})
-    assert dispatch.offer_next(_team().pk) == callback
+    assert dispatch.offer_next(security_team().pk) == callback
     waiting = actions.start_call(
         line=phone_line,
         sid="CA2",
@@ -277,5 +278,5 @@ def test_an_agent_calling_back_is_offered_no_other_caller(
     )
     actions.choose_topic(waiting, Intent.ACCOUNT_STOLEN)
     actions.enqueue(waiting)
-    assert dispatch.offer_next(_team().pk) is None
+    assert dispatch.offer_next(security_team().pk) is None
     assert twilio_server.requests_to(f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/CA2") == []

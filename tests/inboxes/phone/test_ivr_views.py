@@ -29,7 +29,7 @@ from kefu.inboxes.phone.models import (
     WebhookHit,
 )
 from kefu.routing.models import ServiceSchedule, WeeklyHours
-from tests.inboxes.phone.conftest import ACCOUNT_SID
+from tests.inboxes.phone.conftest import ACCOUNT_SID, parse_twiml
 from tests.inboxes.phone.twilio_server import TwilioServer
 
 pytestmark = pytest.mark.django_db
@@ -51,14 +51,6 @@ def path(name: str, line: PhoneLine, query: str = "") -> str:
     return reverse(f"phone:{name}", kwargs={"line_id": line.pk}) + query
 
 
-def twiml(response: Any) -> ET.Element:
-    assert response.status_code == 200, response.content
-    assert response["Content-Type"].startswith("text/xml")
-    root = ET.fromstring(response.content)
-    assert root.tag == "Response"
-    return root
-
-
 def said(element: ET.Element) -> list[tuple[str, str]]:
     """(language, text) of every <Say> under `element`, in order."""
     return [(say.get("language", ""), say.text or "") for say in element.iter("Say")]
@@ -69,12 +61,14 @@ def text(key: str, language: str) -> str:
 
 
 def ring(post: Post, line: PhoneLine, number: str = MAINLAND, sid: str = "CA1") -> ET.Element:
-    return twiml(post(path("voice", line), {"CallSid": sid, "From": number, "To": line.number}))
+    return parse_twiml(
+        post(path("voice", line), {"CallSid": sid, "From": number, "To": line.number})
+    )
 
 
 def step(post: Post, line: PhoneLine, name: str, sid: str = "CA1", **fields: str) -> ET.Element:
     query = fields.pop("query", "?attempt=1")
-    return twiml(post(path(name, line, query), {"CallSid": sid, **fields}))
+    return parse_twiml(post(path(name, line, query), {"CallSid": sid, **fields}))
 
 
 def to_topic_menu(post: Post, line: PhoneLine, number: str, digit: str) -> ET.Element:
