@@ -29,7 +29,7 @@ from kefu.inboxes.phone.models import (
     Direction,
     PhoneLine,
 )
-from kefu.inboxes.phone.webhooks import _claim, log_hit
+from kefu.inboxes.phone.webhooks import claim_once, log_hit
 
 ENDPOINT = "cti"
 NEW_CALL, ANSWER, HANGUP = "newCall", "answer", "hangup"
@@ -221,7 +221,7 @@ def handle(line: PhoneLine, event: CtiEvent) -> Call | None:
                 % {"call_id": event.call_id}
             )
     with transaction.atomic():
-        if not _claim(line, ENDPOINT, f"cti:{line.pk}:{event.call_id}:{event.event}"):
+        if not claim_once(line, ENDPOINT, f"cti:{line.pk}:{event.call_id}:{event.event}"):
             return None
         if call is None:
             return _new_call(line, event)

@@ -66,8 +66,9 @@ def prune_hits() -> str:
     return f"deleted {deleted} webhook log rows" if deleted else ""
 
 
-def _claim(line: PhoneLine, endpoint: str, token: str) -> bool:
-    """Note the request's idempotency token; False when it was seen before."""
+def claim_once(line: PhoneLine, endpoint: str, token: str) -> bool:
+    """Note a request's idempotency token (Twilio's, or a CTI event's callId and name); False
+    when it was seen before."""
     try:
         with transaction.atomic():
             WebhookHit.objects.create(
@@ -106,7 +107,7 @@ def twilio_webhook(endpoint: str) -> Callable[[TwilioView], Callable[..., HttpRe
                 log_hit(line, endpoint, 403, error)
                 return HttpResponseForbidden(error)
             token = request.headers.get("I-Twilio-Idempotency-Token", "")
-            if token and not _claim(line, endpoint, token):
+            if token and not claim_once(line, endpoint, token):
                 log_hit(line, endpoint, 200, "repeated request, not handled again")
                 return twiml_response(VoiceResponse())
             if not token:
