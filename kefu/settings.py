@@ -371,9 +371,9 @@ KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")
 # Twilio's REST API: its public address, or a regional edge; tests point it at a local
 # server that checks what Twilio would receive.
 KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.com")
-# Turns a recording into text (a dotted path to a kefu.inboxes.phone.transcription
+# Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
-KEFU_PHONE_TRANSCRIBER = os.environ.get("KEFU_PHONE_TRANSCRIBER", "")
+KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")
 # Delete a recording from Twilio once Kefu has stored its copy, so that the audio is kept
 # (and deleted on request) in one place only; off keeps Twilio's copy as a backup.
 KEFU_PHONE_DELETE_RECORDINGS = _env_bool("KEFU_PHONE_DELETE_RECORDINGS", False)

@@ -30,11 +30,17 @@ def surviving(contact: Contact) -> Contact:
     return contact
 
 
-def find_or_create_contact(kind: str, value: str, *, name: str = "", language: str = "") -> Contact:
+def find_or_create_contact(
+    kind: str, value: str, *, name: str = "", language: str = "", heard_from: bool = False
+) -> Contact:
+    """The contact with this address, or a new one. `heard_from`: the address just wrote
+    to us, so it reaches the customer again even if the channel once said it did not."""
     value = normalize(kind, value)
     identity = ContactIdentity.objects.select_related("contact").filter(kind=kind, value=value)
     found = identity.first()
     if found is not None:
+        if heard_from and found.unreachable_since is not None:
+            identity.update(unreachable_since=None, unreachable_reason="")
         return surviving(found.contact)
     # The shown email is set with the row rather than by a second write.
     email = value[:255] if kind == IdentityKind.EMAIL else ""
@@ -43,6 +49,14 @@ def find_or_create_contact(kind: str, value: str, *, name: str = "", language: s
     )
     add_identity(contact, kind, value)
     return contact
+
+
+def mark_unreachable(kind: str, value: str, *, reason: str) -> int:
+    """The channel refuses messages to this address (blocked, unsubscribed); replies on it
+    are refused with `reason` until the customer writes again. Returns rows changed."""
+    return ContactIdentity.objects.filter(
+        kind=kind, value=normalize(kind, value), unreachable_since__isnull=True
+    ).update(unreachable_since=timezone.now(), unreachable_reason=reason[:200])
 
 
 def create_contact(*, name: str = "", language: str = "") -> Contact:

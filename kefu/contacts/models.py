@@ -53,6 +53,10 @@ class ContactIdentity(models.Model):
     value = models.CharField(max_length=255)
     verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the channel said this address can no longer be written to (a Telegram user
+    # who blocked the bot): replies on it are refused until the customer writes again.
+    unreachable_since = models.DateTimeField(_("unreachable since"), null=True, blank=True)
+    unreachable_reason = models.CharField(_("why unreachable"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("contact identity")

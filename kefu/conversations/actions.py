@@ -7,7 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from kefu.agents.models import Agent, Role
 from kefu.agents.permissions import require_agent, require_role
 from kefu.contacts.actions import find_or_create_contact, surviving
 from kefu.contacts.models import Contact
-from kefu.conversations import attachments, events, lifecycle
+from kefu.conversations import attachments, events, lifecycle, reply_window
 from kefu.conversations.acknowledgements import acknowledge
 from kefu.conversations.dedupe import find_duplicate
 from kefu.conversations.delivery_reports import record_bounce
@@ -26,6 +26,7 @@ from kefu.conversations.models import (
     Attachment,
     Conversation,
     DeliveryStatus,
+    InboundReceipt,
     Message,
     MessageKind,
     Priority,
@@ -79,7 +80,11 @@ def _sender(inbound: InboundMessage, language: str) -> Contact:
     if inbound.contact is not None:
         return surviving(inbound.contact)
     return find_or_create_contact(
-        inbound.identity_kind, inbound.identity_value, name=inbound.contact_name, language=language
+        inbound.identity_kind,
+        inbound.identity_value,
+        name=inbound.contact_name,
+        language=language,
+        heard_from=True,
     )
 
 
@@ -143,12 +148,8 @@ def receive_message(inbound: InboundMessage) -> Message:
         if inbound.bounce_of and (report := record_bounce(inbound)) is not None:
             return report
         contact = _sender(inbound, language)
-        if inbound.external_id:
-            duplicate = Message.objects.filter(
-                conversation__inbox=inbound.inbox, external_id=inbound.external_id
-            ).first()
-            if duplicate is not None:
-                return duplicate
+        if inbound.external_id and (duplicate := _received_before(inbound)) is not None:
+            return duplicate
         inbound, resent = _thread_by_channel_hints(inbound, contact, now)
         conversation, is_new = _thread(inbound, contact, now)
         message = Message.objects.create(
@@ -183,6 +184,31 @@ def receive_message(inbound: InboundMessage) -> Message:
             acknowledge(conversation, contact, duplicate=resent)
         events.conversation_updated(conversation, "status", "last_message_at")
     return message
+
+
+def _received_before(inbound: InboundMessage) -> Message | None:
+    """The message stored for this delivery before, or None after claiming its receipt.
+
+    The claim is one insert that does nothing on a conflict: a second copy arriving at the
+    same moment waits for the first one's transaction and then finds its message. The
+    receipt rolls back with a message that fails to store, so a retry is not lost.
+    """
+    external_id = inbound.external_id[:255]
+    table = connection.ops.quote_name(InboundReceipt._meta.db_table)
+    with connection.cursor() as cursor:
+        # SQLite (3.35+) and PostgreSQL both say with RETURNING whether the row went in.
+        cursor.execute(
+            f"INSERT INTO {table} (inbox_id, external_id, created_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (inbox_id, external_id) DO NOTHING RETURNING id",
+            [inbound.inbox.pk, external_id, timezone.now()],
+        )
+        if cursor.fetchone() is not None:
+            return None
+    return (
+        Message.objects.filter(conversation__inbox=inbound.inbox, external_id=external_id)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _thread_by_channel_hints(
@@ -235,14 +261,20 @@ def send_reply(
     text: str,
     files: Sequence[InboundAttachment] = (),
     then_status: str = "",
+    via: str = "",
 ) -> Message:
-    """Store an agent's reply and queue its delivery on the conversation's channel."""
+    """Store an agent's reply and queue its delivery on the conversation's channel.
+
+    `via`: one of the reply window's alternatives (the customer's email, the portal) when
+    the conversation's channel no longer takes replies; ReplyWindowClosed otherwise.
+    """
     from kefu.conversations.tasks import queue_delivery
     from kefu.safety.outbound import guard_reply
 
     require_agent(agent)
     require_writable(conversation)
     _check_text(text, bool(files))
+    reply_window.check(conversation, via=via)
     guard_reply(conversation=conversation, agent=agent, text=text)
     # A reply may quote what a customer pasted; it is stored and sent redacted too, and
     # so are the names and text of the files it carries (a customer's log passed on).
@@ -261,6 +293,7 @@ def send_reply(
             text=text,
             delivery_status=DeliveryStatus.QUEUED,
             link_warnings=link_warnings(text),
+            via=via if via != conversation.channel else "",
         )
         _store_attachments(message, files, types)
         search_index.index_message(message)
@@ -328,11 +361,15 @@ def send_automatic(*, conversation: Conversation, text: str) -> Message:
 
     It answers nothing: the SLA clocks are not told of it as of an agent's reply (the
     caller that sends one for a reason, such as a holding update, handles that itself).
+    When the channel's reply window is closed it goes by the first alternative the window
+    offers (the customer's email, else the portal), so no update is silently dropped.
     """
     from kefu.conversations.tasks import queue_delivery
 
     require_writable(conversation)
     _check_text(text, False)
+    window = reply_window.reply_window(conversation)
+    via = "" if window.open else window.alternatives[0].via
     # Built from templates, but it may quote a reference or name a customer typed.
     text = redact(text, conversation.language).text
     with transaction.atomic():
@@ -342,6 +379,7 @@ def send_automatic(*, conversation: Conversation, text: str) -> Message:
             kind=MessageKind.OUTBOUND,
             text=text,
             delivery_status=DeliveryStatus.QUEUED,
+            via=via,
         )
         search_index.index_message(message)
         queue_delivery(message.pk)

@@ -174,6 +174,10 @@ class Message(models.Model):
     # Position among the messages the customer sees, gap-free per conversation, so a
     # reconnecting chat asks for "after N" and gets exactly what it missed. Notes have none.
     seq = models.PositiveIntegerField(null=True, blank=True)
+    # The channel an outbound message goes out on when it is not the conversation's: the
+    # customer's email or the portal, offered when the conversation's channel is closed
+    # to replies (conversations.reply_window). Blank: the conversation's own channel.
+    via = models.CharField(max_length=16, choices=Channel.choices, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -227,3 +231,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.conversation_id)
+
+
+class InboundReceipt(models.Model):
+    """A channel's id for a delivery already stored in this inbox (an email Message-ID, a
+    Telegram update, a WeChat MsgId). Unique, so two copies arriving at the same moment
+    cannot both be stored: the second waits for the first and then finds it."""
+
+    inbox = models.ForeignKey("inboxes.Inbox", on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["inbox", "external_id"], name="inbound_receipt_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id

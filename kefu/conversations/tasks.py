@@ -61,13 +61,16 @@ def deliver_message(message_id: int) -> str:
     Message.objects.filter(pk=message_id).update(delivery_attempts=F("delivery_attempts") + 1)
     message.delivery_attempts += 1
     try:
-        deliverer_for(message.conversation.channel)(message)
+        deliverer_for(message.via or message.conversation.channel)(message)
     except RetryableError as error:
         if message.delivery_attempts >= MAX_ATTEMPTS:
             _finish(message, DeliveryStatus.FAILED, str(error))
             return DeliveryStatus.FAILED
         _finish(message, DeliveryStatus.RETRYING, str(error))
-        when = timezone.now() + retry_delay(message.delivery_attempts)
+        delay = retry_delay(message.delivery_attempts)
+        if error.retry_after is not None:
+            delay = max(delay, timedelta(seconds=error.retry_after))
+        when = timezone.now() + delay
         deliver_message.using(run_after=when).enqueue(message_id)
         logger.warning("delivery of message %s will be retried: %s", message_id, error)
         return DeliveryStatus.RETRYING

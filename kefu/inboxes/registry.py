@@ -1,5 +1,5 @@
-"""Which adapter delivers outbound messages on which channel: adding a channel is one line
-here plus its folder.
+"""Which adapter delivers outbound messages on which channel, and what the channel allows
+(its reply-window rule): adding a channel is a line in each table here plus its folder.
 
 Every channel is a package beside this module with the same parts: inbound.py turns raw
 channel input into a conversations.inbound.InboundMessage (no database writes);
@@ -8,7 +8,13 @@ PermanentError; the receiver (a view, consumer, poller or server) calls
 conversations.actions.receive_message and nothing else.
 """
 
-from kefu.conversations import outbound
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.contacts.models import IdentityKind
+from kefu.conversations import outbound, reply_window
+from kefu.conversations.reply_window import ChannelRule
 from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
@@ -25,9 +31,23 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PHONE: portal_outbound.deliver,
 }
 
+# A channel without a rule takes replies at any time (email, chat, portal, API, phone).
+_RULES: dict[str, ChannelRule] = {
+    # Bots may write to a user at any time, unless the user blocked the bot.
+    Channel.TELEGRAM: ChannelRule(identity_kind=IdentityKind.TELEGRAM),
+    # Customer-service messages: within 48 hours of the user's last message, at most 20.
+    Channel.WECHAT: ChannelRule(
+        identity_kind=IdentityKind.WECHAT,
+        window=timedelta(hours=48),
+        quota=20,
+        name=_("WeChat's 48-hour rule"),
+    ),
+}
+
 
 def install() -> None:
     """Hand the deliverers to conversations' delivery job (called by InboxesConfig.ready)."""
     # A conversation on a channel whose adapter is not installed yet is still readable
     # on the portal, so the portal's notification serves it.
     outbound.install(_DELIVERERS, fallback=portal_outbound.deliver)
+    reply_window.install(_RULES)

@@ -1,7 +1,7 @@
 """How a ticket's state reads to a customer (agents' wording is about their own queue)."""
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from kefu.conversations.models import Status
 
@@ -19,10 +19,3 @@ CUSTOMER_STATUS: dict[str, Promise] = {
 def customer_status(status: str) -> str:
     label = CUSTOMER_STATUS.get(status)
     return str(label) if label is not None else status
-
-
-# Shown on every page, in every mail and in every record: impostors ask for exactly these.
-SAFETY_LINE = gettext_lazy(
-    "Kefu support will never ask for your password, recovery phrase (助记词), private key "
-    "or verification codes."
-)

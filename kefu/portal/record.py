@@ -17,7 +17,8 @@ from django.utils.translation import pgettext
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.core.intents import Intent
-from kefu.portal.labels import SAFETY_LINE, customer_status
+from kefu.portal.labels import customer_status
+from kefu.safety.exposure import SAFETY_LINE
 
 TIME_FORMAT = "Y-m-d H:i"
 RULE = "-" * 64

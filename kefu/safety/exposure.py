@@ -2,9 +2,17 @@
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.core.languages import to_django
 from kefu.safety.findings import ONE_TIME_CODE, PASSWORD
+
+# Shown on every page, in every mail and record, and in the first message of every
+# conversation on a messaging channel: impostors ask for exactly these.
+SAFETY_LINE = gettext_lazy(
+    "Kefu support will never ask for your password, recovery phrase (助记词), private key "
+    "or verification codes."
+)
 
 # Wallet secrets give away funds for good; a password or code can still be changed.
 _CREDENTIALS = frozenset({PASSWORD, ONE_TIME_CODE})

@@ -31,6 +31,7 @@ from kefu.conversations.models import Message
 from kefu.conversations.tasks import retry_delay
 from kefu.core.errors import KefuError
 from kefu.core.languages import in_language
+from kefu.core.transcription import transcript
 from kefu.inboxes.phone import actions
 from kefu.inboxes.phone.models import (
     Call,
@@ -39,7 +40,6 @@ from kefu.inboxes.phone.models import (
     RecordingKind,
     RecordingStatus,
 )
-from kefu.inboxes.phone.transcription import transcript
 from kefu.inboxes.phone.twilio_api import TIMEOUT, api_url
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from mnemonic import Mnemonic
 
-from kefu.inboxes.phone import transcription
+from kefu.core import transcription
 from kefu.inboxes.phone.models import PhoneLine, RecordingKind, RecordingStatus
 from tests.inboxes.phone.test_recordings import MEDIA, MP3, _fetch, _recording
 from tests.inboxes.phone.twilio_server import TwilioServer
@@ -28,7 +28,7 @@ class Broken:
 
 
 def test_there_is_no_transcriber_unless_one_is_configured(settings: Any) -> None:
-    settings.KEFU_PHONE_TRANSCRIBER = ""
+    settings.KEFU_TRANSCRIBER = ""
     assert transcription.transcriber() is None
     assert transcription.transcript(MP3, "audio/mpeg", "en") == ""
 
@@ -37,7 +37,7 @@ def test_there_is_no_transcriber_unless_one_is_configured(settings: Any) -> None
 def test_a_transcribed_recovery_phrase_is_redacted_in_the_stored_voicemail(
     phone_line: PhoneLine, twilio_server: TwilioServer, settings: Any
 ) -> None:
-    settings.KEFU_PHONE_TRANSCRIBER = f"{__name__}.ReadsOutAPhrase"
+    settings.KEFU_TRANSCRIBER = f"{__name__}.ReadsOutAPhrase"
     HEARD.clear()
     twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
     recording = _recording(phone_line)
@@ -55,7 +55,7 @@ def test_a_transcribed_recovery_phrase_is_redacted_in_the_stored_voicemail(
 def test_a_call_recording_is_not_transcribed(
     phone_line: PhoneLine, twilio_server: TwilioServer, settings: Any
 ) -> None:
-    settings.KEFU_PHONE_TRANSCRIBER = f"{__name__}.ReadsOutAPhrase"
+    settings.KEFU_TRANSCRIBER = f"{__name__}.ReadsOutAPhrase"
     HEARD.clear()
     twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
     assert _fetch(_recording(phone_line, RecordingKind.RECORDING)) == RecordingStatus.STORED
@@ -67,7 +67,7 @@ def test_a_call_recording_is_not_transcribed(
 def test_a_failing_or_missing_transcriber_costs_the_text_not_the_voicemail(
     phone_line: PhoneLine, twilio_server: TwilioServer, settings: Any, path: str
 ) -> None:
-    settings.KEFU_PHONE_TRANSCRIBER = path
+    settings.KEFU_TRANSCRIBER = path
     twilio_server.reply(MEDIA, 200, MP3, content_type="audio/mpeg")
     recording = _recording(phone_line)
     assert _fetch(recording) == RecordingStatus.STORED

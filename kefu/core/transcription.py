@@ -1,6 +1,7 @@
-"""Turning a voicemail into text: an interface, and no transcriber unless one is configured.
+"""Turning a voicemail or a voice note into text: an interface, and no transcriber unless
+one is configured (the phone line's voicemails, Telegram's and WeChat's voice notes).
 
-KEFU_PHONE_TRANSCRIBER names a class (a dotted path) whose instances transcribe; empty
+KEFU_TRANSCRIBER names a class (a dotted path) whose instances transcribe; empty
 (the default) means none, so that nothing downloads a speech model or sends a caller's
 voice to a third party unless an administrator chose to. A transcript is customer text:
 it reaches the conversation through receive_message, whose secret scanner redacts a
@@ -24,7 +25,7 @@ class Transcriber(Protocol):
 
 def transcriber() -> Transcriber | None:
     """The configured transcriber, or None when there is none."""
-    path = settings.KEFU_PHONE_TRANSCRIBER
+    path = settings.KEFU_TRANSCRIBER
     if not path:
         return None
     factory: type[Transcriber] = import_string(path)
