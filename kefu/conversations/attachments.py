@@ -1,5 +1,7 @@
 """Attachment limits: size, and a type that must match what the bytes really are."""
 
+from collections.abc import Sequence
+
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -12,9 +14,19 @@ from kefu.core.text_files import TEXT_TYPES, read_text, text_type
 
 # Types a support conversation needs: screenshots, documents, and text (notes, logs,
 # CSV exports, JSON, Markdown), whose content is screened for secrets like a message;
-# and MP3 audio, the form the phone line's voicemails and call recordings are kept in.
+# and audio: MP3 (the phone line's voicemails and recordings), Ogg Opus (Telegram's voice
+# notes) and AMR (WeChat's).
 _BINARY_TYPES = frozenset(
-    {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "audio/mpeg"}
+    {
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "audio/mpeg",
+        "audio/ogg",
+        "audio/amr",
+    }
 )
 ALLOWED_TYPES = _BINARY_TYPES | TEXT_TYPES
 
@@ -44,12 +56,32 @@ def refusal(attachment: InboundAttachment) -> str:
             "%(name)s could not be read as text, so it was not accepted. Save it as "
             "UTF-8 text and send it again."
         ) % {"name": attachment.filename}
-    return _("%(name)s is not an allowed file type (images, PDF or plain text).") % {
+    return _("%(name)s is not an allowed file type (images, PDF, plain text or audio).") % {
         "name": attachment.filename
     }
 
 
-def _too_large(name: str) -> AttachmentRejected:
+def refused_note(reason: str) -> str:
+    """The line kept in a message's text in place of a file that was refused."""
+    return _("[Attachment not accepted: %(reason)s]") % {"reason": reason}
+
+
+def accepted(files: Sequence[InboundAttachment]) -> tuple[tuple[InboundAttachment, ...], list[str]]:
+    """The files within the limits, and a note for each one refused: a channel that cannot
+    refuse a delivery (mail, a webhook) keeps the message and says what was left out."""
+    kept: list[InboundAttachment] = []
+    notes: list[str] = []
+    for upload in files:
+        try:
+            check(upload)
+        except AttachmentRejected as refused:
+            notes.append(refused_note(refused.message))
+            continue
+        kept.append(upload)
+    return tuple(kept), notes
+
+
+def too_large(name: str) -> AttachmentRejected:
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     return AttachmentRejected(
         _("%(name)s is larger than the %(limit)s limit.")
@@ -61,7 +93,7 @@ def check(attachment: InboundAttachment) -> str:
     """Return the checked content type, or raise AttachmentRejected (413, too large) or
     UnsupportedMediaType (415, a type that is not kept)."""
     if len(attachment.content) > settings.KEFU_MAX_ATTACHMENT_BYTES:
-        raise _too_large(attachment.filename)
+        raise too_large(attachment.filename)
     content_type = sniffed_type(attachment)
     if content_type not in ALLOWED_TYPES:
         raise UnsupportedMediaType(refusal(attachment))
@@ -78,10 +110,10 @@ def read_upload(upload: UploadedFile) -> InboundAttachment:
     name = upload.name or "file"
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     if (upload.size or 0) > limit:
-        raise _too_large(name)
+        raise too_large(name)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise _too_large(name)
+        raise too_large(name)
     return InboundAttachment(
         filename=name,
         content_type=upload.content_type or "application/octet-stream",

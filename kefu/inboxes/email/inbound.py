@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from kefu.conversations import attachments
 from kefu.conversations.inbound import InboundAttachment, InboundMessage
-from kefu.core.errors import AttachmentRejected
 from kefu.core.language import detect_language
 from kefu.inboxes.email.parsing import ParsedAttachment, ParsedEmail, fallback_id
 from kefu.inboxes.models import Inbox
@@ -20,17 +19,7 @@ MAX_ORIGINAL_CHARS = 200_000
 
 def _accepted_files(parsed: ParsedEmail) -> tuple[tuple[InboundAttachment, ...], list[str]]:
     """Files within the limits, and a note for each one refused (the rest of the mail is kept)."""
-    kept: list[InboundAttachment] = []
-    notes: list[str] = []
-    for part in parsed.attachments:
-        upload = _upload(part)
-        try:
-            attachments.check(upload)
-        except AttachmentRejected as refused:
-            notes.append(_("[Attachment not accepted: %(reason)s]") % {"reason": refused.message})
-            continue
-        kept.append(upload)
-    return tuple(kept), notes
+    return attachments.accepted([_upload(part) for part in parsed.attachments])
 
 
 def _upload(part: ParsedAttachment) -> InboundAttachment:

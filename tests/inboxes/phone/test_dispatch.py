@@ -110,7 +110,7 @@ def test_a_queued_caller_is_moved_to_the_free_agent_by_the_rest_api(
     assert dispatch.offer_next(security_team().pk) == call
     (request,) = twilio_server.requests_to(f"{CALLS}/CA1.json")
     assert request.method == "POST"
-    assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert request.basic_auth == (ACCOUNT_SID, AUTH_TOKEN)
     connect = absolute_url(reverse("phone:connect", kwargs={"line_id": phone_line.pk}))
     assert request.form == {"Url": [f"{connect}?call={call.pk}"], "Method": ["POST"]}
     call.refresh_from_db()

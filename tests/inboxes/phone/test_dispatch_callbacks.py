@@ -92,7 +92,7 @@ def test_a_due_callback_rings_the_agent_first_with_the_real_request_shape(
     assert dispatch.offer_next(security_team().pk) == callback
     (request,) = twilio_server.requests_to(CALLS)
     assert request.method == "POST"
-    assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert request.basic_auth == (ACCOUNT_SID, AUTH_TOKEN)
     line_id = {"line_id": phone_line.pk}
     assert request.form["To"] == [f"client:agent-{agent.public_id}"]
     assert request.form["From"] == [HOTLINE]

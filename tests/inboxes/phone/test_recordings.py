@@ -68,7 +68,7 @@ def test_a_voicemail_is_fetched_with_the_account_credentials_and_stored_as_the_c
     assert _fetch(recording) == RecordingStatus.STORED
     (request,) = twilio_server.received
     assert (request.method, request.path) == ("GET", MEDIA)
-    assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert request.basic_auth == (ACCOUNT_SID, AUTH_TOKEN)
     assert recording.attempts == 1
     message = recording.message
     assert message is not None
@@ -219,7 +219,7 @@ def test_twilios_copy_is_deleted_once_stored_when_the_setting_says_so(
     assert _fetch(recording) == RecordingStatus.STORED
     (request,) = twilio_server.requests_to(json_path)
     assert request.method == "DELETE"
-    assert (request.username, request.password) == (ACCOUNT_SID, AUTH_TOKEN)
+    assert request.basic_auth == (ACCOUNT_SID, AUTH_TOKEN)
     assert recordings.delete_from_twilio(recording) is deleted
 
 
