@@ -65,3 +65,7 @@ class InboundMessage:
     # A delivery-status notification: the channel ids of our messages that failed.
     bounce_of: tuple[str, ...] = ()
     bounce_reason: str = ""
+    # Kinds of secret an earlier screening already removed from the text fields: a
+    # message screened before it waited in a job queue (WeChat's, answered at once) is
+    # not screened again, yet still warns, flags and alerts as if found here.
+    kinds_removed: frozenset[str] = frozenset()

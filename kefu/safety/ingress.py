@@ -21,10 +21,12 @@ def _kinds(result: Redaction) -> frozenset[str]:
 
 def screen_inbound(inbound: InboundMessage) -> Screened:
     language = inbound.language or None
-    kinds: set[str] = set()
+    kinds: set[str] = set(inbound.kinds_removed)
 
     def clean(value: str) -> str:
-        if not value:
+        # Already screened text is not screened twice: a second pass could take the
+        # marker after "password:" for a password and mangle it.
+        if not value or inbound.kinds_removed:
             return value
         result = redact(value, language)
         kinds.update(_kinds(result))

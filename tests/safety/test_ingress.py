@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,18 @@ def test_screening_reports_kinds_and_drops_html_that_held_a_secret(inbox: Inbox)
     assert screened.inbound.html == ""
     assert PHRASE_EN not in screened.inbound.text
     assert WIF not in screened.inbound.attachments[0].filename
+
+
+def test_a_message_screened_before_it_was_queued_is_not_screened_again(inbox: Inbox) -> None:
+    first = screen_inbound(
+        InboundMessage(inbox=inbox, text=f"password: hunter2 seed {PHRASE_EN}", language="en")
+    )
+    queued = replace(first.inbound, kinds_removed=first.kinds)
+    second = screen_inbound(queued)
+    # Same text (the markers are not taken for secrets), same kinds to warn and alert on.
+    assert second.inbound.text == first.inbound.text
+    assert second.kinds == first.kinds
+    assert "hunter2" not in second.inbound.text
 
 
 def _screen_file(
