@@ -1,5 +1,6 @@
 """Every write to conversations, and its consequences (audit, events, delivery jobs)."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -48,6 +49,8 @@ from kefu.safety.ingress import screen_attachment, screen_inbound
 from kefu.safety.models import SafetyAlert
 from kefu.safety.redaction import redact
 from kefu.safety.registry import link_warnings
+
+logger = logging.getLogger(__name__)
 
 ACTIVE_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
@@ -356,19 +359,25 @@ def _store_note(
     return message
 
 
-def send_automatic(*, conversation: Conversation, text: str) -> Message:
+def send_automatic(*, conversation: Conversation, text: str) -> Message | None:
     """An automatic message to the customer (no agent wrote it), delivered like a reply.
 
     It answers nothing: the SLA clocks are not told of it as of an agent's reply (the
     caller that sends one for a reason, such as a holding update, handles that itself).
     When the channel's reply window is closed it goes by the first alternative the window
-    offers (the customer's email, else the portal), so no update is silently dropped.
+    offers (the customer's email, else the portal); with none (a WeChat customer who gave
+    no address) nothing can reach them, and None is returned.
     """
     from kefu.conversations.tasks import queue_delivery
 
     require_writable(conversation)
     _check_text(text, False)
     window = reply_window.reply_window(conversation)
+    if not window.open and not window.alternatives:
+        logger.info(
+            "conversation %s: automatic message not sent (%s)", conversation.pk, window.reason
+        )
+        return None
     via = "" if window.open else window.alternatives[0].via
     # Built from templates, but it may quote a reference or name a customer typed.
     text = redact(text, conversation.language).text

@@ -121,14 +121,14 @@ def _sent_since(conversation: Conversation, since: datetime) -> int:
 
 
 def _alternatives(conversation: Conversation) -> tuple[Alternative, ...]:
+    """Ways that still reach the customer. Both need their email address: the portal is
+    signed into with a code sent there, and tells them by email that a reply waits."""
+    address = conversation.contact.email
+    if not address:
+        return ()
     found = []
-    if conversation.contact.email and conversation.channel != Channel.EMAIL:
-        found.append(
-            Alternative(
-                Channel.EMAIL,
-                _("Email %(address)s") % {"address": conversation.contact.email},
-            )
-        )
+    if conversation.channel != Channel.EMAIL:
+        found.append(Alternative(Channel.EMAIL, _("Email %(address)s") % {"address": address}))
     if conversation.channel != Channel.PORTAL:
         found.append(Alternative(Channel.PORTAL, _("The help-center portal")))
     return tuple(found)
