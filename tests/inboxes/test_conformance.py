@@ -77,6 +77,11 @@ def driver(request: pytest.FixtureRequest) -> Driver:
     module = _driver_module(request.param)
     if module is None:
         pytest.fail(f"channel {request.param} has no conformance driver (tests/inboxes/{request.param}/)")
+    # A case the channel fails for a reason outside its adapter, named with the fix it
+    # waits for; strict, so the day it passes the entry must go.
+    gap = getattr(module, "KNOWN_GAPS", {}).get(request.node.originalname)
+    if gap:
+        request.node.add_marker(pytest.mark.xfail(reason=gap, strict=True))
     made: Driver = module.driver(request)
     return made
 
