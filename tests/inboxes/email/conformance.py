@@ -1,13 +1,14 @@
 """The email channel's conformance driver: real RFC 5322 mail over LMTP to MailHandler.
 
 The LMTP server runs in its own thread, so the cases run with transactions that commit
-(TRANSACTIONAL: the handler's writes must be visible to the test). Forged mail is mail for a recipient
-that is none of our mailboxes: the only thing an MTA's delivery can get wrong here.
+(TRANSACTIONAL: the handler's writes must be visible to the test). Forged mail is mail
+for a recipient that is none of our mailboxes: the only thing an MTA's delivery can get
+wrong here.
 """
 
 import smtplib
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
@@ -92,6 +93,6 @@ def _lmtp_server() -> Iterator[int]:
 def driver(request: pytest.FixtureRequest) -> EmailDriver:
     inbox = Inbox.objects.create(name="Support mail", channel=Channel.EMAIL)
     Mailbox.objects.create(inbox=inbox, address=ADDRESS, display_name="Kefu Support")
-    server = _lmtp_server()
-    request.addfinalizer(server.close)
-    return EmailDriver(port=next(server))
+    servers = ExitStack()
+    request.addfinalizer(servers.close)
+    return EmailDriver(port=servers.enter_context(contextmanager(_lmtp_server)()))

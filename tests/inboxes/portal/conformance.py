@@ -22,7 +22,6 @@ from tests.conftest import portal_client_for
 from tests.inboxes.conformance.driver import Delivery
 from tests.inboxes.conformance.support import newest_conversation, smtp_refused
 
-
 KNOWN_GAPS = {
     # The forms carry no id of their own, so a post sent twice (a double click, a browser
     # resending after a lost answer) is stored twice. The fix is outside this adapter's
