@@ -218,7 +218,7 @@ def test_a_closed_window_refuses_with_a_reason_and_offers_another_way(
     driver.close_window(conversation)
     agent = agent_factory(language="zh-Hans")
     before = Message.objects.count()
-    with pytest.raises(ReplyWindowClosed) as english:
+    with translation.override("en"), pytest.raises(ReplyWindowClosed) as english:
         send_reply(conversation=conversation, agent=agent, text="您好")
     with translation.override("zh-hans"), pytest.raises(ReplyWindowClosed) as chinese:
         send_reply(conversation=conversation, agent=agent, text="您好")
