@@ -4,6 +4,15 @@ Each case goes through the channel's driver (tests/inboxes/<package>/conformance
 contract is tests/inboxes/conformance/driver.py), so a channel is the real entry point
 with the platform's wire format. A package without a driver fails here: adding a
 channel is adding its folder and passing this suite.
+
+Besides `driver(request)`, a driver module may say, each optional:
+- TRANSACTIONAL = True: its entry point runs in another thread (a mail server, the chat
+  socket's consumer), so the cases run with transactions that commit;
+- NOT_APPLICABLE = {case function name: reason}: the channel has no such thing (skipped);
+- KNOWN_GAPS = {case function name: the fix it waits for}: a failure whose fix is outside
+  the adapter's own folder (a strict xfail: when it passes, the entry must go);
+and a driver object may have `names_files = False` when the customer cannot name the
+files they send (a voicemail), which skips the file-name secret case.
 """
 
 import importlib
