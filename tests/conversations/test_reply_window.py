@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kefu.agents.models import Agent
 from kefu.contacts.actions import mark_unreachable
@@ -18,6 +18,7 @@ from kefu.conversations.reply_window import ChannelRule, Mode, ReplyWindowClosed
 from kefu.conversations.tasks import deliver_message
 from kefu.inboxes import registry
 from kefu.inboxes.models import Channel, Inbox
+from kefu.sla.sweep import holding_update_text
 
 pytestmark = pytest.mark.django_db
 
@@ -263,12 +264,14 @@ def test_an_automatic_message_on_a_closed_wechat_conversation_goes_by_email(
     Message.objects.filter(conversation=conversation).update(
         created_at=_heard(conversation) - 49 * H
     )
-    update = send_automatic(conversation=conversation, text="我们仍在处理您的问题，请耐心等待。")
+    # The SLA sweep's holding update, sent as the sweep sends it.
+    text = holding_update_text(conversation, timezone.now() + H)
+    update = send_automatic(conversation=conversation, text=text)
     assert update.via == Channel.EMAIL
     assert deliver_message.call(update.pk) == DeliveryStatus.SENT
     (sent,) = mail.outbox
     assert sent.to == [conversation.contact.email]
-    assert "我们仍在处理您的问题" in sent.body
+    assert conversation.reference in sent.body
 
 
 def test_an_automatic_message_on_an_open_window_goes_on_the_channel(
@@ -276,3 +279,17 @@ def test_an_automatic_message_on_an_open_window_goes_on_the_channel(
 ) -> None:
     conversation = on(Channel.WECHAT)
     assert send_automatic(conversation=conversation, text="已收到").via == ""
+
+
+def test_an_automatic_message_to_a_customer_without_email_goes_by_the_portal(
+    on: Callable[..., Conversation],
+) -> None:
+    conversation = on(Channel.WECHAT, contact=Contact.objects.create(name="匿名"))
+    Message.objects.filter(conversation=conversation).update(
+        created_at=_heard(conversation) - 49 * H
+    )
+    update = send_automatic(conversation=conversation, text="仍在处理")
+    assert update.via == Channel.PORTAL
+    # Read on the portal: with no address to notify, the delivery is the stored message.
+    assert deliver_message.call(update.pk) == DeliveryStatus.SENT
+    assert mail.outbox == []
