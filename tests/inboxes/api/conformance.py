@@ -45,9 +45,9 @@ class ApiDriver:
                 },
                 content_type="application/json",
             ).status_code
-        reference = self._reference(client, delivery.sender)
+        status, reference = self._reference(client, delivery.sender)
         if reference is None:
-            return 401 if forged else 500
+            return status
         upload = SimpleUploadedFile(
             delivery.file.name, delivery.file.content, delivery.file.content_type
         )
@@ -56,7 +56,7 @@ class ApiDriver:
             {"text": delivery.text, "external_id": delivery.delivery_id, "files": [upload]},
         ).status_code
 
-    def _reference(self, client: Client, sender: str) -> str | None:
+    def _reference(self, client: Client, sender: str) -> tuple[int, str | None]:
         """The sender's conversation, opened with a first message if they have none."""
         response = client.post(
             "/api/v1/conversations",
@@ -68,9 +68,9 @@ class ApiDriver:
             content_type="application/json",
         )
         if response.status_code >= 300:
-            return None
+            return response.status_code, None
         reference: str = response.json()["reference"]
-        return reference
+        return response.status_code, reference
 
     def conversation(self, sender: str) -> Conversation:
         return newest_conversation(IdentityKind.PLATFORM_USER, sender)

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from kefu.contacts.models import ContactIdentity, IdentityKind
 from kefu.conversations.models import Conversation
@@ -71,7 +72,7 @@ class PhoneDriver:
     names_files = False
 
     def _post(self, name: str, params: dict[str, str], forged: bool, query: str = "") -> int:
-        path = f"/phone/twilio/{self.line.pk}/{name}{query}"
+        path = reverse(f"phone:{name}", kwargs={"line_id": self.line.pk}) + query
         token = "0" * 32 if forged else AUTH_TOKEN
         signature = twilio_signature(absolute_url(path), params, token)
         with self.on_commit(execute=True):
