@@ -156,6 +156,7 @@ def test_an_automatic_message_fulfils_nothing(inbox: Inbox, policy: SlaPolicy) -
     conversation = _open(inbox)
     before = clocks(conversation)
     message = actions.send_automatic(conversation=conversation, text="我们已收到您的消息")
+    assert message is not None  # the conversation's channel takes replies
     assert message.author_agent_id is None
     assert message.kind == MessageKind.OUTBOUND
     # Even if told of it as a reply, the listener ignores a message without an agent.
