@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+import uuid
 from typing import Any
 
 from django import forms
@@ -60,6 +61,18 @@ def _file_widget() -> forms.ClearableFileInput:
     )
 
 
+def _new_submission_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _submission_field() -> forms.CharField:
+    """A one-time id rendered with the form: the same post sent twice (a double click, a
+    browser resending after a lost answer) carries it twice and is stored once."""
+    return forms.CharField(
+        required=False, max_length=64, initial=_new_submission_id, widget=forms.HiddenInput
+    )
+
+
 class ReplyForm(forms.Form):
     # Not required here: a message with only a screenshot is fine, and an empty one is
     # refused by the action with its own message.
@@ -69,6 +82,7 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     attachment = forms.FileField(label=_("Attach a file"), required=False, widget=_file_widget())
+    submission = _submission_field()
 
 
 class NewTicketForm(forms.Form):
@@ -78,6 +92,7 @@ class NewTicketForm(forms.Form):
         label=_("Describe your problem"), widget=forms.Textarea(attrs={"rows": 7})
     )
     attachment = forms.FileField(label=_("Attach a file"), required=False, widget=_file_widget())
+    submission = _submission_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ def from_form(
     intent: str = "",
     conversation: Conversation | None = None,
     files: tuple[InboundAttachment, ...] = (),
+    submission: str = "",
 ) -> InboundMessage:
     return InboundMessage(
         inbox=conversation.inbox if conversation is not None else portal_inbox(),
@@ -30,5 +31,7 @@ def from_form(
         intent=intent,
         conversation=conversation,
         attachments=files,
+        # The form's one-time id: a post sent twice is stored once.
+        external_id=f"portal:{submission}" if submission else "",
         language=contact.language if conversation is None else conversation.language,
     )

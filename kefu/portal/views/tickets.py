@@ -95,6 +95,7 @@ def reply(request: PortalRequest, reference: str) -> HttpResponse:
             text=form.cleaned_data["text"],
             conversation=conversation,
             files=inbound_files(form.cleaned_data["attachment"]),
+            submission=form.cleaned_data["submission"],
         )
         message = receive_message(inbound)
     except AttachmentRejected as refused:
@@ -129,6 +130,7 @@ def new_ticket(request: PortalRequest) -> HttpResponse:
             subject=form.cleaned_data["subject"],
             intent=form.cleaned_data["intent"],
             files=inbound_files(form.cleaned_data["attachment"]),
+            submission=form.cleaned_data["submission"],
         )
         message = receive_message(inbound)
     except AttachmentRejected as refused:

@@ -1,5 +1,6 @@
 """My tickets, one ticket, replying and opening a ticket, as the customer sees them."""
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -375,6 +376,27 @@ def test_a_new_ticket_gets_its_topic_and_shows_its_number(contact_factory) -> No
     body = response.content.decode()
     assert '<p class="ticket-created-number">' + conversation.reference in body
     assert f"Your ticket number is {conversation.reference}." in body
+
+
+def test_a_new_ticket_form_sent_twice_opens_one_ticket(contact_factory) -> None:
+    contact = contact_factory()
+    client = client_reading(contact)
+    page = client.get("/portal/tickets/new/", headers=EN).content.decode()
+    again = client.get("/portal/tickets/new/", headers=EN).content.decode()
+    submission = re.search(r'name="submission" value="([0-9a-f]{32})"', page)
+    assert submission is not None
+    assert submission.group(0) not in again  # each form shown gets its own id
+    form = {
+        "intent": Intent.DEPOSIT_MISSING,
+        "subject": "USDT 充值未到账",
+        "text": "TRC20 充值 100 USDT，两小时了还没到账。",
+        "submission": submission.group(1),
+    }
+    first = client.post("/portal/tickets/new/", form, headers=EN)
+    second = client.post("/portal/tickets/new/", form, headers=EN)
+    conversation = Conversation.objects.get(contact=contact)
+    assert conversation.messages.count() == 1
+    assert first["Location"] == second["Location"] == f"/portal/tickets/{conversation.reference}/"
 
 
 def test_a_new_ticket_needs_a_topic_from_the_list(contact_factory) -> None:
