@@ -9,8 +9,6 @@ Besides `driver(request)`, a driver module may say, each optional:
 - TRANSACTIONAL = True: its entry point runs in another thread (a mail server, the chat
   socket's consumer), so the cases run with transactions that commit;
 - NOT_APPLICABLE = {case function name: reason}: the channel has no such thing (skipped);
-- KNOWN_GAPS = {case function name: the fix it waits for}: a failure whose fix is outside
-  the adapter's own folder (a strict xfail: when it passes, the entry must go);
 and a driver object may have `names_files = False` when the customer cannot name the
 files they send (a voicemail), which skips the file-name secret case.
 """
@@ -88,14 +86,9 @@ def driver(request: pytest.FixtureRequest) -> Driver:
         pytest.fail(
             f"channel {request.param} has no conformance driver (tests/inboxes/{request.param}/)"
         )
-    # A case the channel fails for a reason outside its adapter, named with the fix it
-    # waits for; strict, so the day it passes the entry must go.
-    case = request.node.originalname
-    gap = getattr(module, "KNOWN_GAPS", {}).get(case)
-    if gap:
-        request.node.add_marker(pytest.mark.xfail(reason=gap, strict=True))
-    # A case about something the channel does not have, with the reason.
-    missing = getattr(module, "NOT_APPLICABLE", {}).get(case)
+    # A case about something the channel does not have, with the reason. (A case a
+    # channel fails is a failure: fix the adapter, do not list it here.)
+    missing = getattr(module, "NOT_APPLICABLE", {}).get(request.node.originalname)
     if missing:
         pytest.skip(f"{request.param}: {missing}")
     made: Driver = module.driver(request)

@@ -10,7 +10,9 @@ cases through every driver, so adding a channel is adding its folder and its dri
 A driver goes through the channel's real entry point — the webhook view with the
 platform's real wire format and signature, the SMTP handler, the WebSocket consumer, the
 REST API — never by calling receive_message itself, and runs whatever background job
-the channel hands the work to before it returns.
+the channel hands the work to before it returns. The module may also say what the
+suite must know of it (TRANSACTIONAL, NOT_APPLICABLE, names_files): see the suite's
+docstring.
 """
 
 from contextlib import AbstractContextManager
