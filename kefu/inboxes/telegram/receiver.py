@@ -10,12 +10,10 @@ request we could not finish (a download failed) is answered 5xx so it comes agai
 update_id makes the second delivery of a stored one a no-op.
 """
 
-import asyncio
 import hmac
 import logging
 
 import aiohttp
-
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 from aiogram.types import Message, Update
 from asgiref.sync import sync_to_async
@@ -98,12 +96,7 @@ async def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
         with translation.override(to_django(language_of(message))):
             async with open_bot(bot.token) as api:
                 inbound = await inbound_message(api, bot.inbox, update.update_id, message)
-    except (
-        TelegramNetworkError,
-        TelegramServerError,
-        aiohttp.ClientError,
-        asyncio.TimeoutError,
-    ) as failed:
+    except (TimeoutError, TelegramNetworkError, TelegramServerError, aiohttp.ClientError) as failed:
         logger.warning("telegram update %s: file download failed: %s", update.update_id, failed)
         return _error(503, "try_again")
     try:

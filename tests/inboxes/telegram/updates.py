@@ -52,7 +52,7 @@ def photo(file_id: str, *, size: int, caption: str = "", **kw: Any) -> dict[str,
         {"file_id": file_id, "file_unique_id": "l", "width": 1280, "height": 960,
          "file_size": size},
     ]  # fmt: skip
-    extra = {"caption": caption} if caption else {}
+    extra: dict[str, Any] = {"caption": caption} if caption else {}
     return message(photo=sizes, **extra, **kw)
 
 
@@ -60,7 +60,7 @@ def document(file_id: str, *, name: str, mime: str, size: int, caption: str = ""
              **kw: Any) -> dict[str, Any]:  # fmt: skip
     doc = {"file_id": file_id, "file_unique_id": file_id[::-1], "file_name": name,
            "mime_type": mime, "file_size": size}  # fmt: skip
-    extra = {"caption": caption} if caption else {}
+    extra: dict[str, Any] = {"caption": caption} if caption else {}
     return message(document=doc, **extra, **kw)
 
 
