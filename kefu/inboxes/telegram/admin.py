@@ -76,7 +76,7 @@ class TelegramBotAdmin(admin.ModelAdmin[TelegramBot]):
     @admin.display(description=_("webhook health"))
     def webhook_health(self, bot: TelegramBot) -> SafeString:
         if not bot.pk:
-            return format_html("–")
+            return format_html("{}", "–")
         try:
             health = actions.webhook_health(bot)
         except _API_ERRORS as failed:

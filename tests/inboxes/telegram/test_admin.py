@@ -43,8 +43,12 @@ def test_a_token_telegram_refuses_is_a_form_error(
 def test_the_change_page_masks_the_token_and_shows_the_webhook_health(
     admin_client: Client, telegram: TelegramServer, bot: TelegramBot
 ) -> None:
-    info = {"url": "https://elsewhere.example/", "has_custom_certificate": False,
-            "pending_update_count": 17, "last_error_message": "Wrong response from the webhook: 500"}  # fmt: skip
+    info = {
+        "url": "https://elsewhere.example/",
+        "has_custom_certificate": False,
+        "pending_update_count": 17,
+        "last_error_message": "Wrong response from the webhook: 500",
+    }
     telegram.reply(f"/bot{TOKEN}/getWebhookInfo", 200, {"ok": True, "result": info})
     page = admin_client.get(f"{URL}{bot.pk}/change/").content.decode()
     assert TOKEN not in page
