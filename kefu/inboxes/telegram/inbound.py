@@ -69,18 +69,18 @@ def _wanted(message: Message) -> list[_Wanted]:
     return files
 
 
-def _refuse_by_size(wanted: _Wanted) -> None:
-    if (wanted.size or 0) > settings.KEFU_MAX_ATTACHMENT_BYTES:
-        raise Unfetchable(attachments.too_large(wanted.filename).message)
-    if (wanted.size or 0) > GET_FILE_LIMIT:
+def _refuse_by_size(name: str, size: int | None) -> None:
+    if (size or 0) > settings.KEFU_MAX_ATTACHMENT_BYTES:
+        raise Unfetchable(attachments.too_large(name).message)
+    if (size or 0) > GET_FILE_LIMIT:
         raise Unfetchable(
             _("%(name)s is larger than the 20 MB that Telegram lets bots download.")
-            % {"name": wanted.filename}
+            % {"name": name}
         )
 
 
 async def _fetch(bot: Bot, wanted: _Wanted) -> InboundAttachment:
-    _refuse_by_size(wanted)
+    _refuse_by_size(wanted.filename, wanted.size)
     try:
         found = await bot.get_file(wanted.file_id)
     except TelegramBadRequest as refused:
@@ -90,7 +90,7 @@ async def _fetch(bot: Bot, wanted: _Wanted) -> InboundAttachment:
             % {"name": wanted.filename, "reason": refused.message}
         ) from refused
     # The size getFile states is the one the download will have.
-    _refuse_by_size(_Wanted(wanted.file_id, wanted.filename, wanted.content_type, found.file_size))
+    _refuse_by_size(wanted.filename, found.file_size)
     if not found.file_path:
         raise Unfetchable(
             _("%(name)s could not be downloaded from Telegram (%(reason)s).")

@@ -14,7 +14,7 @@ import hmac
 import logging
 
 import aiohttp
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Message, Update
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -96,7 +96,9 @@ async def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
         with translation.override(to_django(language_of(message))):
             async with open_bot(bot.token) as api:
                 inbound = await inbound_message(api, bot.inbox, update.update_id, message)
-    except (TimeoutError, TelegramNetworkError, TelegramServerError, aiohttp.ClientError) as failed:
+    except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as failed:
+        # Telegram down, or refusing the bot's own token (revoked since): the update is
+        # kept at Telegram, which delivers it again, rather than stored without its file.
         logger.warning("telegram update %s: file download failed: %s", update.update_id, failed)
         return _error(503, "try_again")
     try:

@@ -15,7 +15,7 @@ from kefu.safety.exposure import SAFETY_LINE
 from kefu.safety.models import SafetyAlert
 from tests.inboxes.telegram import updates
 from tests.inboxes.telegram.conftest import Webhook
-from tests.inboxes.telegram.telegram_server import TelegramServer
+from tests.inboxes.telegram.telegram_server import TelegramServer, error
 
 PHRASE = Mnemonic("english").to_mnemonic(bytes(range(16)))
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
@@ -241,3 +241,25 @@ def test_slow_downloads_wait_side_by_side_not_in_turn(
     started = time.monotonic()
     assert asyncio.run(both()) == [200, 200]
     assert time.monotonic() - started < 0.9
+
+
+def test_a_file_getfile_refuses_is_noted_and_the_message_kept(
+    webhook: Webhook, telegram: TelegramServer
+) -> None:
+    # The update said nothing of the size; getFile says the file is over its 20 MB.
+    telegram.reply("/bot", 400, error(400, "Bad Request: file is too big"))
+    webhook.post(updates.document("nosize", name="log.txt", mime="text/plain", size=0,
+                                  caption="see the log"))  # fmt: skip
+    [message] = inbound()
+    assert message.text.startswith("see the log")
+    assert "file is too big" in message.text
+    assert message.attachments.count() == 0
+
+
+def test_a_token_telegram_no_longer_accepts_leaves_the_update_to_be_delivered_again(
+    webhook: Webhook, telegram: TelegramServer
+) -> None:
+    telegram.files["ph3"] = ("photos/file_5.jpg", PNG)
+    telegram.tokens.clear()
+    assert webhook.post(updates.photo("ph3", size=len(PNG))).status_code == 503
+    assert inbound() == []
