@@ -121,3 +121,12 @@ def test_a_bad_request_fails_with_telegrams_description(
     message = reply(conversation, agent, "您好")
     assert message.delivery_status == DeliveryStatus.FAILED
     assert "chat not found" in message.delivery_error
+
+
+def test_a_conversation_without_a_telegram_account_fails_for_good(
+    conversation: Conversation, agent: Agent
+) -> None:
+    ContactIdentity.objects.filter(kind="telegram").delete()
+    message = reply(conversation, agent, "您好")
+    assert message.delivery_status == DeliveryStatus.FAILED
+    assert "no Telegram account" in message.delivery_error
