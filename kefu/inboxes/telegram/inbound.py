@@ -122,8 +122,13 @@ async def inbound_message(
     parts = [message.text or message.caption or ""]
     voice_name = f"voice_{message.message_id}.ogg"
     for voice in (a for a in kept if message.voice and a.filename == voice_name):
-        # A transcriber is CPU work or a network call: off the event loop.
-        parts.append(await sync_to_async(transcript)(voice.content, voice.content_type, language))
+        # A transcriber is CPU work or a network call, and no database work: off the event
+        # loop, in a thread of its own rather than the one the ORM calls queue on.
+        parts.append(
+            await sync_to_async(transcript, thread_sensitive=False)(
+                voice.content, voice.content_type, language
+            )
+        )
     user = message.from_user
     assert user is not None  # the receiver takes only messages a user sent
     return InboundMessage(

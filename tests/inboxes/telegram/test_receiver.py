@@ -263,3 +263,10 @@ def test_a_token_telegram_no_longer_accepts_leaves_the_update_to_be_delivered_ag
     telegram.tokens.clear()
     assert webhook.post(updates.photo("ph3", size=len(PNG))).status_code == 503
     assert inbound() == []
+
+
+def test_a_message_with_nothing_to_keep_is_acknowledged_and_not_stored(webhook: Webhook) -> None:
+    sticker = {"file_id": "st1", "file_unique_id": "u", "type": "regular", "width": 512,
+               "height": 512, "is_animated": False, "is_video": False}  # fmt: skip
+    assert webhook.post(updates.message(sticker=sticker)).status_code == 200
+    assert inbound() == []
