@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.email",
     "kefu.inboxes.phone",
     "kefu.inboxes.webchat",
+    "kefu.inboxes.telegram",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -371,6 +372,9 @@ KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")
 # Twilio's REST API: its public address, or a regional edge; tests point it at a local
 # server that checks what Twilio would receive.
 KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.com")
+# Telegram's Bot API: its public address, or a local Bot API server; tests point it at a
+# local server that checks what Telegram would receive.
+KEFU_TELEGRAM_API_URL = os.environ.get("KEFU_TELEGRAM_API_URL", "https://api.telegram.org")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")

@@ -19,6 +19,7 @@ from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
+from kefu.inboxes.telegram import outbound as telegram_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
 
 _DELIVERERS: dict[str, outbound.Deliver] = {
@@ -26,6 +27,7 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.API: api_outbound.deliver,
     Channel.EMAIL: email_outbound.deliver,
     Channel.WEBCHAT: webchat_outbound.deliver,
+    Channel.TELEGRAM: telegram_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,
