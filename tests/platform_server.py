@@ -93,12 +93,11 @@ def _handler(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _serve(self) -> None:
             parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
             request = Received(
                 method=self.command,
                 path=parts.path,
                 query=parse_qs(parts.query),
-                body=self.rfile.read(length) if length else b"",
+                body=self._body(),
                 headers={k.lower(): v for k, v in self.headers.items()},
             )
             with server.lock:
@@ -109,6 +108,19 @@ def _handler(server: PlatformServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def _body(self) -> bytes:
+            """The request body, sized or chunked (aiohttp streams file uploads chunked)."""
+            if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                length = int(self.headers.get("Content-Length") or 0)
+                return self.rfile.read(length) if length else b""
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()  # the CRLF after each chunk
+            while self.rfile.readline().strip():
+                pass  # trailer fields, up to the blank line that ends the body
+            return b"".join(chunks)
 
         do_GET = do_POST = do_DELETE = _serve  # noqa: N815 (http.server's names)
 

@@ -5,18 +5,21 @@ from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
+from kefu.inboxes.telegram import outbound as telegram_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
 
 
 def test_each_channel_with_an_adapter_is_delivered_by_it() -> None:
-    channels = (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.WEBCHAT)
+    channels = (Channel.PORTAL, Channel.API, Channel.EMAIL, Channel.WEBCHAT, Channel.TELEGRAM)
     assert [deliverer_for(channel) for channel in channels] == [
         portal_outbound.deliver,
         api_outbound.deliver,
         email_outbound.deliver,
         webchat_outbound.deliver,
+        telegram_outbound.deliver,
     ]
 
 
 def test_a_channel_without_an_adapter_yet_gets_the_portal_notification() -> None:
-    assert deliverer_for(Channel.TELEGRAM) is portal_outbound.deliver
+    # A channel value added to Channel before its adapter's line in the registry.
+    assert deliverer_for("messenger") is portal_outbound.deliver

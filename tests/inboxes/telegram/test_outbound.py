@@ -1,5 +1,7 @@
 """Agent replies sent to the Telegram user through the Bot API, and Telegram's refusals."""
 
+import email
+import email.policy
 from datetime import timedelta
 
 import pytest
@@ -70,11 +72,22 @@ def test_an_image_is_sent_as_a_photo(
 ) -> None:
     shot = InboundAttachment(filename="steps.png", content_type="image/png", content=PNG)
     reply(conversation, agent, "请看截图", files=[shot])
-    # aiohttp streams an upload in chunks, and tests/platform_server.py reads a body by
-    # its Content-Length only, so the parts cannot be checked here yet.
     [photo] = telegram.sent("sendPhoto")
     assert photo.headers["content-type"].startswith("multipart/form-data")
-    assert photo.headers["transfer-encoding"] == "chunked"
+    # The parts as Telegram reads them: the chat, and the picture's own bytes.
+    parts = email.message_from_bytes(
+        b"Content-Type: " + photo.headers["content-type"].encode() + b"\r\n\r\n" + photo.body,
+        policy=email.policy.HTTP,
+    )
+    fields = {
+        part.get_param("name", header="content-disposition"): part for part in parts.iter_parts()
+    }
+    # aiogram names the file part and points the photo field at it (attach://<name>).
+    attached = fields[fields["photo"].get_content().removeprefix("attach://")]
+    assert attached.get_content() == PNG
+    assert attached.get_filename() == "steps.png"
+    chat = conversation.contact.identities.get().value
+    assert fields["chat_id"].get_content().strip() == chat
     assert telegram.sent("sendDocument") == []
 
 
