@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.email",
     "kefu.inboxes.phone",
     "kefu.inboxes.webchat",
+    "kefu.inboxes.wechat",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -371,6 +372,9 @@ KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")
 # Twilio's REST API: its public address, or a regional edge; tests point it at a local
 # server that checks what Twilio would receive.
 KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.com")
+# WeChat Official Accounts (kefu.inboxes.wechat): WeChat's REST API address; tests point it
+# at a local server that checks what WeChat would receive.
+KEFU_WECHAT_API_URL = os.environ.get("KEFU_WECHAT_API_URL", "https://api.weixin.qq.com")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")

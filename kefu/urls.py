@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("chat/", include("kefu.inboxes.webchat.urls")),
     path("phone/", include("kefu.inboxes.phone.urls")),
+    path("wechat/", include("kefu.inboxes.wechat.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon, name="favicon"),

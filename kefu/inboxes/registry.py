@@ -20,12 +20,14 @@ from kefu.inboxes.email import outbound as email_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
+from kefu.inboxes.wechat import outbound as wechat_outbound
 
 _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
     Channel.API: api_outbound.deliver,
     Channel.EMAIL: email_outbound.deliver,
     Channel.WEBCHAT: webchat_outbound.deliver,
+    Channel.WECHAT: wechat_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,
