@@ -101,10 +101,13 @@ def read(inbox: Inbox, parsed: Parsed) -> Outcome:
 
 def media_file(media_id: str, media_type: str, download: Download | None) -> InboundAttachment:
     """The downloaded file, or (for a file WeChat says is over the limit) raises the refusal."""
+    name = f"{media_id}.{'amr' if media_type == 'voice' else 'jpg'}"
     if download is None:
-        raise attachments.too_large(f"{media_id}.{'amr' if media_type == 'voice' else 'jpg'}")
+        raise attachments.too_large(name)
     return InboundAttachment(
-        filename=download.filename, content_type=download.content_type, content=download.content
+        filename=download.filename or name,
+        content_type=download.content_type,
+        content=download.content,
     )
 
 

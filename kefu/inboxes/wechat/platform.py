@@ -160,6 +160,7 @@ def text_reply(parsed: Parsed, text: str) -> str:
 class Download:
     content: bytes
     content_type: str
+    # The name WeChat gave it (Content-Disposition), or empty.
     filename: str
 
 
@@ -262,5 +263,5 @@ def _read_media(response: requests.Response, media_id: str, limit: int) -> Downl
     if len(content) > limit:
         return None
     disposition = response.headers.get("Content-Disposition", "")
-    filename = disposition.partition('filename="')[2].rstrip('"') or media_id
+    filename = disposition.partition('filename="')[2].rstrip('"')
     return Download(content=content, content_type=content_type, filename=filename)
