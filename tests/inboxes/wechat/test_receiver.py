@@ -101,9 +101,7 @@ def test_forged_signature_is_refused_and_nothing_queued(
     assert not DBTaskResult.objects.exists()
 
 
-def test_forged_safe_mode_payload_is_refused(
-    safe_account: WeChatAccount, client: Client
-) -> None:
+def test_forged_safe_mode_payload_is_refused(safe_account: WeChatAccount, client: Client) -> None:
     request = wire.signed(wire.text("hello", "3004"), aes_key=wire.AES_KEY)
     request.query["msg_signature"] = "0" * 40
     response = client.post(
@@ -140,7 +138,9 @@ def test_a_payload_that_does_not_decrypt_is_refused(
 ) -> None:
     garbage = "bm90IGFuIGFlcyBwYXlsb2Fk"
     query = wire.signed(wire.text("x", "1")).query
-    query |= {"msg_signature": wire.signature(wire.TOKEN, query["timestamp"], query["nonce"], garbage)}
+    query |= {
+        "msg_signature": wire.signature(wire.TOKEN, query["timestamp"], query["nonce"], garbage)
+    }
     body = f"<xml><Encrypt><![CDATA[{garbage}]]></Encrypt></xml>"
     response = client.post(
         f"/wechat/{safe_account.inbox_id}/?{urlencode(query)}", body, content_type="text/xml"

@@ -77,7 +77,9 @@ def test_a_token_refused_twice_is_not_refreshed_again(
     assert len(wechat_server.requests_to("/cgi-bin/token")) == 2
 
 
-def test_a_wrong_app_secret_is_an_error(account: WeChatAccount, wechat_server: WeChatServer) -> None:
+def test_a_wrong_app_secret_is_an_error(
+    account: WeChatAccount, wechat_server: WeChatServer
+) -> None:
     account.app_secret = "wrong"
     with pytest.raises(platform.ApiError) as refused:
         tokens.access_token(account)
