@@ -21,7 +21,7 @@ from kefu.conversations.inbound import InboundMessage
 from kefu.core import transcription
 from kefu.core.errors import AttachmentRejected
 from kefu.inboxes.wechat import inbound as wechat_inbound
-from kefu.inboxes.wechat import platform, tokens
+from kefu.inboxes.wechat import platform, selectors, tokens
 from kefu.inboxes.wechat.models import WeChatAccount
 from kefu.safety.ingress import screen_inbound
 
@@ -52,6 +52,7 @@ def receive(
         identity_kind=IdentityKind.WECHAT,
         identity_value=openid,
         external_id=external_id,
+        conversation=selectors.latest_conversation(inbox_id, openid),
         kinds_removed=frozenset(kinds),
     )
     if media_id:

@@ -4,7 +4,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import xmltodict
 from django.db import connection
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
@@ -15,7 +14,6 @@ from kefu.conversations.models import Conversation, Message
 from kefu.inboxes.wechat.models import WeChatAccount
 from kefu.safety.exposure import SAFETY_LINE
 from tests.inboxes.wechat import wire
-from tests.inboxes.wechat.wechat_server import WeChatServer
 
 Post = Callable[..., Any]
 
@@ -42,7 +40,7 @@ def test_safe_mode_url_verification_decrypts_echostr(
     envelope = WeChatCrypto(wire.TOKEN, wire.AES_KEY, wire.APP_ID).encrypt_message(
         "echo-123", "nonce", "1700000000"
     )
-    parsed = xmltodict.parse(envelope)["xml"]
+    parsed = wire.fields(envelope)
     query = wire.signed(wire.text("x", "1")).query
     query |= {"echostr": parsed["Encrypt"]}
     query["msg_signature"] = wire.signature(
@@ -184,7 +182,7 @@ def test_subscribe_is_welcomed_with_the_safety_line_and_opens_nothing(
     account: WeChatAccount, wechat_post: Post, run_tasks: Callable[[], None]
 ) -> None:
     response = wechat_post(account, wire.event("subscribe"))
-    reply = xmltodict.parse(response.content)["xml"]
+    reply = wire.fields(response.content)
     assert reply["ToUserName"] == wire.OPENID
     assert reply["FromUserName"] == wire.ORIGINAL_ID
     assert str(SAFETY_LINE) in reply["Content"]
@@ -194,12 +192,12 @@ def test_subscribe_is_welcomed_with_the_safety_line_and_opens_nothing(
 
 def test_safe_mode_welcome_is_encrypted(safe_account: WeChatAccount, wechat_post: Post) -> None:
     response = wechat_post(safe_account, wire.event("subscribe"))
-    envelope = xmltodict.parse(response.content)["xml"]
+    envelope = wire.fields(response.content)
     crypto = WeChatCrypto(wire.TOKEN, wire.AES_KEY, wire.APP_ID)
     plain = crypto.decrypt_message(
         response.content, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
     )
-    assert str(SAFETY_LINE) in xmltodict.parse(plain)["xml"]["Content"]
+    assert str(SAFETY_LINE) in wire.fields(plain)["Content"]
 
 
 def test_unsubscribe_makes_the_openid_unreachable(
@@ -252,3 +250,14 @@ def test_wechat_is_answered_within_five_seconds_on_a_slow_database(
     print(f"answered in {elapsed:.2f} s on a database taking 0.4 s per query")
     run_tasks()
     assert [m.text for m in stored()] == ["提现一直没到账"]
+
+
+def test_every_message_of_a_customer_joins_their_conversation(
+    account: WeChatAccount, wechat_post: Post, run_tasks: Callable[[], None]
+) -> None:
+    wechat_post(account, wire.text("提现一直没到账", "10010"))
+    wechat_post(account, wire.event("CLICK", key="WITHDRAWAL_HELP"))
+    wechat_post(account, wire.text("还在吗", "10011"))
+    run_tasks()
+    assert len({m.conversation_id for m in stored()}) == 1
+    assert len(stored()) == 3

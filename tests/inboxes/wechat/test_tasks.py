@@ -88,7 +88,10 @@ def test_a_failing_download_is_retried_then_stored_with_a_note(
     assert not Message.objects.exists()
     retry = DBTaskResult.objects.filter(status="READY").get()
     assert retry.args_kwargs["args"][-1] == 2  # the second attempt, later
-    tasks.receive.call(*retry.args_kwargs["args"][:-1], attempt=tasks.MEDIA_ATTEMPTS)
+    inbox_id, openid, text, external_id, kinds, media_id, media_type, _ = retry.args_kwargs["args"]
+    tasks.receive.call(
+        inbox_id, openid, text, external_id, kinds, media_id, media_type, tasks.MEDIA_ATTEMPTS
+    )
     message = only_message()
     assert "502" in message.text  # the note says what WeChat answered
     assert message.external_id == "msg:104"

@@ -1,6 +1,7 @@
 """The access token: one refresh for all workers, a refused token replaced once."""
 
 import threading
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -31,7 +32,7 @@ def test_workers_needing_a_token_at_once_fetch_it_once(wechat_server: WeChatServ
         try:
             start.wait()
             got.append(tokens.access_token(account))
-        except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
+        except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
         finally:
             connection.close()

@@ -6,8 +6,8 @@ import base64
 import hashlib
 import time
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
-import xmltodict
 from wechatpy.crypto import WeChatCrypto
 
 APP_ID = "wx5823bf96d3bd56c7"
@@ -54,6 +54,11 @@ def event(name: str, key: str = "", openid: str = OPENID, create_time: int | Non
     return _xml(openid, "event", body, ORIGINAL_ID, create_time)
 
 
+def fields(xml: str | bytes) -> dict[str, str]:
+    """The children of WeChat's <xml> root, by tag."""
+    return {child.tag: child.text or "" for child in ElementTree.fromstring(xml)}
+
+
 def signature(token: str, timestamp: str, nonce: str, *extra: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce, *extra])).encode()).hexdigest()
 
@@ -70,13 +75,13 @@ def signed(
     """The query string and body WeChat posts for `xml` (encrypted when `aes_key` is set)."""
     stamp, nonce = str(timestamp or int(time.time())), "1320562132"
     query = {"signature": signature(token, stamp, nonce), "timestamp": stamp, "nonce": nonce}
-    query["openid"] = str(xmltodict.parse(xml)["xml"]["FromUserName"])
+    query["openid"] = fields(xml)["FromUserName"]
     if not aes_key:
         return Request(query, xml.encode())
     envelope = WeChatCrypto(token, aes_key, APP_ID).encrypt_message(xml, nonce, stamp)
-    parsed = xmltodict.parse(envelope)["xml"]
+    parsed = fields(envelope)
     query |= {"encrypt_type": "aes", "msg_signature": parsed["MsgSignature"]}
-    to = xmltodict.parse(xml)["xml"]["ToUserName"]
+    to = fields(xml)["ToUserName"]
     body = (
         f"<xml><ToUserName><![CDATA[{to}]]></ToUserName>"
         f"<Encrypt><![CDATA[{parsed['Encrypt']}]]></Encrypt></xml>"
