@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from kefu.core.public_address import absolute_url
+from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.wechat import actions
 from kefu.inboxes.wechat.models import WeChatAccount
 
@@ -39,6 +40,12 @@ class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
             "inbox", "app_id", "app_secret", "token", "encoding_aes_key", "original_id",
             "display_name", "wechat_id",
         ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inbox = self.fields["inbox"]
+        assert isinstance(inbox, forms.ModelChoiceField)
+        inbox.queryset = Inbox.objects.filter(channel=Channel.WECHAT)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
