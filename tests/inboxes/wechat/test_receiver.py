@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from wechatpy.crypto import WeChatCrypto
 
@@ -261,3 +262,24 @@ def test_every_message_of_a_customer_joins_their_conversation(
     run_tasks()
     assert len({m.conversation_id for m in stored()}) == 1
     assert len(stored()) == 3
+
+
+def test_the_view_writes_nothing_but_the_job(
+    account: WeChatAccount, wechat_post: Post, run_tasks: Callable[[], None]
+) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        assert wechat_post(account, wire.text("hello", "11011")).content == b"success"
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(writes) == 1
+    assert "django_tasks_database_dbtaskresult" in writes[0].lower()
+
+
+def test_an_oversized_body_is_refused(account: WeChatAccount, client: Client) -> None:
+    request = wire.signed(wire.text("x" * 70_000, "12012"))
+    response = client.post(
+        f"/wechat/{account.inbox_id}/?{urlencode(request.query)}",
+        request.body,
+        content_type="text/xml",
+    )
+    assert response.status_code == 400
+    assert not DBTaskResult.objects.exists()
