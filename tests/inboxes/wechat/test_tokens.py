@@ -24,6 +24,7 @@ WORKERS = 8
 )
 def test_workers_needing_a_token_at_once_fetch_it_once(wechat_server: WeChatServer) -> None:
     account = make_account()
+    wechat_server.token_delay = 0.5
     start = threading.Barrier(WORKERS)
     got: list[str] = []
     errors: list[BaseException] = []

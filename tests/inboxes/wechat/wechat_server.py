@@ -7,6 +7,7 @@ answers the customer-service and media calls with WeChat's documents.
 """
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -24,6 +25,8 @@ def _json(body: dict[str, object], status: int = 200) -> Reply:
 @dataclass
 class WeChatServer(PlatformServer):
     tokens: list[str] = field(default_factory=list)
+    # Seconds WeChat takes to issue a token: long enough for workers to overlap.
+    token_delay: float = 0.0
 
     def refuse(self, request: Received) -> Reply | None:
         if request.path == "/cgi-bin/token":
@@ -43,6 +46,7 @@ class WeChatServer(PlatformServer):
         refused = self.refuse(request)
         if refused is not None or request.path != "/cgi-bin/token":
             return refused or super().answer(request)
+        time.sleep(self.token_delay)
         with self.lock:
             queued = self.replies.get("/cgi-bin/token")
             if queued:
