@@ -134,15 +134,15 @@ def parse(xml: str | bytes) -> Parsed:
     if raw is None or not raw.source or not raw.target:
         raise Unreadable("empty")
     try:
-        create_time = int(raw._data.get("CreateTime") or 0)
-    except ValueError as error:
-        raise Unreadable("CreateTime") from error
+        create_time, msg_id = int(raw.time), int(raw.id)
+    except (TypeError, ValueError) as error:
+        raise Unreadable("CreateTime or MsgId") from error
     return Parsed(
         msg_type=str(raw.type),
         sender=str(raw.source),
         recipient=str(raw.target),
         create_time=create_time,
-        msg_id=str(raw._data.get("MsgId") or ""),
+        msg_id=str(msg_id) if msg_id else "",
         event=str(getattr(raw, "event", "") or "").lower(),
         content=str(getattr(raw, "content", "") or ""),
         media_id=str(getattr(raw, "media_id", "") or ""),

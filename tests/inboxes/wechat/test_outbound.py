@@ -89,13 +89,14 @@ def test_an_image_is_uploaded_then_sent(
     assert text["msgtype"] == "text"
 
 
-@pytest.mark.parametrize("code", [45015, 45047])
+@pytest.mark.parametrize(("code", "rule"), [(45015, "48"), (45047, "20")])
 def test_wechats_window_refusals_fail_the_message_with_a_reason(
     conversation: Conversation,
     agent: Agent,
     wechat_server: WeChatServer,
     run_tasks: Callable[[], None],
     code: int,
+    rule: str,
 ) -> None:
     wechat_server.replies[SEND] = []
     wechat_server.reply(SEND, 200, {"errcode": code, "errmsg": "refused"})
@@ -103,7 +104,7 @@ def test_wechats_window_refusals_fail_the_message_with_a_reason(
     run_tasks()
     message.refresh_from_db()
     assert message.delivery_status == DeliveryStatus.FAILED
-    assert "WeChat" in message.delivery_error
+    assert rule in message.delivery_error  # the reason names the rule (48 hours, 20 replies)
 
 
 def test_an_unfollowed_customer_is_marked_unreachable(

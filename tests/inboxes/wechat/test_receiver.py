@@ -283,3 +283,10 @@ def test_an_oversized_body_is_refused(account: WeChatAccount, client: Client) ->
     )
     assert response.status_code == 400
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_message_with_a_bad_create_time_is_refused(
+    account: WeChatAccount, wechat_post: Post
+) -> None:
+    xml = wire.text("hello", "13013").replace("<CreateTime>", "<CreateTime>yesterday")
+    assert wechat_post(account, xml).status_code == 400
