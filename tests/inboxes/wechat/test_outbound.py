@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from kefu.agents.models import Agent
@@ -20,6 +21,7 @@ from kefu.safety.exposure import SAFETY_LINE
 from tests.inboxes.wechat import wire
 from tests.inboxes.wechat.test_tasks import PNG
 from tests.inboxes.wechat.wechat_server import WeChatServer
+from tests.processes import free_port
 
 SEND = "/cgi-bin/message/custom/send"
 Post = Callable[..., Any]
@@ -182,3 +184,18 @@ def test_the_21st_reply_in_a_window_is_refused(
         reply(conversation, agent, f"reply {n}")
     with pytest.raises(ReplyWindowClosed):
         reply(conversation, agent, "one too many")
+
+
+def test_an_unreachable_wechat_means_try_again(
+    conversation: Conversation,
+    agent: Agent,
+    run_tasks: Callable[[], None],
+    settings: Any,
+) -> None:
+    settings.KEFU_WECHAT_API_URL = f"http://127.0.0.1:{free_port()}"
+    cache.clear()  # the token too must be fetched from the unreachable address
+    message = reply(conversation, agent, "hello")
+    run_tasks()
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.RETRYING
+    assert "unreachable" in message.delivery_error
