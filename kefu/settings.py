@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.phone",
     "kefu.inboxes.webchat",
     "kefu.inboxes.telegram",
+    "kefu.inboxes.wechat",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -375,6 +376,9 @@ KEFU_TWILIO_API_URL = os.environ.get("KEFU_TWILIO_API_URL", "https://api.twilio.
 # Telegram's Bot API: its public address, or a local Bot API server; tests point it at a
 # local server that checks what Telegram would receive.
 KEFU_TELEGRAM_API_URL = os.environ.get("KEFU_TELEGRAM_API_URL", "https://api.telegram.org")
+# WeChat Official Accounts (kefu.inboxes.wechat): WeChat's REST API address; tests point it
+# at a local server that checks what WeChat would receive.
+KEFU_WECHAT_API_URL = os.environ.get("KEFU_WECHAT_API_URL", "https://api.weixin.qq.com")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")

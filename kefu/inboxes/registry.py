@@ -21,6 +21,7 @@ from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
 from kefu.inboxes.telegram import outbound as telegram_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
+from kefu.inboxes.wechat import outbound as wechat_outbound
 
 _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
@@ -28,6 +29,7 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.EMAIL: email_outbound.deliver,
     Channel.WEBCHAT: webchat_outbound.deliver,
     Channel.TELEGRAM: telegram_outbound.deliver,
+    Channel.WECHAT: wechat_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,

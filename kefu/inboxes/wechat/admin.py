@@ -1,0 +1,88 @@
+"""WeChat accounts in Django's admin: secrets write-only, and what to paste into WeChat's
+console (the server URL; the Token is the one typed here)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from kefu.core.public_address import absolute_url
+from kefu.inboxes.models import Channel, Inbox
+from kefu.inboxes.wechat import actions
+from kefu.inboxes.wechat.models import WeChatAccount
+
+# Write-only: a stored secret is never rendered back; an empty field keeps it.
+_SECRETS = ("app_secret", "token", "encoding_aes_key")
+
+
+def _secret(label: StrOrPromise, max_length: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=max_length,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the saved value."),
+    )
+
+
+class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
+    app_secret = _secret(_("AppSecret"), 64)
+    token = _secret(_("Token (the same as in WeChat's console)"), 64)
+    encoding_aes_key = _secret(_("EncodingAESKey (safe mode; empty for plaintext mode)"), 43)
+
+    class Meta:
+        model = WeChatAccount
+        fields = [
+            "inbox", "app_id", "app_secret", "token", "encoding_aes_key", "original_id",
+            "display_name", "wechat_id",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        inbox = self.fields["inbox"]
+        assert isinstance(inbox, forms.ModelChoiceField)
+        inbox.queryset = Inbox.objects.filter(channel=Channel.WECHAT)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in _SECRETS:
+            if not cleaned.get(name) and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+        for name in ("app_secret", "token"):
+            if not cleaned.get(name):
+                self.add_error(name, _("This field is required."))
+        key = cleaned.get("encoding_aes_key", "")
+        if key and len(key) != 43:
+            self.add_error("encoding_aes_key", _("An EncodingAESKey has 43 characters."))
+        return cleaned
+
+
+@admin.register(WeChatAccount)
+class WeChatAccountAdmin(admin.ModelAdmin[WeChatAccount]):
+    form = WeChatAccountForm
+    list_display = ("display_name", "wechat_id", "original_id", "app_id", "safe_mode")
+    readonly_fields = ("server_url",)
+
+    @admin.display(description=_("server URL for WeChat's console"))
+    def server_url(self, account: WeChatAccount) -> str:
+        if not account.pk:
+            return str(_("Shown once the account is saved."))
+        return absolute_url(reverse("wechat:webhook", args=[account.inbox_id]))
+
+    def save_model(self, request: HttpRequest, obj: WeChatAccount, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        saved = actions.save_account(
+            inbox=data["inbox"],
+            app_id=data["app_id"],
+            app_secret=data["app_secret"],
+            token=data["token"],
+            original_id=data["original_id"],
+            display_name=data["display_name"],
+            wechat_id=data["wechat_id"],
+            encoding_aes_key=data["encoding_aes_key"],
+        )
+        obj.pk = saved.pk
