@@ -2,14 +2,19 @@
 time left and quota, the tag, why closed and the ways that remain, nothing for channels
 without a rule, and a page whose query count grows only for those channels."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kefu.contacts.actions import mark_unreachable
 from kefu.contacts.models import ContactIdentity, IdentityKind
+from kefu.conversations import reply_window
 from kefu.conversations.models import DeliveryStatus, Message, MessageKind
+from kefu.conversations.reply_window import ChannelRule
+from kefu.inboxes import registry
 from kefu.inboxes.models import Channel, Inbox
 from tests.console.reply_windows import wechat_conversation
 
@@ -143,3 +148,40 @@ def test_the_window_costs_at_most_three_queries_and_only_for_a_channel_with_a_ru
     with CaptureQueriesContext(connection) as with_rule:
         agent_client.get(f"/console/c/{wechat.reference}/")
     assert len(with_rule) - len(without_rule) <= 3
+
+
+@pytest.fixture
+def tagged_wechat() -> Iterator[None]:
+    """WeChat with a Messenger-like tag rule (24 h free, 7 days with HUMAN_AGENT), for as
+    long as the test runs; the shipped rules come back after it."""
+    reply_window.install(
+        {
+            Channel.WECHAT: ChannelRule(
+                window=timedelta(hours=24), tag="HUMAN_AGENT", tag_window=timedelta(days=7)
+            )
+        }
+    )
+    yield
+    registry.install()
+
+
+@pytest.mark.usefixtures("tagged_wechat")
+def test_after_the_free_window_the_line_names_the_tag_and_its_end(
+    agent_client, conversation_factory
+):
+    conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=30))
+    shown = line(page(agent_client, conversation))
+    assert "reply-window-tag" in shown
+    assert "a reply goes with the tag HUMAN_AGENT, possible until <time" in shown
+    assert "(in 5 days)" in shown  # 5 days 18 hours: one unit, like the SLA badges
+
+
+def test_a_reply_updates_the_quota_left(agent_client, conversation_factory):
+    conversation = wechat_conversation(conversation_factory, sent=18)
+    response = agent_client.post(
+        f"/console/c/{conversation.reference}/reply/",
+        {"text": "好的"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "1 of 20 message left" in line(response.content.decode())
