@@ -78,7 +78,14 @@ def reply_window_context(conversation: Conversation) -> dict[str, Any]:
         return {"window": None}
     window = reply_window(conversation)
     left = short_duration(window.until - timezone.now()) if window.until else ""
-    return {"window": window, "window_rule": rule, "window_left": left}
+    return {
+        "window": window,
+        "window_rule": rule,
+        "window_left": left,
+        # Closed, and no other channel reaches the customer (no email address on file):
+        # nothing the agent types could be sent.
+        "window_blocked": not window.open and not window.alternatives,
+    }
 
 
 def header_context(

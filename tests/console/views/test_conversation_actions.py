@@ -170,7 +170,9 @@ def test_reply_to_an_unknown_reference_is_404(agent_client):
 def test_reply_through_the_portal_when_the_wechat_window_closed_is_stored_and_delivered(
     agent_client, conversation_factory, run_tasks
 ):
-    conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=49))
+    conversation = wechat_conversation(
+        conversation_factory, heard_ago=timedelta(hours=49), email="a@b.c"
+    )
     response = agent_client.post(
         url(conversation, "reply"), {"text": "请登录帮助中心查看", "via": "portal"}, headers=HTMX
     )
@@ -221,7 +223,7 @@ def test_a_reply_via_a_channel_the_window_does_not_offer_is_refused(
     agent_client, conversation_factory
 ):
     conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=49))
-    for via in ("email", "telegram"):  # no address on file; not an alternative at all
+    for via in ("portal", "telegram"):  # no address to sign in with; not an alternative
         response = agent_client.post(
             url(conversation, "reply"), {"text": "x", "via": via}, headers=HTMX
         )

@@ -97,13 +97,23 @@ def test_channels_without_a_rule_show_no_window_line(agent_client, conversation_
     assert "Send instead by:" not in html
 
 
-def test_a_customer_without_an_email_address_is_offered_the_portal_only(
+def test_a_closed_window_with_no_email_address_disables_the_reply_box(
     agent_client, conversation_factory
 ):
+    # The portal too is reached through the customer's email (its sign-in code).
     conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=49))
     html = page(agent_client, conversation)
-    assert '<input type="radio" name="via" value="portal" checked>' in html
-    assert 'value="email"' not in html
+    assert "replies may go only within 48 hours" in line(html)
+    assert 'name="via"' not in html
+    assert "No other channel reaches this customer: they have given no email address." in html
+    assert '<textarea id="reply-text" name="text" rows="3" disabled' in html
+    assert '<button type="submit" class="btn btn-primary" disabled>Send reply</button>' in html
+
+
+def test_an_open_window_keeps_the_reply_box_enabled(agent_client, conversation_factory):
+    html = page(agent_client, wechat_conversation(conversation_factory))
+    assert '<textarea id="reply-text" name="text" rows="3" data-submit' in html
+    assert "No other channel reaches this customer" not in html
 
 
 def test_the_line_fragment_refreshes_on_its_own(agent_client, conversation_factory):
