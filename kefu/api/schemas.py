@@ -25,6 +25,7 @@ from kefu.conversations.models import (
     Status,
     Tier,
 )
+from kefu.conversations.reply_window import Alternative, ReplyWindow
 from kefu.core.api_schemas import Email, InputSchema
 from kefu.core.ids import MAX_ID, parse_id
 from kefu.core.intents import Intent
@@ -221,6 +222,14 @@ class ReplyIn(InputSchema):
     then_status: Status | None = Field(
         None, description="Change the status in the same step.", examples=["pending"]
     )
+    via: Channel | None = Field(
+        None,
+        description="Send on another channel than the conversation's: one of the "
+        "`reply_window.alternatives` (the customer's email, the help-center portal), offered "
+        "when the conversation's channel no longer takes replies. Any other channel is "
+        "refused with 409 `reply_window_closed`.",
+        examples=["email"],
+    )
 
     @field_validator("text")
     @classmethod
@@ -383,6 +392,59 @@ class ConversationOut(Schema):
         )
 
 
+class AlternativeOut(Schema):
+    via: Channel = Field(description="Post it as the reply's `via` to send there.")
+    label: str = Field(examples=["Email a@b.c"])
+
+    @staticmethod
+    def of(alternative: Alternative) -> "AlternativeOut":
+        return AlternativeOut(via=Channel(alternative.via), label=alternative.label)
+
+
+class ReplyWindowOut(Schema):
+    """The channel's reply window (conversations.reply_window), as of the answer."""
+
+    open: bool = Field(description="A reply may go on the conversation's channel now.")
+    mode: Literal["free", "tag", "closed"] = Field(
+        description="free: a normal reply; tag: only with the channel's `tag`; closed: no "
+        "reply on this channel (see `reason` and `alternatives`)."
+    )
+    until: datetime | None = Field(
+        description="When the current mode ends; null when it does not (or when closed)."
+    )
+    remaining: int | None = Field(
+        description="Messages the channel's quota still allows in this window (WeChat: 20 "
+        "per customer message); null without a quota."
+    )
+    tag: str = Field(description="The message tag a reply goes with in `tag` mode.")
+    reason: str = Field(
+        description="Why replies are refused, in the request's language (when closed)."
+    )
+    alternatives: list[AlternativeOut] = Field(
+        description="Where a reply can go instead when closed: post its `via` with the reply."
+    )
+
+    @staticmethod
+    def of(window: ReplyWindow) -> "ReplyWindowOut":
+        return ReplyWindowOut(
+            open=window.open,
+            mode=window.mode,  # type: ignore[arg-type]
+            until=window.until,
+            remaining=window.remaining,
+            tag=window.tag,
+            reason=window.reason,
+            alternatives=[AlternativeOut.of(a) for a in window.alternatives],
+        )
+
+
+class ConversationDetailOut(ConversationOut):
+    reply_window: ReplyWindowOut = Field(
+        description="Whether, how and until when a reply may go on the conversation's channel "
+        "(WeChat: 48 hours after the customer's last message, 20 messages; Telegram: not to "
+        "a user who blocked the bot); other channels are always open."
+    )
+
+
 def _reference(pk: int | None) -> str | None:
     return Conversation(pk=pk).reference if pk is not None else None
 
@@ -521,6 +583,10 @@ class MessageOut(Schema):
     delivery_status: DeliveryStatus | Literal[""] = Field(
         description="For replies: queued, sent, retrying or failed."
     )
+    via: Channel | Literal[""] = Field(
+        description="For replies sent on another channel than the conversation's (the "
+        "customer's email, the portal): that channel; empty otherwise."
+    )
     created_at: datetime
     attachments: list[AttachmentOut]
 
@@ -536,11 +602,18 @@ class MessageOut(Schema):
             html=message.html,
             external_id=message.external_id,
             delivery_status=message.delivery_status,  # type: ignore[arg-type]
+            via=message.via,  # type: ignore[arg-type]
             created_at=message.created_at,
             attachments=[AttachmentOut.of(a, reference) for a in message.attachments.all()]
             if with_attachments
             else [],
         )
+
+
+class ReplyOut(MessageOut):
+    reply_window: ReplyWindowOut = Field(
+        description="The conversation's reply window after this reply (its quota counted)."
+    )
 
 
 def _author(message: Message) -> AuthorOut:

@@ -89,6 +89,11 @@ class ReplyForm(forms.Form):
     )
     then_status = forms.ChoiceField(label=_("and set status"), required=False)
     attachments = MultipleFileField(label=_("Attach files"), required=False)
+    # Another channel to send on when the conversation's is closed (the reply window's
+    # alternatives). Any channel is accepted here; the action says which ones may be used.
+    via = forms.ChoiceField(
+        label=_("Send by"), required=False, choices=[("", ""), *Channel.choices]
+    )
 
     def __init__(self, *args: Any, allowed_statuses: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -36,6 +36,11 @@ urlpatterns = [
     path("c/<str:reference>/details/", conversation.details, name="details"),
     path("c/<str:reference>/sla/", sla.sla_panel, name="sla_panel"),
     path("c/<str:reference>/reply/", conversation_actions.reply, name="reply"),
+    path(
+        "c/<str:reference>/reply-window/",
+        conversation.reply_window_line,
+        name="reply_window",
+    ),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
     path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),
     path("c/<str:reference>/assign/", conversation_actions.assign, name="assign"),

@@ -20,6 +20,7 @@ from kefu.api.schemas import (
     AssigneeIn,
     ClockOut,
     ConversationCreate,
+    ConversationDetailOut,
     ConversationFilters,
     ConversationOut,
     ConversationPage,
@@ -32,6 +33,8 @@ from kefu.api.schemas import (
     NoteIn,
     PriorityIn,
     ReplyIn,
+    ReplyOut,
+    ReplyWindowOut,
     SlaEventOut,
     SlaOut,
     StatusIn,
@@ -41,6 +44,7 @@ from kefu.api.selectors import agent_by_public_id, attachment_in
 from kefu.conversations import actions, selectors
 from kefu.conversations.attachments import ALLOWED_TYPES
 from kefu.conversations.models import Conversation, Message
+from kefu.conversations.reply_window import reply_window
 from kefu.core.api_schemas import error_responses
 from kefu.core.file_responses import FileStream
 from kefu.sla import selectors as sla_selectors
@@ -122,12 +126,20 @@ def list_conversations(
 
 @router.get(
     "/{reference}",
-    response={200: ConversationOut, **_READ_ERRORS},
+    response={200: ConversationDetailOut, **_READ_ERRORS},
     summary="Get a conversation",
-    description="By reference: `K-000123` (also accepted: `k-123`, `123`).",
+    description=(
+        "By reference: `K-000123` (also accepted: `k-123`, `123`). With its `reply_window`: "
+        "whether a reply may go on the conversation's channel now, how and until when, or "
+        "why not and where it can go instead."
+    ),
 )
-def get_conversation(request: HttpRequest, reference: str) -> ConversationOut:
-    return ConversationOut.of(_conversation(request, reference))
+def get_conversation(request: HttpRequest, reference: str) -> ConversationDetailOut:
+    conversation = _conversation(request, reference)
+    window = ReplyWindowOut.of(reply_window(conversation))
+    return ConversationDetailOut(
+        **ConversationOut.of(conversation).model_dump(), reply_window=window
+    )
 
 
 @router.get(
@@ -295,23 +307,31 @@ def download_attachment(
 
 @router.post(
     "/{reference}/replies",
-    response={201: MessageOut, **_WRITE_ERRORS},
+    response={201: ReplyOut, **_WRITE_ERRORS},
     summary="Reply as the token's agent",
     description=(
-        "Stores the reply and queues its delivery on the conversation's channel. A reply "
-        "that asks the customer for a recovery phrase, private key, password, 2FA code, "
-        "remote access or a transfer is refused with 422 `outbound_blocked` (with "
-        "`reasons`) and reported to supervisors. 409 on a closed conversation."
+        "Stores the reply and queues its delivery on the conversation's channel, or on "
+        "`via` (one of the reply window's alternatives). A reply that asks the customer for "
+        "a recovery phrase, private key, password, 2FA code, remote access or a transfer is "
+        "refused with 422 `outbound_blocked` (with `reasons`) and reported to supervisors. "
+        "409 on a closed conversation, and 409 `reply_window_closed` (with the reason in "
+        "`message`) when the channel no longer takes replies (WeChat: 48 hours after the "
+        "customer's last message, 20 messages) or `via` is not one of the alternatives. The "
+        "answer carries the reply window after this reply."
     ),
 )
-def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[MessageOut]:
+def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[ReplyOut]:
+    conversation = _conversation(request, reference)
     message = actions.send_reply(
-        conversation=_conversation(request, reference),
+        conversation=conversation,
         agent=acting_agent(request),
         text=payload.text,
         then_status=payload.then_status or "",
+        via=payload.via or "",
     )
-    return Status(201, MessageOut.of(message, with_attachments=False))
+    reply = MessageOut.of(message, with_attachments=False)
+    window = ReplyWindowOut.of(reply_window(conversation))
+    return Status(201, ReplyOut(**reply.model_dump(), reply_window=window))
 
 
 @router.post(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kefu.agents import selectors as agent_selectors
@@ -13,10 +14,12 @@ from kefu.agents.models import Role
 from kefu.console.decorators import AgentRequest, agent_required
 from kefu.console.forms import NoteForm, ReplyForm
 from kefu.console.htmx import is_htmx
+from kefu.console.templatetags.kefu_sla import short_duration
 from kefu.console.views.call_panel import calls_context
 from kefu.console.views.escalation_panel import escalation_context
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
+from kefu.conversations.reply_window import ChannelRule, reply_window, rule_for
 from kefu.conversations.status import TRANSITIONS
 from kefu.core.errors import NotFound
 from kefu.helpcenter.selectors import suggested_articles
@@ -62,6 +65,27 @@ def reply_form(conversation: Conversation, data: Any = None, files: Any = None) 
 
 def is_writable(conversation: Conversation) -> bool:
     return conversation.status != Status.CLOSED and conversation.merged_into_id is None
+
+
+def reply_window_context(conversation: Conversation) -> dict[str, Any]:
+    """The composer's reply-window line: open until when, the quota left, or why closed.
+
+    Only channels with a rule (WeChat, Telegram …) ask the policy, so the page of an
+    email or chat conversation costs no query more.
+    """
+    rule = rule_for(conversation.channel)
+    if rule == ChannelRule():
+        return {"window": None}
+    window = reply_window(conversation)
+    left = short_duration(window.until - timezone.now()) if window.until else ""
+    return {
+        "window": window,
+        "window_rule": rule,
+        "window_left": left,
+        # Closed, and no other channel reaches the customer (no email address on file):
+        # nothing the agent types could be sent.
+        "window_blocked": not window.open and not window.alternatives,
+    }
 
 
 def header_context(
@@ -140,6 +164,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         **loaded,
         **details_context(request, conversation),
         "reply_form": reply_form(conversation),
+        **reply_window_context(conversation),
         "update_templates": templates_for(conversation),
         "note_form": NoteForm(),
         "contact": conversation.contact,
@@ -174,6 +199,14 @@ def header(request: AgentRequest, conversation: Conversation) -> HttpResponse:
 @with_conversation
 def timeline(request: AgentRequest, conversation: Conversation) -> HttpResponse:
     return render(request, "console/_timeline.html", timeline_context(conversation))
+
+
+@require_GET
+@agent_required
+@with_conversation
+def reply_window_line(request: AgentRequest, conversation: Conversation) -> HttpResponse:
+    context = {"conversation": conversation, **reply_window_context(conversation)}
+    return render(request, "console/_reply_window.html", context)
 
 
 @require_GET

@@ -33,6 +33,7 @@ from kefu.console.views.conversation import (
     header_context,
     render_page,
     reply_form,
+    reply_window_context,
     timeline_context,
     with_conversation,
 )
@@ -129,6 +130,7 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
             raise RefusedError(_form_error(form), 413 if form.has_error("attachments") else 400)
         text = form.cleaned_data["text"]
         then_status = form.cleaned_data["then_status"]
+        via = form.cleaned_data["via"]
         _attempt(
             lambda: actions.send_reply(
                 conversation=conversation,
@@ -136,6 +138,7 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
                 text=text,
                 files=form.uploads(),
                 then_status=then_status,
+                via=via,
             )
         )
     except RefusedError as refusal:
@@ -156,6 +159,8 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
             "reply_form": refused,
             "reply_error": refusal.message,
             "reply_error_title": refusal.title,
+            # A window that closed meanwhile shows why, and the ways that remain.
+            **reply_window_context(conversation),
         }
         return render(request, "console/_reply_form.html", context, status=refusal.status)
     if not is_htmx(request):
@@ -163,6 +168,7 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
     loaded = timeline_context(conversation)
     context = {
         "reply_form": reply_form(conversation),
+        **reply_window_context(conversation),
         "changed": True,
         **header_context(conversation, loaded["messages"]),
         **loaded,

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from kefu.inboxes.models import Inbox
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 from tests.api.conftest import bearer_client
+from tests.console.reply_windows import wechat_conversation
 from tests.core.test_ids import HOSTILE_IDS, HOSTILE_REFERENCES, hostile_spellings
 from tests.safety.secret_files import PHRASE_EN, WIF, Secret, file_text, one_file_of_each_kind
 
@@ -566,3 +568,101 @@ class TestAssignee:
         response = post(api_client, url, {"agent_public_id": "KF-ZZZZZZ"})
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+class TestReplyWindow:
+    """The conversation's reply window in the detail and the reply's answer; refusals 409."""
+
+    def test_a_portal_conversation_is_always_open(
+        self, api_client: Client, api_conversation: Conversation
+    ) -> None:
+        body = api_client.get(f"/api/v1/conversations/{api_conversation.reference}").json()
+        assert body["reply_window"] == {
+            "open": True,
+            "mode": "free",
+            "until": None,
+            "remaining": None,
+            "tag": "",
+            "reason": "",
+            "alternatives": [],
+        }
+
+    def test_an_open_wechat_window_has_its_end_and_quota(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=1))
+        window = api_client.get(f"/api/v1/conversations/{conversation.reference}").json()[
+            "reply_window"
+        ]
+        assert window["open"] is True
+        assert window["mode"] == "free"
+        assert window["remaining"] == 20
+        until = datetime.fromisoformat(window["until"])
+        assert timedelta(hours=46) < until - timezone.now() < timedelta(hours=47, minutes=1)
+
+    def test_a_closed_wechat_window_has_the_reason_and_the_alternatives(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(
+            conversation_factory, heard_ago=timedelta(hours=49), email="a@b.c"
+        )
+        window = api_client.get(f"/api/v1/conversations/{conversation.reference}").json()[
+            "reply_window"
+        ]
+        assert window["open"] is False
+        assert window["mode"] == "closed"
+        assert window["until"] is None
+        assert "within 48 hours of the customer's last message" in window["reason"]
+        assert [a["via"] for a in window["alternatives"]] == ["email", "portal"]
+        assert "a@b.c" in window["alternatives"][0]["label"]
+
+    def test_a_reply_when_the_window_is_closed_is_409_with_the_reason(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(conversation_factory, sent=20)
+        url = f"/api/v1/conversations/{conversation.reference}/replies"
+        response = post(api_client, url, {"text": "还有一条"})
+        assert response.status_code == 409
+        error = response.json()["error"]
+        assert error["code"] == "reply_window_closed"
+        assert "20" in error["message"]
+        assert conversation.messages.filter(kind=MessageKind.OUTBOUND).count() == 20
+
+    def test_a_reply_via_an_alternative_is_stored_with_it(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(
+            conversation_factory, heard_ago=timedelta(hours=49), email="a@b.c"
+        )
+        url = f"/api/v1/conversations/{conversation.reference}/replies"
+        response = post(api_client, url, {"text": "已通过邮件回复您", "via": "email"})
+        assert response.status_code == 201
+        body = response.json()
+        assert body["via"] == "email"
+        assert body["reply_window"]["mode"] == "closed"
+        message = conversation.messages.get(kind=MessageKind.OUTBOUND)
+        assert message.via == "email"
+        assert message.delivery_status == DeliveryStatus.QUEUED
+
+    def test_the_reply_answer_counts_the_quota(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(conversation_factory, sent=18)
+        url = f"/api/v1/conversations/{conversation.reference}/replies"
+        response = post(api_client, url, {"text": "好的"})
+        assert response.status_code == 201
+        assert response.json()["via"] == ""
+        assert response.json()["reply_window"]["remaining"] == 1
+
+    def test_a_via_that_is_not_offered_is_409_and_an_unknown_channel_422(
+        self, api_client: Client, conversation_factory: Callable[..., Conversation]
+    ) -> None:
+        conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=49))
+        url = f"/api/v1/conversations/{conversation.reference}/replies"
+        no_address = post(api_client, url, {"text": "x", "via": "email"})
+        assert no_address.status_code == 409
+        assert no_address.json()["error"]["code"] == "reply_window_closed"
+        unknown = post(api_client, url, {"text": "x", "via": "pigeon"})
+        assert unknown.status_code == 422
+        assert not conversation.messages.filter(kind=MessageKind.OUTBOUND).exists()

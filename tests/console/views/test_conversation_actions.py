@@ -1,6 +1,7 @@
 """Each action endpoint: the change happens through its action, refusals change nothing."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from kefu.conversations.models import (
     Status,
 )
 from tests.conftest import verified_client
+from tests.console.reply_windows import wechat_conversation
 from tests.safety.secret_files import PHRASE_EN, PHRASE_ZH_HANS, WIF
 
 HTMX = {"HX-Request": "true"}
@@ -163,6 +165,75 @@ def test_reply_to_an_unknown_reference_is_404(agent_client):
     response = agent_client.post("/console/c/K-999999/reply/", {"text": "x"}, headers=HTMX)
     assert response.status_code == 404
     assert not Message.objects.filter(kind=MessageKind.OUTBOUND).exists()
+
+
+def test_reply_through_the_portal_when_the_wechat_window_closed_is_stored_and_delivered(
+    agent_client, conversation_factory, run_tasks
+):
+    conversation = wechat_conversation(
+        conversation_factory, heard_ago=timedelta(hours=49), email="a@b.c"
+    )
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "请登录帮助中心查看", "via": "portal"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    message = outbound(conversation).get()
+    assert message.via == "portal"
+    assert message.delivery_status == DeliveryStatus.QUEUED
+    assert (
+        '<span class="via">sent through the help-center portal</span>' in response.content.decode()
+    )
+    run_tasks()
+    message.refresh_from_db()
+    assert message.delivery_status == DeliveryStatus.SENT
+
+
+def test_a_reply_after_the_window_closed_shows_the_reason_and_keeps_the_text(
+    agent_client, conversation_factory
+):
+    # The page was opened while the window was open; the customer's last message is now
+    # 49 hours old, and the reply is posted on the channel.
+    conversation = wechat_conversation(
+        conversation_factory, heard_ago=timedelta(hours=49), email="a@b.c"
+    )
+    text = "您的提现已经到账，请查收"
+    response = agent_client.post(url(conversation, "reply"), {"text": text}, headers=HTMX)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert '<div class="alert alert-error" role="alert">WeChat' in html
+    assert "replies may go only within 48 hours" in html
+    assert text in html
+    assert '<input type="radio" name="via" value="email" checked> Email a@b.c' in html
+    assert not outbound(conversation).exists()
+
+
+def test_a_refused_reply_without_htmx_gets_the_whole_page_with_the_reason(
+    agent_client, conversation_factory
+):
+    conversation = wechat_conversation(conversation_factory, sent=20)
+    response = agent_client.post(url(conversation, "reply"), {"text": "还有一条"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "<html" in html
+    assert "allows 20 messages after each message of the customer" in html
+    assert "还有一条" in html
+
+
+def test_a_reply_via_a_channel_the_window_does_not_offer_is_refused(
+    agent_client, conversation_factory
+):
+    conversation = wechat_conversation(conversation_factory, heard_ago=timedelta(hours=49))
+    for via in ("portal", "telegram"):  # no address to sign in with; not an alternative
+        response = agent_client.post(
+            url(conversation, "reply"), {"text": "x", "via": via}, headers=HTMX
+        )
+        assert response.status_code == 409
+        assert "This conversation cannot be answered on" in response.content.decode()
+    response = agent_client.post(
+        url(conversation, "reply"), {"text": "x", "via": "pigeon"}, headers=HTMX
+    )
+    assert response.status_code == 400
+    assert not outbound(conversation).exists()
 
 
 # ---- note --------------------------------------------------------------------------------
