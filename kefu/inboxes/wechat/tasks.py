@@ -6,7 +6,6 @@ no secret may be stored): the job passes the kinds it found on as `kinds_removed
 """
 
 from dataclasses import replace
-from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,6 +17,7 @@ from kefu.contacts.models import IdentityKind
 from kefu.conversations import attachments
 from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundMessage
+from kefu.conversations.tasks import retry_delay
 from kefu.core import transcription
 from kefu.core.errors import AttachmentRejected
 from kefu.inboxes.wechat import inbound as wechat_inbound
@@ -28,10 +28,6 @@ from kefu.safety.ingress import screen_inbound
 # A download that keeps failing (30 s, 2 min, 8 min apart) stores the message with a note:
 # WeChat keeps temporary media three days, the customer's words are not held back that long.
 MEDIA_ATTEMPTS = 4
-
-
-def _retry_delay(attempt: int) -> timedelta:
-    return timedelta(seconds=30 * 4 ** (attempt - 1))
 
 
 @task()
@@ -60,7 +56,7 @@ def receive(
             inbound = _with_media(account, inbound, media_id, media_type)
         except platform.ApiError as error:
             if attempt < MEDIA_ATTEMPTS:
-                receive.using(run_after=timezone.now() + _retry_delay(attempt)).enqueue(
+                receive.using(run_after=timezone.now() + retry_delay(attempt)).enqueue(
                     inbox_id, openid, text, external_id, kinds, media_id, media_type, attempt + 1
                 )
                 return
