@@ -181,6 +181,7 @@ def on_each_database(
     no_postgres: bool,
     measure: Callable[[dict[str, str]], dict[str, Any]],
     report: Callable[[str, dict[str, Any]], None],
+    sqlite_label: str = "SQLite FTS5",
 ) -> dict[str, Any]:
     """measure() on a fresh SQLite file, then on a throwaway PostgreSQL database (noted
     and skipped when unreachable); {"backends": {vendor: figures}, "notes": [...]}."""
@@ -189,7 +190,7 @@ def on_each_database(
         tmp = Path(tmp_name)
         with sqlite_env(tmp) as env:
             results["backends"]["sqlite"] = measure(env)
-        report("SQLite FTS5", results["backends"]["sqlite"])
+        report(sqlite_label, results["backends"]["sqlite"])
         unreachable = "skipped (--no-postgres)" if no_postgres else postgres_unreachable()
         if unreachable:
             results["notes"].append(unreachable)

@@ -35,9 +35,7 @@ import itertools
 import json
 import os
 import platform
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,14 +44,13 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import api_create
 from environments import (
     ROOT,
     Server,
     exit_on_sigterm,
-    postgres_env,
-    postgres_unreachable,
+    on_each_database,
     run_json_step,
-    sqlite_env,
     start_child,
     stop_child,
     uvicorn_server,
@@ -92,29 +89,20 @@ def step_setup() -> dict[str, Any]:
     _django()
     from django.core.management import call_command
 
-    from kefu.agents.models import Agent, Role
-    from kefu.api.actions import create_token
     from kefu.inboxes.models import Channel, Inbox
     from kefu.inboxes.telegram.models import TelegramBot
     from kefu.inboxes.wechat.models import WeChatAccount
 
     call_command("migrate", verbosity=0)
-    admin = Agent.objects.create_user(
-        username="bench-admin",
-        password="bench-password-1",
-        display_name="Bench Admin",
-        role=Role.ADMIN,
-        is_staff=True,
-    )
-    api_inbox = Inbox.objects.create(name="Bench app", channel=Channel.API)
-    _, key = create_token(actor=admin, name="bench", inbox=api_inbox, acts_as=admin)
+    # The baseline's administrator, API inbox and token, as bench/api_create.py makes them.
+    api = api_create.step_setup()
     telegram = Inbox.objects.create(name="Bench bot", channel=Channel.TELEGRAM)
     TelegramBot.objects.create(
         inbox=telegram, token=TELEGRAM_TOKEN, secret_token=TELEGRAM_SECRET, username="kefu_bot"
     )
     wechat = Inbox.objects.create(name="Bench 公众号", channel=Channel.WECHAT)
     WeChatAccount.objects.create(inbox=wechat, display_name="Kefu 客服", **WECHAT)
-    return {"token": key, "telegram": telegram.pk, "wechat": wechat.pk}
+    return {"token": api["token"], "telegram": telegram.pk, "wechat": wechat.pk}
 
 
 def step_stored(inbox: int, expected: int) -> dict[str, Any]:
@@ -361,24 +349,14 @@ def main() -> None:
     results: dict[str, Any] = {
         "benchmark": "messaging",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "backends": {},
-        "notes": [],
+        **on_each_database(
+            "kefu-bench-messaging",
+            not args.postgres,
+            lambda env: measure(env, args),
+            report,
+            sqlite_label="SQLite",
+        ),
     }
-    tmp = Path(tempfile.mkdtemp(prefix="kefu-bench-messaging-"))
-    try:
-        with sqlite_env(tmp) as env:
-            results["backends"]["sqlite"] = measure(env, args)
-        report("SQLite", results["backends"]["sqlite"])
-        why_not = postgres_unreachable() if args.postgres else "not run (no --postgres)"
-        if why_not:
-            log(f"PostgreSQL: {why_not}")
-            results["notes"].append(why_not)
-        else:
-            with postgres_env(tmp, "kefu_bench_messaging") as env:
-                results["backends"]["postgresql"] = measure(env, args)
-            report("PostgreSQL", results["backends"]["postgresql"])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     results["aim_wechat_p99_ms"] = AIM_WECHAT_P99_MS
     results["seconds"] = round(time.perf_counter() - started, 1)
     for backend, figures in results["backends"].items():
