@@ -45,10 +45,10 @@ def test_a_closed_wechat_window_shows_the_reason_and_sends_by_email_instead(
         page.goto(f"{server.url}/console/c/{server.reference}/")
         line = page.locator("#reply-window.reply-window-closed")
         expect(line).to_contain_text("目前无法通过此渠道回复。")
-        expect(line).to_contain_text("48")
-        email = page.get_by_label("Email zhang.wei@example.com")
+        expect(line).to_contain_text("微信 48 小时规则")
+        email = page.get_by_label("邮件 zhang.wei@example.com")
         expect(email).to_be_checked()
-        expect(page.locator(".reply-via")).to_contain_text("The help-center portal")
+        expect(page.locator(".reply-via")).to_contain_text("帮助中心门户")
         page.screenshot(path=str(ARTIFACTS / "reply_window_closed.png"), full_page=True)
 
         page.fill("#reply-text", "您好，微信会话已超时，我们通过邮件回复您。")
