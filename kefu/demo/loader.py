@@ -239,6 +239,8 @@ def load() -> None:
     # The demo platform's sample customers, linked to the contacts above.
     from kefu.helpcenter.flows import demo_data as flows_demo
     from kefu.inboxes.phone import demo_data as phone_demo
+    from kefu.inboxes.telegram import demo_data as telegram_demo
+    from kefu.inboxes.wechat import demo_data as wechat_demo
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
     from kefu.sla import demo_data as sla_demo
@@ -248,6 +250,8 @@ def load() -> None:
     safety_demo.load()
     sla_demo.load()
     phone_demo.load()
+    telegram_demo.load()
+    wechat_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

@@ -54,11 +54,16 @@ def connect_bot(inbox: Inbox, token: str) -> TelegramBot:
                 "connected_at": timezone.now(),
             },
         )
-        if me.username:
-            register_official_channel(
-                kind=OfficialKind.TELEGRAM, value=f"@{me.username}", label=me.full_name
-            )
+        register_official(bot)
     return bot
+
+
+def register_official(bot: TelegramBot) -> None:
+    """List the bot's @handle on the verification page, under its display name."""
+    if bot.username:
+        register_official_channel(
+            kind=OfficialKind.TELEGRAM, value=f"@{bot.username}", label=bot.display_name
+        )
 
 
 @dataclass(frozen=True)
