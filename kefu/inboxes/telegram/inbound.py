@@ -22,6 +22,7 @@ from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.core.languages import Language, from_django
 from kefu.core.transcription import transcript
 from kefu.inboxes.models import Inbox
+from kefu.inboxes.telegram.bot_api import open_bot
 
 # getFile serves files up to this size; a larger one can be seen but never downloaded.
 GET_FILE_LIMIT = 20 * 1024 * 1024
@@ -105,18 +106,28 @@ async def _fetch(bot: Bot, wanted: _Wanted) -> InboundAttachment:
     )
 
 
+async def _fetch_all(token: str, files: list[_Wanted]) -> tuple[list[InboundAttachment], list[str]]:
+    """The files fetched, and a note for each that could not be."""
+    fetched: list[InboundAttachment] = []
+    notes: list[str] = []
+    async with open_bot(token) as bot:
+        for wanted in files:
+            try:
+                fetched.append(await _fetch(bot, wanted))
+            except Unfetchable as refused:
+                notes.append(attachments.refused_note(str(refused)))
+    return fetched, notes
+
+
 async def inbound_message(
-    bot: Bot, inbox: Inbox, update_id: int, message: Message
+    token: str, inbox: Inbox, update_id: int, message: Message
 ) -> InboundMessage:
     """The customer's message, with its files fetched (network errors propagate, so the
     webhook answers an error and Telegram delivers the update again)."""
-    fetched: list[InboundAttachment] = []
-    notes: list[str] = []
-    for wanted in _wanted(message):
-        try:
-            fetched.append(await _fetch(bot, wanted))
-        except Unfetchable as refused:
-            notes.append(attachments.refused_note(str(refused)))
+    files = _wanted(message)
+    # The Bot API is opened only for files: setting up and closing its HTTP session costs
+    # more than storing a text message does.
+    fetched, notes = await _fetch_all(token, files) if files else ([], [])
     kept, refused_notes = attachments.accepted(fetched)
     language = language_of(message)
     parts = [message.text or message.caption or ""]

@@ -27,7 +27,6 @@ from pydantic import ValidationError
 from kefu.conversations.actions import receive_message
 from kefu.core.errors import MessageRejected
 from kefu.core.languages import in_language, to_django
-from kefu.inboxes.telegram.bot_api import open_bot
 from kefu.inboxes.telegram.inbound import inbound_message, language_of
 from kefu.inboxes.telegram.models import TelegramBot
 from kefu.safety.exposure import SAFETY_LINE
@@ -94,8 +93,7 @@ async def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
     try:
         # The notes for refused files are read by agents and customer alike: the user's language.
         with translation.override(to_django(language_of(message))):
-            async with open_bot(bot.token) as api:
-                inbound = await inbound_message(api, bot.inbox, update.update_id, message)
+            inbound = await inbound_message(bot.token, bot.inbox, update.update_id, message)
     except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as failed:
         # Telegram down, or refusing the bot's own token (revoked since): the update is
         # kept at Telegram, which delivers it again, rather than stored without its file.

@@ -7,7 +7,6 @@ import pytest
 from aiogram.types import Update
 
 from kefu.conversations.inbound import InboundMessage
-from kefu.inboxes.telegram.bot_api import open_bot
 from kefu.inboxes.telegram.inbound import inbound_message, language_of
 from kefu.inboxes.telegram.models import TelegramBot
 from tests.inboxes.telegram import updates
@@ -20,12 +19,7 @@ def build(bot: TelegramBot, raw: dict[str, Any]) -> InboundMessage:
     update = Update.model_validate_json(updates.encode(raw))
     assert update.message is not None
 
-    async def run() -> InboundMessage:
-        async with open_bot(bot.token) as api:
-            assert update.message is not None
-            return await inbound_message(api, bot.inbox, update.update_id, update.message)
-
-    return asyncio.run(run())
+    return asyncio.run(inbound_message(bot.token, bot.inbox, update.update_id, update.message))
 
 
 @pytest.mark.parametrize(
