@@ -11,13 +11,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
+from kefu.core.secret_fields import keep_saved_secrets, secret_field
 from kefu.inboxes.phone.lines import save_line
 from kefu.inboxes.phone.models import PhoneLine, Prompt, WebhookHit
 
-# Write-only: a stored secret is never rendered back; an empty field keeps it.
+# Write-only (kefu.core.secret_fields).
 _SECRETS = ("auth_token", "api_key_secret", "cti_token")
 HEALTH_ROWS = 20
 _TWILIO_FIELDS = ("account_sid", "auth_token", "api_key_sid", "api_key_secret", "twiml_app_sid")
@@ -25,16 +25,6 @@ _CALL_FIELDS = (
     "recording_enabled", "voicemail_enabled", "callback_enabled", "callback_max_attempts",
     "callback_retry_minutes", "ring_seconds", "hold_music_url", "service_hours",
 )  # fmt: skip
-
-
-def _secret(label: StrOrPromise) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=64,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the saved value."),
-    )
 
 
 def _e164(value: str) -> str:
@@ -45,9 +35,9 @@ def _e164(value: str) -> str:
 
 
 class PhoneLineForm(forms.ModelForm[PhoneLine]):
-    auth_token = _secret(_("Twilio auth token"))
-    api_key_secret = _secret(_("Twilio API key secret"))
-    cti_token = _secret(_("CTI token"))
+    auth_token = secret_field(_("Twilio auth token"))
+    api_key_secret = secret_field(_("Twilio API key secret"))
+    cti_token = secret_field(_("CTI token"))
     hold_music_url = forms.URLField(
         label=capfirst(_("hold music")), required=False, assume_scheme="https"
     )
@@ -70,9 +60,7 @@ class PhoneLineForm(forms.ModelForm[PhoneLine]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name in _SECRETS:
-            if not cleaned.get(name) and self.instance.pk:
-                cleaned[name] = getattr(self.instance, name)
+        keep_saved_secrets(self, cleaned, _SECRETS)
         return cleaned
 
 

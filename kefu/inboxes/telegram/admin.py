@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.secret_fields import secret_field
 from kefu.inboxes.telegram import actions
 from kefu.inboxes.telegram.models import TelegramBot
 
@@ -20,12 +21,9 @@ _API_ERRORS = (TelegramAPIError, TokenValidationError)
 
 
 class TelegramBotForm(forms.ModelForm[TelegramBot]):
-    # Write-only: the stored token is never rendered back; an empty field keeps it.
-    token = forms.CharField(
-        label=_("bot token"),
-        required=False,
+    token = secret_field(
+        _("bot token"),
         max_length=100,
-        widget=forms.PasswordInput(render_value=False),
         help_text=_("From @BotFather. Leave empty to keep the saved token."),
     )
 

@@ -8,31 +8,23 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from kefu.core.public_address import absolute_url
+from kefu.core.secret_fields import keep_saved_secrets, secret_field
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.wechat import actions
 from kefu.inboxes.wechat.models import WeChatAccount
 
-# Write-only: a stored secret is never rendered back; an empty field keeps it.
+# Write-only (kefu.core.secret_fields).
 _SECRETS = ("app_secret", "token", "encoding_aes_key")
 
 
-def _secret(label: StrOrPromise, max_length: int) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=max_length,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave empty to keep the saved value."),
-    )
-
-
 class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
-    app_secret = _secret(_("AppSecret"), 64)
-    token = _secret(_("Token (the same as in WeChat's console)"), 64)
-    encoding_aes_key = _secret(_("EncodingAESKey (safe mode; empty for plaintext mode)"), 43)
+    app_secret = secret_field(_("AppSecret"))
+    token = secret_field(_("Token (the same as in WeChat's console)"))
+    encoding_aes_key = secret_field(
+        _("EncodingAESKey (safe mode; empty for plaintext mode)"), max_length=43
+    )
 
     class Meta:
         model = WeChatAccount
@@ -49,9 +41,7 @@ class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name in _SECRETS:
-            if not cleaned.get(name) and self.instance.pk:
-                cleaned[name] = getattr(self.instance, name)
+        keep_saved_secrets(self, cleaned, _SECRETS)
         for name in ("app_secret", "token"):
             if not cleaned.get(name):
                 self.add_error(name, _("This field is required."))
