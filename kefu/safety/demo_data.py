@@ -17,6 +17,7 @@ CHANNELS = (
     (OfficialKind.PHONE, "+86 400-123-4567", "客服热线 · Hotline"),
     (OfficialKind.TELEGRAM, "@kefu_support", "Telegram 客服 · Support"),
     (OfficialKind.X, "@kefuexchange", "官方 X 账号 · Announcements"),
+    (OfficialKind.WECHAT, "kefu_support", "微信公众号 · WeChat Official Account"),
 )
 
 

@@ -1,4 +1,5 @@
-"""The Telegram bot in `kefu demo`: a bot (listed as official) and a customer who wrote to it.
+"""The Telegram bot in `kefu demo`: @kefu_support (the demo exchange's official Telegram
+account, kefu/safety/demo_data.py) and a customer who wrote to it.
 
 The demo cannot reach Telegram, so the bot is stored as `connect_bot` would leave it
 without the webhook call; the customer's message goes through receive_message as the
@@ -19,12 +20,12 @@ DEMO_TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
 
 def load() -> None:
-    inbox = Inbox.objects.create(name="Telegram @KefuSupportBot", channel=Channel.TELEGRAM)
+    inbox = Inbox.objects.create(name="Telegram @kefu_support", channel=Channel.TELEGRAM)
     bot = TelegramBot.objects.create(
         inbox=inbox,
         token=DEMO_TOKEN,
         bot_id=110201543,
-        username="KefuSupportBot",
+        username="kefu_support",
         display_name="Kefu Support",
         connected_at=timezone.now(),
     )

@@ -10,12 +10,15 @@ from kefu.safety.models import OfficialKind
 
 
 def register_official(account: WeChatAccount) -> None:
-    """List the account's WeChat ID and display name on the verification page."""
-    for value in (account.wechat_id, account.display_name):
-        if value:
-            register_official_channel(
-                kind=OfficialKind.WECHAT, value=value, label=account.display_name
-            )
+    """List the account's WeChat ID on the verification page, under its display name.
+
+    The display name is the label, not a value that verifies: any account may take the
+    same name, so "Kefu 客服" typed on the verify page must not come back as official.
+    """
+    if account.wechat_id:
+        register_official_channel(
+            kind=OfficialKind.WECHAT, value=account.wechat_id, label=account.display_name
+        )
 
 
 def save_account(

@@ -15,4 +15,4 @@ def test_the_demo_bot_is_official_and_has_a_customer() -> None:
     conversation = Conversation.objects.get(channel=Channel.TELEGRAM)
     assert conversation.contact.name == "Alex Morgan"
     assert conversation.language == "en"
-    assert verify("@KefuSupportBot").verdict == Verdict.OFFICIAL
+    assert verify("@kefu_support").verdict == Verdict.OFFICIAL

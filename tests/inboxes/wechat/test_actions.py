@@ -3,16 +3,18 @@ import pytest
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.wechat import actions
 from kefu.safety.models import OfficialChannel, OfficialKind
+from kefu.safety.verification import Verdict, verify
 from tests.inboxes.wechat.conftest import make_account
 
 pytestmark = pytest.mark.django_db
 
 
-def test_saving_an_account_lists_its_wechat_id_and_name_as_official() -> None:
-    make_account()
-    listed = OfficialChannel.objects.filter(kind=OfficialKind.WECHAT, is_active=True)
-    assert listed.count() == 2
-    assert {channel.label for channel in listed} == {"Kefu Exchange Support"}
+def test_saving_an_account_lists_its_wechat_id_under_its_name_as_official() -> None:
+    account = make_account()
+    [listed] = OfficialChannel.objects.filter(kind=OfficialKind.WECHAT, is_active=True)
+    assert (listed.value, listed.label) == (account.wechat_id.lower(), "Kefu Exchange Support")
+    # Anyone can name an account the same: the name alone does not verify.
+    assert verify(account.display_name, kind=OfficialKind.WECHAT).verdict != Verdict.OFFICIAL
 
 
 def test_saving_again_updates_the_account_in_place() -> None:
