@@ -11,6 +11,11 @@ class IdentityKind(models.TextChoices):
     TELEGRAM = "telegram", _("Telegram")
     WECHAT = "wechat", _("WeChat")
     WEBCHAT = "webchat", _("Website visitor")
+    # A page-scoped id (PSID): the same person has another one on another Facebook page.
+    MESSENGER = "messenger", _("Facebook Messenger")
+    # The numeric user id: a handle can be renamed, the id cannot.
+    X = "x", _("X (Twitter)")
+    WEIBO = "weibo", _("Weibo")
 
 
 class Contact(models.Model):

@@ -364,21 +364,27 @@ def send_automatic(*, conversation: Conversation, text: str) -> Message | None:
 
     It answers nothing: the SLA clocks are not told of it as of an agent's reply (the
     caller that sends one for a reason, such as a holding update, handles that itself).
-    When the channel's reply window is closed it goes by the first alternative the window
-    offers (the customer's email, else the portal); with none (a WeChat customer who gave
-    no address) nothing can reach them, and None is returned.
+    When the channel's reply window is closed, or open only to a tag for replies a person
+    wrote, it goes by the first alternative the window offers (the customer's email, else
+    the portal); with none (a WeChat customer who gave no address) nothing can reach
+    them, and None is returned.
     """
     from kefu.conversations.tasks import queue_delivery
 
     require_writable(conversation)
     _check_text(text, False)
     window = reply_window.reply_window(conversation)
-    if not window.open and not window.alternatives:
+    # A tag lets a reply go after the window only when a person wrote it (Messenger's
+    # HUMAN_AGENT): an automatic message past the window takes an alternative, as closed.
+    free = window.mode == reply_window.Mode.FREE
+    if not free and not window.alternatives:
         logger.info(
-            "conversation %s: automatic message not sent (%s)", conversation.pk, window.reason
+            "conversation %s: automatic message not sent (%s)",
+            conversation.pk,
+            window.reason or window.mode,
         )
         return None
-    via = "" if window.open else window.alternatives[0].via
+    via = "" if free else window.alternatives[0].via
     # Built from templates, but it may quote a reference or name a customer typed.
     text = redact(text, conversation.language).text
     with transaction.atomic():

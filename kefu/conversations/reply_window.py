@@ -187,7 +187,13 @@ def reply_window(conversation: Conversation, now: datetime | None = None) -> Rep
             % {"rule": rule.name, "quota": rule.quota},
         )
     if rule.tag and rule.tag_window is not None and now < last + rule.tag_window:
-        return ReplyWindow(Mode.TAG, until=last + rule.tag_window, tag=rule.tag)
+        # An automatic message may not take the tag (send_automatic): it needs these.
+        return ReplyWindow(
+            Mode.TAG,
+            until=last + rule.tag_window,
+            tag=rule.tag,
+            alternatives=_alternatives(conversation),
+        )
     return _closed(
         conversation,
         _(

@@ -10,6 +10,9 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     TELEGRAM = "telegram", _("Telegram")
     WECHAT = "wechat", _("WeChat")
+    MESSENGER = "messenger", _("Facebook Messenger")
+    X = "x", _("X (Twitter)")
+    WEIBO = "weibo", _("Weibo")
 
 
 class Inbox(models.Model):

@@ -46,6 +46,15 @@ _RULES: dict[str, ChannelRule] = {
         quota=20,
         name=_("WeChat's 48-hour rule"),
     ),
+    # The standard window is 24 hours; a reply a person wrote may go for 7 days with the
+    # HUMAN_AGENT tag, an automatic one never (send_automatic does not use the tag).
+    Channel.MESSENGER: ChannelRule(
+        identity_kind=IdentityKind.MESSENGER,
+        window=timedelta(hours=24),
+        tag="HUMAN_AGENT",
+        tag_window=timedelta(days=7),
+        name=_("Messenger's 24-hour rule"),
+    ),
 }
 
 

@@ -12,6 +12,7 @@ class OfficialKind(models.TextChoices):
     WECHAT = "wechat", _("WeChat")
     FACEBOOK = "facebook", _("Facebook")
     WHATSAPP = "whatsapp", _("WhatsApp")
+    WEIBO = "weibo", _("Weibo")
 
 
 class OfficialChannel(models.Model):

@@ -21,7 +21,13 @@ _HANDLE_HOSTS = {
     "twitter.com": OfficialKind.X,
     "facebook.com": OfficialKind.FACEBOOK,
     "wa.me": OfficialKind.WHATSAPP,
+    "weibo.com": OfficialKind.WEIBO,
+    "weibo.cn": OfficialKind.WEIBO,
+    "m.weibo.cn": OfficialKind.WEIBO,
 }
+# Weibo addresses a profile as /u/<uid>, /n/<nickname> or /profile/<uid>, and also as
+# /<custom name>: the part after such a prefix is the handle.
+_PROFILE_PREFIXES = frozenset({"u", "n", "profile"})
 
 
 class Verdict(StrEnum):
@@ -31,7 +37,13 @@ class Verdict(StrEnum):
 
 
 _DEFINITENESS = {Verdict.OFFICIAL: 0, Verdict.NOT_OFFICIAL: 1, Verdict.UNKNOWN: 2}
-HANDLE_KINDS = (OfficialKind.TELEGRAM, OfficialKind.X, OfficialKind.WECHAT, OfficialKind.FACEBOOK)
+HANDLE_KINDS = (
+    OfficialKind.TELEGRAM,
+    OfficialKind.X,
+    OfficialKind.WECHAT,
+    OfficialKind.FACEBOOK,
+    OfficialKind.WEIBO,
+)
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,13 @@ def _check_handle(kind: str, handle: str) -> Verification:
     return Verification(Verdict.UNKNOWN, kind, handle)
 
 
+def _profile_handle(kind: str, path: str) -> str:
+    segments = path.split("/")
+    if kind == OfficialKind.WEIBO and len(segments) > 1 and segments[0] in _PROFILE_PREFIXES:
+        return segments[1]
+    return segments[0]
+
+
 def _check_phone(number: str) -> Verification:
     number = normalize_phone(number)
     phones = _official(OfficialKind.PHONE)
@@ -176,7 +195,7 @@ def verify(query: str, kind: str = "") -> Verification:
         handle_kind = _HANDLE_HOSTS.get(link.host.removeprefix("www."))
         path = urlsplit(link.url if "://" in link.url else "//" + link.url).path.strip("/")
         if handle_kind is not None and path:
-            return _check_handle(handle_kind, path.split("/")[0])
+            return _check_handle(handle_kind, _profile_handle(handle_kind, path))
         return _check_domain(link.host)
     if query.startswith("@"):
         # A bare @handle could be on any network: the most definite answer wins.

@@ -1,7 +1,7 @@
 """The one reply-window policy: its table across channels and times, its reasons and
 alternatives, and the messages that ask it (replies and automatic messages)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,9 +14,8 @@ from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
 from kefu.conversations import reply_window
 from kefu.conversations.actions import send_automatic, send_reply
 from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind
-from kefu.conversations.reply_window import ChannelRule, Mode, ReplyWindowClosed, check
+from kefu.conversations.reply_window import Mode, ReplyWindowClosed, check
 from kefu.conversations.tasks import deliver_message
-from kefu.inboxes import registry
 from kefu.inboxes.models import Channel, Inbox
 from kefu.sla.sweep import holding_update_text
 
@@ -31,8 +30,6 @@ TIMES = {
     "8d": timedelta(days=8),
 }
 ALWAYS_OPEN = [Channel.WEBCHAT, Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.PHONE]
-# Messenger's rule, as a channel with a tag would state it.
-TAGGED = ChannelRule(window=24 * H, tag="HUMAN_AGENT", tag_window=timedelta(days=7), name="Test")
 
 
 @pytest.fixture
@@ -51,14 +48,6 @@ def on(
         return conversation_factory(contact=contact, inbox=inbox, channel=channel, text="在吗")
 
     return make
-
-
-@pytest.fixture
-def tagged_rule() -> Iterator[str]:
-    """A rule with a tag installed on the API channel for the test, then the real ones."""
-    reply_window.install({Channel.API: TAGGED})
-    yield Channel.API
-    registry.install()
 
 
 def _heard(conversation: Conversation) -> datetime:
@@ -182,10 +171,10 @@ def test_a_customer_message_in_another_conversation_of_the_inbox_opens_the_windo
     ],
     ids=TIMES.keys(),
 )
-def test_a_rule_with_a_tag_allows_tagged_replies_after_its_window(
-    on: Callable[..., Conversation], tagged_rule: str, after: timedelta, mode: str
+def test_messenger_allows_human_agent_tagged_replies_for_7_days(
+    on: Callable[..., Conversation], after: timedelta, mode: str
 ) -> None:
-    conversation = on(tagged_rule)
+    conversation = on(Channel.MESSENGER)
     heard = _heard(conversation)
     window = reply_window.reply_window(conversation, heard + after)
     assert window.mode == mode
@@ -295,3 +284,21 @@ def test_an_automatic_message_that_nothing_can_carry_is_not_stored(
     before = Message.objects.count()
     assert send_automatic(conversation=conversation, text="仍在处理") is None
     assert Message.objects.count() == before
+
+
+def test_an_automatic_message_never_takes_messengers_human_agent_tag(
+    on: Callable[..., Conversation],
+) -> None:
+    # Past 24 hours only a person's reply may carry HUMAN_AGENT (Chatwoot #15887 tagged
+    # bot replies): the holding update goes by email instead, or not at all.
+    conversation = on(Channel.MESSENGER)
+    Message.objects.filter(conversation=conversation).update(
+        created_at=_heard(conversation) - 25 * H
+    )
+    assert reply_window.reply_window(conversation).mode == Mode.TAG
+    update = send_automatic(conversation=conversation, text="仍在处理")
+    assert update is not None
+    assert update.via == Channel.EMAIL
+    silent = on(Channel.MESSENGER, contact=Contact.objects.create(name="匿名"))
+    Message.objects.filter(conversation=silent).update(created_at=_heard(silent) - 25 * H)
+    assert send_automatic(conversation=silent, text="仍在处理") is None

@@ -15,6 +15,7 @@ def registry(db: None) -> None:
         (OfficialKind.PHONE, "+864001234567"),
         (OfficialKind.TELEGRAM, "kefu_support"),
         (OfficialKind.X, "kefuexchange"),
+        (OfficialKind.WEIBO, "7510000001"),
     ]:
         OfficialChannel.objects.create(kind=kind, value=value, label="Kefu")
 
@@ -45,6 +46,11 @@ def registry(db: None) -> None:
         ("https://t.me/kefu_suport", Verdict.NOT_OFFICIAL, "telegram"),
         ("https://x.com/kefuexchange", Verdict.OFFICIAL, "x"),
         ("@random_person", Verdict.UNKNOWN, "telegram"),
+        # Weibo's profile addresses: /u/<uid>, m.weibo.cn's /profile/<uid>, and /<uid>.
+        ("https://weibo.com/u/7510000001", Verdict.OFFICIAL, "weibo"),
+        ("https://m.weibo.cn/profile/7510000001", Verdict.OFFICIAL, "weibo"),
+        ("weibo.com/7510000001", Verdict.OFFICIAL, "weibo"),
+        ("https://weibo.com/u/75100000012", Verdict.NOT_OFFICIAL, "weibo"),
     ],
 )
 def test_verify(query: str, verdict: Verdict, kind: str) -> None:
