@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.webchat",
     "kefu.inboxes.telegram",
     "kefu.inboxes.wechat",
+    "kefu.inboxes.messenger",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -379,6 +380,9 @@ KEFU_TELEGRAM_API_URL = os.environ.get("KEFU_TELEGRAM_API_URL", "https://api.tel
 # WeChat Official Accounts (kefu.inboxes.wechat): WeChat's REST API address; tests point it
 # at a local server that checks what WeChat would receive.
 KEFU_WECHAT_API_URL = os.environ.get("KEFU_WECHAT_API_URL", "https://api.weixin.qq.com")
+# Facebook's Graph API (kefu.inboxes.messenger): Meta's address; tests point it at a local
+# server that checks what Meta would receive.
+KEFU_FACEBOOK_GRAPH_URL = os.environ.get("KEFU_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")
