@@ -155,6 +155,14 @@ def _blocked(conversation: Conversation, rule: ChannelRule) -> ContactIdentity |
 def reply_window(conversation: Conversation, now: datetime | None = None) -> ReplyWindow:
     """Whether a reply may go on the conversation's channel at `now`, how, and until when."""
     now = now or timezone.now()
+    if not conversation.inbox.is_active:
+        # Switched off by an administrator (an X account without API access, a page
+        # disconnected): nothing goes out through it, the customer is reached another way.
+        return _closed(
+            conversation,
+            _("The inbox %(inbox)s is switched off: nothing can be sent through it.")
+            % {"inbox": conversation.inbox.name},
+        )
     rule = rule_for(conversation.channel)
     blocked = _blocked(conversation, rule)
     if blocked is not None:

@@ -302,3 +302,17 @@ def test_an_automatic_message_never_takes_messengers_human_agent_tag(
     silent = on(Channel.MESSENGER, contact=Contact.objects.create(name="匿名"))
     Message.objects.filter(conversation=silent).update(created_at=_heard(silent) - 25 * H)
     assert send_automatic(conversation=silent, text="仍在处理") is None
+
+
+def test_a_switched_off_inbox_takes_no_replies_and_offers_the_alternatives(
+    on: Callable[..., Conversation], agent: Agent
+) -> None:
+    conversation = on(Channel.EMAIL)
+    Inbox.objects.filter(pk=conversation.inbox_id).update(is_active=False)
+    conversation.refresh_from_db()
+    window = reply_window.reply_window(conversation)
+    assert window.mode == Mode.CLOSED
+    assert conversation.inbox.name in window.reason
+    assert [a.via for a in window.alternatives] == [Channel.PORTAL]
+    with pytest.raises(ReplyWindowClosed):
+        send_reply(conversation=conversation, agent=agent, text="您好")
