@@ -284,9 +284,13 @@ def claim_link(kind: str, value: str, token: str) -> LinkClaim:
         request.claimed_at = now
         request.save(update_fields=["code_hash", "identity_value", "claimed_at"])
     contact = request.contact
+    # The shown address, or (a contact whose email was filed before it was copied there)
+    # their first email identity: the customer must recognise their own account.
+    emails = contact.identities.filter(kind=IdentityKind.EMAIL).order_by("pk")
+    email = contact.email or emails.values_list("value", flat=True).first() or ""
     return LinkClaim(
         code=code,
-        contact_email=contact.email,
+        contact_email=email,
         language=contact.language,
         expires_at=now + LINK_CODE_LIFETIME,
     )
@@ -357,9 +361,9 @@ def _link(contact: Contact, request: LinkRequest, now: datetime) -> Linked:
     identity.contact = contact
     identity.verified = True
     identity.save(update_fields=["contact", "verified"])
-    # The conversations that came through this account: a channel's inbox takes the
+    # The conversations that came through this account: a messaging channel takes the
     # identity kind's name (a Telegram identity writes to Telegram inboxes).
-    moved = previous.conversations.filter(inbox__channel=kind).update(contact=contact)
+    moved = previous.conversations.filter(channel=kind).update(contact=contact)
     if not previous.identities.exists():
         # Nothing left to reach that contact by: it becomes a link to this one, as a merge
         # leaves it, and whatever else it held comes along.
