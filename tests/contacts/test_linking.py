@@ -119,7 +119,8 @@ def test_an_expired_request_gets_no_code(portal: Contact) -> None:
     LinkRequest.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with translation.override("en"):
         reply = link_commands.answer(IdentityKind.TELEGRAM, TELEGRAM_ID, f"link {token}")
-    assert reply is not None and "not valid" in reply
+    assert reply is not None
+    assert "not valid" in reply
     assert CODE.search(reply) is None
     assert LinkRequest.objects.get().code_hash == ""
 
@@ -147,7 +148,8 @@ def test_a_used_token_gets_no_second_code(portal: Contact) -> None:
     token = start_link(portal, IdentityKind.TELEGRAM).token
     confirm_link(portal, code_in(link_commands.answer("telegram", TELEGRAM_ID, f"link {token}")))
     reply = link_commands.answer(IdentityKind.TELEGRAM, "999", f"link {token}")
-    assert reply is not None and CODE.search(reply) is None
+    assert reply is not None
+    assert CODE.search(reply) is None
 
 
 def test_five_wrong_codes_burn_the_request(
@@ -188,7 +190,8 @@ def test_a_code_typed_by_another_customer_is_refused_and_counted_on_theirs(
 def test_a_token_sent_from_another_channel_is_refused(portal: Contact) -> None:
     token = start_link(portal, IdentityKind.TELEGRAM).token
     reply = link_commands.answer(IdentityKind.WECHAT, "oOpenId123", f"绑定 {token}")
-    assert reply is not None and CODE.search(reply) is None
+    assert reply is not None
+    assert CODE.search(reply) is None
     assert LinkRequest.objects.get().code_hash == ""
 
 
@@ -207,7 +210,8 @@ def test_a_new_request_retires_the_old_token(portal: Contact) -> None:
     old = start_link(portal, IdentityKind.TELEGRAM).token
     start_link(portal, IdentityKind.TELEGRAM)
     reply = link_commands.answer(IdentityKind.TELEGRAM, TELEGRAM_ID, f"link {old}")
-    assert reply is not None and CODE.search(reply) is None
+    assert reply is not None
+    assert CODE.search(reply) is None
 
 
 def test_an_account_already_linked_changes_nothing(portal: Contact) -> None:
@@ -237,7 +241,8 @@ def test_the_code_comes_in_the_portal_customers_language(
     portal.save(update_fields=["language"])
     token = start_link(portal, IdentityKind.TELEGRAM).token
     reply = link_commands.answer(IdentityKind.TELEGRAM, TELEGRAM_ID, f"link {token}")
-    assert reply is not None and reply.startswith(expected)
+    assert reply is not None
+    assert reply.startswith(expected)
     assert "alice" not in reply
 
 

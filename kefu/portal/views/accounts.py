@@ -32,8 +32,8 @@ def masked_value(identity: ContactIdentity) -> str:
 def _page(
     request: PortalRequest,
     *,
-    form: LinkCodeForm | None = None,
     started: dict[str, Any] | None = None,
+    error: str = "",
     status: int = 200,
 ) -> HttpResponse:
     contact = request.contact
@@ -52,8 +52,9 @@ def _page(
         "identities": identities,
         "channels": link_channels(),
         "started": started,
-        "form": form or LinkCodeForm(),
-        "show_code_form": bool(started) or pending or form is not None,
+        "form": LinkCodeForm(),
+        "error": error,
+        "show_code_form": bool(started) or pending or bool(error),
     }
     return render_page(request, "portal/accounts.html", context, status=status)
 
@@ -91,14 +92,15 @@ def start(request: PortalRequest) -> HttpResponse:
 def confirm_link(request: PortalRequest) -> HttpResponse:
     form = LinkCodeForm(request.POST)
     if not form.is_valid():
-        return _page(request, form=form, status=400)
+        # Said without the typed text: whatever was typed is not shown back.
+        return _page(
+            request, error=" ".join(str(e) for e in form.errors.get("code", [])), status=400
+        )
     try:
         linked = confirm(request.contact, form.cleaned_data["code"])
     except LinkFailed as refused:
-        # The typed code is never shown back.
-        form = LinkCodeForm()
-        form.add_error("code", refused.message)
-        return _page(request, form=form, status=refused.status)
+        # A fresh form: the typed code is never shown back.
+        return _page(request, error=refused.message, status=refused.status)
     kind = linked.identity.get_kind_display()
     if linked.moved:
         messages.success(request, _("Your %(kind)s account is linked.") % {"kind": kind})
