@@ -69,13 +69,15 @@ def _greet(bot: TelegramBot, message: Message) -> JsonResponse:
 async def _link_answer(message: Message) -> str | None:
     """The reply to a link command (kefu.contacts.link_commands), None for any other text.
 
-    Its one small write (the code's hash on the link request) runs in the sync pool.
+    Its one small write (the code's hash on the link request) runs in the sync pool; any
+    other text is told apart here, without the hop to the pool.
     """
-    if message.from_user is None or not message.text:
+    text = message.text or ""
+    if message.from_user is None or link_commands.token_in(text) is None:
         return None
     with translation.override(to_django(language_of(message))):
         return await sync_to_async(link_commands.answer)(
-            IdentityKind.TELEGRAM, str(message.from_user.id), message.text
+            IdentityKind.TELEGRAM, str(message.from_user.id), text
         )
 
 
