@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kefu.contacts.actions import LINK_REQUEST_LIFETIME, LINKABLE_KINDS, start_link, unlink
-from kefu.contacts.actions import confirm_link as confirm
 from kefu.contacts.errors import LinkFailed
 from kefu.contacts.link_commands import masked_email
 from kefu.contacts.models import ContactIdentity, IdentityKind, LinkRequest
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.forms import LinkCodeForm
 from kefu.portal.link_channels import LinkChannel, link_channel, link_channels
+from kefu.portal.linking import confirm
 from kefu.portal.views.layout import render_page
 
 # Enough of an account id for its owner to recognise it.

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from kefu.contacts.models import Contact, IdentityKind, LinkRequest
-from kefu.conversations.models import Conversation, Message
+from kefu.conversations.models import Conversation, Message, SearchDocument
+from kefu.conversations.search.indexing import contact_terms
 from tests.conftest import portal_client_for
 from tests.inboxes.telegram import updates
 from tests.inboxes.telegram.conftest import Webhook
@@ -52,6 +53,9 @@ def test_a_customer_links_telegram_and_their_conversations_meet_under_one_contac
     assert confirmed.status_code == 302
     before.refresh_from_db()
     assert before.contact_id == alice.pk
+    # The console's search finds the moved conversation by the customer's email.
+    document = SearchDocument.objects.get(conversation=before)
+    assert document.contact_terms == contact_terms(alice)
     webhook.post(updates.text("还在吗？"))
     assert {c.contact_id for c in Conversation.objects.all()} == {alice.pk}
 
