@@ -16,11 +16,12 @@ from kefu.contacts.errors import LinkFailed
 from kefu.contacts.models import IdentityKind
 from kefu.core.languages import in_language
 
-# "link K7P2QX9M", "/link K7P2QX9M", "绑定 K7P2QX9M", "綁定K7P2QX9M", and Telegram's deep
-# link "/start link-K7P2QX9M" (or "/start@OurBot link-…"). A token has a digit: that keeps
-# "link accounts" an ordinary question.
+# "link K7P2QX9M", "/link K7P2QX9M", "绑定 K7P2QX9M", "綁定K7P2QX9M", Telegram's deep
+# link "/start link-K7P2QX9M" (or "/start@OurBot link-…"), and a deep link's bare payload
+# "link-K7P2QX9M" (Messenger's m.me ref, which an adapter passes as the text). A token
+# has a digit: that keeps "link accounts" an ordinary question.
 _COMMAND = re.compile(
-    rf"""^(?:/?link\s+|绑定\s*|綁定\s*|/start(?:@\w+)?\s+link-)
+    rf"""^(?:/?link(?:\s+|-)|绑定\s*|綁定\s*|/start(?:@\w+)?\s+link-)
     (?P<token>(?=[a-z0-9]*[0-9])[a-z0-9]{{{LINK_TOKEN_LENGTH}}})$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -66,6 +66,7 @@ def telegram_conversation(db: None) -> Conversation:
         "綁定K7P2QX9M",
         "/start link-K7P2QX9M",
         "/start@KefuBot link-K7P2QX9M",
+        "link-K7P2QX9M",
         "  link\u3000K7P2QX9M \n",
         "ｌｉｎｋ　Ｋ７Ｐ２ＱＸ９Ｍ",
     ],
