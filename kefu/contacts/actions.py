@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -341,22 +341,36 @@ def confirm_link(contact: Contact, code: str) -> Linked:
     raise LinkFailed(_("This code is not valid. Please check it and try again."))
 
 
-def _link(contact: Contact, request: LinkRequest, now: datetime) -> Linked:
-    request.used_at = now
-    request.save(update_fields=["used_at"])
-    kind, value = request.kind, request.identity_value
-    identity = (
+def _locked_identity(kind: str, value: str) -> ContactIdentity | None:
+    return (
         ContactIdentity.objects.select_for_update()
         .select_related("contact")
         .filter(kind=kind, value=value)
         .first()
     )
-    if identity is not None and identity.contact_id == contact.pk:
-        return Linked(identity=identity, moved=False)
+
+
+def _link(contact: Contact, request: LinkRequest, now: datetime) -> Linked:
+    request.used_at = now
+    request.save(update_fields=["used_at"])
+    kind, value = request.kind, request.identity_value
+    identity = _locked_identity(kind, value)
     if identity is None:
-        identity = add_identity(contact, kind, value, verified=True)
-        audit.record(None, "contact.link", contact, kind=kind, identity=identity.pk)
-        return Linked(identity=identity, moved=True)
+        try:
+            with transaction.atomic():
+                identity = add_identity(contact, kind, value, verified=True)
+        except IntegrityError:
+            # The account wrote to us meanwhile and has a contact now: moved below.
+            identity = (
+                ContactIdentity.objects.select_for_update()
+                .select_related("contact")
+                .get(kind=kind, value=value)
+            )
+        else:
+            audit.record(None, "contact.link", contact, kind=kind, identity=identity.pk)
+            return Linked(identity=identity, moved=True)
+    if identity.contact_id == contact.pk:
+        return Linked(identity=identity, moved=False)
     previous = identity.contact
     identity.contact = contact
     identity.verified = True
