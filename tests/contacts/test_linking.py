@@ -263,3 +263,22 @@ def test_the_email_address_cannot_be_unlinked(portal: Contact) -> None:
     email = portal.identities.get(kind=IdentityKind.EMAIL)
     with pytest.raises(LinkFailed):
         unlink(portal, email.pk)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        (IdentityKind.TELEGRAM, "@Alice_TG"),
+        (IdentityKind.WECHAT, "oLVPpjqs2BhvzwPj5A-vTYAX3GLc"),
+        (IdentityKind.MESSENGER, "6512345678901234"),
+        (IdentityKind.X, "1449876543210987654"),
+    ],
+)
+def test_every_messaging_channel_links_through_the_same_function(
+    portal: Contact, kind: str, value: str
+) -> None:
+    token = start_link(portal, kind).token
+    # Messenger passes its m.me ref as the text: the bare payload is a command too.
+    reply = link_commands.answer(kind, value, f"link-{token}")
+    identity = confirm_link(portal, code_in(reply)).identity
+    assert (identity.kind, identity.contact_id, identity.verified) == (kind, portal.pk, True)
