@@ -1,20 +1,28 @@
-"""Writes to contacts: finding a customer by channel address, merging duplicates, sign-in codes."""
+"""Writes to contacts: finding a customer by channel address, merging duplicates, sign-in
+codes, and linking a messaging account to a portal account."""
 
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent
 from kefu.agents.permissions import require_agent
+from kefu.contacts.errors import LinkFailed
 from kefu.contacts.identities import normalize
-from kefu.contacts.models import Contact, ContactIdentity, IdentityKind, SignInCode
+from kefu.contacts.models import (
+    Contact,
+    ContactIdentity,
+    IdentityKind,
+    LinkRequest,
+    SignInCode,
+)
 from kefu.core import audit
 from kefu.core.errors import MergeRefused, SignInFailed
 from kefu.core.languages import Language
@@ -172,3 +180,236 @@ def sign_in_with_link(link_token: str) -> Contact:
 def set_language(contact: Contact, language: str) -> None:
     contact.language = Language(language)
     contact.save(update_fields=["language"])
+
+
+# The channels a customer can link to their portal account: those where the customer
+# proves the address by writing from it (an email address is proven by signing in).
+LINKABLE_KINDS = (
+    IdentityKind.TELEGRAM,
+    IdentityKind.WECHAT,
+    IdentityKind.MESSENGER,
+    IdentityKind.X,
+)
+LINK_REQUEST_LIFETIME = timedelta(minutes=10)
+LINK_CODE_LIFETIME = timedelta(minutes=10)
+LINK_MAX_ATTEMPTS = 5
+# No 0/O, 1/I/L: the token is read off a screen and typed on a phone.
+LINK_TOKEN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LINK_TOKEN_DIGITS = "23456789"
+LINK_TOKEN_LENGTH = 8
+
+
+def _link_token() -> str:
+    """Eight characters with at least one digit, so an ordinary word ("link accounts")
+    is never taken for a link command."""
+    while True:
+        token = "".join(secrets.choice(LINK_TOKEN_ALPHABET) for _i in range(LINK_TOKEN_LENGTH))
+        if any(c in LINK_TOKEN_DIGITS for c in token):
+            return token
+
+
+def _token_digest(token: str) -> str:
+    # Prefixed so that a token's hash can never be mistaken for a code's.
+    return _digest(f"link-token:{token.upper()}")
+
+
+def _code_digest(request_id: int, code: str) -> str:
+    # Bound to the request: the same six digits of another request hash differently.
+    return _digest(f"link-code:{request_id}:{code}")
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    kind: str
+    token: str
+    expires_at: datetime
+
+
+def start_link(contact: Contact, kind: str) -> IssuedLink:
+    """A new link request of `contact` for a `kind` account; the page shows its token.
+
+    Only the newest request of a kind works: an older token lying around is worthless.
+    """
+    if kind not in LINKABLE_KINDS:
+        raise LinkFailed(_("This kind of account cannot be linked."))
+    token = _link_token()
+    now = timezone.now()
+    with transaction.atomic():
+        LinkRequest.objects.filter(contact=contact, kind=kind, used_at__isnull=True).update(
+            used_at=now
+        )
+        request = LinkRequest.objects.create(
+            contact=contact,
+            kind=kind,
+            token_hash=_token_digest(token),
+            expires_at=now + LINK_REQUEST_LIFETIME,
+        )
+    return IssuedLink(kind=kind, token=token, expires_at=request.expires_at)
+
+
+@dataclass(frozen=True)
+class LinkClaim:
+    """What the channel tells the one who sent a valid token: the code, and to whom."""
+
+    code: str
+    contact_email: str
+    language: str
+    expires_at: datetime
+
+
+def claim_link(kind: str, value: str, token: str) -> LinkClaim:
+    """The account (kind, value) sent `token`: issue the code the portal will ask for.
+
+    A second claim of the same request (the customer sent the command twice, or from
+    another account) replaces the code and the account: only the newest works.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        request = (
+            LinkRequest.objects.select_for_update()
+            .select_related("contact")
+            .filter(
+                token_hash=_token_digest(token),
+                kind=kind,
+                used_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .first()
+        )
+        if request is None:
+            raise LinkFailed(_("This link request is not valid."))
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        request.code_hash = _code_digest(request.pk, code)
+        request.identity_value = normalize(kind, value)
+        request.claimed_at = now
+        request.save(update_fields=["code_hash", "identity_value", "claimed_at"])
+    contact = request.contact
+    # The shown address, or (a contact whose email was filed before it was copied there)
+    # their first email identity: the customer must recognise their own account.
+    emails = contact.identities.filter(kind=IdentityKind.EMAIL).order_by("pk")
+    email = contact.email or emails.values_list("value", flat=True).first() or ""
+    return LinkClaim(
+        code=code,
+        contact_email=email,
+        language=contact.language,
+        expires_at=now + LINK_CODE_LIFETIME,
+    )
+
+
+@dataclass(frozen=True)
+class Linked:
+    identity: ContactIdentity
+    # False: the account was already this contact's, and nothing changed.
+    moved: bool
+
+
+def _matching(pending: list[LinkRequest], code: str) -> LinkRequest | None:
+    for request in pending:
+        if request.code_hash and hmac.compare_digest(
+            request.code_hash, _code_digest(request.pk, code)
+        ):
+            return request
+    return None
+
+
+def confirm_link(contact: Contact, code: str) -> Linked:
+    """The signed-in `contact` typed the code their channel account received: link it.
+
+    Only this contact's own pending requests are compared, so a code issued to another
+    customer's request never links (and counts as a failed attempt here).
+    """
+    code = code.strip()
+    now = timezone.now()
+    with transaction.atomic():
+        pending = list(
+            LinkRequest.objects.select_for_update()
+            .filter(contact=contact, used_at__isnull=True)
+            .order_by("-created_at")
+        )
+        request = _matching(pending, code)
+        if request is not None:
+            if request.claimed_at is None or request.claimed_at + LINK_CODE_LIFETIME <= now:
+                raise LinkFailed(_("This code has expired. Please start again."))
+            return _link(contact, request, now)
+        # Six digits are guessable at scale; a few tries and the requests are burnt. The
+        # count is committed before the refusal is raised, or the rollback would undo it.
+        for failed in pending:
+            failed.attempts += 1
+            if failed.attempts >= LINK_MAX_ATTEMPTS:
+                failed.used_at = now
+            failed.save(update_fields=["attempts", "used_at"])
+    raise LinkFailed(_("This code is not valid. Please check it and try again."))
+
+
+def _locked_identity(kind: str, value: str) -> ContactIdentity | None:
+    return (
+        ContactIdentity.objects.select_for_update()
+        .select_related("contact")
+        .filter(kind=kind, value=value)
+        .first()
+    )
+
+
+def _link(contact: Contact, request: LinkRequest, now: datetime) -> Linked:
+    request.used_at = now
+    request.save(update_fields=["used_at"])
+    kind, value = request.kind, request.identity_value
+    identity = _locked_identity(kind, value)
+    if identity is None:
+        try:
+            with transaction.atomic():
+                identity = add_identity(contact, kind, value, verified=True)
+        except IntegrityError:
+            # The account wrote to us meanwhile and has a contact now: moved below.
+            identity = (
+                ContactIdentity.objects.select_for_update()
+                .select_related("contact")
+                .get(kind=kind, value=value)
+            )
+        else:
+            audit.record(None, "contact.link", contact, kind=kind, identity=identity.pk)
+            return Linked(identity=identity, moved=True)
+    if identity.contact_id == contact.pk:
+        return Linked(identity=identity, moved=False)
+    previous = identity.contact
+    identity.contact = contact
+    identity.verified = True
+    identity.save(update_fields=["contact", "verified"])
+    # The conversations that came through this account: a messaging channel takes the
+    # identity kind's name (a Telegram identity writes to Telegram inboxes).
+    moved = previous.conversations.filter(channel=kind).update(contact=contact)
+    if not previous.identities.exists():
+        # Nothing left to reach that contact by: it becomes a link to this one, as a merge
+        # leaves it, and whatever else it held comes along.
+        moved += previous.conversations.update(contact=contact)
+        previous.merged_into = contact
+        previous.save(update_fields=["merged_into"])
+    audit.record(
+        None,
+        "contact.link",
+        contact,
+        kind=kind,
+        identity=identity.pk,
+        previous_contact=previous.pk,
+        conversations=moved,
+    )
+    return Linked(identity=identity, moved=True)
+
+
+def unlink(contact: Contact, identity_id: int) -> Contact:
+    """The customer takes a messaging account off their portal account: it goes to a new
+    contact of its own; the conversations already held stay where they are."""
+    with transaction.atomic():
+        identity = (
+            ContactIdentity.objects.select_for_update()
+            .filter(pk=identity_id, contact=contact, kind__in=LINKABLE_KINDS)
+            .first()
+        )
+        if identity is None:
+            raise LinkFailed(_("This account is not linked to yours."))
+        alone = Contact.objects.create(language=contact.language)
+        identity.contact = alone
+        identity.verified = False
+        identity.save(update_fields=["contact", "verified"])
+        audit.record(None, "contact.unlink", contact, kind=identity.kind, identity=identity.pk)
+    return alone

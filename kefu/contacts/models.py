@@ -94,3 +94,33 @@ class SignInCode(models.Model):
 
     def __str__(self) -> str:
         return f"sign-in code for {self.email}"
+
+
+class LinkRequest(models.Model):
+    """A customer's request, from the portal, to link one of their messaging accounts.
+
+    The portal shows a short request token; the customer sends it from the channel, which
+    answers there with a 6-digit code (claim_link), and the code typed back in the portal
+    moves the identity to the contact (confirm_link). Only hashes of the token and the code
+    are stored, so a database reader can link nothing.
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="link_requests")
+    kind = models.CharField(max_length=16, choices=IdentityKind.choices)
+    token_hash = models.CharField(max_length=128, unique=True)
+    # Set by the claim from the channel; a new claim replaces both.
+    code_hash = models.CharField(max_length=128, blank=True)
+    identity_value = models.CharField(max_length=255, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("link request")
+        verbose_name_plural = _("link requests")
+        indexes = [models.Index(fields=["contact", "used_at"], name="link_request_pending")]
+
+    def __str__(self) -> str:
+        return f"link request of contact {self.contact_id} for {self.kind}"

@@ -216,3 +216,28 @@ class EscalateForm(forms.Form):
     )
     # The tier the customer saw: a form sent twice must not move the case up twice.
     tier = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LinkCodeForm(forms.Form):
+    """The code the customer's messaging account received, typed back on the portal."""
+
+    code = forms.CharField(
+        label=_("Code from the chat"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "code-input",
+                "placeholder": "000000",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = _CODE_NOISE.sub("", unicodedata.normalize("NFKC", self.cleaned_data["code"]))
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(
+                _("Enter the 6 digits of the code you received in the chat.")
+            )
+        return code

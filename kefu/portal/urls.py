@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kefu.portal.views import (
+    accounts,
     attachments,
     escalation,
     home,
@@ -35,5 +36,9 @@ urlpatterns = [
     path("verify/report/", verify.report_impostor, name="report_impostor"),
     path("verify/report/sent/", verify.report_sent, name="report_sent"),
     path("security/", security.security, name="security"),
+    path("accounts/", accounts.accounts, name="accounts"),
+    path("accounts/link/", accounts.start, name="accounts_link"),
+    path("accounts/confirm/", accounts.confirm_link, name="accounts_confirm"),
+    path("accounts/unlink/", accounts.unlink_account, name="accounts_unlink"),
     path("security/sign-in-again/", security.sign_in_again, name="security_sign_in_again"),
 ]

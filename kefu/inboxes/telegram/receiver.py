@@ -24,6 +24,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from kefu.contacts import link_commands
+from kefu.contacts.models import IdentityKind
 from kefu.conversations.actions import receive_message
 from kefu.core.errors import MessageRejected
 from kefu.core.languages import in_language, to_django
@@ -64,6 +66,21 @@ def _greet(bot: TelegramBot, message: Message) -> JsonResponse:
     )
 
 
+async def _link_answer(message: Message) -> str | None:
+    """The reply to a link command (kefu.contacts.link_commands), None for any other text.
+
+    Its one small write (the code's hash on the link request) runs in the sync pool; any
+    other text is told apart here, without the hop to the pool.
+    """
+    text = message.text or ""
+    if message.from_user is None or link_commands.token_in(text) is None:
+        return None
+    with translation.override(to_django(language_of(message))):
+        return await sync_to_async(link_commands.answer)(
+            IdentityKind.TELEGRAM, str(message.from_user.id), text
+        )
+
+
 def _is_start(message: Message) -> bool:
     # "/start", "/start <deep-link payload>", "/start@OurBot".
     command = (message.text or "").split(maxsplit=1)[:1]
@@ -88,6 +105,11 @@ async def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
     if message is None or message.chat.type != "private" or message.from_user is None:
         logger.info("telegram update %s ignored: not a private message", update.update_id)
         return HttpResponse(status=200)
+    linked = await _link_answer(message)
+    if linked is not None:
+        # Answered like /start, in the webhook's response: the command and the reply
+        # (which holds the code) are messages of no conversation, so nothing is stored.
+        return JsonResponse({"method": "sendMessage", "chat_id": message.chat.id, "text": linked})
     if _is_start(message):
         return _greet(bot, message)
     try:

@@ -4,6 +4,11 @@ WeChat waits five seconds for an answer, then sends the message again (three tim
 tells the customer the account cannot serve them. So the view does only what needs no
 database — check the signature, decrypt, parse, screen for secrets — answers at once,
 and queues one job (its only write) that fetches media and calls receive_message.
+
+The one exception is a link command (kefu.contacts.link_commands): its answer holds a
+code that must come back at once, as a passive reply, and must never be stored as a
+message. Claiming it is one indexed UPDATE of one link request, a few milliseconds, far
+within WeChat's five seconds, so it is done in the view and nothing is queued.
 """
 
 import time
@@ -13,6 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from kefu.contacts import link_commands
+from kefu.contacts.models import IdentityKind
 from kefu.inboxes.wechat import inbound, platform, tasks
 from kefu.inboxes.wechat.models import WeChatAccount
 from kefu.safety.ingress import screen_inbound
@@ -75,6 +82,21 @@ def _verify_url(keys: platform.Keys, request: HttpRequest) -> HttpResponse:
     return _plain(echostr)
 
 
+def _passive_reply(
+    account: WeChatAccount,
+    keys: platform.Keys,
+    request: HttpRequest,
+    parsed: platform.Parsed,
+    text: str,
+) -> HttpResponse:
+    """A text answer in the response itself (encrypted in safe mode): WeChat shows it."""
+    q = request.GET
+    reply = platform.text_reply(parsed, text)
+    if account.safe_mode:
+        reply = platform.encrypt(keys, reply, q.get("nonce", ""), q.get("timestamp", ""))
+    return HttpResponse(reply, content_type="application/xml; charset=utf-8")
+
+
 def _receive(account: WeChatAccount, keys: platform.Keys, request: HttpRequest) -> HttpResponse:
     if len(request.body) > MAX_BODY_BYTES:
         return _plain("unreadable message", 400)
@@ -91,12 +113,15 @@ def _receive(account: WeChatAccount, keys: platform.Keys, request: HttpRequest) 
     parsed = platform.parse(xml)
     if parsed.recipient != account.original_id:
         return _plain("not this account", 403)
+    if parsed.msg_type == "text":
+        # A resent command (WeChat's retry) claims again: the newest code is the one that
+        # works, and it is the one in the reply WeChat shows.
+        linked = link_commands.answer(IdentityKind.WECHAT, parsed.sender, parsed.content)
+        if linked is not None:
+            return _passive_reply(account, keys, request, parsed, linked)
     outcome = inbound.read(account.inbox, parsed)
     if isinstance(outcome, inbound.Welcome):
-        reply = platform.text_reply(parsed, outcome.text)
-        if account.safe_mode:
-            reply = platform.encrypt(keys, reply, q.get("nonce", ""), q.get("timestamp", ""))
-        return HttpResponse(reply, content_type="application/xml; charset=utf-8")
+        return _passive_reply(account, keys, request, parsed, outcome.text)
     if isinstance(outcome, inbound.Unsubscribed):
         tasks.unsubscribed.enqueue(outcome.openid)
     elif isinstance(outcome, inbound.CustomerMessage):
