@@ -52,7 +52,7 @@ _RULES: dict[str, ChannelRule] = {
     Channel.WEIBO: ChannelRule(
         identity_kind=IdentityKind.WEIBO,
         window=timedelta(hours=48),
-        name=_("Weibo's 48-hour rule"),
+        name=weibo_outbound.RULE_NAME,
     ),
     # The standard window is 24 hours; a reply a person wrote may go for 7 days with the
     # HUMAN_AGENT tag, an automatic one never (send_automatic does not use the tag).

@@ -51,4 +51,6 @@ def save_account(
 def fan_left(uid: str) -> None:
     """The fan unfollowed: Weibo refuses replies to a fan who left, so say so in the
     composer now rather than after a failed delivery. Their next message clears it."""
-    mark_unreachable(IdentityKind.WEIBO, uid, reason=_("The customer unfollowed the Weibo account."))
+    mark_unreachable(
+        IdentityKind.WEIBO, uid, reason=_("The customer unfollowed the Weibo account.")
+    )

@@ -6,12 +6,15 @@ stored; Weibo's own refusals below are the backstop).
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.conversations.models import Message
 from kefu.conversations.outbound import PermanentError, RetryableError, text_to_send
 from kefu.inboxes.weibo import platform, selectors
 from kefu.inboxes.weibo.models import WeiboAccount
 
+# The rule's name for agents (inboxes.registry): translated in this package's catalogue.
+RULE_NAME = gettext_lazy("Weibo's 48-hour rule")
 # "文本大小必须小于300个汉字": at most 299 characters a message.
 TEXT_LIMIT = 299
 # Weibo's documented general error codes (open.weibo.com/wiki/Error_code): system error,

@@ -60,9 +60,7 @@ def test_an_account_is_saved_listed_as_official_and_its_secrets_never_shown(
     assert (account.app_secret, account.access_token) == (wire.APP_SECRET, wire.ACCESS_TOKEN)
 
 
-def test_a_new_account_needs_its_secret_and_token(
-    admin_client: Client, weibo_inbox: Inbox
-) -> None:
+def test_a_new_account_needs_its_secret_and_token(admin_client: Client, weibo_inbox: Inbox) -> None:
     response = admin_client.post(URL + "add/", _form(weibo_inbox, app_secret="", access_token=""))
     assert response.status_code == 200
     assert not WeiboAccount.objects.exists()

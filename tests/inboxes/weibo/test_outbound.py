@@ -24,7 +24,9 @@ Post = Callable[..., Any]
 
 
 @pytest.fixture
-def conversation(account: WeiboAccount, weibo_server: WeiboServer, weibo_post: Post) -> Conversation:
+def conversation(
+    account: WeiboAccount, weibo_server: WeiboServer, weibo_post: Post
+) -> Conversation:
     weibo_post(account, wire.text("提现一直没到账"))
     return Conversation.objects.get()
 
@@ -141,6 +143,6 @@ def test_a_fan_who_unfollowed_cannot_be_answered_until_they_write_again(
     weibo_post(account, wire.push("event", "", {"subtype": "unfollow"}))
     with pytest.raises(ReplyWindowClosed) as refused:
         reply(conversation, agent, "hello")
-    assert "unfollowed" in refused.value.message
+    assert "取消关注" in refused.value.message  # "unfollowed", in the agent's zh-Hans
     weibo_post(account, wire.text("我又关注了", created_at="Tue Jul 17 09:00:00 +0800 2012"))
     assert reply_window(conversation).mode == Mode.FREE

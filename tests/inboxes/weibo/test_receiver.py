@@ -96,8 +96,9 @@ def test_a_picture_and_a_voice_message_are_noted(account: WeiboAccount, weibo_po
     weibo_post(account, wire.push("image", "发了一张图片", {"vfid": 1, "tovfid": 2}))
     weibo_post(account, wire.push("voice", "发了一个语音消息", {"vfid": 3, "tovfid": 4}))
     picture, voice = stored()
-    assert "picture" in picture.text
-    assert "voice" in voice.text
+    # In the site's language (zh-Hans), which agents and the fan read.
+    assert "图片" in picture.text
+    assert "语音" in voice.text
 
 
 def test_an_unfollow_makes_the_fan_unreachable(account: WeiboAccount, weibo_post: Post) -> None:

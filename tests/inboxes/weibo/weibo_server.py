@@ -48,5 +48,7 @@ class WeiboServer(PlatformServer):
 
 def serve() -> Iterator[WeiboServer]:
     server = WeiboServer()
-    server.reply(REPLY, 200, {"id": 3332910801173380, "created_at": "Fri Jul 08 15:48:42 +0800 2011"})
+    server.reply(
+        REPLY, 200, {"id": 3332910801173380, "created_at": "Fri Jul 08 15:48:42 +0800 2011"}
+    )
     yield from serve_platform(server)

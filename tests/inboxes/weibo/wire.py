@@ -9,6 +9,7 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 APP_KEY = "3512345678"
@@ -34,13 +35,17 @@ def query(
 ) -> dict[str, str]:
     timestamp = timestamp or str(int(time.time() * 1000))
     nonce = nonce or str(random.randint(10_000_000, 99_999_999))
-    return {"signature": signature(secret, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+    return {
+        "signature": signature(secret, timestamp, nonce),
+        "timestamp": timestamp,
+        "nonce": nonce,
+    }
 
 
 def push(
     msg_type: str,
     text: str = "",
-    data: dict[str, object] | None = None,
+    data: Mapping[str, object] | None = None,
     sender: str = FAN_UID,
     receiver: str = ACCOUNT_UID,
     created_at: str = CREATED_AT,
@@ -52,7 +57,7 @@ def push(
             "sender_id": int(sender),
             "created_at": created_at,
             "text": text,
-            "data": data or {},
+            "data": dict(data or {}),
         },
         ensure_ascii=False,
     ).encode()
