@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.webchat",
     "kefu.inboxes.telegram",
     "kefu.inboxes.wechat",
+    "kefu.inboxes.weibo",
     "kefu.inboxes.messenger",
     "kefu.routing",
     "kefu.sla",
@@ -380,6 +381,8 @@ KEFU_TELEGRAM_API_URL = os.environ.get("KEFU_TELEGRAM_API_URL", "https://api.tel
 # WeChat Official Accounts (kefu.inboxes.wechat): WeChat's REST API address; tests point it
 # at a local server that checks what WeChat would receive.
 KEFU_WECHAT_API_URL = os.environ.get("KEFU_WECHAT_API_URL", "https://api.weixin.qq.com")
+# Weibo fan service (kefu.inboxes.weibo): the reply API's address; tests point it at a local server.
+KEFU_WEIBO_API_URL = os.environ.get("KEFU_WEIBO_API_URL", "https://m.api.weibo.com")
 # Facebook's Graph API (kefu.inboxes.messenger): Meta's address; tests point it at a local
 # server that checks what Meta would receive.
 KEFU_FACEBOOK_GRAPH_URL = os.environ.get("KEFU_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")

@@ -22,6 +22,7 @@ from kefu.inboxes.portal import outbound as portal_outbound
 from kefu.inboxes.telegram import outbound as telegram_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
 from kefu.inboxes.wechat import outbound as wechat_outbound
+from kefu.inboxes.weibo import outbound as weibo_outbound
 
 _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
@@ -30,6 +31,7 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.WEBCHAT: webchat_outbound.deliver,
     Channel.TELEGRAM: telegram_outbound.deliver,
     Channel.WECHAT: wechat_outbound.deliver,
+    Channel.WEIBO: weibo_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,
@@ -45,6 +47,12 @@ _RULES: dict[str, ChannelRule] = {
         window=timedelta(hours=48),
         quota=20,
         name=_("WeChat's 48-hour rule"),
+    ),
+    # Fan service replies: any number within 48 hours of the fan's message, none after.
+    Channel.WEIBO: ChannelRule(
+        identity_kind=IdentityKind.WEIBO,
+        window=timedelta(hours=48),
+        name=weibo_outbound.RULE_NAME,
     ),
     # The standard window is 24 hours; a reply a person wrote may go for 7 days with the
     # HUMAN_AGENT tag, an automatic one never (send_automatic does not use the tag).

@@ -20,8 +20,10 @@ def test_after_kefu_demo_each_of_its_channels_is_official(capsys: Any) -> None:
     with worker_shares_test_connection():
         call_command("demo")
     for kind, value, label in demo_data.CHANNELS:
-        # A bare WeChat ID reads like any word: the verify page has the customer say it is one.
-        result = verify(value, kind=kind if kind == OfficialKind.WECHAT else "")
+        # A bare WeChat ID reads like any word and a bare Weibo uid like a phone number: the
+        # verify page has the customer say which it is.
+        said = kind in (OfficialKind.WECHAT, OfficialKind.WEIBO)
+        result = verify(value, kind=kind if said else "")
         assert (result.verdict, result.kind, result.label) == (Verdict.OFFICIAL, kind, label)
     # Written the way an administrator writes them: audited, and once however often loaded.
     assert AuditEntry.objects.filter(action="safety.official_channel_add").count() == len(
