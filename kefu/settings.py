@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.telegram",
     "kefu.inboxes.wechat",
     "kefu.inboxes.messenger",
+    "kefu.inboxes.x",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -383,6 +384,8 @@ KEFU_WECHAT_API_URL = os.environ.get("KEFU_WECHAT_API_URL", "https://api.weixin.
 # Facebook's Graph API (kefu.inboxes.messenger): Meta's address; tests point it at a local
 # server that checks what Meta would receive.
 KEFU_FACEBOOK_GRAPH_URL = os.environ.get("KEFU_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+# X (kefu.inboxes.x): the X API address; tests point it at a local server.
+KEFU_X_API_URL = os.environ.get("KEFU_X_API_URL", "https://api.x.com")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")
