@@ -23,6 +23,7 @@ urlpatterns = [
     path("phone/", include("kefu.inboxes.phone.urls")),
     path("telegram/", include("kefu.inboxes.telegram.urls")),
     path("wechat/", include("kefu.inboxes.wechat.urls")),
+    path("x/", include("kefu.inboxes.x.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon, name="favicon"),
