@@ -241,6 +241,7 @@ def load() -> None:
     from kefu.inboxes.phone import demo_data as phone_demo
     from kefu.inboxes.telegram import demo_data as telegram_demo
     from kefu.inboxes.wechat import demo_data as wechat_demo
+    from kefu.inboxes.x import demo_data as x_demo
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
     from kefu.sla import demo_data as sla_demo
@@ -252,6 +253,7 @@ def load() -> None:
     phone_demo.load()
     telegram_demo.load()
     wechat_demo.load()
+    x_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:
