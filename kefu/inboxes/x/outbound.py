@@ -1,8 +1,9 @@
 """Replies to an X user: POST /2/dm_conversations/with/{user id}/messages, in parts of at
 most 10,000 characters (X's DM limit), signed as the account.
 
-Files are not sent: an X DM carries media only after a separate chunked upload, and an
-agent's file reaches the customer on the portal instead (the delivery says so).
+An agent's files are not sent yet: an X DM carries media only after a chunked upload to
+X's media endpoint, which this adapter does not make (the text goes; the files stay in
+Kefu, where the agent sees them).
 """
 
 from django.utils.translation import gettext as _
