@@ -9,6 +9,9 @@ from kefu.inboxes.x.models import XAccount
 from kefu.safety.actions import register_official_channel
 from kefu.safety.models import OfficialKind
 
+# The admin page waits this long for X before it shows the error instead.
+CHECK_TIMEOUT = 5.0
+
 
 def register_official(account: XAccount) -> None:
     """List @username on the verification page, under the account's display name."""
@@ -65,6 +68,6 @@ def save_account(
 def check_credentials(account: XAccount) -> str:
     """GET /2/users/me as the account: the @username X says the keys belong to (XError
     when X refuses them)."""
-    answer = platform.call(account, "GET", "/2/users/me")
+    answer = platform.call(account, "GET", "/2/users/me", timeout=CHECK_TIMEOUT)
     data = answer.get("data") or {}
     return str(data.get("username", ""))

@@ -82,7 +82,9 @@ def _retry_after(response: httpx.Response, now: float) -> float | None:
         return None
 
 
-def call(account: XAccount, method: str, path: str, *, json: Any = None) -> dict[str, Any]:
+def call(
+    account: XAccount, method: str, path: str, *, json: Any = None, timeout: float = TIMEOUT
+) -> dict[str, Any]:
     """One API request signed as the account (OAuth 1.0a, HMAC-SHA1); X's answer, or XError.
 
     A JSON body is not part of the OAuth signature (RFC 5849 signs form bodies only), so
@@ -96,7 +98,7 @@ def call(account: XAccount, method: str, path: str, *, json: Any = None) -> dict
     )
     address, headers, _body = oauth.sign(url(path), http_method=method)
     try:
-        response = httpx.request(method, address, json=json, headers=headers, timeout=TIMEOUT)
+        response = httpx.request(method, address, json=json, headers=headers, timeout=timeout)
     except httpx.HTTPError as failed:
         raise XError(f"{type(failed).__name__}: {failed}") from failed
     if response.status_code >= 400:
