@@ -4,7 +4,8 @@ it posts (POST).
 X signs every POST with the app's consumer secret (x-twitter-webhooks-signature); a
 request without that signature, or for another account, is refused before anything is
 read. One POST may carry several DMs: they are stored together or not at all, and a
-replay is harmless because each event id is stored once.
+replay is harmless because each event id is stored once. A public reply to the account
+that exposes a secret is not stored at all: a job hides it (mentions.py).
 """
 
 import json
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from kefu.conversations.actions import receive_message
 from kefu.core.errors import MessageRejected
-from kefu.inboxes.x import inbound, platform
+from kefu.inboxes.x import inbound, mentions, platform
 from kefu.inboxes.x.models import XAccount
 
 logger = logging.getLogger(__name__)
@@ -60,7 +61,8 @@ def _receive(account: XAccount, request: HttpRequest) -> HttpResponse:
         logger.warning("x webhook of inbox %s: bad or missing signature", account.inbox_id)
         return _error(403, "forbidden")
     try:
-        payload = inbound.read_payload(json.loads(request.body))
+        data = json.loads(request.body)
+        payload = inbound.read_payload(data)
         if payload.for_user_id != account.user_id:
             return _error(403, "not_this_account")
         messages = [
@@ -70,6 +72,7 @@ def _receive(account: XAccount, request: HttpRequest) -> HttpResponse:
             # Our own sends come back as events too: they are stored when sent.
             and inbound.sender_of(event) != account.user_id
         ]
+        exposed = mentions.exposed_replies(data.get("tweet_create_events"), account.user_id)
     except (ValueError, UnicodeDecodeError):  # json's errors and Malformed
         return _error(400, "malformed_payload")
     # Typing indicators, read receipts and other events: answered 200, nothing stored.
@@ -81,4 +84,6 @@ def _receive(account: XAccount, request: HttpRequest) -> HttpResponse:
             except MessageRejected as rejected:
                 # Ours to fix, not X's to resend: logged, and the others are kept.
                 logger.warning("x event %s rejected: %s", message.external_id, rejected)
+        for reply in exposed:
+            mentions.hide_reply.enqueue(account.inbox_id, reply.tweet_id, reply.author_id)
     return HttpResponse(status=200)

@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from kefu.agents.models import Agent
 from kefu.contacts.models import ContactIdentity, IdentityKind
@@ -113,7 +114,7 @@ def test_an_account_without_api_access_sends_nothing(
 ) -> None:
     message = reply("hello")
     XAccount.objects.filter(pk=account.pk).update(api_access=False)
-    with pytest.raises(PermanentError, match="API access"):
+    with translation.override("en"), pytest.raises(PermanentError, match="API access"):
         outbound.deliver(message)
     assert not x_server.requests_to(PATH)
 

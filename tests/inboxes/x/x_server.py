@@ -65,6 +65,7 @@ class XServer(PlatformServer):
 def serve() -> Iterator[XServer]:
     server = XServer()
     server.reply("/2/dm_conversations/with/", 201, SENT)
+    server.reply("/2/tweets/", 200, {"data": {"hidden": True}})
     server.reply("/2/users/me", 200, {"data": {"id": "1500000000000000001",
                                                "name": "Kefu Exchange",
                                                "username": "kefuexchange"}})  # fmt: skip
@@ -72,10 +73,12 @@ def serve() -> Iterator[XServer]:
 
 
 def _serve(server: XServer) -> Iterator[XServer]:
-    """tests.platform_server.serve, with X's rate-limit header added to a 429."""
+    """tests.platform_server.serve, with PUT, and X's rate-limit header added to a 429."""
     base = _handler(server)
 
     class Handler(base):  # type: ignore[misc,valid-type]
+        do_PUT = base._serve  # type: ignore[attr-defined]  # noqa: N815 (hiding is a PUT)
+
         def send_response(self, code: int, message: str | None = None) -> None:
             super().send_response(code, message)
             if code == 429 and server.rate_limit_reset:
