@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "kefu.inboxes.wechat",
     "kefu.inboxes.weibo",
     "kefu.inboxes.messenger",
+    "kefu.inboxes.x",
     "kefu.routing",
     "kefu.sla",
     "kefu.safety",
@@ -386,6 +387,8 @@ KEFU_WEIBO_API_URL = os.environ.get("KEFU_WEIBO_API_URL", "https://m.api.weibo.c
 # Facebook's Graph API (kefu.inboxes.messenger): Meta's address; tests point it at a local
 # server that checks what Meta would receive.
 KEFU_FACEBOOK_GRAPH_URL = os.environ.get("KEFU_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+# X (kefu.inboxes.x): the X API address; tests point it at a local server.
+KEFU_X_API_URL = os.environ.get("KEFU_X_API_URL", "https://api.x.com")
 # Turns a recording into text (a dotted path to a kefu.core.transcription
 # Transcriber); empty for none. Nothing downloads a speech model at run time.
 KEFU_TRANSCRIBER = os.environ.get("KEFU_TRANSCRIBER", "")

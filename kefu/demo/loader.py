@@ -242,6 +242,7 @@ def load() -> None:
     from kefu.inboxes.telegram import demo_data as telegram_demo
     from kefu.inboxes.wechat import demo_data as wechat_demo
     from kefu.inboxes.weibo import demo_data as weibo_demo
+    from kefu.inboxes.x import demo_data as x_demo
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
     from kefu.sla import demo_data as sla_demo
@@ -254,6 +255,7 @@ def load() -> None:
     telegram_demo.load()
     wechat_demo.load()
     weibo_demo.load()
+    x_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

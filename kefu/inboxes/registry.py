@@ -23,6 +23,7 @@ from kefu.inboxes.telegram import outbound as telegram_outbound
 from kefu.inboxes.webchat import outbound as webchat_outbound
 from kefu.inboxes.wechat import outbound as wechat_outbound
 from kefu.inboxes.weibo import outbound as weibo_outbound
+from kefu.inboxes.x import outbound as x_outbound
 
 _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.PORTAL: portal_outbound.deliver,
@@ -32,6 +33,7 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.TELEGRAM: telegram_outbound.deliver,
     Channel.WECHAT: wechat_outbound.deliver,
     Channel.WEIBO: weibo_outbound.deliver,
+    Channel.X: x_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,
@@ -41,6 +43,9 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
 _RULES: dict[str, ChannelRule] = {
     # Bots may write to a user at any time, unless the user blocked the bot.
     Channel.TELEGRAM: ChannelRule(identity_kind=IdentityKind.TELEGRAM),
+    # A DM conversation the user started takes replies at any time, unless X refuses
+    # messages to the user (DMs closed to us, blocked, suspended): deliver() marks that.
+    Channel.X: ChannelRule(identity_kind=IdentityKind.X),
     # Customer-service messages: within 48 hours of the user's last message, at most 20.
     Channel.WECHAT: ChannelRule(
         identity_kind=IdentityKind.WECHAT,
