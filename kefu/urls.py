@@ -24,6 +24,7 @@ urlpatterns = [
     path("telegram/", include("kefu.inboxes.telegram.urls")),
     path("wechat/", include("kefu.inboxes.wechat.urls")),
     path("weibo/", include("kefu.inboxes.weibo.urls")),
+    path("messenger/", include("kefu.inboxes.messenger.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon, name="favicon"),
