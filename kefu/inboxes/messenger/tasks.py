@@ -20,7 +20,7 @@ from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.tasks import retry_delay
 from kefu.core.errors import MessageRejected
-from kefu.inboxes.messenger import graph
+from kefu.inboxes.messenger import graph, selectors
 from kefu.inboxes.messenger.inbound import welcome_text
 from kefu.inboxes.messenger.models import FacebookPage
 
@@ -58,11 +58,12 @@ def receive(
         identity_value=psid,
         contact_name=contact_name(page, psid),
         external_id=external_id,
+        conversation=selectors.latest_conversation(inbox_id, psid),
         kinds_removed=frozenset(kinds),
     )
     kept: list[InboundAttachment] = []
     notes: list[str] = []
-    for kind, url, name in files:
+    for _kind, url, name in files:
         try:
             kept.append(fetch(url, name))
         except TooLarge:
