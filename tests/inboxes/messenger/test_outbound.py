@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.agents.models import Agent
 from kefu.contacts.models import ContactIdentity
@@ -47,7 +47,9 @@ def _heard_ago(conversation: Conversation, hours: float) -> None:
 
 
 def _deliver(message: Message) -> Message:
-    deliver_message.call(message.pk)
+    # The reason is stored in the language the job runs in: English here, to read it.
+    with translation.override("en"):
+        deliver_message.call(message.pk)
     message.refresh_from_db()
     return message
 

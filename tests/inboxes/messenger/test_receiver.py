@@ -252,7 +252,7 @@ def test_another_button_opens_a_conversation_once(
     for _ in range(2):
         assert messenger_post(page, batch).status_code == 200
         run_tasks()
-    assert Message.objects.get().text == "Chose the menu item “Deposits”."
+    assert "Deposits" in Message.objects.get().text
 
 
 def test_a_quick_reply_is_stored_as_the_text_of_the_button(
