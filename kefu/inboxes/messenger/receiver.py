@@ -93,14 +93,19 @@ def _entry(page: FacebookPage, entry: dict[str, Any]) -> None:
         # Signed with our app's secret but for another page of the same app.
         logger.warning("messenger webhook of page %s: entry for another page", page.page_id)
         return
-    for event in entry.get("messaging") or []:
-        if isinstance(event, dict):
-            _event(page, event)
-    for change in entry.get("changes") or []:
-        if isinstance(change, dict) and change.get("field") == "feed":
+    for event in _items(entry, "messaging"):
+        _event(page, event)
+    for change in _items(entry, "changes"):
+        if change.get("field") == "feed":
             value = change.get("value")
             if isinstance(value, dict):
                 comments.handle(page, value)
+
+
+def _items(entry: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The entry's events (or changes) that are objects; anything else is skipped."""
+    found = entry.get(key)
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def _event(page: FacebookPage, event: dict[str, Any]) -> None:

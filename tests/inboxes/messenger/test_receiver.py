@@ -192,6 +192,22 @@ def test_a_batch_of_two_entries_stores_both(
     assert Conversation.objects.count() == 2
 
 
+def test_events_of_the_wrong_shape_are_skipped(
+    page: FacebookPage, messenger_post: Post, run_tasks: Callable[[], None]
+) -> None:
+    batch = {
+        "object": "page",
+        "entry": [
+            {"id": PAGE_ID, "messaging": 7, "changes": "feed"},
+            {"id": PAGE_ID, "messaging": ["x", {"sender": "nobody"}, {"message": {"mid": "m"}}]},
+            {"id": PAGE_ID, "messaging": [wire.message(PSID, "m_ok", "still stored")]},
+        ],
+    }
+    assert messenger_post(page, batch).status_code == 200
+    run_tasks()
+    assert Message.objects.get().text == "still stored"
+
+
 def test_an_entry_for_another_page_is_skipped(
     page: FacebookPage, messenger_post: Post, run_tasks: Callable[[], None]
 ) -> None:
