@@ -138,7 +138,7 @@ def test_long_text_is_split_at_2000_characters(
     conversation: Conversation, agent: Agent, graph_server: GraphServer
 ) -> None:
     _deliver(_reply(conversation, agent, "a" * 10))  # the safety line goes on this one
-    _deliver(_reply(conversation, agent, "x" * 4500))
+    _deliver(_reply(conversation, agent, "xq " * 1500))  # 4500 characters
     parts = [sent["message"]["text"] for sent in _sent(graph_server)[1:]]
     assert [len(part) for part in parts] == [2000, 2000, 500]
     assert split_text("line\n" * 500, TEXT_LIMIT)[0].endswith("line")
