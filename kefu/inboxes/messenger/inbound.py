@@ -126,6 +126,20 @@ def _postback(inbox: Inbox, psid: str, event: dict[str, Any]) -> Outcome:
     )
 
 
+def link_text(event: dict[str, Any]) -> str:
+    """What a link command may be in: a customer's text, or the `ref` of an m.me link
+    (a referral event in an open thread, or on the Get Started press that opens one)."""
+    message = event.get("message")
+    if isinstance(message, dict):
+        text = message.get("text")
+        return text if isinstance(text, str) and not message.get("is_echo") else ""
+    postback = event.get("postback")
+    holder = postback if isinstance(postback, dict) else event
+    referral = holder.get("referral")
+    ref = referral.get("ref") if isinstance(referral, dict) else None
+    return ref if isinstance(ref, str) else ""
+
+
 def read(inbox: Inbox, event: dict[str, Any]) -> Outcome:
     """One event of an entry's `messaging[]`."""
     sender = event.get("sender")

@@ -9,6 +9,9 @@ is a job too (a Send API call). A file that cannot be fetched is noted in the me
 the job after a few tries: Meta redelivers the whole batch, never one file, so a 5xx
 here would resend every other message of the batch as well.
 
+A link command (kefu.contacts.link_commands) is answered in the view, with one Send API
+call: its answer holds a code that must never be stored, not even in a job's row.
+
 Meta's signature carries no time, so a replayed request passes the check: it is the
 message id (mid), kept as the message's external_id, that stores it once.
 """
@@ -25,8 +28,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from kefu.contacts import link_commands
+from kefu.contacts.models import IdentityKind
 from kefu.conversations.attachments import refused_note
-from kefu.inboxes.messenger import comments, inbound, tasks
+from kefu.inboxes.messenger import comments, graph, inbound, tasks
 from kefu.inboxes.messenger.models import FacebookPage
 from kefu.safety.ingress import screen_inbound
 from kefu.safety.redaction import redact
@@ -108,7 +113,28 @@ def _items(entry: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
+def _link_command(page: FacebookPage, event: dict[str, Any]) -> bool:
+    """Answer a link command at once (not stored); False when the event holds none."""
+    sender = event.get("sender")
+    psid = sender.get("id") if isinstance(sender, dict) else None
+    text = inbound.link_text(event)
+    if not isinstance(psid, str) or not psid or not text:
+        return False
+    answer = link_commands.answer(IdentityKind.MESSENGER, psid, text)
+    if answer is None:
+        return False
+    body = {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": {"text": answer}}
+    try:
+        graph.call(page, "POST", f"{page.page_id}/messages", json=body)
+    except graph.GraphError as failed:
+        # The customer sends the command again; the newest code is the one that works.
+        logger.warning("messenger link answer of page %s not sent: %s", page.page_id, failed)
+    return True
+
+
 def _event(page: FacebookPage, event: dict[str, Any]) -> None:
+    if _link_command(page, event):
+        return
     outcome = inbound.read(page.inbox, event)
     if isinstance(outcome, inbound.Welcome):
         tasks.welcome.enqueue(page.inbox_id, outcome.psid)
