@@ -25,6 +25,7 @@ urlpatterns = [
     path("wechat/", include("kefu.inboxes.wechat.urls")),
     path("weibo/", include("kefu.inboxes.weibo.urls")),
     path("x/", include("kefu.inboxes.x.urls")),
+    path("messenger/", include("kefu.inboxes.messenger.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon, name="favicon"),

@@ -238,6 +238,7 @@ def load() -> None:
         _conversation(spec, agents)
     # The demo platform's sample customers, linked to the contacts above.
     from kefu.helpcenter.flows import demo_data as flows_demo
+    from kefu.inboxes.messenger import demo_data as messenger_demo
     from kefu.inboxes.phone import demo_data as phone_demo
     from kefu.inboxes.telegram import demo_data as telegram_demo
     from kefu.inboxes.wechat import demo_data as wechat_demo
@@ -256,6 +257,7 @@ def load() -> None:
     wechat_demo.load()
     weibo_demo.load()
     x_demo.load()
+    messenger_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

@@ -17,6 +17,7 @@ from kefu.conversations import outbound, reply_window
 from kefu.conversations.reply_window import ChannelRule
 from kefu.inboxes.api import outbound as api_outbound
 from kefu.inboxes.email import outbound as email_outbound
+from kefu.inboxes.messenger import outbound as messenger_outbound
 from kefu.inboxes.models import Channel
 from kefu.inboxes.portal import outbound as portal_outbound
 from kefu.inboxes.telegram import outbound as telegram_outbound
@@ -34,6 +35,7 @@ _DELIVERERS: dict[str, outbound.Deliver] = {
     Channel.WECHAT: wechat_outbound.deliver,
     Channel.WEIBO: weibo_outbound.deliver,
     Channel.X: x_outbound.deliver,
+    Channel.MESSENGER: messenger_outbound.deliver,
     # A reply typed in a phone conversation cannot be spoken down the line: the customer
     # reads it on the portal, notified as for any channel without its own delivery.
     Channel.PHONE: portal_outbound.deliver,

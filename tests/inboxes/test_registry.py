@@ -22,4 +22,4 @@ def test_each_channel_with_an_adapter_is_delivered_by_it() -> None:
 
 def test_a_channel_without_an_adapter_yet_gets_the_portal_notification() -> None:
     # A channel value added to Channel before its adapter's line in the registry.
-    assert deliverer_for("messenger") is portal_outbound.deliver
+    assert deliverer_for("a-channel-added-later") is portal_outbound.deliver
