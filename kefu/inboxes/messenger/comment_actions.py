@@ -4,6 +4,7 @@ that makes the work happen once, the agents' record, and what Meta answered."""
 from collections.abc import Callable
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,30 +34,33 @@ def record_exposed_comment(
     from kefu.inboxes.messenger.comment_tasks import hide_comment
 
     kinds = sorted({finding.kind for finding in redaction.findings})
-    try:
-        with transaction.atomic():
-            row = HiddenComment.objects.create(
-                page=page,
-                object_id=comment.object_id,
-                item=comment.item,
-                author_id=comment.author_id,
-                language=language,
-                kinds=kinds,
-            )
-            row.conversation = _open_record(page, comment, redaction, language)
-            row.save(update_fields=["conversation"])
-            raise_alert(
-                kind=SafetyAlert.Kind.SECRET_EXPOSED, conversation=row.conversation, reasons=kinds
-            )
-            # Only the row's id: a job's arguments are stored, and no secret may be.
-            # The database queue takes the job in this transaction (it commits with the
-            # row or not at all); another backend gets it on commit.
-            if isinstance(hide_comment.get_backend(), DatabaseBackend):
-                hide_comment.enqueue(row.pk)
-            else:
-                transaction.on_commit(partial(hide_comment.enqueue, row.pk))
-    except IntegrityError:
-        return None
+    with transaction.atomic():
+        try:
+            # The claim: a retried webhook, or an edit, finds the row and stops here (a
+            # copy arriving at the same moment waits for this transaction, then stops).
+            with transaction.atomic():
+                row = HiddenComment.objects.create(
+                    page=page,
+                    object_id=comment.object_id,
+                    item=comment.item,
+                    author_id=comment.author_id,
+                    language=language,
+                    kinds=kinds,
+                )
+        except IntegrityError:
+            return None
+        row.conversation = _open_record(page, comment, redaction, language)
+        row.save(update_fields=["conversation"])
+        raise_alert(
+            kind=SafetyAlert.Kind.SECRET_EXPOSED, conversation=row.conversation, reasons=kinds
+        )
+        # Only the row's id: a job's arguments are stored, and no secret may be.
+        # The database queue takes the job in this transaction (it commits with the
+        # row or not at all); another backend gets it on commit.
+        if isinstance(hide_comment.get_backend(), DatabaseBackend):
+            hide_comment.enqueue(row.pk)
+        else:
+            transaction.on_commit(partial(hide_comment.enqueue, row.pk))
     return row
 
 
@@ -87,7 +91,9 @@ def _open_record(
     message = receive_message(
         InboundMessage(
             inbox=page.inbox,
-            text=redaction.text,
+            # Cut to what a message holds (Facebook allows 8,000 characters): a refused
+            # message would roll back the claim, and the comment would stay visible.
+            text=redaction.text[: settings.KEFU_MAX_MESSAGE_CHARS],
             contact=_author(page, comment, language),
             contact_name=comment.author_name,
             external_id=f"{comment.item}:{comment.object_id}",
