@@ -8,21 +8,14 @@ The feed change's shape follows Meta's "feed" field of the Page webhooks: a comm
 
 import random
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from mnemonic import Mnemonic
 
-from kefu.inboxes.messenger.models import FacebookPage
-from kefu.inboxes.models import Channel, Inbox
 from tests.inboxes.messenger.graph_server import (
-    APP_SECRET,
     PAGE_ID,
-    PAGE_TOKEN,
-    VERIFY_TOKEN,
     GraphServer,
     path,
-    serve,
 )
 from tests.safety.vectors import wif
 
@@ -37,31 +30,13 @@ AUTHOR_ID = "6150012345678901"  # from.id: an id the page sees, not a PSID
 PSID = "24881234567890123"  # what Meta's answer to the private reply names
 
 
-def make_page() -> FacebookPage:
-    inbox = Inbox.objects.create(name="Facebook", channel=Channel.MESSENGER)
-    return FacebookPage.objects.create(
-        inbox=inbox,
-        page_id=PAGE_ID,
-        name="Kefu Exchange",
-        username="kefuexchange",
-        app_secret=APP_SECRET,
-        page_access_token=PAGE_TOKEN,
-        verify_token=VERIFY_TOKEN,
-    )
-
-
-def graph_server(settings: Any) -> Iterator[GraphServer]:
+def expect_meta_to_agree(server: GraphServer) -> None:
     """Meta's Graph API in its usual mood: hides, deletes and private replies succeed."""
-    for server in serve():
-        settings.KEFU_FACEBOOK_GRAPH_URL = server.url
-        server.reply(path(COMMENT_ID), 200, {"success": True})
-        server.reply(path(VISITOR_POST_ID), 200, {"success": True})
-        server.reply(
-            path(f"{PAGE_ID}/messages"),
-            200,
-            {"recipient_id": PSID, "message_id": "m_AbCdEf0123456789"},
-        )
-        yield server
+    server.reply(path(COMMENT_ID), 200, {"success": True})
+    server.reply(path(VISITOR_POST_ID), 200, {"success": True})
+    server.reply(
+        path(f"{PAGE_ID}/messages"), 200, {"recipient_id": PSID, "message_id": "m_AbCdEf0123456789"}
+    )
 
 
 def comment(

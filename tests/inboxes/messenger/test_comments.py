@@ -6,7 +6,7 @@ import gettext
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,7 @@ from tests.inboxes.messenger.comments_fixtures import (
     PSID,
     VISITOR_POST_ID,
     comment,
-    graph_server,
-    make_page,
+    expect_meta_to_agree,
     visitor_post,
 )
 from tests.inboxes.messenger.graph_server import PAGE_ID, PAGE_TOKEN, GraphServer, graph_error, path
@@ -42,13 +41,9 @@ MESSAGES = path(f"{PAGE_ID}/messages")
 
 
 @pytest.fixture
-def page(db: None) -> FacebookPage:
-    return make_page()
-
-
-@pytest.fixture
-def graph(settings: Any) -> Iterator[GraphServer]:
-    yield from graph_server(settings)
+def graph(graph_server: GraphServer) -> GraphServer:
+    expect_meta_to_agree(graph_server)
+    return graph_server
 
 
 def _secret_absent(secret: str, text: str) -> bool:
@@ -363,3 +358,31 @@ def test_the_messenger_catalogue_is_translated_and_compiled(language: str) -> No
         catalog = gettext.GNUTranslations(compiled)
     # msgfmt leaves untranslated strings out: a string missing here has no translation.
     assert len(catalog._catalog) == msgids  # type: ignore[attr-defined]
+
+
+def test_a_comment_on_the_pages_webhook_is_hidden_and_a_forged_one_is_not(
+    page: FacebookPage,
+    graph: GraphServer,
+    messenger_post: Callable[..., Any],
+    run_tasks: Callable[[], None],
+) -> None:
+    # Meta posts page feed changes to the same webhook as messages, signed the same way.
+    payload = {
+        "object": "page",
+        "entry": [
+            {
+                "id": PAGE_ID,
+                "time": 1733500000000,
+                "changes": [{"field": "feed", "value": comment(f"验证：{CHINESE_PHRASE}")}],
+            }
+        ],
+    }
+    assert messenger_post(page, payload, secret="not-the-app-secret").status_code == 403
+    run_tasks()
+    assert graph.received == []
+    assert not HiddenComment.objects.exists()
+    assert messenger_post(page, payload).status_code == 200
+    run_tasks()
+    hide, reply = graph.received
+    assert (hide.path, hide.form) == (path(COMMENT_ID), {"is_hidden": ["true"]})
+    assert reply.json()["recipient"] == {"comment_id": COMMENT_ID}  # type: ignore[index]
