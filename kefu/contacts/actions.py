@@ -189,6 +189,7 @@ LINKABLE_KINDS = (
     IdentityKind.WECHAT,
     IdentityKind.MESSENGER,
     IdentityKind.X,
+    IdentityKind.WEIBO,
 )
 LINK_REQUEST_LIFETIME = timedelta(minutes=10)
 LINK_CODE_LIFETIME = timedelta(minutes=10)

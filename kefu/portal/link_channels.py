@@ -7,12 +7,13 @@ from urllib.parse import quote
 
 from kefu.contacts.models import IdentityKind
 from kefu.inboxes.messenger.models import FacebookPage
-from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.telegram.models import TelegramBot
 from kefu.inboxes.wechat.models import WeChatAccount
+from kefu.inboxes.weibo.models import WeiboAccount
+from kefu.inboxes.x.models import XAccount
 
 # The payload of a deep link: Telegram sends "/start link-TOKEN" for ?start=link-TOKEN,
-# Messenger passes ?ref=link-TOKEN to the page.
+# Messenger passes ?ref=link-TOKEN to the page, X's DM composer types ?text=link-TOKEN.
 PAYLOAD_PREFIX = "link-"
 
 
@@ -68,18 +69,34 @@ def _messenger() -> list[LinkChannel]:
 
 
 def _x() -> list[LinkChannel]:
-    # The X account model is not there yet: the inbox's name is what the customer sees.
-    inboxes = Inbox.objects.filter(channel=Channel.X, is_active=True).order_by("pk")[:1]
+    accounts = XAccount.objects.filter(inbox__is_active=True, api_access=True).order_by("pk")
     return [
-        LinkChannel(kind=IdentityKind.X, label=str(IdentityKind.X.label), handle=inbox.name)
-        for inbox in inboxes
+        LinkChannel(
+            kind=IdentityKind.X,
+            label=str(IdentityKind.X.label),
+            handle=f"@{account.username}",
+            deep_link_base=(
+                f"https://x.com/messages/compose?recipient_id={quote(account.user_id)}&text="
+            ),
+        )
+        for account in accounts[:1]
+    ]
+
+
+def _weibo() -> list[LinkChannel]:
+    accounts = WeiboAccount.objects.filter(inbox__is_active=True).order_by("pk")[:1]
+    return [
+        LinkChannel(
+            kind=IdentityKind.WEIBO, label=str(IdentityKind.WEIBO.label), handle=a.screen_name
+        )
+        for a in accounts
     ]
 
 
 def link_channels() -> list[LinkChannel]:
     """The channels the customer can link now, one entry each (the first active inbox:
     a single identity per kind is what links, whichever bot of the kind it wrote to)."""
-    return [*_telegram(), *_wechat(), *_messenger(), *_x()]
+    return [*_telegram(), *_wechat(), *_messenger(), *_x(), *_weibo()]
 
 
 def link_channel(kind: str) -> LinkChannel | None:

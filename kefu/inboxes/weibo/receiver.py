@@ -5,6 +5,9 @@ nonce). It waits five seconds for an answer and then posts again (three times in
 an empty answer means "received, nothing to reply now", so the reply goes later through
 the reply API. A text push needs no download, so the view stores it itself, well within
 the five seconds: receive_message is its only write (an unfollow is the other).
+
+A link command (kefu.contacts.link_commands) is answered with one reply-API call and not
+stored: its answer holds a code that must never sit in a conversation.
 """
 
 import logging
@@ -16,6 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from kefu.contacts import link_commands
+from kefu.contacts.models import IdentityKind
 from kefu.conversations.actions import receive_message
 from kefu.core.errors import MessageRejected
 from kefu.inboxes.weibo import actions, inbound, platform, selectors
@@ -68,7 +73,7 @@ def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
     outcome = inbound.read(account.inbox, parsed)
     if isinstance(outcome, inbound.Unfollowed):
         actions.fan_left(outcome.uid)
-    elif isinstance(outcome, inbound.CustomerMessage):
+    elif isinstance(outcome, inbound.CustomerMessage) and not _link_command(account, parsed):
         message = replace(
             outcome.inbound,
             conversation=selectors.latest_conversation(account.inbox_id, parsed.sender),
@@ -80,3 +85,17 @@ def webhook(request: HttpRequest, inbox_id: int) -> HttpResponse:
             logger.warning("weibo push to inbox %s rejected: %s", inbox_id, rejected)
     # Weibo's "received, no reply now": an empty body.
     return _plain("")
+
+
+def _link_command(account: WeiboAccount, parsed: platform.Parsed) -> bool:
+    """Answer a link command through the reply API (the code, or why not); True when it
+    was one."""
+    answer = link_commands.answer(IdentityKind.WEIBO, parsed.sender, parsed.text)
+    if answer is None:
+        return False
+    try:
+        platform.send_text(account.access_token, parsed.sender, answer)
+    except platform.ApiError as failed:
+        # The fan sends the command again; the newest code is the one that works.
+        logger.warning("weibo link answer of inbox %s not sent: %s", account.inbox_id, failed)
+    return True

@@ -57,13 +57,17 @@ def _account(message: Message) -> XAccount:
     return account
 
 
+def send_dm(account: XAccount, user_id: str, text: str) -> None:
+    """One DM to `user_id` as the account; XError when X refuses it."""
+    call(account, "POST", f"/2/dm_conversations/with/{user_id}/messages", json={"text": text})
+
+
 def deliver(message: Message) -> None:
     account = _account(message)
     user_id = _user_id(message)
-    path = f"/2/dm_conversations/with/{user_id}/messages"
     try:
         for text in split_text(text_to_send(message), TEXT_LIMIT):
-            call(account, "POST", path, json={"text": text})
+            send_dm(account, user_id, text)
     except XError as failed:
         if failed.status is None or failed.status >= 500 or failed.status == 429:
             raise RetryableError(str(failed), retry_after=failed.retry_after) from failed

@@ -6,6 +6,9 @@ request without that signature, or for another account, is refused before anythi
 read. One POST may carry several DMs: they are stored together or not at all, and a
 replay is harmless because each event id is stored once. A public reply to the account
 that exposes a secret is not stored at all: a job hides it (mentions.py).
+
+A link command (kefu.contacts.link_commands) is answered in the view with one DM: its
+answer holds a code that must never be stored, not even in a job's row.
 """
 
 import json
@@ -17,9 +20,12 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from kefu.contacts import link_commands
+from kefu.contacts.models import IdentityKind
 from kefu.conversations.actions import receive_message
+from kefu.conversations.inbound import InboundMessage
 from kefu.core.errors import MessageRejected
-from kefu.inboxes.x import inbound, mentions, platform
+from kefu.inboxes.x import inbound, mentions, outbound, platform
 from kefu.inboxes.x.models import XAccount
 
 logger = logging.getLogger(__name__)
@@ -75,6 +81,7 @@ def _receive(account: XAccount, request: HttpRequest) -> HttpResponse:
         exposed = mentions.exposed_replies(data.get("tweet_create_events"), account.user_id)
     except (ValueError, UnicodeDecodeError):  # json's errors and Malformed
         return _error(400, "malformed_payload")
+    messages = [message for message in messages if not _link_command(account, message)]
     # Typing indicators, read receipts and other events: answered 200, nothing stored.
     with transaction.atomic():
         for message in messages:
@@ -87,3 +94,16 @@ def _receive(account: XAccount, request: HttpRequest) -> HttpResponse:
         for reply in exposed:
             mentions.hide_reply.enqueue(account.inbox_id, reply.tweet_id, reply.author_id)
     return HttpResponse(status=200)
+
+
+def _link_command(account: XAccount, message: InboundMessage) -> bool:
+    """Answer a link command with a DM (the code, or why not); True when it was one."""
+    answer = link_commands.answer(IdentityKind.X, message.identity_value, message.text)
+    if answer is None:
+        return False
+    try:
+        outbound.send_dm(account, message.identity_value, answer)
+    except platform.XError as failed:
+        # The customer sends the command again; the newest code is the one that works.
+        logger.warning("x link answer of inbox %s not sent: %s", account.inbox_id, failed)
+    return True
