@@ -6,8 +6,9 @@
 On SQLite (WAL, a temporary file; with --postgres also on a throwaway PostgreSQL
 database) it:
 
-1. migrates a fresh database and creates an API inbox with a token, a Telegram bot and a
-   WeChat Official Account in safe mode (AES), each on its own inbox;
+1. migrates a fresh database and creates an API inbox with a token, a Telegram bot, a
+   WeChat Official Account in safe mode (AES), a Facebook page, an X account and a
+   Weibo account, each on its own inbox;
 2. starts a real server, `uvicorn kefu.asgi:application`, on a free local port, and one
    `kefu db_worker` for the jobs (WeChat's messages are stored by a job: its view must
    answer within WeChat's 5 seconds whatever the database is doing);
@@ -19,7 +20,15 @@ database) it:
      header (stored when answered);
    * WeChat's webhook: the message XML encrypted with WeChatCrypto, signed, the
      answer `success` at once; stored when the job has run. Its "stored per second"
-     counts from the first request to the last message stored.
+     counts from the first request to the last message stored;
+   * Messenger's webhook: a page batch as JSON signed with X-Hub-Signature-256 (HMAC-
+     SHA256 with the app secret), answered at once, stored by the job (which also asks
+     the Graph API for a new customer's name: pointed at a closed local port, so that
+     lookup fails at once, as a page without that permission does);
+   * X's webhook: an Account Activity DM event signed with x-twitter-webhooks-signature
+     (base64 HMAC-SHA256 with the consumer secret), stored when answered;
+   * Weibo's push URL: the push JSON with its SHA-1 signature in the query, stored when
+     answered.
 
 Reported per entry point: answers per second, p50/p99 of the answer, messages stored per
 second, and the ratio of each adapter's stored rate to the API's in the same run. The
@@ -31,6 +40,7 @@ import argparse
 import asyncio
 import base64
 import hashlib
+import hmac
 import itertools
 import json
 import os
@@ -67,6 +77,26 @@ WECHAT = {
     "encoding_aes_key": base64.b64encode(bytes(range(1, 33))).decode().rstrip("="),
     "original_id": "gh_7f083739789a",
 }
+MESSENGER = {
+    "page_id": "104857600000777",
+    "app_secret": "bench-app-secret-0123456789abcdef",
+    "page_access_token": "bench-page-token",
+    "verify_token": "bench-verify",
+}
+X = {
+    "user_id": "1500000000000000001",
+    "username": "kefuexchange",
+    "consumer_key": "bench-consumer-key",
+    "consumer_secret": "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+    "access_token": "1500000000000000001-bench",
+    "access_token_secret": "bench-access-token-secret",
+}
+WEIBO = {
+    "uid": "7510000002",
+    "app_key": "3512345678",
+    "app_secret": "8f1c2e3d4b5a69788796a5b4c3d2e1f0",
+    "access_token": "2.00benchWeiboToken",
+}
 TEXTS = [
     "我昨天提现的 USDT 到现在还没到账，订单号 W20240501，请帮忙查一下。",
     "My BTC deposit has 3 confirmations but is not credited yet.",
@@ -89,9 +119,12 @@ def step_setup() -> dict[str, Any]:
     _django()
     from django.core.management import call_command
 
+    from kefu.inboxes.messenger.models import FacebookPage
     from kefu.inboxes.models import Channel, Inbox
     from kefu.inboxes.telegram.models import TelegramBot
     from kefu.inboxes.wechat.models import WeChatAccount
+    from kefu.inboxes.weibo.models import WeiboAccount
+    from kefu.inboxes.x.models import XAccount
 
     call_command("migrate", verbosity=0)
     # The baseline's administrator, API inbox and token, as bench/api_create.py makes them.
@@ -102,7 +135,20 @@ def step_setup() -> dict[str, Any]:
     )
     wechat = Inbox.objects.create(name="Bench 公众号", channel=Channel.WECHAT)
     WeChatAccount.objects.create(inbox=wechat, display_name="Kefu 客服", **WECHAT)
-    return {"token": api["token"], "telegram": telegram.pk, "wechat": wechat.pk}
+    messenger = Inbox.objects.create(name="Bench page", channel=Channel.MESSENGER)
+    FacebookPage.objects.create(inbox=messenger, name="Kefu Exchange", **MESSENGER)
+    x = Inbox.objects.create(name="Bench X", channel=Channel.X)
+    XAccount.objects.create(inbox=x, display_name="Kefu Exchange", **X)
+    weibo = Inbox.objects.create(name="Bench 微博", channel=Channel.WEIBO)
+    WeiboAccount.objects.create(inbox=weibo, screen_name="Kefu交易所", **WEIBO)
+    return {
+        "token": api["token"],
+        "telegram": telegram.pk,
+        "wechat": wechat.pk,
+        "messenger": messenger.pk,
+        "x": x.pk,
+        "weibo": weibo.pk,
+    }
 
 
 def step_stored(inbox: int, expected: int) -> dict[str, Any]:
@@ -193,12 +239,71 @@ def wechat_request(batch: int, index: int, setup: dict[str, Any]) -> Request:
     return Request(f"/wechat/{setup['wechat']}/?{query}", headers, body.encode())
 
 
+def messenger_request(batch: int, index: int, setup: dict[str, Any]) -> Request:
+    psid, now = f"{batch + 1}{index:015d}", int(time.time() * 1000)
+    event = {
+        "sender": {"id": psid},
+        "recipient": {"id": MESSENGER["page_id"]},
+        "timestamp": now,
+        "message": {"mid": f"m_bench{batch}x{index}", "text": TEXTS[index % len(TEXTS)]},
+    }
+    entry = {"id": MESSENGER["page_id"], "time": now, "messaging": [event]}
+    body = json.dumps({"object": "page", "entry": [entry]}).encode()
+    digest = hmac.new(MESSENGER["app_secret"].encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+    return Request(f"/messenger/{setup['messenger']}/webhook/", headers, body)
+
+
+def x_request(batch: int, index: int, setup: dict[str, Any]) -> Request:
+    user = str(10_000_000 * (1 + batch) + index)  # a new X user per request
+    event = {
+        "type": "message_create",
+        "id": f"{batch + 1}{index:012d}",
+        "created_timestamp": str(int(time.time() * 1000)),
+        "message_create": {
+            "target": {"recipient_id": X["user_id"]},
+            "sender_id": user,
+            "message_data": {"text": TEXTS[index % len(TEXTS)], "entities": {"urls": []}},
+        },
+    }
+    users = {user: {"id": user, "name": f"客户 {index}", "screen_name": f"c{user}"}}
+    payload = {"for_user_id": X["user_id"], "direct_message_events": [event], "users": users}
+    body = json.dumps(payload).encode()
+    mac = hmac.new(X["consumer_secret"].encode(), body, hashlib.sha256).digest()
+    headers = {
+        "x-twitter-webhooks-signature": "sha256=" + base64.b64encode(mac).decode(),
+        "Content-Type": "application/json",
+    }
+    return Request(f"/x/{setup['x']}/webhook/", headers, body)
+
+
+def weibo_request(batch: int, index: int, setup: dict[str, Any]) -> Request:
+    fan = 5_000_000_000 + batch * 1_000_000 + index  # a new fan per request
+    beijing = time.gmtime(time.time() + 8 * 3600)
+    push = {
+        "type": "text",
+        "receiver_id": int(WEIBO["uid"]),
+        "sender_id": fan,
+        "created_at": time.strftime("%a %b %d %H:%M:%S +0800 %Y", beijing),
+        "text": TEXTS[index % len(TEXTS)],
+        "data": {},
+    }
+    timestamp, nonce = str(int(time.time() * 1000)), f"{index:08d}"
+    signature = hashlib.sha1("".join(sorted([WEIBO["app_secret"], timestamp, nonce])).encode())
+    query = f"signature={signature.hexdigest()}&timestamp={timestamp}&nonce={nonce}"
+    body = json.dumps(push, ensure_ascii=False).encode()
+    return Request(f"/weibo/{setup['weibo']}/?{query}", {"Content-Type": "application/json"}, body)
+
+
 Build = Callable[[int, int, dict[str, Any]], Request]
 TARGETS: dict[str, tuple[Build, str]] = {
     # name: (request builder, the setup key of its inbox, or "" when stored on answer)
     "api": (api_request, ""),
     "telegram": (telegram_request, ""),
     "wechat": (wechat_request, "wechat"),
+    "messenger": (messenger_request, "messenger"),
+    "x": (x_request, ""),
+    "weibo": (weibo_request, ""),
 }
 
 
@@ -275,6 +380,8 @@ def _answers(path: str) -> Callable[[str], bool]:
 
 
 def measure(env: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+    # Nothing listens there: the Messenger job's name lookup fails at once (see above).
+    env = {**env, "KEFU_FACEBOOK_GRAPH_URL": f"http://127.0.0.1:{free_port()}"}
     setup = run_json_step(__file__, ["--step", "setup"], env, timeout=600)
     var_dir = Path(env["KEFU_VAR_DIR"])
     port = free_port()
