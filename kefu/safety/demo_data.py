@@ -18,6 +18,7 @@ CHANNELS = (
     (OfficialKind.TELEGRAM, "@kefu_support", "Telegram 客服 · Support"),
     (OfficialKind.X, "@kefuexchange", "官方 X 账号 · Announcements"),
     (OfficialKind.WECHAT, "kefu_support", "微信公众号 · WeChat Official Account"),
+    (OfficialKind.FACEBOOK, "kefuexchange", "Facebook 主页 · Page and Messenger"),
     (OfficialKind.WEIBO, "7510000001", "官方微博 · Weibo"),
 )
 

@@ -109,6 +109,15 @@ ONE_TIME_CODE_OBJECTS: Final = alternatives(
     r"\b(?:we|i)\s+(?:just\s+|have\s+|'ve\s+)?(?:texted|sent|emailed|messaged)\s+(?:you\s+)?"
     r"(?:a|an|the)\s+(?:new\s+|\d-digit\s+|six-digit\s+)?(?:code|number|pin)\b",
     r"\bgoogle\s+authenticator\b",
+    # The code that links a messaging account to the help center (kefu.contacts linking):
+    # sent to the customer through that channel, typed by them on the portal, never asked
+    # for by an agent — an impostor who gets it takes over the customer's conversations.
+    r"\b(?:link|linking|binding|bind|pairing)\s+codes?\b",
+    r"[绑綁]定[码碼]|[绑綁]定的?[验驗][证證][码碼]|[关關][联聯][码碼]",
+    r"\bcodes?\s+(?:that\s+)?(?:the\s+|our\s+)?(?:bot|telegram|wechat|messenger|weibo|"
+    r"facebook|x)\s+(?:just\s+)?(?:sent|texted|messaged|gave)\b",
+    r"\bcodes?\s+(?:from|in|on)\s+(?:the\s+|our\s+|your\s+)?(?:bot|telegram|wechat|messenger|"
+    r"weibo|facebook)\b",
     r"\b(?:numbers?|digits|codes?)\s+(?:that\s+)?(?:just\s+)?(?:arrived|came|appeared|showed\s+up)\s+"
     r"(?:on|in|by|to)\s+(?:your\s+)?(?:phone|mobile|sms|text|inbox|email|e-mail|authenticator)\b",
     r"\b(?:numbers?|digits|codes?)\s+(?:from|in|on)\s+(?:your\s+|the\s+)?(?:google\s+)?"

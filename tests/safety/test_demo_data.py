@@ -20,9 +20,10 @@ def test_after_kefu_demo_each_of_its_channels_is_official(capsys: Any) -> None:
     with worker_shares_test_connection():
         call_command("demo")
     for kind, value, label in demo_data.CHANNELS:
-        # A bare WeChat ID reads like any word and a bare Weibo uid like a phone number: the
-        # verify page has the customer say which it is.
-        said = kind in (OfficialKind.WECHAT, OfficialKind.WEIBO)
+        # A bare WeChat ID reads like any word, a bare Weibo uid like a phone number, and
+        # the Facebook page shares its name with the X account: the verify page has the
+        # customer say which it is.
+        said = kind in (OfficialKind.WECHAT, OfficialKind.WEIBO, OfficialKind.FACEBOOK)
         result = verify(value, kind=kind if said else "")
         assert (result.verdict, result.kind, result.label) == (Verdict.OFFICIAL, kind, label)
     # Written the way an administrator writes them: audited, and once however often loaded.
