@@ -3,42 +3,27 @@ dashboard (the callback URL and the verify token), and the app subscribed to the
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core.secret_fields import keep_saved_secrets, secret_field
+from kefu.core.secret_fields import secret_field
+from kefu.inboxes.account_forms import ChannelAccountForm
 from kefu.inboxes.messenger import actions
 from kefu.inboxes.messenger.graph import GraphError
 from kefu.inboxes.messenger.models import FacebookPage
-from kefu.inboxes.models import Channel, Inbox
-
-# Write-only (kefu.core.secret_fields).
-_SECRETS = ("app_secret", "page_access_token")
+from kefu.inboxes.models import Channel
 
 
-class FacebookPageForm(forms.ModelForm[FacebookPage]):
+class FacebookPageForm(ChannelAccountForm):
+    channel = Channel.MESSENGER
+    secrets = ("app_secret", "page_access_token")
     app_secret = secret_field(_("app secret (Meta app dashboard → Settings → Basic)"))
     page_access_token = secret_field(_("page access token"), max_length=512)
 
     class Meta:
         model = FacebookPage
         fields = ["inbox", "page_id", "name", "username", "app_secret", "page_access_token"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        inbox = self.fields["inbox"]
-        assert isinstance(inbox, forms.ModelChoiceField)
-        inbox.queryset = Inbox.objects.filter(channel=Channel.MESSENGER)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        keep_saved_secrets(self, cleaned, _SECRETS)
-        for name in _SECRETS:
-            if not cleaned.get(name):
-                self.add_error(name, _("This field is required."))
-        return cleaned
 
 
 @admin.register(FacebookPage)

@@ -3,23 +3,24 @@ console (the server URL; the Token is the one typed here)."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.public_address import absolute_url
-from kefu.core.secret_fields import keep_saved_secrets, secret_field
-from kefu.inboxes.models import Channel, Inbox
+from kefu.core.secret_fields import secret_field
+from kefu.inboxes.account_forms import ChannelAccountForm
+from kefu.inboxes.models import Channel
 from kefu.inboxes.wechat import actions
 from kefu.inboxes.wechat.models import WeChatAccount
 
-# Write-only (kefu.core.secret_fields).
-_SECRETS = ("app_secret", "token", "encoding_aes_key")
 
-
-class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
+class WeChatAccountForm(ChannelAccountForm):
+    channel = Channel.WECHAT
+    secrets = ("app_secret", "token", "encoding_aes_key")
+    # Without an EncodingAESKey the account is in plaintext mode.
+    required_secrets = ("app_secret", "token")
     app_secret = secret_field(_("AppSecret"))
     token = secret_field(_("Token (the same as in WeChat's console)"))
     encoding_aes_key = secret_field(
@@ -33,18 +34,8 @@ class WeChatAccountForm(forms.ModelForm[WeChatAccount]):
             "display_name", "wechat_id",
         ]  # fmt: skip
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        inbox = self.fields["inbox"]
-        assert isinstance(inbox, forms.ModelChoiceField)
-        inbox.queryset = Inbox.objects.filter(channel=Channel.WECHAT)
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        keep_saved_secrets(self, cleaned, _SECRETS)
-        for name in ("app_secret", "token"):
-            if not cleaned.get(name):
-                self.add_error(name, _("This field is required."))
+        cleaned = super().clean()
         key = cleaned.get("encoding_aes_key", "")
         if key and len(key) != 43:
             self.add_error("encoding_aes_key", _("An EncodingAESKey has 43 characters."))

@@ -10,16 +10,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.public_address import absolute_url
-from kefu.core.secret_fields import keep_saved_secrets, secret_field
-from kefu.inboxes.models import Channel, Inbox
+from kefu.core.secret_fields import secret_field
+from kefu.inboxes.account_forms import ChannelAccountForm
+from kefu.inboxes.models import Channel
 from kefu.inboxes.weibo import actions
 from kefu.inboxes.weibo.models import WeiboAccount
 
-# Write-only (kefu.core.secret_fields).
-_SECRETS = ("app_secret", "access_token")
 
-
-class WeiboAccountForm(forms.ModelForm[WeiboAccount]):
+class WeiboAccountForm(ChannelAccountForm):
+    channel = Channel.WEIBO
+    secrets = ("app_secret", "access_token")
     app_secret = secret_field(_("App Secret (of the app whose key is in developer mode)"))
     access_token = secret_field(
         _("Access token (shown on the developer mode page)"), max_length=128
@@ -29,25 +29,11 @@ class WeiboAccountForm(forms.ModelForm[WeiboAccount]):
         model = WeiboAccount
         fields = ["inbox", "uid", "screen_name", "app_key", "app_secret", "access_token"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        inbox = self.fields["inbox"]
-        assert isinstance(inbox, forms.ModelChoiceField)
-        inbox.queryset = Inbox.objects.filter(channel=Channel.WEIBO)
-
     def clean_uid(self) -> str:
         uid = str(self.cleaned_data.get("uid", "")).strip()
         if not uid.isdigit():
             raise forms.ValidationError(_("A Weibo uid is a number (weibo.com/u/<uid>)."))
         return uid
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        keep_saved_secrets(self, cleaned, _SECRETS)
-        for name in _SECRETS:
-            if not cleaned.get(name):
-                self.add_error(name, _("This field is required."))
-        return cleaned
 
 
 @admin.register(WeiboAccount)

@@ -3,7 +3,6 @@ check of the keys against X (GET /2/users/me)."""
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -12,17 +11,17 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.public_address import absolute_url
-from kefu.core.secret_fields import keep_saved_secrets, secret_field
-from kefu.inboxes.models import Channel, Inbox
+from kefu.core.secret_fields import secret_field
+from kefu.inboxes.account_forms import ChannelAccountForm
+from kefu.inboxes.models import Channel
 from kefu.inboxes.x import actions
 from kefu.inboxes.x.models import XAccount
 from kefu.inboxes.x.platform import XError
 
-# Write-only (kefu.core.secret_fields).
-_SECRETS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
 
-
-class XAccountForm(forms.ModelForm[XAccount]):
+class XAccountForm(ChannelAccountForm):
+    channel = Channel.X
+    secrets = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
     consumer_key = secret_field(_("API key (consumer key)"), max_length=100)
     consumer_secret = secret_field(_("API key secret (consumer secret)"), max_length=100)
     access_token = secret_field(_("access token"), max_length=100)
@@ -34,20 +33,6 @@ class XAccountForm(forms.ModelForm[XAccount]):
             "inbox", "user_id", "username", "display_name", "consumer_key", "consumer_secret",
             "access_token", "access_token_secret", "api_access", "webhook_id",
         ]  # fmt: skip
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        inbox = self.fields["inbox"]
-        assert isinstance(inbox, forms.ModelChoiceField)
-        inbox.queryset = Inbox.objects.filter(channel=Channel.X)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        keep_saved_secrets(self, cleaned, _SECRETS)
-        for name in _SECRETS:
-            if not cleaned.get(name):
-                self.add_error(name, _("This field is required."))
-        return cleaned
 
 
 @admin.register(XAccount)
