@@ -13,10 +13,14 @@ import base64
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    import pytest
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,20 @@ class PlatformServer:
         data = json.dumps(body).encode() if isinstance(body, dict) else body
         with self.lock:
             self.replies.setdefault(path, []).append(Reply(status, data, **kw))
+
+    @contextmanager
+    def failing(self, path: str, status: int, body: bytes | dict[str, object]) -> Iterator[None]:
+        """Within it, every request to `path` gets this answer (the platform is down or
+        busy); the replies queued before come back afterwards."""
+        with self.lock:
+            kept = self.replies.get(path, [])
+            self.replies[path] = []
+        self.reply(path, status, body)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.replies[path] = kept
 
     def requests_to(self, path: str) -> list[Received]:
         with self.lock:
@@ -145,3 +163,11 @@ def serve(state: Server) -> Iterator[Server]:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def started(request: "pytest.FixtureRequest", servers: Iterator[Server]) -> Server:
+    """A server from a `serve()` generator, stopped when the test that asked ends (for a
+    conformance driver, which is not a fixture and cannot yield)."""
+    server = next(servers)
+    request.addfinalizer(lambda: next(servers, None))
+    return server

@@ -3,10 +3,14 @@
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.test import override_settings
+from django.utils import timezone
 
-from kefu.conversations.models import Conversation
+from kefu.contacts.actions import add_identity
+from kefu.contacts.models import IdentityKind
+from kefu.conversations.models import Conversation, Message, MessageKind
 
 
 def newest_conversation(kind: str, value: str) -> Conversation:
@@ -32,3 +36,13 @@ def smtp_refused() -> Iterator[None]:
         EMAIL_TIMEOUT=5,
     ):
         yield
+
+
+def heard_long_ago(conversation: Conversation, hours: int) -> None:
+    """The customer last wrote `hours` ago (past a channel's reply window), and is one who
+    has written by email too: another way to reach them needs their address, which
+    messaging platforms never give."""
+    Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND).update(
+        created_at=timezone.now() - timedelta(hours=hours)
+    )
+    add_identity(conversation.contact, IdentityKind.EMAIL, f"{conversation.contact_id}@example.com")

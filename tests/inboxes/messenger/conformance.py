@@ -7,26 +7,24 @@ it, so the customer does name the files here.
 """
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from kefu.contacts.actions import add_identity
 from kefu.contacts.models import IdentityKind
-from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.conversations.models import Conversation
 from kefu.inboxes.messenger.models import FacebookPage
 from kefu.inboxes.models import Channel
 from tests.inboxes.conformance.driver import Delivery, File
+from tests.inboxes.conformance.support import heard_long_ago
 from tests.inboxes.messenger import wire
 from tests.inboxes.messenger.conftest import make_page, post
 from tests.inboxes.messenger.graph_server import PAGE_ID, GraphServer, graph_error, path, serve
-from tests.platform_server import PlatformServer
+from tests.platform_server import PlatformServer, started
 from tests.platform_server import serve as serve_platform
 
 SEND = path(f"{PAGE_ID}/messages")
@@ -69,40 +67,19 @@ class MessengerDriver:
             contact__identities__value=_psid(sender),
         ).latest("pk")
 
-    @contextmanager
-    def _failing(self) -> Iterator[None]:
-        kept = self.graph.replies.get(SEND, [])
-        self.graph.replies[SEND] = []
-        self.graph.reply(SEND, 503, graph_error(2, "Service temporarily unavailable"))
-        try:
-            yield
-        finally:
-            self.graph.replies[SEND] = kept
-
     def fail_outbound(self) -> AbstractContextManager[None]:
-        return self._failing()
+        return self.graph.failing(SEND, 503, graph_error(2, "Service temporarily unavailable"))
 
     def close_window(self, conversation: Conversation) -> None:
         # Past the 24 hours and the 7 days of HUMAN_AGENT: nothing goes on Messenger.
-        Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND).update(
-            created_at=timezone.now() - timedelta(days=8)
-        )
-        # Another way needs their email, which Messenger never gives: this customer has
-        # written by email too.
-        add_identity(
-            conversation.contact, IdentityKind.EMAIL, f"{conversation.contact_id}@example.com"
-        )
+        heard_long_ago(conversation, hours=8 * 24)
 
 
 def driver(request: pytest.FixtureRequest) -> MessengerDriver:
     request.getfixturevalue("db")
     settings = request.getfixturevalue("settings")
-    graphs = serve()
-    graph = next(graphs)
-    request.addfinalizer(lambda: next(graphs, None))
-    cdns = serve_platform(PlatformServer())
-    cdn = next(cdns)
-    request.addfinalizer(lambda: next(cdns, None))
+    graph = started(request, serve())
+    cdn = started(request, serve_platform(PlatformServer()))
     settings.KEFU_FACEBOOK_GRAPH_URL = graph.url
     return MessengerDriver(
         page=make_page(), graph=graph, cdn=cdn, run_tasks=request.getfixturevalue("run_tasks")

@@ -3,8 +3,7 @@
 wire format with its secret header, and a local server in api.telegram.org's place."""
 
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
@@ -18,6 +17,7 @@ from tests.inboxes.conformance.driver import Delivery
 from tests.inboxes.telegram import updates
 from tests.inboxes.telegram.conftest import Webhook
 from tests.inboxes.telegram.telegram_server import BOT, TOKEN, TelegramServer, error, serve
+from tests.platform_server import started
 
 
 def _number(text: str, base: int) -> int:
@@ -53,13 +53,8 @@ class TelegramDriver:
             contact__identities__kind=IdentityKind.TELEGRAM, contact__identities__value=user_id
         ).latest("pk")
 
-    @contextmanager
-    def fail_outbound(self) -> Iterator[None]:
-        self.server.reply(f"/bot{TOKEN}/send", 502, error(502, "Bad Gateway"))
-        try:
-            yield
-        finally:
-            self.server.replies.pop(f"/bot{TOKEN}/send", None)
+    def fail_outbound(self) -> AbstractContextManager[None]:
+        return self.server.failing(f"/bot{TOKEN}/send", 502, error(502, "Bad Gateway"))
 
     def close_window(self, conversation: Conversation) -> None:
         # What deliver() does when Telegram answers 403 "bot was blocked by the user".
@@ -72,9 +67,7 @@ class TelegramDriver:
 def driver(request: pytest.FixtureRequest) -> TelegramDriver:
     request.getfixturevalue("db")
     settings = request.getfixturevalue("settings")
-    running = serve()
-    server = next(running)
-    request.addfinalizer(lambda: next(running, None))
+    server = started(request, serve())
     settings.KEFU_TELEGRAM_API_URL = server.url
     inbox = Inbox.objects.create(name="Telegram", channel=Channel.TELEGRAM)
     bot = TelegramBot.objects.create(

@@ -7,25 +7,24 @@ names the files (by media id), so the driver says names_files = False.
 """
 
 import hashlib
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from kefu.contacts.actions import add_identity
 from kefu.contacts.models import IdentityKind
-from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.conversations.models import Conversation
 from kefu.inboxes.models import Channel
 from kefu.inboxes.wechat.models import WeChatAccount
 from tests.inboxes.conformance.driver import Delivery, File
+from tests.inboxes.conformance.support import heard_long_ago
 from tests.inboxes.wechat import wire
 from tests.inboxes.wechat.conftest import make_account, post
 from tests.inboxes.wechat.wechat_server import WeChatServer, serve
+from tests.platform_server import started
 
 SEND = "/cgi-bin/message/custom/send"
 
@@ -89,36 +88,17 @@ class WeChatDriver:
             contact__identities__value=_openid(sender),
         ).latest("pk")
 
-    @contextmanager
-    def _failing(self) -> Iterator[None]:
-        kept = self.server.replies.get(SEND, [])
-        self.server.replies[SEND] = []
-        self.server.reply(SEND, 200, {"errcode": -1, "errmsg": "system error"})
-        try:
-            yield
-        finally:
-            self.server.replies[SEND] = kept
-
     def fail_outbound(self) -> AbstractContextManager[None]:
-        return self._failing()
+        return self.server.failing(SEND, 200, {"errcode": -1, "errmsg": "system error"})
 
     def close_window(self, conversation: Conversation) -> None:
-        Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND).update(
-            created_at=timezone.now() - timedelta(hours=49)
-        )
-        # Another way to reach the customer needs their email address, which WeChat never
-        # gives: this customer is one who has written by email too.
-        add_identity(
-            conversation.contact, IdentityKind.EMAIL, f"{conversation.contact_id}@example.com"
-        )
+        heard_long_ago(conversation, hours=49)
 
 
 def driver(request: pytest.FixtureRequest) -> WeChatDriver:
     request.getfixturevalue("db")
     settings = request.getfixturevalue("settings")
-    servers = serve()
-    server = next(servers)
-    request.addfinalizer(lambda: next(servers, None))
+    server = started(request, serve())
     settings.KEFU_WECHAT_API_URL = server.url
     from django.core.cache import cache
 

@@ -8,8 +8,7 @@ a file here (names_files = False) and there is no file to refuse.
 """
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,15 +16,16 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kefu.contacts.actions import add_identity
 from kefu.contacts.models import IdentityKind
-from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.conversations.models import Conversation
 from kefu.inboxes.models import Channel
 from kefu.inboxes.weibo.models import WeiboAccount
 from tests.inboxes.conformance.driver import Delivery
+from tests.inboxes.conformance.support import heard_long_ago
 from tests.inboxes.weibo import wire
 from tests.inboxes.weibo.conftest import make_account, post
-from tests.inboxes.weibo.weibo_server import REPLY, WeiboServer, error, serve
+from tests.inboxes.weibo.weibo_server import REPLY, WeiboServer, serve
+from tests.platform_server import started
 
 NOT_APPLICABLE = {
     "test_a_refused_file_is_noted_and_the_message_kept": (
@@ -76,34 +76,17 @@ class WeiboDriver:
             contact__identities__value=_uid(sender),
         ).latest("pk")
 
-    @contextmanager
-    def _failing(self) -> Iterator[None]:
-        kept = self.server.replies.get(REPLY, [])
-        self.server.replies[REPLY] = [error(10001, "system error", 500)]
-        try:
-            yield
-        finally:
-            self.server.replies[REPLY] = kept
-
     def fail_outbound(self) -> AbstractContextManager[None]:
-        return self._failing()
+        body = {"error": "system error", "error_code": 10001, "request": REPLY}
+        return self.server.failing(REPLY, 500, body)
 
     def close_window(self, conversation: Conversation) -> None:
-        Message.objects.filter(conversation=conversation, kind=MessageKind.INBOUND).update(
-            created_at=timezone.now() - timedelta(hours=49)
-        )
-        # Another way needs the customer's email, which Weibo never gives: this fan is one
-        # who has written by email too.
-        add_identity(
-            conversation.contact, IdentityKind.EMAIL, f"{conversation.contact_id}@example.com"
-        )
+        heard_long_ago(conversation, hours=49)
 
 
 def driver(request: pytest.FixtureRequest) -> WeiboDriver:
     request.getfixturevalue("db")
     settings = request.getfixturevalue("settings")
-    servers = serve()
-    server = next(servers)
-    request.addfinalizer(lambda: next(servers, None))
+    server = started(request, serve())
     settings.KEFU_WEIBO_API_URL = server.url
     return WeiboDriver(account=make_account(), server=server)

@@ -7,8 +7,7 @@ itself, so the customer names none (names_files = False).
 """
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
@@ -24,6 +23,7 @@ from tests.inboxes.conformance.support import newest_conversation
 from tests.inboxes.x import wire
 from tests.inboxes.x.conftest import make_account, post
 from tests.inboxes.x.x_server import XServer, serve
+from tests.platform_server import started
 
 SEND = "/2/dm_conversations/with/"
 
@@ -64,18 +64,8 @@ class XDriver:
     def conversation(self, sender: str) -> Conversation:
         return newest_conversation(IdentityKind.X, _user_id(sender))
 
-    @contextmanager
-    def _failing(self) -> Iterator[None]:
-        kept = self.server.replies.get(SEND, [])
-        self.server.replies[SEND] = []
-        self.server.reply(SEND, 503, {"title": "Service Unavailable", "status": 503})
-        try:
-            yield
-        finally:
-            self.server.replies[SEND] = kept
-
     def fail_outbound(self) -> AbstractContextManager[None]:
-        return self._failing()
+        return self.server.failing(SEND, 503, {"title": "Service Unavailable", "status": 503})
 
     def close_window(self, conversation: Conversation) -> None:
         # What deliver() does when X answers 403 "You cannot send messages to this user".
@@ -88,8 +78,6 @@ class XDriver:
 def driver(request: pytest.FixtureRequest) -> XDriver:
     request.getfixturevalue("db")
     settings = request.getfixturevalue("settings")
-    running = serve()
-    server = next(running)
-    request.addfinalizer(lambda: next(running, None))
+    server = started(request, serve())
     settings.KEFU_X_API_URL = server.url
     return XDriver(account=make_account(), server=server)
