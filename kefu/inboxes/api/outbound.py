@@ -8,6 +8,7 @@ import httpx
 
 from kefu.conversations.models import Message
 from kefu.conversations.outbound import PermanentError, RetryableError
+from kefu.core import http_client
 
 
 def deliver(message: Message) -> None:
@@ -32,7 +33,7 @@ def deliver(message: Message) -> None:
     # Signed so the receiver can tell our calls from a forger's.
     signature = hmac.new(config.get("webhook_secret", "").encode(), body, hashlib.sha256)
     try:
-        response = httpx.post(
+        response = http_client.client().post(
             url,
             content=body,
             headers={

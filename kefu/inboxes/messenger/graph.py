@@ -2,13 +2,13 @@
 `call` for every request Kefu makes with a page's token, and one error with the fields
 Meta's error object carries, so callers decide on codes, not on message text."""
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from django.conf import settings
 
+from kefu.core import http_client
 from kefu.inboxes.messenger.models import FacebookPage
 
 # Graph API version every call names; Meta keeps a version at least two years.
@@ -28,14 +28,6 @@ class GraphError(Exception):
     def __str__(self) -> str:
         parts = [f"code {self.code}" if self.code is not None else "", self.message]
         return ": ".join(part for part in parts if part)
-
-
-@functools.cache
-def _http() -> httpx.Client:
-    """One HTTP client for the process: making one loads the CA bundle, about 17 ms —
-    more than storing a message — and it keeps connections to Meta open between calls.
-    httpx's Client is safe to share between threads."""
-    return httpx.Client(timeout=TIMEOUT)
 
 
 def url(path: str) -> str:
@@ -75,8 +67,15 @@ def call(
     """
     headers = {"Authorization": f"Bearer {page.page_access_token}"}
     try:
-        response = _http().request(
-            method, url(path), json=json, params=params, files=files, data=data, headers=headers
+        response = http_client.client().request(
+            method,
+            url(path),
+            json=json,
+            params=params,
+            files=files,
+            data=data,
+            headers=headers,
+            timeout=TIMEOUT,
         )
     except httpx.HTTPError as failed:
         raise GraphError(f"{type(failed).__name__}: {failed}") from failed

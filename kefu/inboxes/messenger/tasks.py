@@ -19,6 +19,7 @@ from kefu.conversations import attachments
 from kefu.conversations.actions import receive_message
 from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.tasks import retry_delay
+from kefu.core import http_client
 from kefu.core.errors import MessageRejected
 from kefu.inboxes.messenger import graph, selectors
 from kefu.inboxes.messenger.inbound import welcome_text
@@ -95,7 +96,8 @@ def fetch(url: str, name: str) -> InboundAttachment:
     """
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     try:
-        with httpx.stream("GET", url, timeout=FETCH_TIMEOUT, follow_redirects=True) as response:
+        stream = http_client.client().stream
+        with stream("GET", url, timeout=FETCH_TIMEOUT, follow_redirects=True) as response:
             if response.status_code != 200:
                 raise FetchFailed(f"HTTP {response.status_code}")
             declared = response.headers.get("content-length", "")

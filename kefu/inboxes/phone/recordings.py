@@ -29,6 +29,7 @@ from kefu.conversations.actions import add_system_note, receive_message
 from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import Message
 from kefu.conversations.tasks import retry_delay
+from kefu.core import http_client
 from kefu.core.errors import KefuError
 from kefu.core.languages import in_language
 from kefu.core.transcription import transcript
@@ -75,7 +76,7 @@ def download(recording: Recording) -> bytes:
     limit = settings.KEFU_MAX_ATTACHMENT_BYTES
     too_large = FetchFailed(f"larger than the attachment limit of {limit} bytes", final=True)
     try:
-        with httpx.stream(
+        with http_client.client().stream(
             "GET", url, auth=(line.account_sid, line.auth_token), timeout=TIMEOUT
         ) as response:
             if response.status_code != 200:

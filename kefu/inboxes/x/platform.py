@@ -16,6 +16,7 @@ import httpx
 from django.conf import settings
 from oauthlib.oauth1 import Client
 
+from kefu.core import http_client
 from kefu.inboxes.x.models import XAccount
 
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"
@@ -98,7 +99,9 @@ def call(
     )
     address, headers, _body = oauth.sign(url(path), http_method=method)
     try:
-        response = httpx.request(method, address, json=json, headers=headers, timeout=timeout)
+        response = http_client.client().request(
+            method, address, json=json, headers=headers, timeout=timeout
+        )
     except httpx.HTTPError as failed:
         raise XError(f"{type(failed).__name__}: {failed}") from failed
     if response.status_code >= 400:
