@@ -118,6 +118,7 @@ VERIFY_KINDS = [
     ("wechat", _("WeChat account")),
     ("facebook", _("Facebook account")),
     ("whatsapp", _("WhatsApp number")),
+    ("weibo", _("Weibo account")),
 ]
 
 
@@ -148,6 +149,8 @@ REPORT_CHANNELS = [
     ("whatsapp", _("WhatsApp")),
     ("wechat", _("WeChat")),
     ("x", _("X (Twitter)")),
+    ("facebook", _("Facebook / Messenger")),
+    ("weibo", _("Weibo")),
     ("website", _("A website")),
     ("other", _("Other")),
 ]

@@ -145,6 +145,19 @@ def _check_handle(kind: str, handle: str) -> Verification:
     return Verification(Verdict.UNKNOWN, kind, handle)
 
 
+def _linked_handle(query: str) -> tuple[str, str] | None:
+    """(kind, handle) when `query` is a profile link of a network ("t.me/kefu_support")."""
+    links = find_links(query)
+    if not links:
+        return None
+    link = links[0]
+    kind = _HANDLE_HOSTS.get(link.host.removeprefix("www."))
+    path = urlsplit(link.url if "://" in link.url else "//" + link.url).path.strip("/")
+    if kind is None or not path:
+        return None
+    return kind, _profile_handle(kind, path)
+
+
 def _profile_handle(kind: str, path: str) -> str:
     segments = path.split("/")
     if kind == OfficialKind.WEIBO and len(segments) > 1 and segments[0] in _PROFILE_PREFIXES:
@@ -178,7 +191,9 @@ def verify(query: str, kind: str = "") -> Verification:
     if kind == "agent" or AGENT_ID.match(upper):
         return _check_agent(upper)
     if kind in HANDLE_KINDS:
-        return _check_handle(kind, query)
+        # "https://weibo.com/u/7510000001" said to be a Weibo account: its handle part.
+        linked = _linked_handle(query)
+        return _check_handle(kind, linked[1] if linked and linked[0] == kind else query)
     # "https://ours@elsewhere" has an @ too, but a link's credentials are not an address.
     looks_like_email = "://" not in query and re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", query)
     if kind == OfficialKind.EMAIL or looks_like_email:
@@ -191,12 +206,10 @@ def verify(query: str, kind: str = "") -> Verification:
         return _check_phone(query)
     links = find_links(query)
     if links:
-        link = links[0]
-        handle_kind = _HANDLE_HOSTS.get(link.host.removeprefix("www."))
-        path = urlsplit(link.url if "://" in link.url else "//" + link.url).path.strip("/")
-        if handle_kind is not None and path:
-            return _check_handle(handle_kind, _profile_handle(handle_kind, path))
-        return _check_domain(link.host)
+        linked = _linked_handle(query)
+        if linked is not None:
+            return _check_handle(*linked)
+        return _check_domain(links[0].host)
     if query.startswith("@"):
         # A bare @handle could be on any network: the most definite answer wins.
         results = [_check_handle(kind, query) for kind in HANDLE_KINDS]

@@ -92,3 +92,13 @@ def test_phone_numbers_are_stored_in_e164_and_what_does_not_parse_as_written() -
     assert normalize(OfficialKind.WHATSAPP, "+852 9123 4567") == "+85291234567"
     assert normalize(OfficialKind.PHONE, "12-34") == "1234"
     assert normalize(OfficialKind.PHONE, "00 12") == "+12"
+
+
+@pytest.mark.usefixtures("registry")
+def test_a_profile_link_said_to_be_of_its_network_is_checked_by_its_handle() -> None:
+    assert verify("https://t.me/kefu_support", kind=OfficialKind.TELEGRAM).verdict == (
+        Verdict.OFFICIAL
+    )
+    assert verify("https://weibo.com/u/7510000001", kind=OfficialKind.WEIBO).verdict == (
+        Verdict.OFFICIAL
+    )

@@ -22,7 +22,17 @@ LOOKUPS_PER_IP = throttle.Limit("api-verify-ip", attempts=60, window_seconds=15 
 class VerifyQuery(InputSchema):
     q: str = Field(max_length=500, examples=["KF-7Q2M9A"])
     kind: Literal[
-        "", "agent", "phone", "email", "domain", "telegram", "x", "wechat", "facebook", "whatsapp"
+        "",
+        "agent",
+        "phone",
+        "email",
+        "domain",
+        "telegram",
+        "x",
+        "wechat",
+        "facebook",
+        "whatsapp",
+        "weibo",
     ] = ""
 
 

@@ -337,3 +337,12 @@ def test_with_no_official_address_the_sent_page_promises_no_list(
     reference = Conversation.objects.get().reference
     assert f"{words} {reference}" in page
     assert "official-value" not in page
+
+
+@pytest.mark.parametrize("query", ["7510000001", "https://weibo.com/u/7510000001"])
+def test_a_weibo_account_can_be_checked(client: Client, query: str) -> None:
+    OfficialChannel.objects.create(kind=OfficialKind.WEIBO, value="7510000001", label="官方微博")
+    response = client.get("/portal/verify/", {"q": query, "kind": "weibo"}, headers=ZH_HANS)
+    body = response.content.decode()
+    assert 'class="verdict verdict-official"' in body
+    assert "官方微博" in body
