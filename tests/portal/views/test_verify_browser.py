@@ -69,8 +69,10 @@ def test_the_demos_channels_and_the_sites_own_address_are_official(demo_site: st
         page.goto(demo_site + "/portal/verify/")
         for kind, value, _label in CHANNELS:
             page.fill("#id_q", value)
-            # A bare WeChat ID reads like any word: the customer says what it is.
-            page.select_option("#id_kind", kind if kind == OfficialKind.WECHAT else "")
+            # A bare WeChat ID reads like any word, a Weibo uid like a phone number, and the
+            # Facebook page shares its name with the X account: the customer says which.
+            said = kind in (OfficialKind.WECHAT, OfficialKind.WEIBO, OfficialKind.FACEBOOK)
+            page.select_option("#id_kind", kind if said else "")
             page.get_by_role("button", name="Check").click()
             expect(page.locator(".verdict-word")).to_have_text("Official")
         for own in (SENDER, demo_site + "/portal/tickets/"):  # the last one is pictured
