@@ -103,6 +103,12 @@ def synonyms() -> Synonyms:
     return Synonyms(cjk, latin, re.compile(alternatives) if alternatives else None)
 
 
+# PostgreSQL refuses a lexeme over 2047 bytes ("word is too long") and with it the whole
+# document; nobody searches for such a run (a pasted base64 blob, a log line without a
+# space), so it is left out of the terms on every backend alike.
+MAX_TERM_BYTES = 2047
+
+
 def _words(folded: str) -> list[str]:
     words = []
     for token in _jieba().cut_for_search(folded):
@@ -114,7 +120,7 @@ def _words(folded: str) -> list[str]:
             words.append("".join(_WORD.findall(token)))
         else:
             words.extend(_LATIN.findall(token))
-    return words
+    return [word for word in words if len(word.encode()) <= MAX_TERM_BYTES]
 
 
 @dataclass(frozen=True)

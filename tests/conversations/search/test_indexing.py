@@ -39,6 +39,19 @@ def test_replies_and_notes_are_added_to_the_document(receive: Receive, agent: Ag
     assert found(agent, "treasury") == {conversation.pk}
 
 
+def test_a_word_too_long_for_an_index_is_left_out_and_the_rest_found(
+    receive: Receive, agent: Agent
+) -> None:
+    # PostgreSQL refuses a lexeme over 2047 bytes, and with it the whole reply: a pasted
+    # blob (a log line, base64) must not make a message impossible to store.
+    blob = "QmFzZTY0" * 1200
+    conversation = receive(f"日志如下 {blob}")
+    actions.send_reply(conversation=conversation, agent=agent, text=f"收到 treasury {blob}")
+    terms = SearchDocument.objects.get(conversation=conversation).terms.split()
+    assert all(len(term.encode()) <= 2047 for term in terms)
+    assert found(agent, "treasury") == {conversation.pk}
+
+
 def test_a_later_customer_message_is_found(receive: Receive, agent: Agent) -> None:
     conversation = receive("first")
     receive("充值没到账 TRC20", conversation=conversation)
