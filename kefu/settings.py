@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "kefu.api",
     "kefu.helpcenter",
     "kefu.platform",
+    "kefu.verification",
     "kefu.helpcenter.flows",
     # Above the domain apps: the demo loader imports them all.
     "kefu.demo",

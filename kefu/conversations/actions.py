@@ -21,6 +21,7 @@ from kefu.conversations import attachments, events, lifecycle, reply_window
 from kefu.conversations.acknowledgements import acknowledge
 from kefu.conversations.dedupe import find_duplicate
 from kefu.conversations.delivery_reports import record_bounce
+from kefu.conversations.holds import require_free
 from kefu.conversations.html import sanitize
 from kefu.conversations.inbound import InboundAttachment, InboundMessage
 from kefu.conversations.models import (
@@ -276,6 +277,7 @@ def send_reply(
 
     require_agent(agent)
     require_writable(conversation)
+    require_free(conversation, agent)
     _check_text(text, bool(files))
     reply_window.check(conversation, via=via)
     guard_reply(conversation=conversation, agent=agent, text=text)
@@ -324,6 +326,7 @@ def send_reply(
 def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
     """An internal note: seen by agents only, never delivered to the customer."""
     require_agent(agent)
+    require_free(conversation, agent)
     return _store_note(conversation, agent, text, ())
 
 
@@ -436,6 +439,7 @@ def assign(
     """
     require_agent(actor)
     require_writable(conversation)
+    require_free(conversation, actor)
     own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)
     if not own:
         require_role(actor, Role.SUPERVISOR)
@@ -481,6 +485,7 @@ def _apply_status(conversation: Conversation, status: str, now: datetime) -> Non
 
 def change_status(*, conversation: Conversation, actor: Agent, status: str) -> Conversation:
     require_agent(actor)
+    require_free(conversation, actor)
     if status not in Status.values or not can_transition(conversation.status, status):
         raise _transition_error(conversation, status if status in Status.values else "open")
     with transaction.atomic():
@@ -498,6 +503,7 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
 def set_priority(*, conversation: Conversation, actor: Agent, priority: str) -> Conversation:
     require_agent(actor)
     require_writable(conversation)
+    require_free(conversation, actor)
     priority = Priority(priority)
     with transaction.atomic():
         previous = conversation.priority
@@ -516,6 +522,7 @@ def tag(*, conversation: Conversation, actor: Agent, names: Sequence[str]) -> Co
     label, and "[password removed]" would label nothing.
     """
     require_agent(actor)
+    require_free(conversation, actor)
     given = [name.strip() for name in names if name.strip()]
     # Screened whole, together and in the order given, before the length cut and before
     # repeats are dropped: a key cut short, or a phrase typed as a list of tags, is no
@@ -566,6 +573,8 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
     if source.contact_id != target.contact_id:
         raise MergeRefused(_("Only conversations of the same customer can be merged."))
     require_writable(target)
+    require_free(source, actor)
+    require_free(target, actor)
     now = timezone.now()
     with transaction.atomic():
         _renumber_into(source, target)

@@ -249,3 +249,28 @@ class InboundReceipt(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class ConversationHold(models.Model):
+    """Only these agents may act on the conversation while the hold lasts.
+
+    An app above conversations puts a conversation on hold for a sensitive procedure (an
+    identity verification case: its owner and its approver) so that no other agent can
+    reply, reassign or close it midway. `key` names the holder ("verification:V-000042"),
+    which releases its own rows. See conversations/holds.py.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "agent", "key"], name="conversation_hold_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} {self.key}"

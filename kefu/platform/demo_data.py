@@ -31,29 +31,34 @@ class DemoTransferSpec:
 class DemoCustomer:
     email: str
     user_id: str
+    name: str
+    phone: str
     state: str = "active"
     reason: str = ""
     transfers: tuple[DemoTransferSpec, ...] = ()
     # (hours ago, ip, device, location, succeeded)
     logins: tuple[tuple[float, str, str, str, bool], ...] = ()
+    # Days until a security lock the customer set themselves ends (0: none).
+    user_lock_days: float = 0
 
 
 T = DemoTransferSpec
 HOME = (2.0, "183.62.10.7", "iPhone 15 · Kefu App 4.2.1", "Shenzhen, CN", True)
 
 CUSTOMERS = (
-    DemoCustomer("zhang.wei@example.com", "u-10001", transfers=(
+    DemoCustomer("zhang.wei@example.com", "u-10001", "张伟", "+8613800138001", transfers=(
         T("W-1042", "withdrawal", "USDT", "500", "TRC20", "under_review", 6,
           reason="large_amount", reason_params=(("threshold", "300 USDT"),)),
         T("W-0977", "withdrawal", "USDT", "120", "TRC20", "completed", 240, tx_hash="9f3a" * 16),
         T("D-5120", "deposit", "USDT", "1000", "TRC20", "completed", 300, tx_hash="4b2e" * 16),
     ), logins=(HOME, (30, "183.62.10.7", "Chrome · Windows", "Shenzhen, CN", True))),
-    DemoCustomer("lin.meiling@example.tw", "u-10002", transfers=(
+    DemoCustomer("lin.meiling@example.tw", "u-10002", "林美玲", "+886912345678", transfers=(
         T("D-5188", "deposit", "ETH", "0.5", "ERC20", "pending", 2, tx_hash="0x" + "7c1d" * 16),
         T("W-0990", "withdrawal", "USDT", "300", "ERC20", "rejected", 72,
           reason="address_checksum_failed"),
     ), logins=((1, "61.216.8.20", "Safari · macOS", "Taipei, TW", True),)),
-    DemoCustomer("alice@example.com", "u-10003", "frozen", "reported_stolen",
+    DemoCustomer("alice@example.com", "u-10003", "Alice Walker", "+447700900123", "frozen",
+        "reported_stolen",
         transfers=(
             T("W-1051", "withdrawal", "BTC", "0.42", "BTC", "completed", 3,
               tx_hash="e3b0c442" * 8, reason="not_made_by_customer"),
@@ -63,11 +68,14 @@ CUSTOMERS = (
             (20, "86.12.4.90", "Firefox · Linux", "London, GB", True),
         ),
     ),
-    DemoCustomer("bob@example.com", "u-10004", logins=(HOME,)),
-    DemoCustomer("zhao.min@example.cn", "u-10005", "locked", "too_many_wrong_passwords",
+    DemoCustomer("bob@example.com", "u-10004", "Bob Smith", "+14155550123", logins=(HOME,)),
+    DemoCustomer("zhao.min@example.cn", "u-10005", "赵敏", "+8613900139005", "locked",
+        "too_many_wrong_passwords",
         logins=tuple((0.5 + n / 10, "117.136.0.5", "Kefu App 4.2.1", "Beijing, CN", False)
                      for n in range(5))),
-    DemoCustomer("carol@example.com", "u-10006", logins=(HOME,)),
+    # Carol locked her own account settings for three days: support cannot shorten that.
+    DemoCustomer("carol@example.com", "u-10006", "Carol Jones", "+14155550188", logins=(HOME,),
+                 user_lock_days=3),
 )  # fmt: skip
 
 
@@ -80,6 +88,12 @@ def load() -> None:
             state=spec.state,
             reason=spec.reason,
             state_since=now - timedelta(hours=3) if spec.state != "active" else None,
+            registered_name=spec.name,
+            email=spec.email,
+            phone=spec.phone,
+            user_lock_until=now + timedelta(days=spec.user_lock_days)
+            if spec.user_lock_days
+            else None,
         )
         for t in spec.transfers:
             created = now - timedelta(hours=t.hours_ago)

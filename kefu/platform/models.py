@@ -15,6 +15,14 @@ class DemoAccount(models.Model):
     reason = models.CharField(max_length=64, blank=True)
     reason_params = models.JSONField(default=dict, blank=True)
     state_since = models.DateTimeField(null=True, blank=True)
+    # The registered contacts codes and notices go to, and what only the customer knows.
+    registered_name = models.CharField(max_length=128, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    two_factor_enabled = models.BooleanField(default=True)
+    user_lock_until = models.DateTimeField(null=True, blank=True)
+    last_security_change_at = models.DateTimeField(null=True, blank=True)
+    withdrawals_locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("demo account")
@@ -63,3 +71,57 @@ class DemoLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DemoChallenge(models.Model):
+    """A one-time code the demo back end "sent" (it lands in DemoNotice, the outbox)."""
+
+    challenge_id = models.CharField(max_length=32, unique=True)
+    account = models.ForeignKey(DemoAccount, on_delete=models.CASCADE, related_name="challenges")
+    channel = models.CharField(max_length=8)
+    code = models.CharField(max_length=12)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("demo code")
+        verbose_name_plural = _("demo codes")
+
+    def __str__(self) -> str:
+        return self.challenge_id
+
+
+class DemoNotice(models.Model):
+    """What the demo back end would have emailed or texted: read it in the admin."""
+
+    account = models.ForeignKey(DemoAccount, on_delete=models.CASCADE, related_name="notices")
+    channel = models.CharField(max_length=8)
+    destination = models.CharField(max_length=254)
+    template = models.CharField(max_length=64)
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo notice sent")
+        verbose_name_plural = _("demo notices sent")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.destination}"
+
+
+class DemoIdempotency(models.Model):
+    """A change the demo back end already did for this key, and what it answered."""
+
+    key = models.CharField(max_length=128, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demo idempotency key")
+        verbose_name_plural = _("demo idempotency keys")
+
+    def __str__(self) -> str:
+        return self.key

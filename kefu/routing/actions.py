@@ -19,6 +19,7 @@ from kefu.agents.models import Agent, Role, Team
 from kefu.agents.permissions import require_agent, require_role
 from kefu.conversations import events
 from kefu.conversations.actions import require_writable
+from kefu.conversations.holds import require_free
 from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind, Status
 from kefu.conversations.sequence import next_seq
 from kefu.core import audit
@@ -145,6 +146,7 @@ def transfer(
     """
     require_agent(actor)
     require_writable(conversation)
+    require_free(conversation, actor)
     if to_agent is None and to_team is None:
         raise TransferRefused(_("Choose an agent or a team to transfer to."))
     if conversation.assignee_id not in (None, actor.pk):
