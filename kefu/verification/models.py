@@ -118,6 +118,9 @@ class VerificationCase(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # SHA-256 of the cancel link's token, sent to the old registered contacts on approval.
     cancel_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # When the old registered contacts were sent the pending change and its cancel link;
+    # nothing is executed before they were, however long ago the approval was.
+    notified_at = models.DateTimeField(null=True, blank=True)
     execution_attempts = models.PositiveSmallIntegerField(default=0)
     # Why the platform refused, as a connector error code and parameters (platform/errors.py).
     failure_code = models.CharField(max_length=64, blank=True)
