@@ -200,6 +200,7 @@ class ReferenceServer:
     done: dict[str, tuple[str, Answer]] = field(default_factory=dict)
     nonces: signing.NonceCache = field(default_factory=signing.NonceCache)
     received: list[Request] = field(default_factory=list)
+    answered: list[tuple[Request, Answer]] = field(default_factory=list)
     # How many times each kind of write was really carried out.
     executions: Counter[str] = field(default_factory=Counter)
     # Statuses for the next answers, given after the work was done (the answer is lost).
@@ -231,6 +232,7 @@ class ReferenceServer:
         with self.lock:
             if self.failures:
                 answer = Answer(self.failures.pop(0), b'{"error": {"code": "unavailable"}}')
+            self.answered.append((request, answer))
         nonce = request.headers.get(signing.NONCE.lower(), "")
         headers = signing.sign_response(self.secret, nonce, answer.status, answer.body)
         return self.forge(answer, headers) if self.forge else (answer, headers)
