@@ -256,15 +256,15 @@ class HttpConnector:
             retries = 0
         target = path + (f"?{urlencode(query)}" if query else "")
         content = json.dumps(body).encode() if body is not None else b""
-        for attempt in range(retries + 1):
+        for attempt in range(retries):
             try:
                 return self._send(kind, method, target, content, idempotency_key)
             except ConnectorError as error:
-                if not error.transient or attempt == retries:
+                if not error.transient:
                     raise
                 log.warning("platform %s %s: %s, retrying", method, path, error.code)
                 time.sleep(BACKOFF * 2**attempt)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        return self._send(kind, method, target, content, idempotency_key)
 
     def _send(
         self, kind: type[T], method: str, target: str, content: bytes, idempotency_key: str

@@ -192,6 +192,18 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_executed_once(
     assert reference.executions["changes"] == 1
 
 
+def test_a_read_is_retried_three_times_before_giving_up(
+    http_connector: HttpConnector, reference: ReferenceServer
+) -> None:
+    reference.failures = [503, 502, 500, 503]
+    with pytest.raises(ConnectorError) as down:
+        http_connector.fee_schedule()
+    assert down.value.code == ErrorCode.UNAVAILABLE
+    assert len(reference.received) == 4
+    reference.failures = [503]
+    assert http_connector.fee_schedule().taker_percent == Decimal("0.1")
+
+
 def test_a_failed_code_check_is_not_retried(
     http_connector: HttpConnector, reference: ReferenceServer
 ) -> None:
@@ -212,6 +224,8 @@ def test_a_platform_that_is_down_is_unavailable(settings: Any) -> None:
     with pytest.raises(ConnectorError) as down:
         HttpConnector().fee_schedule()
     assert down.value.code == ErrorCode.UNAVAILABLE
+    with translation.override("zh-hans"):
+        assert errors.describe(down.value) == "暂时无法连接平台，请几分钟后再试。"
 
 
 def test_neither_the_secret_nor_a_code_reaches_the_log(
