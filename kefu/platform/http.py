@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import httpx
 from django.conf import settings
@@ -269,24 +269,29 @@ class HttpConnector:
     def _send(
         self, kind: type[T], method: str, target: str, content: bytes, idempotency_key: str
     ) -> T:
-        url = self.url + target
-        parts = urlsplit(url)
-        signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
-        # A new signature for every attempt: the platform refuses a nonce it has seen.
-        headers = signing.sign_request(self.secret, method, signed_path, content)
-        headers["Content-Type"] = "application/json"
+        request = client().build_request(
+            method,
+            self.url + target,
+            content=content,
+            headers={"Content-Type": "application/json"},
+            timeout=self.timeout,
+        )
+        # Signed as httpx will send it (its own percent-encoding), with a new nonce every
+        # attempt: the platform refuses a nonce it has seen.
+        headers = signing.sign_request(
+            self.secret, method, request.url.raw_path.decode("ascii"), content
+        )
+        request.headers.update(headers)
         if idempotency_key:
-            headers["Idempotency-Key"] = idempotency_key
+            request.headers["Idempotency-Key"] = idempotency_key
         try:
-            response = client().request(
-                method, url, content=content, headers=headers, timeout=self.timeout
-            )
+            response = client().send(request)
         except httpx.TimeoutException:
             raise ConnectorError(
-                f"{method} {parts.path} timed out", code=ErrorCode.TIMEOUT
+                f"{method} {request.url.path} timed out", code=ErrorCode.TIMEOUT
             ) from None
         except httpx.HTTPError as error:
-            raise ConnectorError(f"{method} {parts.path}: {type(error).__name__}") from None
+            raise ConnectorError(f"{method} {request.url.path}: {type(error).__name__}") from None
         return _answer(kind, self.secret, headers[signing.NONCE], response)
 
 

@@ -167,6 +167,12 @@ def test_an_unknown_customer_is_unknown_customer(http_connector: HttpConnector) 
     assert unknown.value.params == {"user_id": NOBODY}
 
 
+def test_an_id_with_slashes_and_spaces_is_signed_as_sent(http_connector: HttpConnector) -> None:
+    with pytest.raises(UnknownCustomer) as unknown:
+        http_connector.account_status("nobody here/张")
+    assert unknown.value.params == {"user_id": "nobody here/张"}
+
+
 def test_a_slow_platform_times_out_and_a_code_check_is_not_retried(
     http_connector: HttpConnector, reference: ReferenceServer, settings: Any
 ) -> None:
