@@ -12,6 +12,7 @@ import logging
 import time
 import types
 import typing
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -183,7 +184,10 @@ class HttpConnector:
         self, user_id: str, reason: Reason, idempotency_key: str = ""
     ) -> AccountStatus:
         body = {"reason": to_wire(reason)}
-        return self._post(AccountStatus, user_id, "/freeze", body, idempotency_key)
+        # A caller may give no key; one per call still lets a lost answer be retried, and a
+        # stolen account must not stay open because one answer was lost.
+        key = idempotency_key or f"freeze-{uuid.uuid4()}"
+        return self._post(AccountStatus, user_id, "/freeze", body, key)
 
     def unfreeze_account(self, user_id: str, reason: Reason, idempotency_key: str) -> AccountStatus:
         body = {"reason": to_wire(reason)}

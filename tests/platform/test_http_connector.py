@@ -20,6 +20,7 @@ from kefu.platform.connector import (
     ContactChannel,
     ErrorCode,
     PlatformConnector,
+    Reason,
     UnknownCustomer,
 )
 from kefu.platform.contract import ACTIVE, NOBODY, USER_LOCK
@@ -208,6 +209,18 @@ def test_a_read_is_retried_three_times_before_giving_up(
     assert len(reference.received) == 4
     reference.failures = [503]
     assert http_connector.fee_schedule().taker_percent == Decimal("0.1")
+
+
+def test_a_freeze_without_a_key_is_still_retried_safely(
+    http_connector: HttpConnector, reference: ReferenceServer
+) -> None:
+    reference.failures = [503]
+    status = http_connector.freeze_account(ACTIVE, Reason("reported_stolen"))
+    assert status.state == AccountState.FROZEN
+    keys = {r.headers["idempotency-key"] for r in reference.received}
+    assert len(reference.received) == 2
+    assert len(keys) == 1
+    assert reference.executions["freeze"] == 1
 
 
 def test_a_failed_code_check_is_not_retried(
