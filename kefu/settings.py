@@ -313,6 +313,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, KEFU_MAX_MESSAGE_CHARS * 12 + 64 * 
 KEFU_PLATFORM_CONNECTOR = os.environ.get(
     "KEFU_PLATFORM_CONNECTOR", "kefu.platform.demo.DemoConnector"
 )
+# For kefu.platform.http.HttpConnector: the exchange's base URL, the shared signing secret
+# and how long to wait for an answer (docs/platform-connector.md).
+KEFU_PLATFORM_URL = os.environ.get("KEFU_PLATFORM_URL", "")
+KEFU_PLATFORM_SECRET = os.environ.get("KEFU_PLATFORM_SECRET", "")
+KEFU_PLATFORM_TIMEOUT = float(os.environ.get("KEFU_PLATFORM_TIMEOUT", "10"))
 
 EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND",
