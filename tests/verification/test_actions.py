@@ -47,6 +47,9 @@ class Down(DemoConnector):
     def send_code(self, *args: Any, **kwargs: Any) -> Any:
         raise ConnectorError("connection refused", code=ErrorCode.UNAVAILABLE)
 
+    def freeze_account(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectorError("connection refused", code=ErrorCode.UNAVAILABLE)
+
 
 def check(case: VerificationCase, kind: CheckKind) -> VerificationCheck:
     return case.checks.get(kind=kind)
@@ -494,3 +497,20 @@ def test_an_approved_unfreeze_lifts_the_freeze_once(
     assert actions.execute_due(timezone.now() + timedelta(days=2)) == "executed 1"
     assert DemoAccount.objects.get(user_id="u-90001").state == "active"
     assert DemoIdempotency.objects.filter(key=case.idempotency_key).count() == 1
+
+
+def test_freeze_needs_a_platform_account_and_reports_the_platform_down(
+    conversation_factory: Callable[..., Conversation], customer: Contact, l2: Agent, settings: Any
+) -> None:
+    unlinked = conversation_factory(intent="account_stolen")
+    with translation.override("en"), pytest.raises(CaseRefused, match="platform account"):
+        actions.freeze(
+            conversation=unlinked, agent=l2, reason="reported_stolen", note="x", confirmed=True
+        )
+    settings.KEFU_PLATFORM_CONNECTOR = f"{__name__}.Down"
+    stolen = conversation_factory(contact=customer, intent="account_stolen")
+    with translation.override("en"), pytest.raises(CaseRefused, match="could not be reached"):
+        actions.freeze(
+            conversation=stolen, agent=l2, reason="reported_stolen", note="x", confirmed=True
+        )
+    assert not Message.objects.filter(conversation=stolen, kind=MessageKind.NOTE).exists()
