@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.platform.connector import ConnectorError, ErrorCode
+from kefu.platform.connector import ConnectorError, ContactChannel, ErrorCode
 
 TEXTS: dict[str, Promise] = {
     ErrorCode.UNAVAILABLE: _("The platform could not be reached. Try again in a few minutes."),
@@ -24,13 +24,19 @@ TEXTS: dict[str, Promise] = {
         "The customer locked their account's security settings until %(until)s. Nobody, "
         "support included, can change them before then."
     ),
-    ErrorCode.NO_REGISTERED_CONTACT: _(
-        "The account has no registered %(channel)s to send a code to."
-    ),
+    ErrorCode.NO_REGISTERED_CONTACT: _("The account has no registered contact to send it to."),
     ErrorCode.CHALLENGE_NOT_FOUND: _("This code has been replaced. Ask for a new one."),
     ErrorCode.INVALID_REQUEST: _("The platform refused the request as incomplete (%(field)s)."),
     ErrorCode.CONFLICT: _("The platform already received a different request with this key."),
     ErrorCode.REFUSED: _("The platform refused the request."),
+}
+
+
+# Texts that depend on a parameter's value, not only on the code: the channel is a word of
+# the sentence, and "email" is not a word of a Chinese sentence.
+BY_CHANNEL: dict[str, Promise] = {
+    ContactChannel.EMAIL: _("The account has no registered email address to send it to."),
+    ContactChannel.PHONE: _("The account has no registered phone number to send it to."),
 }
 
 
@@ -54,6 +60,8 @@ def describe(error: ConnectorError) -> str:
 
 def describe_code(code: str, params: Mapping[str, str]) -> str:
     """A stored failure (a case's failure_code and failure_params) in the active language."""
+    if code == ErrorCode.NO_REGISTERED_CONTACT and params.get("channel") in BY_CHANNEL:
+        return str(BY_CHANNEL[params["channel"]])
     template = str(TEXTS.get(code, TEXTS[ErrorCode.REFUSED]))
     try:
         return template % _readable(params) if "%(" in template else template
