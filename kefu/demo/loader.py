@@ -105,7 +105,7 @@ CONVERSATIONS = (
         "账户被锁定了",
         (
             ("customer", "密码输错了好几次，现在账户被锁了，怎么解锁？"),
-            ("li.na", "您好，为了保护您的资产，解锁前需要完成身份验证。我们已向您的注册邮箱发送验证链接，请在 24 小时内完成。"),
+            ("li.na", "您好，为了保护您的资产，解锁前需要完成身份验证。请登录帮助中心，在“身份验证”页面按步骤完成；平台只会通过您注册的邮箱和手机联系您。"),
         ),
         Status.ON_HOLD, "li.na", ("解锁",),
     ),
@@ -247,6 +247,7 @@ def load() -> None:
     from kefu.platform import demo_data as platform_demo
     from kefu.safety import demo_data as safety_demo
     from kefu.sla import demo_data as sla_demo
+    from kefu.verification import demo_data as verification_demo
 
     platform_demo.load()
     flows_demo.load()
@@ -258,6 +259,7 @@ def load() -> None:
     weibo_demo.load()
     x_demo.load()
     messenger_demo.load()
+    verification_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:
