@@ -16,15 +16,19 @@ from typing import Concatenate, ParamSpec
 from uuid import UUID
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_stubs_ext import StrOrPromise
 
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation
@@ -33,7 +37,6 @@ from kefu.core.errors import NotFound
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.forms import (
     CHANGE_KINDS,
-    DOCUMENT_ACCEPT,
     ChangeForm,
     IdDocumentForm,
     KnowledgeForm,
@@ -62,10 +65,29 @@ DOCUMENT_FORMS: dict[str, type[IdDocumentForm | SelfieForm]] = {
     CheckKind.SELFIE: SelfieForm,
 }
 # Where the platform-state check keeps the end of the customer's own lock (ISO 8601).
-LOCK_UNTIL_KEY = "user_lock_until"
+LOCK_UNTIL_KEY = "locked_until"
 # The change form's place on the page, for its refusal and the redirect's anchor.
 CHANGE_KEY = "change"
 CANCEL_KEY = "cancel"
+
+# The model's state labels are worded for agents ("Awaiting a second approver"); the
+# customer needs to know where their request stands and whether it is their turn.
+CASE_STATE_FOR_CUSTOMER: dict[str, StrOrPromise] = {
+    CaseState.OPEN: pgettext_lazy("verification case for the customer", "Waiting for your checks"),
+    CaseState.PROPOSED: pgettext_lazy("verification case for the customer", "Under review"),
+    CaseState.APPROVED: pgettext_lazy("verification case for the customer", "Approved"),
+    CaseState.EXECUTING: pgettext_lazy("verification case for the customer", "Being carried out"),
+    CaseState.EXECUTED: pgettext_lazy("verification case for the customer", "Done"),
+    CaseState.REJECTED: pgettext_lazy("verification case for the customer", "Not approved"),
+    CaseState.CANCELLED: pgettext_lazy("verification case for the customer", "Cancelled"),
+    CaseState.FAILED: pgettext_lazy("verification case for the customer", "Could not be done"),
+}
+CHECK_STATE_FOR_CUSTOMER: dict[str, StrOrPromise] = {
+    CheckState.PENDING: pgettext_lazy("verification check for the customer", "To do"),
+    CheckState.SUBMITTED: pgettext_lazy("verification check for the customer", "Awaiting review"),
+    CheckState.PASSED: pgettext_lazy("verification check for the customer", "Passed"),
+    CheckState.FAILED: pgettext_lazy("verification check for the customer", "Not passed"),
+}
 
 P = ParamSpec("P")
 
@@ -125,6 +147,7 @@ class CheckPanel:
     code_sent: bool
     # The end of the customer's own security lock, when that is why the check failed.
     lock_until: datetime | None
+    state_label: str
 
 
 def _check_form(case: VerificationCase, check: VerificationCheck) -> forms.Form | None:
@@ -161,6 +184,7 @@ def _panels(case: VerificationCase, refusal: Refusal | None) -> list[CheckPanel]
                 refusal=_refusal_at(refusal, key),
                 code_sent=bool(check.challenge_id) and check.state == CheckState.PENDING,
                 lock_until=_lock_until(check),
+                state_label=str(CHECK_STATE_FOR_CUSTOMER[check.state]),
             )
         )
     return panels
@@ -188,12 +212,13 @@ def _case_page(
 ) -> HttpResponse:
     context = {
         "case": case,
+        "state_label": CASE_STATE_FOR_CUSTOMER[case.state],
+        "document_limit": filesizeformat(settings.KEFU_DOCUMENT_MAX_BYTES),
         "steps": selectors.steps(case),
         "panels": _panels(case, refusal),
         "change_form": _change_form(case, refusal),
         "change_refusal": _refusal_at(refusal, CHANGE_KEY),
         "cancel_refusal": _refusal_at(refusal, CANCEL_KEY),
-        "document_accept": DOCUMENT_ACCEPT,
         "has_identity_cases": True,
     }
     return render_page(request, "portal/identity_case.html", context, status=status)
@@ -232,11 +257,14 @@ def _invalid(
 @signed_in
 @require_safe
 def case_list(request: PortalRequest) -> HttpResponse:
-    cases = list(selectors.cases_of_contact(request.contact))
+    rows = [
+        (case, CASE_STATE_FOR_CUSTOMER[case.state])
+        for case in selectors.cases_of_contact(request.contact)
+    ]
     return render_page(
         request,
         "portal/identity_cases.html",
-        {"cases": cases, "has_identity_cases": bool(cases)},
+        {"rows": rows, "has_identity_cases": bool(rows)},
     )
 
 
@@ -398,10 +426,12 @@ def cancel_by_link(request: HttpRequest, token: str) -> HttpResponse:
             request, "portal/identity_cancel_link.html", {"error": error}, status=429
         )
     try:
-        cancelled = actions.cancel_by_token(token=token)
+        case = actions.cancel_by_token(token=token)
     except CaseRefused:
-        cancelled = None
-    if cancelled is None:
+        case = None
+    # A case past cancelling comes back as it is; one cancelled already (a second click)
+    # reads as cancelled, which is what the person wants to know.
+    if case is None or case.state != CaseState.CANCELLED:
         error = _(
             "This link is no longer valid: the change was already cancelled, carried out "
             "or refused, or the link is incomplete."
