@@ -4,15 +4,20 @@ the public cancel link from the notice to the old registered contacts."""
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.agents.models import Agent, Role
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation
-from kefu.platform.models import DemoNotice
+from kefu.platform import errors
+from kefu.platform.connector import ConnectorError, ErrorCode
+from kefu.platform.demo import DemoConnector
+from kefu.platform.models import DemoAccount, DemoNotice
 from kefu.verification import actions
 from kefu.verification.models import (
     CaseKind,
@@ -269,6 +274,42 @@ def test_a_change_case_asks_for_the_new_value(
     assert case.requested_change == {"email": "new@example.org"}
 
 
+class PlatformDown(DemoConnector):
+    """The demo back end with its code sending unreachable, as a network outage leaves it."""
+
+    def send_code(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectorError("connection refused", code=ErrorCode.UNAVAILABLE)
+
+
+def test_the_platform_down_is_said_and_the_code_can_be_asked_for_again(
+    unlock_case: VerificationCase, settings: Any
+) -> None:
+    settings.KEFU_PLATFORM_CONNECTOR = f"{__name__}.PlatformDown"
+    client = client_reading(unlock_case.contact, "zh-Hant")
+    response = client.post(check_url(unlock_case, CheckKind.EMAIL_CODE, "send"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    # The platform's own text for the outage, as its catalogue words it for this reader.
+    with translation.override("zh-hant"):
+        assert alerts(html) == [str(errors.TEXTS[ErrorCode.UNAVAILABLE])]
+    assert "傳送驗證碼" in html  # the button is there to try again
+    settings.KEFU_PLATFORM_CONNECTOR = "kefu.platform.demo.DemoConnector"
+    assert client.post(check_url(unlock_case, CheckKind.EMAIL_CODE, "send")).status_code == 302
+
+
+def test_the_customers_own_security_lock_is_explained(
+    unlock_case: VerificationCase, agent_factory: Callable[..., Agent]
+) -> None:
+    until = timezone.now() + timedelta(days=2)
+    DemoAccount.objects.filter(user_id=unlock_case.platform_user_id).update(user_lock_until=until)
+    actions.refresh_platform_state(
+        check=check_of(unlock_case, CheckKind.PLATFORM_STATE), agent=agent_factory()
+    )
+    html = client_reading(unlock_case.contact).get(page_of(unlock_case)).content.decode()
+    assert "Your own security lock is on until" in html
+    assert "Nobody, support included, can change your account before then." in html
+
+
 def test_the_cancel_link_asks_before_it_cancels(
     case_conversation: Conversation,  # noqa: F811
     agent_factory: Callable[..., Agent],
@@ -286,6 +327,9 @@ def test_the_cancel_link_asks_before_it_cancels(
     assert "Unlock" not in html
     case.refresh_from_db()
     assert case.state == CaseState.APPROVED
+    own_page = client_reading(case.contact).get(page_of(case)).content.decode()
+    assert "Approved. The change will be made at" in own_page
+    assert "a notice with a cancel link was sent to your registered email and phone" in own_page
 
     done = visitor.post(f"/portal/identity/cancel/{token}/")
     assert done.status_code == 302
@@ -308,6 +352,8 @@ def test_the_cancel_link_of_a_case_past_cancelling_is_no_longer_valid(
     actions.execute_due()
     case.refresh_from_db()
     assert case.state == CaseState.EXECUTED
+    own_page = client_reading(case.contact).get(page_of(case)).content.decode()
+    assert "Done: the change was made on your account." in own_page
     response = Client(headers={"accept-language": "en"}).post(f"/portal/identity/cancel/{token}/")
     assert response.status_code == 404
     assert "This link is no longer valid" in response.content.decode()
