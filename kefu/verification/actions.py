@@ -557,6 +557,7 @@ def upload_document(
                 audit_data={"size": stored.size},
             )
     except Exception:
+        # A file without its row would never be swept: remove it with the failed step.
         documents.delete(stored.name)
         raise
     return document

@@ -25,6 +25,7 @@ from kefu.verification.models import (
     CheckState,
     VerificationCase,
     VerificationCheck,
+    VerificationPolicy,
 )
 from tests.verification.conftest import last_code
 
@@ -514,3 +515,17 @@ def test_freeze_needs_a_platform_account_and_reports_the_platform_down(
             conversation=stolen, agent=l2, reason="reported_stolen", note="x", confirmed=True
         )
     assert not Message.objects.filter(conversation=stolen, kind=MessageKind.NOTE).exists()
+
+
+def test_codes_per_check_are_limited_by_the_policy(
+    case_conversation: Conversation, l1: Agent
+) -> None:
+    VerificationPolicy.objects.filter(kind=CaseKind.UNLOCK).update(max_code_attempts=2)
+    case = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.UNLOCK)
+    for _ in range(2):
+        actions.send_code(check=check(case, CheckKind.EMAIL_CODE), contact=case.contact)
+        # A minute later, as far as the check knows.
+        case.checks.update(last_sent_at=timezone.now() - timedelta(minutes=2))
+    with translation.override("en"), pytest.raises(CaseRefused, match="No more codes"):
+        actions.send_code(check=check(case, CheckKind.EMAIL_CODE), contact=case.contact)
+    assert DemoNotice.objects.filter(template="verification_code").count() == 2
