@@ -251,6 +251,7 @@ def test_the_ticket_page_links_to_the_active_case(unlock_case: VerificationCase)
     html = client.get(f"/portal/tickets/{unlock_case.conversation.reference}/").content.decode()
     assert "Identity verification in progress" in html
     assert page_of(unlock_case) in html
+    assert 'href="/portal/identity/"' in html  # and the menu leads to all of them
     actions.cancel_by_customer(case=unlock_case, contact=unlock_case.contact)
     html = client.get(f"/portal/tickets/{unlock_case.conversation.reference}/").content.decode()
     assert "Identity verification in progress" not in html
