@@ -3,17 +3,37 @@
 import re
 import unicodedata
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kefu.conversations.attachments import read_upload
 from kefu.conversations.inbound import InboundAttachment
 from kefu.core.intents import Intent
+from kefu.verification.models import CaseKind, DocumentKind
+from kefu.verification.selectors import Question
 
 _CODE_NOISE = re.compile(r"[\s\-]")
+
+
+def six_digits(typed: str) -> str | None:
+    """The 6-digit code in what was typed, or None.
+
+    Chinese input methods often type full-width digits (１２３４５６), and people copy
+    codes with spaces; NFKC folds the former, `typed_digits` drops the latter.
+    """
+    code = typed_digits(typed)
+    return code if len(code) == 6 else None
+
+
+def typed_digits(typed: str) -> str:
+    """What was typed without spaces and dashes, full-width digits folded; "" if not digits."""
+    code = _CODE_NOISE.sub("", unicodedata.normalize("NFKC", typed))
+    return code if code.isascii() and code.isdigit() else ""
 
 
 class EmailForm(forms.Form):
@@ -44,10 +64,8 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        # Chinese input methods often type full-width digits (１２３４５６), and people
-        # copy codes with spaces; NFKC folds the former, the regex drops the latter.
-        code = _CODE_NOISE.sub("", unicodedata.normalize("NFKC", self.cleaned_data["code"]))
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        code = six_digits(self.cleaned_data["code"])
+        if code is None:
             raise forms.ValidationError(_("Enter the 6 digits of the code from the email."))
         return code
 
@@ -238,9 +256,122 @@ class LinkCodeForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code = _CODE_NOISE.sub("", unicodedata.normalize("NFKC", self.cleaned_data["code"]))
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        code = six_digits(self.cleaned_data["code"])
+        if code is None:
             raise forms.ValidationError(
                 _("Enter the 6 digits of the code you received in the chat.")
             )
         return code
+
+
+# Identity verification (views/identity.py). What each field means is the action's to
+# judge; these only take the input apart.
+
+# Platforms send codes of their own length; anything longer is not a code.
+_PLATFORM_CODE_DIGITS = range(4, 13)
+# The files an identity document or a selfie may be (the action checks the content too).
+DOCUMENT_ACCEPT = "image/jpeg,image/png,application/pdf"
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code you received"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "code-input",
+                "placeholder": "000000",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = typed_digits(self.cleaned_data["code"])
+        if len(code) not in _PLATFORM_CODE_DIGITS:
+            raise forms.ValidationError(_("Enter the digits of the code you received."))
+        return code
+
+
+class KnowledgeForm(forms.Form):
+    """One text field per question of the case (verification.selectors.questions)."""
+
+    def __init__(self, *args: Any, questions: Sequence[Question], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for question in questions:
+            self.fields[question.name] = forms.CharField(
+                label=question.label,
+                help_text=question.help_text,
+                max_length=200,
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
+
+
+def _document_field(label: StrOrPromise, *, required: bool = True) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=required,
+        widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
+    )
+
+
+class IdDocumentForm(forms.Form):
+    front = _document_field(_("Front of your identity document"))
+    back = _document_field(_("Back of your identity document (if it has one)"), required=False)
+
+    kinds = {"front": DocumentKind.ID_FRONT, "back": DocumentKind.ID_BACK}
+
+
+class SelfieForm(forms.Form):
+    selfie = _document_field(_("A photo of you holding the document"))
+
+    kinds = {"selfie": DocumentKind.SELFIE}
+
+
+def uploads(form: IdDocumentForm | SelfieForm) -> list[tuple[DocumentKind, UploadedFile]]:
+    """The files chosen in a valid document form, each with the kind it is."""
+    return [
+        (kind, form.cleaned_data[name])
+        for name, kind in form.kinds.items()
+        if form.cleaned_data.get(name) is not None
+    ]
+
+
+class ChangeForm(forms.Form):
+    """The new value a change case asks for; its one field is named as the action's key."""
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(_CHANGE_FIELDS[kind]())
+
+
+_CHANGE_FIELDS: dict[str, Callable[[], dict[str, forms.Field]]] = {
+    CaseKind.CHANGE_EMAIL: lambda: {
+        "email": forms.EmailField(
+            label=_("New email address"),
+            max_length=254,
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        )
+    },
+    CaseKind.CHANGE_PHONE: lambda: {
+        "phone": forms.CharField(
+            label=_("New phone number, with the country code"),
+            max_length=32,
+            widget=forms.TextInput(
+                attrs={
+                    "autocomplete": "tel",
+                    "inputmode": "tel",
+                    "placeholder": "+86 138 0013 8000",
+                }
+            ),
+        )
+    },
+    CaseKind.CHANGE_PERSONAL_INFO: lambda: {
+        "name": forms.CharField(
+            label=_("Your full name as on your identity document"), max_length=200
+        )
+    },
+}
+# The kinds of case for which the customer says the new value.
+CHANGE_KINDS = frozenset(_CHANGE_FIELDS)

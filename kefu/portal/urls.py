@@ -5,6 +5,7 @@ from kefu.portal.views import (
     attachments,
     escalation,
     home,
+    identity,
     records,
     security,
     sign_in,
@@ -40,5 +41,32 @@ urlpatterns = [
     path("accounts/link/", accounts.start, name="accounts_link"),
     path("accounts/confirm/", accounts.confirm_link, name="accounts_confirm"),
     path("accounts/unlink/", accounts.unlink_account, name="accounts_unlink"),
+    path("identity/", identity.case_list, name="identity_cases"),
+    # Public: opened from the notice sent to the old registered email and phone.
+    path("identity/cancel/<str:token>/", identity.cancel_by_link, name="verification_cancel"),
+    path("identity/cancelled/", identity.cancelled_by_link, name="verification_cancelled"),
+    path("identity/<uuid:case_uuid>/", identity.case_detail, name="identity_case"),
+    path("identity/<uuid:case_uuid>/change/", identity.request_change, name="identity_change"),
+    path("identity/<uuid:case_uuid>/cancel/", identity.cancel, name="identity_cancel"),
+    path(
+        "identity/<uuid:case_uuid>/checks/<int:check_id>/send/",
+        identity.send_code,
+        name="identity_send_code",
+    ),
+    path(
+        "identity/<uuid:case_uuid>/checks/<int:check_id>/code/",
+        identity.submit_code,
+        name="identity_code",
+    ),
+    path(
+        "identity/<uuid:case_uuid>/checks/<int:check_id>/answers/",
+        identity.submit_answers,
+        name="identity_answers",
+    ),
+    path(
+        "identity/<uuid:case_uuid>/checks/<int:check_id>/documents/",
+        identity.upload_documents,
+        name="identity_documents",
+    ),
     path("security/sign-in-again/", security.sign_in_again, name="security_sign_in_again"),
 ]

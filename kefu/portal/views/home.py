@@ -8,6 +8,7 @@ from kefu.portal import session
 from kefu.portal.access import follow_contact_language
 from kefu.portal.forms import EmailForm
 from kefu.portal.views.layout import render_page
+from kefu.verification.selectors import cases_of_contact
 
 
 @require_safe
@@ -17,4 +18,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if contact is not None:
         follow_contact_language(request, contact)
     form = EmailForm(initial={"next": request.GET.get("next", "")})
-    return render_page(request, "portal/home.html", {"form": form}, contact=contact)
+    context = {
+        "form": form,
+        "has_identity_cases": contact is not None and cases_of_contact(contact).exists(),
+    }
+    return render_page(request, "portal/home.html", context, contact=contact)

@@ -16,6 +16,7 @@ from kefu.core.languages import from_django
 from kefu.inboxes.portal.inbound import from_form
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.forms import EscalateForm, NewTicketForm, ReplyForm, inbound_files
+from kefu.portal.views.identity import active_cases_on
 from kefu.portal.views.layout import not_found_page, render_page
 from kefu.sla.customer import case_state, case_states
 from kefu.sla.escalation import customer_may_ask
@@ -69,6 +70,7 @@ def ticket_page(
         # late enough is checked on submission, which says why when it is not.
         "escalate_form": escalate_form or EscalateForm(initial={"tier": conversation.tier}),
         "can_escalate": escalate_form is not None or customer_may_ask(conversation),
+        "identity_cases": active_cases_on(conversation, request.contact),
     }
     return render_page(request, template, context, status=status)
 

@@ -116,8 +116,9 @@ def test_the_ticket_page_reads_a_fixed_number_of_queries(
         post_message(conversation, MessageKind.OUTBOUND, f"reply {n}", agent)
     client = client_reading(conversation.contact)
     # session, contact, conversation, messages with their authors, attachments; for the
-    # case's state, the team's service hours and whether the customer already escalated
-    with django_assert_max_num_queries(7):
+    # case's state, the team's service hours and whether the customer already escalated;
+    # the identity verification cases on the ticket
+    with django_assert_max_num_queries(8):
         response = client.get(f"/portal/tickets/{conversation.reference}/")
     assert response.status_code == 200
 
