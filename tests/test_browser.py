@@ -81,7 +81,8 @@ def serving(env: dict[str, str], output: Path) -> Iterator[str]:
             [*KEFU, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: with other work on both cores, migrating and starting took 28 s here.
+    deadline = time.monotonic() + 90
     try:
         while True:
             try:
