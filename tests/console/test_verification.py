@@ -265,7 +265,10 @@ def test_the_queue_lists_proposed_cases_for_a_reviewer_not_the_proposer(
     reviewer_page = verified_client(other_l2).get("/console/verification/").content.decode()
     assert case.reference in reviewer_page
     assert case_conversation.reference in reviewer_page
-    assert 'title="Cases awaiting your decision">1<' in reviewer_page
+    badge = verified_client(other_l2).get("/console/verification/count/").content.decode()
+    assert 'title="Cases awaiting your decision">1<' in badge
+    own_badge = verified_client(l2).get("/console/verification/count/").content.decode()
+    assert "badge" not in own_badge
     proposer_page = verified_client(l2).get("/console/verification/").content.decode()
     assert "Nothing awaits your decision." in proposer_page
     assert case.reference in proposer_page  # among the proposer's own open cases

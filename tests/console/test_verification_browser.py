@@ -56,7 +56,9 @@ def test_an_agent_freezes_then_opens_an_unfreeze_case(
         panel = page.locator("#verification-panel")
         expect(panel.locator(".vcase")).to_have_count(1)
         expect(panel).to_contain_text("发送验证码到注册邮箱")
-        expect(panel).to_contain_text("证件仅对审核人可见。")
+        expect(panel).to_contain_text("身份证件")
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "console-verification.png"), full_page=True)
+        # The sidebar scrolls on its own: bring the panel into the shot.
+        panel.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "console-verification.png"))
         browser.close()
