@@ -16,7 +16,7 @@ from kefu.conversations import holds
 from kefu.conversations.models import Conversation
 from kefu.core.intents import Intent
 from kefu.platform.selectors import platform_user_id
-from kefu.verification import selectors
+from kefu.verification import actions, selectors
 from kefu.verification.models import (
     CaseEvent,
     CaseState,
@@ -28,10 +28,8 @@ from kefu.verification.models import (
 )
 from kefu.verification.policy import policy_for
 
-CODE_CHECKS = frozenset({CheckKind.EMAIL_CODE, CheckKind.PHONE_CODE})
-DOCUMENT_CHECKS = frozenset({CheckKind.ID_DOCUMENT, CheckKind.SELFIE})
-# Past these the case is being carried out or over: nobody can call it off any more.
-_CANCELLABLE = frozenset({CaseState.OPEN, CaseState.PROPOSED, CaseState.APPROVED})
+CODE_CHECKS = frozenset(actions.CODE_CHANNELS)
+DOCUMENT_CHECKS = frozenset(actions.DOCUMENT_CHECKS.values())
 
 
 @dataclass(frozen=True)
@@ -73,8 +71,9 @@ def _row(request: AgentRequest, case: VerificationCase) -> CaseRow:
             and case.state == CaseState.OPEN
             and all(check.state == CheckState.PASSED for check in checks)
         ),
-        can_decide=case.state == CaseState.PROPOSED and selectors.can_decide(case, agent),
-        can_cancel=case.state in _CANCELLABLE and (is_owner or agent.has_role(Role.SUPERVISOR)),
+        can_decide=selectors.can_decide(case, agent),
+        can_cancel=case.state in actions.CANCELLABLE
+        and (is_owner or agent.has_role(Role.SUPERVISOR)),
         portal_link=portal_link(request, case) if case.is_active else "",
     )
 
