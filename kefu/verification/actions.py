@@ -443,6 +443,9 @@ def _apply_code(check: VerificationCheck, contact: Contact, outcome: CodeResult)
     refusal = ""
     with transaction.atomic():
         check = VerificationCheck.objects.select_for_update().get(pk=check.pk)
+        if check.state != CheckState.PENDING:
+            # Another submission settled it meanwhile; its outcome stands.
+            return _("This check is already done.")
         if outcome == CodeResult.VALID:
             _pass_check(check, now)
             code = "check_passed"
@@ -554,6 +557,7 @@ def upload_document(
                 audit_data={"size": stored.size},
             )
     except Exception:
+        # A file without its row would never be swept: remove it with the failed step.
         documents.delete(stored.name)
         raise
     return document
