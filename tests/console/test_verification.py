@@ -301,3 +301,13 @@ def test_a_frozen_account_offers_an_unfreeze_case_not_a_button(
     page = _page(agent_client, case_conversation)
     assert "Unfreezing needs an approved verification case." in page
     assert 'name="kind" value="unfreeze"' in page
+
+
+def test_an_open_unfreeze_case_replaces_the_button(
+    agent_client: Client, agent: Agent, case_conversation: Conversation
+) -> None:
+    DemoAccount.objects.filter(user_id="u-90001").update(state="frozen")
+    actions.open_case(conversation=case_conversation, agent=agent, kind=CaseKind.UNFREEZE)
+    page = _page(agent_client, case_conversation)
+    assert "Unfreezing needs an approved verification case." in page
+    assert 'name="kind" value="unfreeze"' not in page

@@ -19,6 +19,7 @@ from kefu.platform.selectors import platform_user_id
 from kefu.verification import actions, selectors
 from kefu.verification.models import (
     CaseEvent,
+    CaseKind,
     CaseState,
     CheckKind,
     CheckState,
@@ -111,6 +112,8 @@ def verification_context(request: AgentRequest, conversation: Conversation) -> d
         "conversation": conversation,
         "case_rows": rows,
         "records_hidden_by": asking_about_the_account(rows),
+        # One active case per kind: the frozen account's button would only be refused.
+        "unfreeze_open": any(c.is_active and c.kind == CaseKind.UNFREEZE for c in cases),
         "can_open_case": bool(platform_user_id(conversation.contact)),
         "open_case_form": OpenCaseForm(),
         "held_by_case": held_from(request.agent, conversation, cases),
