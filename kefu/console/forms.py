@@ -18,6 +18,8 @@ from kefu.core.phone_numbers import InvalidPhoneNumber, to_e164
 from kefu.core.time_zones import is_choosable
 from kefu.inboxes.models import Channel
 from kefu.inboxes.phone.models import WrapUpOutcome
+from kefu.verification.actions import FREEZE_REASONS
+from kefu.verification.models import CaseKind
 
 MAX_FILES_PER_REPLY = 5
 # Agents type Chinese and Western punctuation alike.
@@ -281,3 +283,70 @@ class LinkCallerForm(forms.Form):
         max_length=16,
         widget=forms.TextInput(attrs={"placeholder": "K-000123", "autocomplete": "off"}),
     )
+
+
+class FreezeForm(ActionForm):
+    """Freezing stops everything leaving the account: the agent says why and confirms."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=list(FREEZE_REASONS.items()))
+    note = forms.CharField(
+        label=_("What happened"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write what happened before freezing the account.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_(
+            "I confirm: nothing will leave this account until it is unfrozen through a "
+            "verification case"
+        ),
+        error_messages={"required": _("Confirm that you mean to freeze the account.")},
+    )
+
+
+class OpenCaseForm(ActionForm):
+    invalid_message = _("Choose what the customer asks for.")
+
+    kind = forms.ChoiceField(label=_("Request"), choices=CaseKind.choices)
+
+
+class CaseForm(ActionForm):
+    """A step on one case of the conversation, named by its id (hidden)."""
+
+    invalid_message = _("That verification case is not on this conversation.")
+
+    case = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CheckForm(CaseForm):
+    """A step on one check of a case."""
+
+    check_id = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReviewForm(CheckForm):
+    invalid_message = _("Say whether the documents pass or fail.")
+
+    passed = forms.TypedChoiceField(
+        choices=[("1", _("Documents pass")), ("0", _("Documents fail"))],
+        coerce=lambda value: value == "1",
+    )
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class ProposeForm(CaseForm):
+    invalid_message = _("Write a note for the approver.")
+
+    note = forms.CharField(
+        label=_("Note for the approver"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(CaseForm):
+    """Approve, reject or cancel: always with a reason, kept with the case."""
+
+    invalid_message = _("Give the reason for your decision.")
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000)

@@ -15,6 +15,7 @@ from kefu.console.views import (
     sign_in,
     sla,
     status_updates,
+    verification,
 )
 
 app_name = "console"
@@ -43,6 +44,23 @@ urlpatterns = [
     ),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
     path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),
+    path("c/<str:reference>/verification/", verification.panel, name="verification_panel"),
+    path("c/<str:reference>/verification/open/", verification.open_case, name="open_case"),
+    path("c/<str:reference>/verification/code/", verification.send_code, name="send_code"),
+    path(
+        "c/<str:reference>/verification/recheck/",
+        verification.recheck_state,
+        name="recheck_state",
+    ),
+    path(
+        "c/<str:reference>/verification/review/",
+        verification.review_documents,
+        name="review_documents",
+    ),
+    path("c/<str:reference>/verification/propose/", verification.propose, name="propose_case"),
+    path("c/<str:reference>/verification/approve/", verification.approve, name="approve_case"),
+    path("c/<str:reference>/verification/reject/", verification.reject, name="reject_case"),
+    path("c/<str:reference>/verification/cancel/", verification.cancel, name="cancel_case"),
     path("c/<str:reference>/assign/", conversation_actions.assign, name="assign"),
     path("c/<str:reference>/status/", conversation_actions.change_status, name="status"),
     path("c/<str:reference>/priority/", conversation_actions.set_priority, name="priority"),
@@ -60,6 +78,13 @@ urlpatterns = [
     path("queue/board/", queue.queue_board, name="queue_board"),
     path("queue/hours/<id:schedule_id>/extended/", queue.extended_hours, name="extended_hours"),
     path("attachments/<id:attachment_id>/", attachments.attachment, name="attachment"),
+    path("verification/", verification.verification_queue, name="verification_queue"),
+    path("verification/count/", verification.verification_count, name="verification_count"),
+    path(
+        "verification/documents/<id:document_id>/",
+        verification.document,
+        name="verification_document",
+    ),
     path("calls/", calls.call_log, name="calls"),
     path("calls/seen/", calls.mark_all_seen, name="calls_all_seen"),
     path("calls/<id:call_id>/pop/", calls.call_pop, name="call_pop"),

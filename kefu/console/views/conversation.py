@@ -17,6 +17,7 @@ from kefu.console.htmx import is_htmx
 from kefu.console.templatetags.kefu_sla import short_duration
 from kefu.console.views.call_panel import calls_context
 from kefu.console.views.escalation_panel import escalation_context
+from kefu.console.views.verification_panel import verification_context
 from kefu.conversations import selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
 from kefu.conversations.reply_window import ChannelRule, reply_window, rule_for
@@ -170,6 +171,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         "contact": conversation.contact,
         "sla": sla_selectors.panel(conversation),
         **calls_context(conversation),
+        **verification_context(request, conversation),
     }
 
 
