@@ -4,6 +4,7 @@ documents for reviewers only, holds, and the reviewers' queue."""
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -94,6 +95,8 @@ def test_an_agent_opens_a_case_and_sees_its_checks(
     assert case.reference in page
     assert "Send code to the registered email" in page
     assert "Re-check account security state" in page
+    # The customer's own page for the case, at the public address, to paste in a reply.
+    assert f"{settings.SITE_URL}/portal/identity/{case.uuid}/" in page
 
 
 def test_sending_a_code_from_the_panel_reaches_the_registered_email(

@@ -7,7 +7,8 @@ without importing the views that render the page.
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import reverse
 
 from kefu.agents.models import Agent, Role
 from kefu.console.decorators import AgentRequest
@@ -49,12 +50,12 @@ class CaseRow:
     portal_link: str
 
 
-def portal_link(request: AgentRequest, case: VerificationCase) -> str:
-    """The customer's page for the case, to paste into the conversation; "" without a portal."""
-    try:
-        return request.build_absolute_uri(reverse("portal:identity_case", args=[case.uuid]))
-    except NoReverseMatch:
-        return ""
+def portal_link(case: VerificationCase) -> str:
+    """The customer's page for the case, to paste into the conversation.
+
+    At the public address: the console may be served on an internal host name.
+    """
+    return f"{settings.SITE_URL}{reverse('portal:identity_case', args=[case.uuid])}"
 
 
 def _row(request: AgentRequest, case: VerificationCase) -> CaseRow:
@@ -75,7 +76,7 @@ def _row(request: AgentRequest, case: VerificationCase) -> CaseRow:
         can_decide=selectors.can_decide(case, agent),
         can_cancel=case.state in actions.CANCELLABLE
         and (is_owner or agent.has_role(Role.SUPERVISOR)),
-        portal_link=portal_link(request, case) if case.is_active else "",
+        portal_link=portal_link(case) if case.is_active else "",
     )
 
 
