@@ -313,6 +313,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, KEFU_MAX_MESSAGE_CHARS * 12 + 64 * 
 KEFU_PLATFORM_CONNECTOR = os.environ.get(
     "KEFU_PLATFORM_CONNECTOR", "kefu.platform.demo.DemoConnector"
 )
+# Identity documents (verification/documents.py): Fernet keys, the first encrypts.
+KEFU_DOCUMENT_KEYS = [
+    key.strip() for key in os.environ.get("KEFU_DOCUMENT_KEYS", "").split(",") if key.strip()
+]
+KEFU_DOCUMENT_MAX_BYTES = int(os.environ.get("KEFU_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND",

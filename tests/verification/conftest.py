@@ -37,7 +37,7 @@ def platform_account(db: None) -> Callable[..., DemoAccount]:
         fields.setdefault("registered_name", REGISTERED_NAME)
         fields.setdefault("email", "registered@example.com")
         fields.setdefault("phone", "+8613800138000")
-        account = DemoAccount.objects.create(user_id=user_id, **fields)  # type: ignore[arg-type]
+        account = DemoAccount.objects.create(user_id=user_id, **fields)
         now = timezone.now()
         DemoTransfer.objects.create(
             account=account, reference=f"D-{user_id}", kind="deposit", asset="USDT",
