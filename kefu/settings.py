@@ -318,6 +318,11 @@ KEFU_DOCUMENT_KEYS = [
     key.strip() for key in os.environ.get("KEFU_DOCUMENT_KEYS", "").split(",") if key.strip()
 ]
 KEFU_DOCUMENT_MAX_BYTES = int(os.environ.get("KEFU_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# For kefu.platform.http.HttpConnector: the exchange's base URL, the shared signing secret
+# and how long to wait for an answer (docs/platform-connector.md).
+KEFU_PLATFORM_URL = os.environ.get("KEFU_PLATFORM_URL", "")
+KEFU_PLATFORM_SECRET = os.environ.get("KEFU_PLATFORM_SECRET", "")
+KEFU_PLATFORM_TIMEOUT = float(os.environ.get("KEFU_PLATFORM_TIMEOUT", "10"))
 
 EMAIL_BACKEND = os.environ.get(
     "KEFU_EMAIL_BACKEND",

@@ -337,6 +337,10 @@ class DemoConnector:
             withdrawals_locked_until=account.withdrawals_locked_until,
         )
 
+    def read_code(self, challenge_id: str) -> str:
+        """The code "sent" for a challenge, for the contract suite (the sandbox hook)."""
+        return DemoChallenge.objects.get(challenge_id=challenge_id).code
+
     def _apply(self, account: DemoAccount, change: ChangeRequest) -> None:
         needed = {ChangeKind.CHANGE_EMAIL: "email", ChangeKind.CHANGE_PHONE: "phone"}
         if change.kind in needed and not change.params.get(needed[change.kind]):

@@ -1,7 +1,7 @@
 """Sample platform customers for `kefu demo`, matching the demo contacts by email."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -79,48 +79,27 @@ CUSTOMERS = (
 )  # fmt: skip
 
 
+# The accounts the contract suite (kefu/platform/contract.py) expects; an exchange makes
+# the same in its sandbox (docs/platform-connector.md).
+SANDBOX = (
+    DemoCustomer("sandbox-active@example.com", "sandbox-active", "Sandbox Active",
+                 "+8613800000001", logins=(HOME,), transfers=(
+        T("SW-0001", "withdrawal", "USDT", "100", "TRC20", "completed", 5, tx_hash="ab" * 32),
+        T("SD-0001", "deposit", "USDT", "250.5", "TRC20", "completed", 48, tx_hash="cd" * 32),
+    )),
+    DemoCustomer("sandbox-locked@example.com", "sandbox-locked", "Sandbox Locked",
+                 "+8613800000002", "locked", "too_many_wrong_passwords"),
+    DemoCustomer("sandbox-user-lock@example.com", "sandbox-user-lock", "Sandbox User Lock",
+                 "+8613800000003", user_lock_days=30),
+    DemoCustomer("sandbox-no-phone@example.com", "sandbox-no-phone", "Sandbox No Phone", ""),
+)  # fmt: skip
+
+
 def load() -> None:
     """Create the sample accounts and link each to its demo contact by platform user id."""
     now = timezone.now()
     for spec in CUSTOMERS:
-        account = DemoAccount.objects.create(
-            user_id=spec.user_id,
-            state=spec.state,
-            reason=spec.reason,
-            state_since=now - timedelta(hours=3) if spec.state != "active" else None,
-            registered_name=spec.name,
-            email=spec.email,
-            phone=spec.phone,
-            user_lock_until=now + timedelta(days=spec.user_lock_days)
-            if spec.user_lock_days
-            else None,
-        )
-        for t in spec.transfers:
-            created = now - timedelta(hours=t.hours_ago)
-            DemoTransfer.objects.create(
-                account=account,
-                reference=t.reference,
-                kind=t.kind,
-                asset=t.asset,
-                amount=Decimal(t.amount),
-                network=t.network,
-                status=t.status,
-                address=TRON if t.network == "TRC20" else ETH,
-                tx_hash=t.tx_hash,
-                reason=t.reason,
-                reason_params=dict(t.reason_params),
-                created_at=created,
-                completed_at=created + timedelta(minutes=20) if t.status == "completed" else None,
-            )
-        for hours, ip, device, location, succeeded in spec.logins:
-            DemoLogin.objects.create(
-                account=account,
-                at=now - timedelta(hours=hours),
-                ip=ip,
-                device=device,
-                location=location,
-                succeeded=succeeded,
-            )
+        _create(spec, now)
         email = ContactIdentity.objects.filter(kind=IdentityKind.EMAIL, value=spec.email).first()
         if email is not None:
             ContactIdentity.objects.get_or_create(
@@ -128,3 +107,50 @@ def load() -> None:
                 value=spec.user_id,
                 defaults={"contact_id": email.contact_id, "verified": True},
             )
+
+
+def load_sandbox() -> None:
+    """(Re)create the contract suite's accounts as new, whatever an earlier run changed."""
+    now = timezone.now()
+    DemoAccount.objects.filter(user_id__in=[spec.user_id for spec in SANDBOX]).delete()
+    for spec in SANDBOX:
+        _create(spec, now)
+
+
+def _create(spec: DemoCustomer, now: datetime) -> None:
+    account = DemoAccount.objects.create(
+        user_id=spec.user_id,
+        state=spec.state,
+        reason=spec.reason,
+        state_since=now - timedelta(hours=3) if spec.state != "active" else None,
+        registered_name=spec.name,
+        email=spec.email,
+        phone=spec.phone,
+        user_lock_until=now + timedelta(days=spec.user_lock_days) if spec.user_lock_days else None,
+    )
+    for t in spec.transfers:
+        created = now - timedelta(hours=t.hours_ago)
+        DemoTransfer.objects.create(
+            account=account,
+            reference=t.reference,
+            kind=t.kind,
+            asset=t.asset,
+            amount=Decimal(t.amount),
+            network=t.network,
+            status=t.status,
+            address=TRON if t.network == "TRC20" else ETH,
+            tx_hash=t.tx_hash,
+            reason=t.reason,
+            reason_params=dict(t.reason_params),
+            created_at=created,
+            completed_at=created + timedelta(minutes=20) if t.status == "completed" else None,
+        )
+    for hours, ip, device, location, succeeded in spec.logins:
+        DemoLogin.objects.create(
+            account=account,
+            at=now - timedelta(hours=hours),
+            ip=ip,
+            device=device,
+            location=location,
+            succeeded=succeeded,
+        )

@@ -4,12 +4,13 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.utils.translation import gettext as _
 
 from kefu.contacts.models import Contact, ContactIdentity, IdentityKind
+from kefu.platform import errors
 from kefu.platform.connector import (
     AccountStatus,
     ConnectorError,
+    ErrorCode,
     FeeSchedule,
     Login,
     Transfer,
@@ -73,20 +74,15 @@ def customer_context(contact: Contact) -> CustomerContext | None:
             deposits=backend.deposits(user_id, RECENT),
             logins=backend.recent_logins(user_id, RECENT),
         )
-    except UnknownCustomer:
-        context = CustomerContext(
-            user_id=user_id,
-            error=_("The platform has no customer with the id %(user_id)s.") % {"user_id": user_id},
-        )
-    except Exception:
+    except UnknownCustomer as unknown:
+        context = CustomerContext(user_id=user_id, error=errors.describe(unknown))
+    except Exception as failure:
         # Any failure of someone else's system, including a bug in its connector, must
         # leave the agent a working page; the error is not cached so a retry can succeed.
         log.exception("platform connector failed for %s", user_id)
-        return CustomerContext(
-            user_id=user_id,
-            error=_("The platform could not be reached. Account details are not available "
-                    "right now; try again in a minute."),
-        )  # fmt: skip
+        if not isinstance(failure, ConnectorError):
+            failure = ConnectorError(code=ErrorCode.UNAVAILABLE)
+        return CustomerContext(user_id=user_id, error=errors.describe(failure))
     cache.set(_cache_key(user_id), context, CACHE_SECONDS)
     return context
 
