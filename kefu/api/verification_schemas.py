@@ -7,7 +7,7 @@ Documents are not here: reviewers read them in the console only.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -67,10 +67,16 @@ class DecisionIn(InputSchema):
     )
 
 
+# The codes of verification.actions.FREEZE_REASONS (a test keeps the two the same): the
+# reason is a choice the back office can sort by, the note is the agent's own words.
+FreezeReason = Literal["reported_stolen", "suspicious_activity", "customer_request"]
+
+
 class FreezeIn(InputSchema):
-    reason: ReasonText = Field(
-        description="Why the account is frozen (not blank).",
-        examples=["The customer reports the account stolen."],
+    reason: FreezeReason = Field(
+        description="Why the account is frozen: reported_stolen, suspicious_activity or "
+        "customer_request.",
+        examples=["reported_stolen"],
     )
     note: ReasonText = Field(
         description="What the agent saw, for the timeline (not blank).",
@@ -82,18 +88,41 @@ class FreezeIn(InputSchema):
     )
 
 
-class CheckResultOut(Schema):
-    """What a reviewer may see of a check's outcome; never an expected answer."""
+class KnowledgeResultOut(Schema):
+    """The questions about the account: how many answers were right, never the answers."""
 
-    correct: int | None = Field(None, description="Knowledge: answers that were right.")
-    asked: int | None = Field(None, description="Knowledge: questions asked.")
+    correct: int
+    asked: int
 
-    @staticmethod
-    def of(check: VerificationCheck) -> "CheckResultOut":
-        # Read field by field: `result` is free JSON, and whatever else lands in it stays
-        # out of the API unless it is added here on purpose.
-        result = check.result or {}
-        return CheckResultOut(correct=result.get("correct"), asked=result.get("asked"))
+
+class SecurityStateResultOut(Schema):
+    locked_until: datetime | None = Field(
+        None, description="The customer's own lock holds until then (the check failed)."
+    )
+    last_security_change_at: datetime | None = Field(
+        None, description="The account's last security change."
+    )
+
+
+CheckResult = KnowledgeResultOut | SecurityStateResultOut | None
+
+
+def check_result(check: VerificationCheck) -> CheckResult:
+    """What a reviewer may see of a check's outcome, read key by key: `result` is free
+    JSON, and whatever else lands in it stays out of the API unless added here on purpose."""
+    result = check.result or {}
+    if check.kind == CheckKind.KNOWLEDGE and "asked" in result:
+        return KnowledgeResultOut(correct=result["correct"], asked=result["asked"])
+    if check.kind == CheckKind.PLATFORM_STATE and result:
+        return SecurityStateResultOut(
+            locked_until=_moment(result.get("locked_until")),
+            last_security_change_at=_moment(result.get("last_security_change_at")),
+        )
+    return None
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 class CheckOut(Schema):
@@ -105,7 +134,10 @@ class CheckOut(Schema):
         examples=["r***@example.com"],
     )
     completed_at: datetime | None
-    result: CheckResultOut
+    result: CheckResult = Field(
+        description="Questions about the account: `{correct, asked}`; security state: "
+        "`{locked_until, last_security_change_at}`; null otherwise."
+    )
 
     @staticmethod
     def of(check: VerificationCheck) -> "CheckOut":
@@ -115,7 +147,7 @@ class CheckOut(Schema):
             attempts=check.attempts,
             destination_hint=check.destination_hint,
             completed_at=check.completed_at,
-            result=CheckResultOut.of(check),
+            result=check_result(check),
         )
 
 

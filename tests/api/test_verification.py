@@ -2,20 +2,24 @@
 
 import json
 import re
+import socket
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, get_args
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kefu.agents.models import Agent, Role
 from kefu.api.models import ApiToken
+from kefu.api.verification_schemas import FreezeReason
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation
 from kefu.platform.models import DemoAccount
 from kefu.verification import actions
+from kefu.verification.actions import FREEZE_REASONS
 from kefu.verification.models import CheckKind, VerificationCase
-from tests.api.conftest import bearer_client
 from tests.verification import conftest as verification
 from tests.verification.conftest import DEPOSIT, LAST_REGION, REGISTERED_NAME, last_code
 
@@ -35,7 +39,7 @@ def post(client: Client, url: str, body: Any) -> Any:
 
 
 def client_as(token_for: TokenFor, agent: Agent, language: str = "en") -> Client:
-    return bearer_client(token_for(agent)[1], HTTP_ACCEPT_LANGUAGE=language)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(agent)[1]}", HTTP_ACCEPT_LANGUAGE=language)
 
 
 def open_case(client: Client, conversation: Conversation, kind: str = "unlock") -> Any:
@@ -49,13 +53,16 @@ def case_url(body: dict[str, Any], step: str) -> str:
 
 
 def pass_codes(client: Client, case_body: dict[str, Any], contact: Contact) -> None:
-    """The agent has the codes sent; the customer types them in the portal."""
+    """The agent has the codes sent (the customer types them in the portal) and reads the
+    account's security state."""
     case = VerificationCase.objects.get(uuid=case_body["uuid"])
     for kind, channel in ((CheckKind.EMAIL_CODE, "email"), (CheckKind.PHONE_CODE, "phone")):
         response = client.post(case_url(case_body, f"checks/{kind}/send-code"))
         assert response.status_code == 200, response.content
         check = case.checks.get(kind=kind)
         actions.submit_code(check=check, contact=contact, code=last_code(channel))
+    response = client.post(case_url(case_body, "checks/platform_state/refresh"))
+    assert response.status_code == 200, response.content
 
 
 @pytest.fixture
@@ -225,6 +232,38 @@ class TestCodes:
         assert response.status_code == 409
         assert HAN.search(response.json()["error"]["message"])
 
+    def test_a_platform_that_is_down_is_a_translated_409(
+        self, token_for: TokenFor, agent: Agent, case_conversation: Conversation, settings: Any
+    ) -> None:
+        client = client_as(token_for, agent, "zh-Hans")
+        body = open_case(client, case_conversation).json()
+        # The HTTP connector, pointed at a port where nothing listens.
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            port = closed.getsockname()[1]
+        settings.KEFU_PLATFORM_CONNECTOR = "kefu.platform.http.HttpConnector"
+        settings.KEFU_PLATFORM_URL = f"http://127.0.0.1:{port}/kefu"
+        settings.KEFU_PLATFORM_SECRET = "s"
+        response = client.post(case_url(body, "checks/email_code/send-code"))
+        assert response.status_code == 409
+        error = response.json()["error"]
+        assert error["code"] == "case_refused"
+        assert HAN.search(error["message"])
+        assert VerificationCase.objects.get().checks.get(kind="email_code").state == "pending"
+
+    def test_a_lock_the_customer_set_fails_the_security_state_check(
+        self, api_client: Client, case_conversation: Conversation
+    ) -> None:
+        until = timezone.now() + timedelta(days=3)
+        DemoAccount.objects.update(user_lock_until=until)
+        body = open_case(api_client, case_conversation).json()
+        response = api_client.post(case_url(body, "checks/platform_state/refresh"))
+        assert response.status_code == 200, response.content
+        check = response.json()
+        assert check["state"] == "failed"
+        shown = datetime.fromisoformat(check["result"]["locked_until"])
+        assert abs(shown - until) < timedelta(seconds=1)
+
 
 @pytest.mark.django_db
 class TestDecision:
@@ -298,7 +337,7 @@ class TestDecision:
 @pytest.mark.django_db
 class TestFreeze:
     def freeze(self, client: Client, conversation: Conversation, **fields: Any) -> Any:
-        body = {"reason": "客户报告账户被盗。", "note": "有不明提现。", "confirmed": True, **fields}
+        body = {"reason": "reported_stolen", "note": "有不明提现。", "confirmed": True, **fields}
         return post(client, f"/api/v1/conversations/{conversation.reference}/freeze", body)
 
     def test_an_l1_agent_freezes_a_stolen_account(
@@ -328,6 +367,16 @@ class TestFreeze:
         response = self.freeze(client_as(token_for, l2), case_conversation, confirmed=False)
         assert response.status_code == 409
         assert DemoAccount.objects.get().state == "active"
+
+    def test_a_reason_outside_the_list_is_a_validation_error(
+        self, token_for: TokenFor, l2: Agent, case_conversation: Conversation
+    ) -> None:
+        response = self.freeze(client_as(token_for, l2), case_conversation, reason="bored")
+        assert response.status_code == 422
+        assert response.json()["error"]["fields"][0]["code"] == "invalid_choice"
+
+    def test_the_reasons_are_those_the_action_knows(self) -> None:
+        assert set(get_args(FreezeReason)) == set(FREEZE_REASONS)
 
     def test_there_is_no_unfreeze_endpoint(
         self, api_client: Client, case_conversation: Conversation

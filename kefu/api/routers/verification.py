@@ -58,10 +58,10 @@ def _conversation(request: HttpRequest, reference: str) -> Conversation:
 
 
 def _with_details(cases: QuerySet[VerificationCase]) -> QuerySet[VerificationCase]:
-    # CaseOut reads the conversation, the three agents and the checks of every case.
+    # CaseOut reads the conversation, the three agents, the checks and the steps.
     return cases.select_related(
         "conversation", "owner", "proposed_by", "decided_by"
-    ).prefetch_related("checks")
+    ).prefetch_related("checks", "events")
 
 
 def _case(request: HttpRequest, case_uuid: UUID) -> VerificationCase:
@@ -141,6 +141,21 @@ def open_verification_case(
 def send_verification_code(request: HttpRequest, case_uuid: UUID, kind: CheckKind) -> CheckOut:
     check = _check(_case(request, case_uuid), kind)
     return CheckOut.of(actions.send_code(check=check, agent=acting_agent(request)))
+
+
+@router.post(
+    "/verification-cases/{case_uuid}/checks/platform_state/refresh",
+    response={200: CheckOut, **_WRITE_ERRORS},
+    summary="Read the account's security state from the platform",
+    description=(
+        "The `platform_state` check: it passes unless the customer locked their account's "
+        "security settings themselves (then it fails with `locked_until`: support cannot "
+        "shorten that lock). 404 when the case has no such check." + REFUSALS
+    ),
+)
+def refresh_platform_state(request: HttpRequest, case_uuid: UUID) -> CheckOut:
+    check = _check(_case(request, case_uuid), CheckKind.PLATFORM_STATE)
+    return CheckOut.of(actions.refresh_platform_state(check=check, agent=acting_agent(request)))
 
 
 def _case_step(
