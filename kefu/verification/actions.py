@@ -443,6 +443,9 @@ def _apply_code(check: VerificationCheck, contact: Contact, outcome: CodeResult)
     refusal = ""
     with transaction.atomic():
         check = VerificationCheck.objects.select_for_update().get(pk=check.pk)
+        if check.state != CheckState.PENDING:
+            # Another submission settled it meanwhile; its outcome stands.
+            return _("This check is already done.")
         if outcome == CodeResult.VALID:
             _pass_check(check, now)
             code = "check_passed"
@@ -554,6 +557,7 @@ def upload_document(
                 audit_data={"size": stored.size},
             )
     except Exception:
+        # A file without its row would never be swept: remove it with the failed step.
         documents.delete(stored.name)
         raise
     return document
@@ -786,7 +790,6 @@ def cancel_by_agent(*, case: VerificationCase, agent: Agent, reason: str) -> Ver
     require_agent(agent)
     if case.owner_id != agent.pk and not agent.has_role(Role.SUPERVISOR):
         raise PermissionDenied(_("Only the case's owner or a supervisor may cancel it."))
-    holds.require_free(case.conversation, agent)
     reason = _require_text(reason, _("Give the reason for cancelling."))
     return _cancel(case, "cancelled_by_agent", agent=agent, audit_data={"reason": reason})
 
@@ -832,7 +835,7 @@ def _carry_out(case: VerificationCase) -> datetime | None:
     ).withdrawals_locked_until
 
 
-def _execute(case: VerificationCase, now: datetime) -> str:
+def _execute(case: VerificationCase) -> str:
     """Carry out one claimed case; "executed", "retry" or "failed"."""
     try:
         held_until = _carry_out(case)
@@ -889,7 +892,7 @@ def execute_due(now: datetime | None = None) -> str:
         if case.notified_at is None:
             outcome = "notified" if _notify(case, reschedule=True) else "unnotified"
         elif _claim(case, now):
-            outcome = _execute(case, now)
+            outcome = _execute(case)
         else:
             continue
         outcomes[outcome] = outcomes.get(outcome, 0) + 1

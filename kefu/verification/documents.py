@@ -41,8 +41,8 @@ class StoredDocument:
     sha256: str
 
 
-def _key_file() -> bytes:
-    path = Path(settings.VAR_DIR) / KEY_FILE
+def _key_file(var_dir: str) -> bytes:
+    path = Path(var_dir) / KEY_FILE
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -59,14 +59,14 @@ def _key_file() -> bytes:
 
 
 @cache
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    secrets = [key.encode() for key in keys] or [_key_file()]
+def _fernet(keys: tuple[str, ...], var_dir: str) -> MultiFernet:
+    secrets = [key.encode() for key in keys] or [_key_file(var_dir)]
     return MultiFernet([Fernet(key) for key in secrets])
 
 
 def _cipher() -> MultiFernet:
-    # Keyed by the setting so a test (or a rotation in a running shell) gets its own.
-    return _fernet(tuple(settings.KEFU_DOCUMENT_KEYS))
+    # Keyed by the settings, so a test (or a rotation in a running shell) gets its own.
+    return _fernet(tuple(settings.KEFU_DOCUMENT_KEYS), str(settings.VAR_DIR))
 
 
 def _read(upload: UploadedFile) -> bytes:

@@ -25,6 +25,7 @@ from kefu.verification.models import (
     CheckState,
     VerificationCase,
     VerificationCheck,
+    VerificationPolicy,
 )
 from tests.verification.conftest import last_code
 
@@ -45,6 +46,9 @@ class UnavailableOnce(DemoConnector):
 
 class Down(DemoConnector):
     def send_code(self, *args: Any, **kwargs: Any) -> Any:
+        raise ConnectorError("connection refused", code=ErrorCode.UNAVAILABLE)
+
+    def freeze_account(self, *args: Any, **kwargs: Any) -> Any:
         raise ConnectorError("connection refused", code=ErrorCode.UNAVAILABLE)
 
 
@@ -403,3 +407,125 @@ def test_freeze_by_l1_only_on_the_stolen_intent(
     assert "Account frozen by" in note.text
     assert "Logins from a new country" in note.text
     assert AuditEntry.objects.filter(action="verification.freeze").exists()
+
+
+def test_the_approver_joins_the_hold_and_a_rejection_frees_the_conversation(
+    case_conversation: Conversation, l1: Agent, l2: Agent, agent_factory: AgentFactory
+) -> None:
+    case = proposed_unlock(case_conversation, l1)
+    third = agent_factory(role=Role.L2)
+    with pytest.raises(PermissionDenied):
+        send_reply(conversation=case_conversation, agent=l2, text="Reviewing")
+    actions.reject(case=case, agent=l2, reason="The phone code came from another device")
+    send_reply(conversation=case_conversation, agent=third, text="Rejected, sorry.")
+    with translation.override("zh-hans"):
+        assert selectors.steps(case)[-1][1] == "申请已被拒绝。"
+
+
+def test_a_supervisor_may_cancel_and_approved_cases_wait_for_their_approver(
+    case_conversation: Conversation, l1: Agent, l2: Agent, agent_factory: AgentFactory
+) -> None:
+    case = actions.approve(case=proposed_unlock(case_conversation, l1), agent=l2, reason="ok")
+    send_reply(conversation=case_conversation, agent=l2, text="Approved, a day to wait.")
+    with pytest.raises(PermissionDenied):
+        actions.cancel_by_agent(case=case, agent=agent_factory(role=Role.L2), reason="no")
+    supervisor = agent_factory(role=Role.SUPERVISOR)
+    cancelled = actions.cancel_by_agent(case=case, agent=supervisor, reason="Customer called")
+    assert cancelled.state == CaseState.CANCELLED
+    with pytest.raises(CaseRefused):
+        actions.cancel_by_customer(case=cancelled, contact=case.contact)
+
+
+def test_without_any_notice_sent_nothing_executes_until_one_is(
+    case_conversation: Conversation, l1: Agent, l2: Agent, locked_account: DemoAccount
+) -> None:
+    case = proposed_unlock(case_conversation, l1)
+    DemoAccount.objects.filter(pk=locked_account.pk).update(email="", phone="")
+    case = actions.approve(case=case, agent=l2, reason="ok")
+    assert case.notified_at is None
+    later = timezone.now() + timedelta(hours=2)
+    assert actions.execute_due(later) == "unnotified 1"
+    DemoAccount.objects.filter(pk=locked_account.pk).update(email="registered@example.com")
+    assert actions.execute_due(later) == "notified 1"
+    case.refresh_from_db()
+    assert case.executes_at is not None
+    assert case.executes_at > timezone.now() + timedelta(minutes=59)
+    locked_account.refresh_from_db()
+    assert locked_account.state == "locked"
+    assert actions.execute_due(timezone.now() + timedelta(hours=2)) == "executed 1"
+
+
+def test_the_customer_reads_the_steps_in_their_language(
+    case_conversation: Conversation, l1: Agent
+) -> None:
+    case = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.UNLOCK)
+    actions.send_code(check=check(case, CheckKind.PHONE_CODE), contact=case.contact)
+    with translation.override("zh-hant"):
+        sentences = [sentence for _event, sentence in selectors.steps(case)]
+    assert sentences == ["已開啟驗證：解鎖帳戶。", "驗證碼已傳送到註冊聯絡方式 +86138****8000。"]
+
+
+def test_a_new_phone_is_stored_in_e164_and_only_for_a_change_of_phone(
+    case_conversation: Conversation, l1: Agent, contact_factory: Callable[..., Contact]
+) -> None:
+    case = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.CHANGE_PHONE)
+    with pytest.raises(PermissionDenied):
+        actions.request_change(
+            case=case, contact=contact_factory(), values={"phone": "13912345678"}
+        )
+    with pytest.raises(CaseRefused):
+        actions.request_change(case=case, contact=case.contact, values={"phone": "call me"})
+    changed = actions.request_change(
+        case=case, contact=case.contact, values={"phone": "139 1234 5678"}
+    )
+    assert changed.requested_change == {"phone": "+8613912345678"}
+    unlock = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.UNLOCK)
+    with pytest.raises(CaseRefused):
+        actions.request_change(case=unlock, contact=case.contact, values={"phone": "13912345678"})
+
+
+def test_an_approved_unfreeze_lifts_the_freeze_once(
+    case_conversation: Conversation, l1: Agent, agent_factory: AgentFactory, customer: Contact
+) -> None:
+    DemoAccount.objects.filter(user_id="u-90001").update(state="frozen")
+    case = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.UNFREEZE)
+    # The checks themselves are tested above; here, the decision and the execution.
+    case.checks.update(state=CheckState.PASSED)
+    actions.propose(case=case, agent=l1, note="All checks, documents reviewed")
+    with pytest.raises(PermissionDenied):
+        actions.approve(case=case, agent=agent_factory(role=Role.L2), reason="ok")
+    actions.approve(case=case, agent=agent_factory(role=Role.SUPERVISOR), reason="ok")
+    assert actions.execute_due(timezone.now() + timedelta(days=2)) == "executed 1"
+    assert DemoAccount.objects.get(user_id="u-90001").state == "active"
+    assert DemoIdempotency.objects.filter(key=case.idempotency_key).count() == 1
+
+
+def test_freeze_needs_a_platform_account_and_reports_the_platform_down(
+    conversation_factory: Callable[..., Conversation], customer: Contact, l2: Agent, settings: Any
+) -> None:
+    unlinked = conversation_factory(intent="account_stolen")
+    with translation.override("en"), pytest.raises(CaseRefused, match="platform account"):
+        actions.freeze(
+            conversation=unlinked, agent=l2, reason="reported_stolen", note="x", confirmed=True
+        )
+    settings.KEFU_PLATFORM_CONNECTOR = f"{__name__}.Down"
+    stolen = conversation_factory(contact=customer, intent="account_stolen")
+    with translation.override("en"), pytest.raises(CaseRefused, match="could not be reached"):
+        actions.freeze(
+            conversation=stolen, agent=l2, reason="reported_stolen", note="x", confirmed=True
+        )
+    assert not Message.objects.filter(conversation=stolen, kind=MessageKind.NOTE).exists()
+
+
+def test_codes_per_check_are_limited_by_the_policy(
+    case_conversation: Conversation, l1: Agent
+) -> None:
+    VerificationPolicy.objects.filter(kind=CaseKind.UNLOCK).update(max_code_attempts=2)
+    case = actions.open_case(conversation=case_conversation, agent=l1, kind=CaseKind.UNLOCK)
+    for _ in range(2):
+        actions.send_code(check=check(case, CheckKind.EMAIL_CODE), contact=case.contact)
+        # A minute later, as far as the check knows.
+        case.checks.update(last_sent_at=timezone.now() - timedelta(minutes=2))
+    with translation.override("en"), pytest.raises(CaseRefused, match="No more codes"):
+        actions.send_code(check=check(case, CheckKind.EMAIL_CODE), contact=case.contact)
+    assert DemoNotice.objects.filter(template="verification_code").count() == 2
