@@ -226,7 +226,10 @@ _case_step(
     ),
     name="cancel_verification_case",
     summary="Cancel a case",
-    description="While it is active (before the change is carried out); nothing changes.",
+    description=(
+        "By the case's owner or a supervisor, until the platform is asked to carry the change "
+        "out; nothing changes."
+    ),
 )
 
 
