@@ -13,7 +13,6 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from kefu.agents.models import Agent
 from kefu.api.schemas import NOT_BLANK, AgentOut, checked_text
 from kefu.conversations.models import Conversation
 from kefu.core.api_schemas import InputSchema
@@ -33,15 +32,11 @@ from kefu.verification.selectors import steps
 REASON_MAX_CHARS = 2000
 
 
-def _not_blank(value: str) -> str:
-    return checked_text(value)
-
-
 ReasonText = Annotated[
     str,
-    # The pattern is for the schema's readers; _not_blank refuses with the `blank` code.
+    # The pattern is for the schema's readers; checked_text refuses with the `blank` code.
     Field(max_length=REASON_MAX_CHARS, json_schema_extra={"pattern": NOT_BLANK}),
-    AfterValidator(_not_blank),
+    AfterValidator(checked_text),
 ]
 
 
@@ -188,9 +183,9 @@ class CaseOut(Schema):
             conversation=case.conversation.reference,
             kind=CaseKind(case.kind),
             state=CaseState(case.state),
-            owner=_agent(case.owner),
-            proposed_by=_agent(case.proposed_by),
-            decided_by=_agent(case.decided_by),
+            owner=AgentOut.of(case.owner),
+            proposed_by=AgentOut.of(case.proposed_by),
+            decided_by=AgentOut.of(case.decided_by),
             created_at=case.created_at,
             proposed_at=case.proposed_at,
             decided_at=case.decided_at,
@@ -202,10 +197,6 @@ class CaseOut(Schema):
             checks=[CheckOut.of(check) for check in case.checks.all()],
             steps=[StepOut(code=event.code, text=text, at=event.at) for event, text in steps(case)],
         )
-
-
-def _agent(agent: Agent | None) -> AgentOut | None:
-    return AgentOut.of(agent)
 
 
 class FrozenOut(Schema):

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any, get_args
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.agents.models import Agent, Role
@@ -114,6 +116,22 @@ class TestOpenAndRead:
         )
         assert listed.status_code == 200
         assert [case["uuid"] for case in listed.json()] == [body["uuid"]]
+
+    def test_listing_costs_the_same_queries_for_one_case_or_three(
+        self, api_client: Client, case_conversation: Conversation
+    ) -> None:
+        url = f"/api/v1/conversations/{case_conversation.reference}/verification-cases"
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                assert api_client.get(url).status_code == 200
+            return len(captured)
+
+        open_case(api_client, case_conversation)
+        one = queries()
+        open_case(api_client, case_conversation, kind="reset_2fa")
+        open_case(api_client, case_conversation, kind="change_email")
+        assert queries() == one
 
     def test_a_customer_without_a_platform_account_is_refused_with_409(
         self,
