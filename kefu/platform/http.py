@@ -12,12 +12,13 @@ import logging
 import time
 import types
 import typing
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import httpx
 from django.conf import settings
@@ -183,7 +184,10 @@ class HttpConnector:
         self, user_id: str, reason: Reason, idempotency_key: str = ""
     ) -> AccountStatus:
         body = {"reason": to_wire(reason)}
-        return self._post(AccountStatus, user_id, "/freeze", body, idempotency_key)
+        # A caller may give no key; one per call still lets a lost answer be retried, and a
+        # stolen account must not stay open because one answer was lost.
+        key = idempotency_key or f"freeze-{uuid.uuid4()}"
+        return self._post(AccountStatus, user_id, "/freeze", body, key)
 
     def unfreeze_account(self, user_id: str, reason: Reason, idempotency_key: str) -> AccountStatus:
         body = {"reason": to_wire(reason)}
@@ -256,37 +260,42 @@ class HttpConnector:
             retries = 0
         target = path + (f"?{urlencode(query)}" if query else "")
         content = json.dumps(body).encode() if body is not None else b""
-        for attempt in range(retries + 1):
+        for attempt in range(retries):
             try:
                 return self._send(kind, method, target, content, idempotency_key)
             except ConnectorError as error:
-                if not error.transient or attempt == retries:
+                if not error.transient:
                     raise
                 log.warning("platform %s %s: %s, retrying", method, path, error.code)
                 time.sleep(BACKOFF * 2**attempt)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        return self._send(kind, method, target, content, idempotency_key)
 
     def _send(
         self, kind: type[T], method: str, target: str, content: bytes, idempotency_key: str
     ) -> T:
-        url = self.url + target
-        parts = urlsplit(url)
-        signed_path = parts.path + (f"?{parts.query}" if parts.query else "")
-        # A new signature for every attempt: the platform refuses a nonce it has seen.
-        headers = signing.sign_request(self.secret, method, signed_path, content)
-        headers["Content-Type"] = "application/json"
+        request = client().build_request(
+            method,
+            self.url + target,
+            content=content,
+            headers={"Content-Type": "application/json"},
+            timeout=self.timeout,
+        )
+        # Signed as httpx will send it (its own percent-encoding), with a new nonce every
+        # attempt: the platform refuses a nonce it has seen.
+        headers = signing.sign_request(
+            self.secret, method, request.url.raw_path.decode("ascii"), content
+        )
+        request.headers.update(headers)
         if idempotency_key:
-            headers["Idempotency-Key"] = idempotency_key
+            request.headers["Idempotency-Key"] = idempotency_key
         try:
-            response = client().request(
-                method, url, content=content, headers=headers, timeout=self.timeout
-            )
+            response = client().send(request)
         except httpx.TimeoutException:
             raise ConnectorError(
-                f"{method} {parts.path} timed out", code=ErrorCode.TIMEOUT
+                f"{method} {request.url.path} timed out", code=ErrorCode.TIMEOUT
             ) from None
         except httpx.HTTPError as error:
-            raise ConnectorError(f"{method} {parts.path}: {type(error).__name__}") from None
+            raise ConnectorError(f"{method} {request.url.path}: {type(error).__name__}") from None
         return _answer(kind, self.secret, headers[signing.NONCE], response)
 
 

@@ -20,6 +20,7 @@ from kefu.platform.connector import (
     ContactChannel,
     ErrorCode,
     PlatformConnector,
+    Reason,
     UnknownCustomer,
 )
 from kefu.platform.contract import ACTIVE, NOBODY, USER_LOCK
@@ -167,6 +168,12 @@ def test_an_unknown_customer_is_unknown_customer(http_connector: HttpConnector) 
     assert unknown.value.params == {"user_id": NOBODY}
 
 
+def test_an_id_with_slashes_and_spaces_is_signed_as_sent(http_connector: HttpConnector) -> None:
+    with pytest.raises(UnknownCustomer) as unknown:
+        http_connector.account_status("nobody here/张")
+    assert unknown.value.params == {"user_id": "nobody here/张"}
+
+
 def test_a_slow_platform_times_out_and_a_code_check_is_not_retried(
     http_connector: HttpConnector, reference: ReferenceServer, settings: Any
 ) -> None:
@@ -192,6 +199,30 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_executed_once(
     assert reference.executions["changes"] == 1
 
 
+def test_a_read_is_retried_three_times_before_giving_up(
+    http_connector: HttpConnector, reference: ReferenceServer
+) -> None:
+    reference.failures = [503, 502, 500, 503]
+    with pytest.raises(ConnectorError) as down:
+        http_connector.fee_schedule()
+    assert down.value.code == ErrorCode.UNAVAILABLE
+    assert len(reference.received) == 4
+    reference.failures = [503]
+    assert http_connector.fee_schedule().taker_percent == Decimal("0.1")
+
+
+def test_a_freeze_without_a_key_is_still_retried_safely(
+    http_connector: HttpConnector, reference: ReferenceServer
+) -> None:
+    reference.failures = [503]
+    status = http_connector.freeze_account(ACTIVE, Reason("reported_stolen"))
+    assert status.state == AccountState.FROZEN
+    keys = {r.headers["idempotency-key"] for r in reference.received}
+    assert len(reference.received) == 2
+    assert len(keys) == 1
+    assert reference.executions["freeze"] == 1
+
+
 def test_a_failed_code_check_is_not_retried(
     http_connector: HttpConnector, reference: ReferenceServer
 ) -> None:
@@ -212,6 +243,8 @@ def test_a_platform_that_is_down_is_unavailable(settings: Any) -> None:
     with pytest.raises(ConnectorError) as down:
         HttpConnector().fee_schedule()
     assert down.value.code == ErrorCode.UNAVAILABLE
+    with translation.override("zh-hans"):
+        assert errors.describe(down.value) == "暂时无法连接平台，请几分钟后再试。"
 
 
 def test_neither_the_secret_nor_a_code_reaches_the_log(
