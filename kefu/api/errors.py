@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kefu.core.errors import KefuError
+from kefu.verification.actions import CaseRefused
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +183,12 @@ def install(api: NinjaAPI) -> None:
         if reasons is not None:
             extra["reasons"] = list(reasons)
         return error_response(api, request, exc.status, exc.code, exc.message, **extra)
+
+    @handler(CaseRefused)
+    def _case_refused(request: HttpRequest, exc: CaseRefused) -> HttpResponse:
+        # The case's state or the platform's answer forbids the step now; str() is the
+        # translated reason.
+        return error_response(api, request, 409, "case_refused", str(exc))
 
     @handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -23,6 +23,8 @@ _SAMPLE = {
     "contact_id": "1",
     "intent": "withdrawal_delayed",
     "token": "00000000-0000-4000-8000-000000000000",
+    "case_uuid": "00000000-0000-4000-8000-000000000000",
+    "kind": "email_code",
 }
 _UNDOCUMENTED = {"openapi.json", "docs", ""}
 

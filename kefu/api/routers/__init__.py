@@ -9,7 +9,7 @@ from ninja.operation import Operation
 from kefu.api import errors
 from kefu.api.auth import TokenAuth
 from kefu.api.parser import StrictParser
-from kefu.api.routers import contacts, conversations, helpcenter, verify
+from kefu.api.routers import contacts, conversations, helpcenter, verification, verify
 from kefu.helpcenter.flows import api as flows_api
 
 DESCRIPTION = """
@@ -26,9 +26,9 @@ customer messages enter the token's inbox.
 (`unauthorized`, `validation_error` with `fields`, `malformed_json`, `malformed_body`,
 `forbidden`, `not_found`, `invalid_status_transition`, `outbound_blocked` with `reasons`,
 `attachment_rejected`, `unsupported_media_type`, `request_too_large`, `message_rejected`,
-`throttled`). `message` follows `Accept-Language` (zh-Hans, zh-Hant, en). Text holding
-U+0000 is refused in any field (field code `null_character`), and a query or form field
-given twice (field code `repeated`).
+`case_refused`, `throttled`). `message` follows `Accept-Language` (zh-Hans, zh-Hant, en).
+Text holding U+0000 is refused in any field (field code `null_character`), and a query or
+form field given twice (field code `repeated`).
 """
 
 
@@ -66,6 +66,8 @@ api = KefuAPI(
 )
 errors.install(api)
 api.add_router("/v1/conversations", conversations.router)
+# Cases sit under their conversation and under /v1/verification-cases: paths from /v1.
+api.add_router("/v1", verification.router)
 api.add_router("/v1/contacts", contacts.router)
 api.add_router("/v1/verify", verify.router)
 api.add_router("/v1/help", helpcenter.router)
