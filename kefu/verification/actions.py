@@ -1,4 +1,4 @@
-"""Every write of a verification case. INTERFACE ONLY in this commit: bodies come next.
+"""Every write of a verification case, and the freeze that needs no case.
 
 Rules every action keeps (docs/architecture.md, "Verification"):
 - each step is recorded twice: `audit.record(...)` for the record and a `CaseEvent` for

@@ -40,8 +40,16 @@ DEFAULTS: dict[CaseKind, Default] = {
 def policy_for(kind: str) -> VerificationPolicy:
     """The policy in force for `kind` (an unsaved one built from DEFAULTS if none is stored)."""
     stored = VerificationPolicy.objects.filter(kind=kind).first()
-    if stored is not None:
-        return stored
+    return stored if stored is not None else _default(kind)
+
+
+def all_policies() -> dict[str, VerificationPolicy]:
+    """The policy in force for every kind, in one query (a queue, a nav badge)."""
+    stored = {policy.kind: policy for policy in VerificationPolicy.objects.all()}
+    return {kind: stored.get(kind) or _default(kind) for kind in CaseKind.values}
+
+
+def _default(kind: str) -> VerificationPolicy:
     default = DEFAULTS[CaseKind(kind)]
     return VerificationPolicy(
         kind=kind,

@@ -12,8 +12,8 @@ from kefu.conversations.models import Conversation
 from kefu.verification import knowledge
 from kefu.verification import steps as step_texts
 from kefu.verification.actions import decider_refusal
-from kefu.verification.models import CaseEvent, CaseKind, CaseState, CheckKind, VerificationCase
-from kefu.verification.policy import policy_for
+from kefu.verification.models import CaseEvent, CaseState, CheckKind, VerificationCase
+from kefu.verification.policy import all_policies
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ def contact_case(contact: Contact, case_uuid: UUID) -> VerificationCase | None:
 def _kinds_decided_by(agent: Agent) -> list[str]:
     rank = ROLE_RANK[Role(agent.role)]
     return [
-        kind for kind in CaseKind.values if ROLE_RANK[Role(policy_for(kind).approver_role)] <= rank
+        kind
+        for kind, policy in all_policies().items()
+        if ROLE_RANK[Role(policy.approver_role)] <= rank
     ]
 
 
