@@ -128,6 +128,9 @@ INSTALLED_APPS = [
     "kefu.platform",
     "kefu.verification",
     "kefu.helpcenter.flows",
+    "kefu.feedback",
+    "kefu.canned",
+    "kefu.reports",
     # Above the domain apps: the demo loader imports them all.
     "kefu.demo",
 ]

@@ -37,11 +37,18 @@ class OfficialChannel(models.Model):
 
 
 class SafetyAlert(models.Model):
-    """Something a supervisor must look at: an exposed secret or a blocked agent reply."""
+    """Something a supervisor must look at: an exposed secret, a blocked agent reply, a
+    customer approached by someone posing as support."""
 
     class Kind(models.TextChoices):
         SECRET_EXPOSED = "secret_exposed", _("A customer sent a secret")
         OUTBOUND_BLOCKED = "outbound_blocked", _("An agent reply was blocked")
+        # The customer answered the survey's "did anyone contact you outside our
+        # official channels about this case?" with yes (kefu.feedback).
+        CONTACTED_OUTSIDE = (
+            "contacted_outside",
+            _("A customer was contacted outside official channels"),
+        )
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
     conversation = models.ForeignKey(
