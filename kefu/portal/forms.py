@@ -47,20 +47,26 @@ class EmailForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+def _code_input(*, autofocus: bool = False) -> forms.TextInput:
+    """The one-time-code box every code form uses: the phone's keyboard offers digits and
+    the code the phone just received."""
+    attrs: dict[str, str | bool] = {
+        "autocomplete": "one-time-code",
+        "inputmode": "numeric",
+        "class": "code-input",
+        "placeholder": "000000",
+    }
+    if autofocus:
+        attrs["autofocus"] = True
+    return forms.TextInput(attrs=attrs)
+
+
 class CodeForm(forms.Form):
     # The address comes from the session that asked for the code, not from the form.
     code = forms.CharField(
         label=_("6-digit code"),
         max_length=32,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "class": "code-input",
-                "placeholder": "000000",
-            }
-        ),
+        widget=_code_input(autofocus=True),
     )
 
     def clean_code(self) -> str:
@@ -245,14 +251,7 @@ class LinkCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code from the chat"),
         max_length=32,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "class": "code-input",
-                "placeholder": "000000",
-            }
-        ),
+        widget=_code_input(),
     )
 
     def clean_code(self) -> str:
@@ -277,14 +276,7 @@ class VerificationCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code you received"),
         max_length=32,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "class": "code-input",
-                "placeholder": "000000",
-            }
-        ),
+        widget=_code_input(),
     )
 
     def clean_code(self) -> str:
