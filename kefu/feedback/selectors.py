@@ -12,6 +12,12 @@ from kefu.feedback.models import Survey, SurveyState
 _MAX_TOKEN = 64
 
 
+def _answerable(survey: Survey | None) -> Survey | None:
+    if survey is None or survey.state == SurveyState.SKIPPED:
+        return None
+    return survey if survey.expires_at > timezone.now() else None
+
+
 def by_token(token: str) -> Survey | None:
     """The survey a link or the widget names, or None for an unknown or altered token."""
     if not token or len(token) > _MAX_TOKEN:
@@ -27,11 +33,14 @@ def answerable_for(contact: Contact) -> Survey | None:
         .order_by("-resolved_at", "-pk")
         .first()
     )
-    if latest is None or latest.state == SurveyState.SKIPPED:
-        return None
-    if latest.expires_at <= timezone.now():
-        return None
-    return latest
+    return _answerable(latest)
+
+
+def open_survey(conversation: Conversation) -> Survey | None:
+    """The latest resolution's survey while it can be answered (the portal's "rate" entry)."""
+    return _answerable(
+        Survey.objects.filter(conversation=conversation).order_by("-resolved_at").first()
+    )
 
 
 def survey_url(survey: Survey) -> str:
