@@ -140,6 +140,9 @@ def offer_survey(conversation_id: int) -> str:
     survey = selectors.answerable_for(conversation.contact)
     if survey is None:
         return "nothing to offer"
+    # A second run of the job (a reclaimed worker) must not offer it twice.
+    if conversation.messages.filter(text__contains=selectors.survey_url(survey)).exists():
+        return "offered"
     sent = conversation_actions.send_automatic(
         conversation=conversation, text=offer_text(survey, conversation.language)
     )

@@ -149,6 +149,7 @@ def test_asking_how_to_rate_offers_the_last_cases_survey(
         contact=old.contact, inbox=old.inbox, channel=Channel.EMAIL, intent=Intent.FEEDBACK
     )
     assert tasks.offer_survey.call(asking.pk) == "offered"
+    assert tasks.offer_survey.call(asking.pk) == "offered"  # a second run sends nothing more
     (offer,) = _automatic(asking)
     assert selectors.survey_url(survey) in offer.text
     assert old.reference in offer.text
