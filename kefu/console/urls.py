@@ -15,6 +15,7 @@ from kefu.console.views import (
     sign_in,
     sla,
     status_updates,
+    surveys,
     verification,
 )
 
@@ -63,6 +64,12 @@ urlpatterns = [
     path("c/<str:reference>/verification/cancel/", verification.cancel, name="cancel_case"),
     path("c/<str:reference>/assign/", conversation_actions.assign, name="assign"),
     path("c/<str:reference>/status/", conversation_actions.change_status, name="status"),
+    path(
+        "c/<str:reference>/resolve-without-survey/",
+        conversation_actions.resolve_without_survey,
+        name="resolve_without_survey",
+    ),
+    path("surveys/", surveys.survey_settings, name="survey_settings"),
     path("c/<str:reference>/priority/", conversation_actions.set_priority, name="priority"),
     path("c/<str:reference>/tags/", conversation_actions.set_tags, name="tags"),
     path("c/<str:reference>/merge/", conversation_actions.merge, name="merge"),

@@ -23,6 +23,7 @@ from kefu.conversations.models import Conversation, Message, MessageKind, Priori
 from kefu.conversations.reply_window import ChannelRule, reply_window, rule_for
 from kefu.conversations.status import TRANSITIONS
 from kefu.core.errors import NotFound
+from kefu.feedback import selectors as feedback_selectors
 from kefu.helpcenter.selectors import suggested_articles
 from kefu.platform.selectors import customer_context
 from kefu.routing.selectors import online_agents_with_load
@@ -142,6 +143,16 @@ def details_context(request: AgentRequest, conversation: Conversation) -> dict[s
         "merge_candidates": [o for o in others if o.status != Status.CLOSED],
         "other_conversations": others,
         **escalation_context(request, conversation),
+        **survey_context(request, conversation),
+    }
+
+
+def survey_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
+    """The survey line: each resolution's survey, and the supervisors' way to skip it."""
+    return {
+        "surveys": feedback_selectors.surveys_of(conversation),
+        "can_resolve_without_survey": request.agent.has_role(Role.SUPERVISOR)
+        and Status.RESOLVED in TRANSITIONS[Status(conversation.status)],
     }
 
 

@@ -40,6 +40,7 @@ from kefu.console.views.conversation import (
 from kefu.conversations import actions, selectors
 from kefu.conversations.models import Conversation, Message
 from kefu.core.errors import KefuError
+from kefu.feedback import actions as feedback_actions
 from kefu.routing import actions as routing_actions
 
 
@@ -258,6 +259,12 @@ def _merge(request: AgentRequest, conversation: Conversation, form: MergeForm) -
     return actions.merge(source=conversation, target=target, actor=request.agent)
 
 
+def _resolve_without_survey(
+    request: AgentRequest, conversation: Conversation, _form: ActionForm
+) -> Conversation:
+    return feedback_actions.resolve_without_survey(conversation=conversation, actor=request.agent)
+
+
 def _merged(
     request: AgentRequest, conversation: Conversation, target: Conversation
 ) -> HttpResponse:
@@ -276,3 +283,4 @@ change_status = conversation_action(StatusForm, _field_action(actions.change_sta
 set_priority = conversation_action(PriorityForm, _field_action(actions.set_priority, "priority"))
 set_tags = conversation_action(TagsForm, _tag)
 merge = conversation_action(MergeForm, _merge, succeeded=_merged)
+resolve_without_survey = conversation_action(ActionForm, _resolve_without_survey)

@@ -13,6 +13,7 @@ from kefu.conversations.actions import receive_message
 from kefu.conversations.models import Conversation, Status
 from kefu.core.errors import AttachmentRejected, MessageRejected
 from kefu.core.languages import from_django
+from kefu.feedback import selectors as feedback_selectors
 from kefu.inboxes.portal.inbound import from_form
 from kefu.portal.access import PortalRequest, signed_in
 from kefu.portal.forms import EscalateForm, NewTicketForm, ReplyForm, inbound_files
@@ -71,6 +72,7 @@ def ticket_page(
         "escalate_form": escalate_form or EscalateForm(initial={"tier": conversation.tier}),
         "can_escalate": escalate_form is not None or customer_may_ask(conversation),
         "identity_cases": active_cases_on(conversation, request.contact),
+        "survey": feedback_selectors.open_survey(conversation),
     }
     return render_page(request, template, context, status=status)
 
