@@ -385,6 +385,9 @@ KEFU_CHAT_IDLE_CLOSE_MINUTES = int(os.environ.get("KEFU_CHAT_IDLE_CLOSE_MINUTES"
 KEFU_CHAT_IDLE_SWEEP_SECONDS = int(os.environ.get("KEFU_CHAT_IDLE_SWEEP_SECONDS", "60"))
 # How often the SLA sweep looks for warnings and breaches due (kefu.sla.sweep).
 KEFU_SLA_SWEEP_SECONDS = int(os.environ.get("KEFU_SLA_SWEEP_SECONDS", "30"))
+# How many days after a resolution its satisfaction survey takes, and lets the customer
+# change, an answer (kefu.feedback).
+KEFU_SURVEY_ANSWER_DAYS = int(os.environ.get("KEFU_SURVEY_ANSWER_DAYS", "7"))
 # Phone (kefu.inboxes.phone). A number written without a country code belongs to this
 # country (ISO 3166 code): a PBX that sends "13800138000" means +86 138 0013 8000.
 KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")

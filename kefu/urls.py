@@ -16,6 +16,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:home", permanent=False)),
     path("console/", include("kefu.console.urls")),
     path("portal/", include("kefu.portal.urls")),
+    path("feedback/", include("kefu.feedback.urls")),
     path("help/flows/", include("kefu.helpcenter.flows.urls")),
     path("help/", include("kefu.portal.help_urls")),
     path("api/", api.urls),

@@ -7,3 +7,10 @@ class FeedbackConfig(AppConfig):
     label = "feedback"
     verbose_name = _("Satisfaction surveys")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.feedback import listener
+
+        # conversations cannot import feedback (feedback sits above it): a resolution
+        # reaches the surveys through the listener installed here.
+        listener.install()
