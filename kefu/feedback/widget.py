@@ -72,7 +72,9 @@ def _refused(
 ) -> HttpResponse:
     with translation.override(to_django(language)):
         message = str(WIDGET_STRINGS.get(f"error_{code}", WIDGET_STRINGS["error"]))
-    return _cross_site(request, inbox, JsonResponse({"code": code, "message": message}, status=status))
+    return _cross_site(
+        request, inbox, JsonResponse({"code": code, "message": message}, status=status)
+    )
 
 
 def _cross_site(request: HttpRequest, inbox: Inbox | None, response: HttpResponse) -> HttpResponse:
@@ -120,8 +122,10 @@ def _answer_fields(data: dict[str, Any]) -> tuple[int | None, str, bool | None] 
     The rating's range is the action's to judge (one rule for every channel); here only
     its type, so that "5" or 4.5 is refused rather than read as a rating.
     """
-    rating, comment, outside = data.get("rating"), data.get("comment", ""), data.get(
-        "contacted_outside"
+    rating, comment, outside = (
+        data.get("rating"),
+        data.get("comment", ""),
+        data.get("contacted_outside"),
     )
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)):
         return None

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kefu.conversations.models import Conversation, Status
+from kefu.core.throttle import Limit
 from kefu.feedback import widget
 from kefu.feedback.models import Survey, SurveyState
 from kefu.inboxes.models import Channel, Inbox
@@ -30,9 +31,7 @@ def chat_inbox(db: None) -> Inbox:
 
 
 @pytest.fixture
-def chat_survey(
-    chat_inbox: Inbox, conversation_factory: Callable[..., Conversation]
-) -> Survey:
+def chat_survey(chat_inbox: Inbox, conversation_factory: Callable[..., Conversation]) -> Survey:
     """A resolved chat of visitor "v1" whose survey was sent to the widget."""
     conversation = conversation_factory(
         status=Status.RESOLVED, inbox=chat_inbox, channel=Channel.WEBCHAT
@@ -128,9 +127,7 @@ def test_four_stars_with_a_comment_are_stored_and_may_be_changed(
 def test_a_yes_to_the_official_channels_question_raises_a_safety_alert(
     client: Client, chat_survey: Survey
 ) -> None:
-    response = _answer(
-        client, {"token": chat_survey.token, "rating": 2, "contacted_outside": True}
-    )
+    response = _answer(client, {"token": chat_survey.token, "rating": 2, "contacted_outside": True})
     assert response.json()["contacted_outside"] is True
     assert SafetyAlert.objects.filter(
         conversation=chat_survey.conversation, kind=SafetyAlert.Kind.CONTACTED_OUTSIDE
@@ -189,7 +186,9 @@ def test_an_expired_survey_is_refused(client: Client, chat_survey: Survey) -> No
 def test_a_page_the_inbox_does_not_allow_may_not_answer(
     client: Client, chat_survey: Survey
 ) -> None:
-    response = _answer(client, {"token": chat_survey.token, "rating": 4}, origin="https://evil.example")
+    response = _answer(
+        client, {"token": chat_survey.token, "rating": 4}, origin="https://evil.example"
+    )
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response
     assert Survey.objects.get(pk=chat_survey.pk).rating is None
@@ -198,7 +197,7 @@ def test_a_page_the_inbox_does_not_allow_may_not_answer(
 def test_answers_are_throttled_per_survey_and_address(
     client: Client, chat_survey: Survey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(widget, "ANSWER_LIMIT", widget.Limit("test.widget.answer", 2, 3600))
+    monkeypatch.setattr(widget, "ANSWER_LIMIT", Limit("test.widget.answer", 2, 3600))
     for _ in range(2):
         assert _answer(client, {"token": chat_survey.token, "rating": 3}).status_code == 200
     refused = _answer(client, {"token": chat_survey.token, "rating": 5})

@@ -80,9 +80,7 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "survey_rating": _("Your rating of the help you got"),
     "survey_star": _("%(count)s of 5 stars"),
     "survey_comment": _("Comment (optional)"),
-    "survey_outside": _(
-        "Did anyone contact you outside our official channels about this case?"
-    ),
+    "survey_outside": _("Did anyone contact you outside our official channels about this case?"),
     "survey_yes": _("Yes"),
     "survey_no": _("No"),
     "survey_send": _("Send my rating"),
