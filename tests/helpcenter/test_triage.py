@@ -272,3 +272,26 @@ def test_triage_command_runs_without_a_database(tmp_path: Path) -> None:
         ("b", "withdrawal_delayed", "en"),
     ]
     assert out[1]["articles"][0]["slug"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Asking how or where to rate us is feedback, in every language and register...
+        ("请问在哪里可以评价这次客服", Intent.FEEDBACK),
+        ("怎么给你们的服务打个星", Intent.FEEDBACK),
+        ("有意見想回饋給你們，在哪裡寫", Intent.FEEDBACK),
+        ("點樣可以畀客服評分", Intent.FEEDBACK),
+        ("where do I rate the support agent", Intent.FEEDBACK),
+        ("how can I fill in the satisfaction survey", Intent.FEEDBACK),
+        # ...while a grievance is a complaint, and a way to reach us is contact.
+        ("客服不理人，我要正式投诉", Intent.COMPLAINT_ESCALATION),
+        ("I want to complain formally about how my case was handled", Intent.COMPLAINT_ESCALATION),
+        ("请问怎么联系在线客服", Intent.CONTACT_SUPPORT),
+        ("how do I reach your support team", Intent.CONTACT_SUPPORT),
+    ],
+)
+def test_asking_where_to_rate_is_feedback_not_a_complaint_or_contact(
+    text: str, intent: str
+) -> None:
+    assert triage(text, articles=0).intent == intent

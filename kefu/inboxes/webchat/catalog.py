@@ -75,6 +75,22 @@ WIDGET_STRINGS: dict[str, Promise] = {
     "new_message": _("New message from support"),
     # Said by screen readers when a message arrives while the chat is closed.
     "announce_message": _("New message from %(name)s: %(text)s"),
+    # The satisfaction survey, shown in the chat once the case is resolved.
+    "survey_title": _("How did we do?"),
+    "survey_rating": _("Your rating of the help you got"),
+    "survey_star": _("%(count)s of 5 stars"),
+    "survey_comment": _("Comment (optional)"),
+    "survey_outside": _("Did anyone contact you outside our official channels about this case?"),
+    "survey_yes": _("Yes"),
+    "survey_no": _("No"),
+    "survey_send": _("Send my rating"),
+    "survey_thanks": _("Thank you for your rating."),
+    "survey_change": _("Change my answer"),
+    "survey_outside_warning": _(
+        "Thank you for telling us. Whoever contacted you outside our official channels was "
+        "not us: do not send them money, codes or your recovery phrase."
+    ),
+    "survey_report": _("Report the impostor"),
     "error": _("Something went wrong. Please try again."),
     "error_message_too_long": _("The message is too long."),
     "error_attachment_rejected": _(
@@ -99,4 +115,11 @@ WIDGET_STRINGS: dict[str, Promise] = {
         "send the message again."
     ),
     "error_not_storable": _("This message could not be saved. Please change it and send it again."),
+    "error_rating_out_of_range": _("Choose a rating from 1 to 5 stars."),
+    "error_comment_too_long": _("The comment is too long. Please shorten it."),
+    "error_survey_expired": _("This survey has closed: answers are no longer taken."),
+    "error_survey_not_open": _("This survey cannot be answered."),
+    "error_survey_not_found": _("This survey could not be found."),
+    "error_bad_request": _("Something went wrong. Please try again."),
+    "error_origin_refused": _("This site may not use this chat."),
 }

@@ -13,6 +13,11 @@ Protocol (client -> server, all JSON objects with a "type"):
   transcript {email}    answered by "transcript_queued" if the chat has verified the
                         address, else a code is mailed to it: "transcript_code_sent"
   transcript_code {email, code}   the mailed code; answered by "transcript_queued"
+
+Server -> client, besides the answers above: conversation (its state), queue, message,
+typing, read, and survey {token, conversation_id} when a resolved chat's satisfaction
+survey is sent; the widget reads and answers it over HTTP (kefu.feedback owns surveys,
+a floor above this adapter).
 """
 
 import asyncio
@@ -35,7 +40,7 @@ from kefu.conversations.actions import receive_message
 from kefu.conversations.models import Conversation, Message, Status
 from kefu.core.consumers import EventConsumer
 from kefu.core.errors import KefuError
-from kefu.core.events import conversation_group
+from kefu.core.events import contact_group, conversation_group
 from kefu.core.ids import parse_count, parse_id
 from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows import selectors as flow_selectors
@@ -116,8 +121,9 @@ def _store(
 
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
-def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | None:
-    """The conversation as the widget shows it, and whether the customer is waiting."""
+def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool, int] | None:
+    """The conversation as the widget shows it, whether the customer is waiting, and
+    whose it is (the contact's group carries what is for the customer, a survey)."""
     conversation = (
         Conversation.objects.select_related("assignee", "chat").filter(pk=conversation_id).first()
     )
@@ -139,7 +145,7 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool] | N
         and conversation.first_response_at is None
         and conversation.status == Status.OPEN
     )
-    return state, waiting
+    return state, waiting, conversation.contact_id
 
 
 @database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
@@ -209,6 +215,8 @@ class ChatConsumer(EventConsumer):
     last_state: dict[str, Any] | None = None
     # Known after the first message, so later ones skip the identity lookup.
     contact: Contact | None = None
+    # The contact whose group this socket listens to, once its conversation is known.
+    listening_contact: int | None = None
 
     async def connect(self) -> None:
         self.sent_times: deque[float] = deque()
@@ -334,7 +342,13 @@ class ChatConsumer(EventConsumer):
         found = await _conversation_state(self.conversation_id)
         if found is None:
             return
-        state, waiting = found
+        state, waiting, contact_id = found
+        if contact_id != self.listening_contact:
+            # A merge can move the chat to another contact: listen to the one it has now.
+            if self.listening_contact is not None:
+                await self.leave(contact_group(self.listening_contact))
+            self.listening_contact = contact_id
+            await self.join(contact_group(contact_id))
         if state != self.last_state:
             self.last_state = state
             await self.send_json(state)
@@ -497,6 +511,11 @@ class ChatConsumer(EventConsumer):
                 await self.send_json(frame)
         elif kind == "conversation_updated" and _may_change_state(event["fields"]):
             await self.send_state()
+        elif kind == "survey" and isinstance(event.get("token"), str):
+            # Only the handle: the widget reads the survey, and answers it, over HTTP.
+            await self.send_json(
+                {"type": "survey", "token": event["token"], "conversation_id": self.conversation_id}
+            )
         elif kind in ("chat.typing", "chat.read") and event.get("who") == "agent":
             payload = {"type": kind.split(".")[1]}
             payload.update({k: event[k] for k in ("active", "seq", "name") if k in event})

@@ -100,6 +100,9 @@ def config(request: HttpRequest) -> HttpResponse:
             # escalate: the portal's ticket page, named by URL only (a channel may not import
             # the portal or the SLA app). The widget puts the reference in place of REFERENCE.
             "case_url": reverse("portal:ticket", args=[CASE_URL_PLACEHOLDER]),
+            # Where a customer whom someone contacted outside the official channels (the
+            # survey's own question) reports the impostor.
+            "report_url": reverse("portal:report_impostor"),
         }
     return _cross_site(request, inbox, JsonResponse(data))
 

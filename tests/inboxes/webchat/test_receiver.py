@@ -888,3 +888,50 @@ async def test_a_null_character_in_hello_is_refused(chat_inbox: Inbox) -> None:
     assert (await chat.receive_json_from())["code"] == "bad_text"
     await hello(chat)
     await chat.disconnect()
+
+
+async def _publish_to_contact(contact_id: int, event: dict[str, Any]) -> None:
+    await get_channel_layer().group_send(
+        f"contact.{contact_id}", {"type": "kefu.event", "event": event}
+    )
+
+
+async def test_a_survey_sent_to_the_contact_reaches_the_chat_also_after_a_reconnect(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    welcome = await hello(chat)
+    ack = await send_message(chat, "c1", "谢谢，问题解决了")
+    await frames_until(chat, "resumed")
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    event = {"kind": "survey", "token": "t0k3n", "conversation_id": conversation.pk}
+    await _publish_to_contact(conversation.contact_id, event)
+    frame = await frames_until(chat, "survey")
+    assert frame[-1] == {"type": "survey", "token": "t0k3n", "conversation_id": conversation.pk}
+    await chat.disconnect()
+
+    # A page load later the socket knows the chat from its session, not from a message.
+    again = await open_chat(chat_inbox)
+    await hello(again, session=welcome["session"], conversation=conversation.pk)
+    await frames_until(again, "resumed")
+    await _publish_to_contact(conversation.contact_id, event)
+    frame = await frames_until(again, "survey")
+    assert frame[-1]["token"] == "t0k3n"
+    await again.disconnect()
+
+
+async def test_a_survey_about_another_conversation_of_the_contact_is_not_shown(
+    chat_inbox: Inbox,
+) -> None:
+    chat = await open_chat(chat_inbox)
+    await hello(chat)
+    ack = await send_message(chat, "c1", "hello")
+    await frames_until(chat, "resumed")
+    conversation = await database_sync_to_async(Conversation.objects.get)(pk=ack["conversation_id"])
+    await _publish_to_contact(
+        conversation.contact_id,
+        {"kind": "survey", "token": "other", "conversation_id": conversation.pk + 1000},
+    )
+    await chat.send_json_to({"type": "ping"})
+    assert [f["type"] for f in await frames_until(chat, "pong")] == ["pong"]
+    await chat.disconnect()

@@ -91,6 +91,7 @@
   // Drawn, not emoji: a webview without an emoji font would show empty boxes.
   var ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    star: "M12 2.5l2.9 6 6.6.9-4.8 4.6 1.2 6.5L12 17.4l-5.9 3.1 1.2-6.5L2.5 9.4l6.6-.9z",
     clip: "M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7L5.8 11.4a6 6 0 0 0 8.5 8.5l6.4-6.4",
     close: "M6 6l12 12M18 6L6 18"
   };
@@ -618,6 +619,154 @@
     });
   }
 
+  /* ---------- the satisfaction survey, inline once the case is resolved ---------- */
+
+  // Surveys belong to the feedback app: read by the chat's session, answered by the
+  // survey's token, both over HTTP on the widget's server.
+  function loadSurvey() {
+    if (!state.conversation || !state.session) return;
+    var url = server + "/feedback/widget/survey/?inbox=" + encodeURIComponent(inboxId) +
+      "&session=" + encodeURIComponent(state.session) +
+      "&conversation=" + encodeURIComponent(state.conversation) +
+      "&lang=" + encodeURIComponent(config.language);
+    fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (body) { if (body && body.survey) renderSurvey(body.survey); })
+      .catch(function () { /* the next state frame or survey event asks again */ });
+  }
+
+  function removeSurvey() {
+    var card = item("survey");
+    if (card) card.remove();
+  }
+
+  function renderSurvey(survey) {
+    if (survey.conversation_id !== state.conversation) return;
+    if (!survey.open && !survey.answered) { removeSurvey(); return; }
+    var card = item("survey");
+    if (card && card.getAttribute("data-token") === survey.token) {
+      // Never redraw under the customer's fingers: a form being filled in stays as it is.
+      if (survey.answered && !card.hasAttribute("data-editing")) showSurveyThanks(card, survey);
+      return;
+    }
+    if (card) card.remove();
+    card = buildSurvey(survey);
+    ui.log.appendChild(card);
+    if (survey.answered) showSurveyThanks(card, survey); else showSurveyForm(card, survey);
+    ui.logRegion.scrollTop = ui.logRegion.scrollHeight;
+  }
+
+  function radio(name, value, id, label, extra) {
+    var input = el("input", { type: "radio", name: name, value: value, id: id, "class": "visually-hidden" });
+    var text = el("label", { "for": id }, extra ? [extra, el("span", { "class": "visually-hidden", text: label })]
+                                              : [el("span", { text: label })]);
+    return [input, text];
+  }
+
+  function buildSurvey(survey) {
+    // Native radio groups: arrow keys move between the stars and between yes and no,
+    // and each star's label says "4 of 5 stars" to a screen reader.
+    var stars = el("div", { "class": "stars" });
+    for (var n = 1; n <= 5; n++) {
+      radio("kefu-rating", String(n), "kefu-survey-r" + n, t("survey_star", { count: n }), icon("star"))
+        .forEach(function (node) { stars.appendChild(node); });
+    }
+    var choices = el("div", { "class": "yes-no" });
+    radio("kefu-outside", "yes", "kefu-survey-yes", t("survey_yes")).concat(
+      radio("kefu-outside", "no", "kefu-survey-no", t("survey_no"))
+    ).forEach(function (node) { choices.appendChild(node); });
+    var form = el("form", { "class": "survey-form" }, [
+      el("fieldset", {}, [el("legend", { text: t("survey_rating") }), stars]),
+      el("label", { "for": "kefu-survey-comment", text: t("survey_comment") }),
+      el("textarea", { id: "kefu-survey-comment", rows: "2" }),
+      el("fieldset", {}, [el("legend", { text: t("survey_outside") }), choices]),
+      el("p", { "class": "problem", role: "alert" }),
+      el("button", { type: "submit", "class": "primary", text: t("survey_send") })
+    ]);
+    var card = el("li", { "class": "survey", "data-key": "survey", "data-token": survey.token,
+                          "aria-labelledby": "kefu-survey-title" }, [
+      el("h2", { id: "kefu-survey-title", text: t("survey_title") }), form,
+      el("div", { "class": "survey-thanks", role: "status", hidden: "" })
+    ]);
+    stars.addEventListener("change", function () { paintStars(card); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      sendSurvey(card);
+    });
+    return card;
+  }
+
+  function paintStars(card) {
+    var checked = card.querySelector('input[name="kefu-rating"]:checked');
+    var rating = checked ? Number(checked.value) : 0;
+    Array.prototype.forEach.call(card.querySelectorAll(".stars label"), function (label, index) {
+      label.classList.toggle("on", index < rating);
+    });
+  }
+
+  function showSurveyForm(card, survey) {
+    var form = card.querySelector("form");
+    card.setAttribute("data-editing", "");
+    form.hidden = false;
+    card.querySelector(".survey-thanks").hidden = true;
+    if (survey.rating) form.querySelector("#kefu-survey-r" + survey.rating).checked = true;
+    form.querySelector("#kefu-survey-comment").value = survey.comment || "";
+    if (survey.contacted_outside !== null && survey.contacted_outside !== undefined) {
+      form.querySelector(survey.contacted_outside ? "#kefu-survey-yes" : "#kefu-survey-no").checked = true;
+    }
+    paintStars(card);
+  }
+
+  function showSurveyThanks(card, survey) {
+    card.removeAttribute("data-editing");
+    card.querySelector("form").hidden = true;
+    var thanks = card.querySelector(".survey-thanks");
+    thanks.replaceChildren(el("p", { text: t("survey_thanks") }));
+    if (survey.contacted_outside) {
+      thanks.appendChild(el("p", { "class": "warning", text: t("survey_outside_warning") }));
+      thanks.appendChild(el("a", { href: server + config.report_url, target: "_blank", rel: "noopener",
+                                   "class": "report", text: t("survey_report") }));
+    }
+    if (survey.open) {
+      var change = el("button", { type: "button", "class": "secondary", text: t("survey_change") });
+      change.addEventListener("click", function () {
+        showSurveyForm(card, survey);
+        card.querySelector('input[name="kefu-rating"]:checked').focus();
+      });
+      thanks.appendChild(change);
+    }
+    thanks.hidden = false;
+  }
+
+  function sendSurvey(card) {
+    var form = card.querySelector("form");
+    var problem = form.querySelector(".problem");
+    var checked = form.querySelector('input[name="kefu-rating"]:checked');
+    problem.textContent = "";
+    if (!checked) {
+      problem.textContent = t("error_rating_out_of_range");
+      form.querySelector("#kefu-survey-r1").focus();
+      return;
+    }
+    var outside = form.querySelector('input[name="kefu-outside"]:checked');
+    fetch(server + "/feedback/widget/answer/", {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "text/plain" },  // a simple request: no CORS preflight
+      body: JSON.stringify({
+        token: card.getAttribute("data-token"), rating: Number(checked.value),
+        comment: form.querySelector("#kefu-survey-comment").value,
+        contacted_outside: outside ? outside.value === "yes" : null, language: config.language
+      })
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (result.ok) { showSurveyThanks(card, result.body); return; }
+      var key = "error_" + result.body.code;
+      problem.textContent = strings[key] ? t(key) : (result.body.message || t("error"));
+    }).catch(function () { problem.textContent = t("error"); });
+  }
+
   /* ---------- talking to the server ---------- */
 
   function send(frame) {
@@ -740,7 +889,12 @@
       updateReceipts();
       if (frame.status === "closed" || frame.status === "resolved") setStatus(t("closed"));
       else if (frame.agent) setStatus(t("agent_joined", { name: frame.agent.name, agent_id: frame.agent.public_id }));
+      // A resolved chat may have its survey waiting (sent while this page was away); a
+      // reopened one asks again when it is resolved again.
+      if (frame.status === "resolved") loadSurvey();
+      else removeSurvey();
     },
+    survey: function () { loadSurvey(); },
     queue: function (frame) {
       if (frame.position === null) return;
       // Always an estimate or the reason there is none (the server names it).
