@@ -30,13 +30,15 @@ import json
 import os
 import platform
 import random
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from environments import exit_on_sigterm, on_each_database, run_json_child
+from environments import exit_on_sigterm, on_each_database, postgres_env, run_json_child
 from measure import log
 from search import summary_ms
 
@@ -538,6 +540,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=20, help="timed runs of each report")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     exit_on_sigterm()
@@ -557,13 +560,22 @@ def main() -> None:
         "--runs",
         str(args.runs),
     ]
-    results = on_each_database(
-        "kefu_bench_reports",
-        args.no_postgres,
-        lambda env: run_json_child(__file__, child_args, env),
-        report,
-        sqlite_label="SQLite",
-    )
+    if args.no_sqlite:
+        results: dict[str, Any] = {"backends": {}, "notes": ["SQLite skipped (--no-sqlite)"]}
+        with (
+            tempfile.TemporaryDirectory(prefix="kefu_bench_reports-") as tmp,
+            postgres_env(Path(tmp), "kefu_bench_reports") as env,
+        ):
+            results["backends"]["postgresql"] = run_json_child(__file__, child_args, env)
+        report("PostgreSQL", results["backends"]["postgresql"])
+    else:
+        results = on_each_database(
+            "kefu_bench_reports",
+            args.no_postgres,
+            lambda env: run_json_child(__file__, child_args, env),
+            report,
+            sqlite_label="SQLite",
+        )
     results["target_p95_ms"] = TARGET_P95_MS
     results["targets_met"] = all(
         figures["rollups"]["p95_ms"] < TARGET_P95_MS
