@@ -313,7 +313,11 @@ def csat(f: ReportFilter) -> Csat:
     # One pass over the period's rows, per team; the totals are the teams' sums (teams
     # are few), which saves the database a second pass.
     per_team = [
-        row for row in _rows(Rollup, f).values_list("team_id").annotate(**_CSAT_SUMS) if row[1]
+        row
+        for row in _rows(Rollup, f)
+        .filter(csat_responses__gt=0)
+        .values_list("team_id")
+        .annotate(**_CSAT_SUMS)
     ]
     names = list(_CSAT_SUMS)
     sums = {name: sum(row[1 + i] or 0 for row in per_team) for i, name in enumerate(names)}
@@ -335,9 +339,9 @@ def csat(f: ReportFilter) -> Csat:
         )
     per_agent = list(
         _rows(AgentRollup, f)
+        .filter(csat_responses__gt=0)
         .values_list("agent_id")
         .annotate(n=Sum("csat_responses"), s=Sum("csat_sum"), good=Sum("csat_satisfied"))
-        .filter(n__gt=0)
     )
     comments = list(_comments(f))
     agents = _agent_labels(
