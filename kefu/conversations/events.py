@@ -22,6 +22,8 @@ def message_added(message: Message) -> None:
         "conversation_id": conversation.pk,
         "message_id": message.pk,
         "message_kind": message.kind,
+        # Who wrote it (an id, or None for the customer and Kefu): "X just replied".
+        "author_agent_id": message.author_agent_id,
     }
     groups = [AGENTS_GROUP, conversation_group(conversation.pk)]
     # Internal notes stay among agents.
