@@ -52,7 +52,8 @@ def test_a_reply_on_a_stale_form_is_held_back_with_what_was_sent(
     assert response.status_code == 409
     html = response.content.decode()
     assert "A reply was sent since you opened this conversation" in html
-    assert "Chen Jie" in html and "已为您加急处理。" in html
+    assert "Chen Jie" in html
+    assert "已为您加急处理。" in html
     assert "Send anyway" in html
     assert "我们正在查询" in html  # the agent's text is kept
     assert outbound_by(conversation, agent) == []
