@@ -72,7 +72,7 @@ def duration(seconds: float | None) -> str:
     """Two units at most, as a person says it: "45 s", "4 min", "1 h 20 min", "2 d 3 h"."""
     if seconds is None:
         return "—"
-    total = int(round(seconds))
+    total = round(seconds)
     if total < 60:
         return ngettext("%(count)d s", "%(count)d s", total) % {"count": total}
     minutes = total // 60
@@ -105,7 +105,7 @@ def _average(value: float | None) -> Cell:
 
 def _duration(value: float | None) -> Cell:
     # The spreadsheet gets whole seconds, which its formulas can sum and compare.
-    return Cell(duration(value), "" if value is None else int(round(value)))
+    return Cell(duration(value), "" if value is None else round(value))
 
 
 def _text(value: str) -> Cell:
@@ -229,8 +229,13 @@ def sla_section(rows: Sequence[selectors.SlaRow]) -> Section:
         _("Compliance by target and team"),
         [_("Target"), _("Team"), _("Met"), _("Breached"), _("Compliance")],
         [
-            [_text(r.target_label), _text(r.team_label), _count(r.met)]
-            + [_count(r.breached), _rate(r.rate)]
+            [
+                _text(r.target_label),
+                _text(r.team_label),
+                _count(r.met),
+                _count(r.breached),
+                _rate(r.rate),
+            ]
             for r in rows
         ],
     )
@@ -244,8 +249,13 @@ def _csat_table(name: str, caption: str, first: str, rows: Sequence[selectors.Cs
         caption,
         [first, _("Responses"), _("Average rating"), _("Satisfied (4–5)"), _("Satisfaction")],
         [
-            [_text(r.label), _count(r.responses), _average(r.average)]
-            + [_count(r.satisfied), _rate(r.rate)]
+            [
+                _text(r.label),
+                _count(r.responses),
+                _average(r.average),
+                _count(r.satisfied),
+                _rate(r.rate),
+            ]
             for r in rows
         ],
     )
@@ -258,9 +268,13 @@ def csat_section(c: selectors.Csat, conversation_url: Callable[[str], str]) -> S
         _("Latest comments"),
         [_("Conversation"), _("Rating"), _("Agent"), _("Answered"), _("Comment")],
         [
-            [Cell(m.reference, m.reference, conversation_url(m.reference))]
-            + [_count(m.rating), _text(m.agent_label)]
-            + [_text(_local_time(m.answered_at_iso)), _text(m.comment)]
+            [
+                Cell(m.reference, m.reference, conversation_url(m.reference)),
+                _count(m.rating),
+                _text(m.agent_label),
+                _text(_local_time(m.answered_at_iso)),
+                _text(m.comment),
+            ]
             for m in c.comments
         ],
     )
@@ -315,8 +329,13 @@ def deflection_section(rows: Sequence[selectors.DeflectionRow]) -> Section:
                 _("Guided flows and help-center search"),
                 [_("Flow or search"), _("Started"), _("Solved"), _("Handed off"), _("Rate")],
                 [
-                    [_text(r.label), _count(r.started), _count(r.solved)]
-                    + [_count(r.handed_off), _rate(r.rate)]
+                    [
+                        _text(r.label),
+                        _count(r.started),
+                        _count(r.solved),
+                        _count(r.handed_off),
+                        _rate(r.rate),
+                    ]
                     for r in rows
                 ],
             )
@@ -336,8 +355,13 @@ def agents_section(rows: Sequence[selectors.AgentRow]) -> Section:
                 _("Agent activity"),
                 [_("Agent"), _("Handled"), _("Replies"), _("Online"), _("Open now")],
                 [
-                    [_text(r.label), _count(r.handled), _count(r.replies)]
-                    + [_duration(r.online_minutes * 60), _count(r.load)]
+                    [
+                        _text(r.label),
+                        _count(r.handled),
+                        _count(r.replies),
+                        _duration(r.online_minutes * 60),
+                        _count(r.load),
+                    ]
                     for r in rows
                 ],
             )

@@ -46,7 +46,7 @@ CSAT = s.Csat(
             reference="K-000042",
             conversation_id=42,
             rating=2,
-            comment="=HYPERLINK(\"http://evil\") 太慢了",
+            comment='=HYPERLINK("http://evil") 太慢了',
             agent_label="Chen Jie",
             answered_at_iso="2026-12-01T01:30:00+00:00",
         )
@@ -56,7 +56,7 @@ DEFLECTION = [s.DeflectionRow("search", "Help-center search", 20, 15, 5, 0.75)]
 AGENTS = [s.AgentRow(7, "Chen Jie", handled=5, replies=12, online_minutes=80, load=2)]
 
 
-def patch_selectors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def patch_selectors(monkeypatch) -> None:
     """Make every report selector return the figures above."""
     monkeypatch.setattr(s, "volume", lambda f: VOLUME)
     monkeypatch.setattr(s, "times", lambda f: TIMES)

@@ -52,8 +52,10 @@ def test_heatmap_chart_points_are_hour_weekday_count() -> None:
         section = r.volume_section(sample.VOLUME)
     heat = section.charts[0]
     assert heat.kind == "heatmap"
-    assert heat.y[0] == "星期一" and heat.x[9] == "09:00"
-    assert [9, 0, 12] in heat.data and [21, 4, 3] in heat.data
+    assert heat.y[0] == "星期一"
+    assert heat.x[9] == "09:00"
+    assert [9, 0, 12] in heat.data
+    assert [21, 4, 3] in heat.data
     assert len(heat.data) == 7 * 24
     table = section.tables[0]
     assert table.name == "volume_hours"
@@ -77,7 +79,15 @@ def test_times_table_starts_with_all_teams_and_shows_missing_figures_as_a_dash()
         section = r.times_section(sample.TIMES)
     assert ("First response, 90th percentile", "1 h 20 min") in section.figures
     rows = section.tables[0].rows
-    assert [c.text for c in rows[0]] == ["All teams", "10", "4 min", "1 h 20 min", "4", "2 d 3 h", "—"]
+    assert [c.text for c in rows[0]] == [
+        "All teams",
+        "10",
+        "4 min",
+        "1 h 20 min",
+        "4",
+        "2 d 3 h",
+        "—",
+    ]
     assert [c.csv for c in rows[1]] == ["Payments", 3, 45, 3600, 0, "", ""]
 
 
@@ -94,7 +104,8 @@ def test_csat_comments_link_to_their_conversation_in_the_viewers_time_zone() -> 
     comments = next(t for t in section.tables if t.name == "csat_comments")
     reference, rating, agent, answered, comment = comments.rows[0]
     assert reference.href == "/console/c/K-000042/"
-    assert rating.csv == 2 and agent.text == "Chen Jie"
+    assert rating.csv == 2
+    assert agent.text == "Chen Jie"
     assert "9:30" in answered.text  # 01:30 UTC is 09:30 in Shanghai
     assert "太慢了" in comment.text
     distribution = next(t for t in section.tables if t.name == "csat_distribution")

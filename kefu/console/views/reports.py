@@ -2,6 +2,7 @@
 
 import csv
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -45,7 +46,7 @@ def _parse(request: AgentRequest) -> ReportFilter:
 def reports_page(request: AgentRequest) -> HttpResponse:
     if refused := _refused(request):
         return refused
-    context = {
+    context: dict[str, Any] = {
         "nav": "reports",
         "teams": Team.objects.order_by("name"),
         "channels": Channel.choices,

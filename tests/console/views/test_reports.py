@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def supervisor(agent_factory) -> Agent:  # type: ignore[no-untyped-def]
+def supervisor(agent_factory) -> Agent:
     return agent_factory(role=Role.SUPERVISOR, language="en", timezone="Asia/Shanghai")
 
 
@@ -24,7 +24,7 @@ def supervisor_client(supervisor: Agent) -> Client:
 
 
 @pytest.fixture
-def figures(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def figures(monkeypatch) -> None:
     sample.patch_selectors(monkeypatch)
 
 
@@ -92,7 +92,7 @@ def test_old_guided_flows_page_moved_to_the_reports(client) -> None:
     assert response["Location"] == "/console/reports/?period=30d#deflection"
 
 
-def read_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def read_csv(response) -> list[list[str]]:
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")  # Excel reads UTF-8 only with the BOM
     return list(csv.reader(io.StringIO(body[1:])))
