@@ -111,6 +111,10 @@ class Conversation(models.Model):
                 fields=["assignee", "-last_message_at", "-id"], name="conv_assignee_recent"
             ),
             models.Index(fields=["-last_message_at", "-id"], name="conv_recent"),
+            # The report rollups recompute recent hours by these three instants.
+            models.Index(fields=["created_at"], name="conv_created"),
+            models.Index(fields=["first_response_at"], name="conv_first_response"),
+            models.Index(fields=["resolved_at"], name="conv_resolved"),
             models.Index(fields=["contact", "-last_message_at"], name="conv_contact"),
             # "Sort by next deadline" and the "due soon" view read this in order.
             models.Index(

@@ -12,6 +12,7 @@ from typing import Any
 
 import opencc
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kefu.core import audit
@@ -23,6 +24,7 @@ from kefu.helpcenter.models import (
     Category,
     HelpfulVote,
     Revision,
+    SearchCount,
     Status,
 )
 from kefu.helpcenter.rendering import to_html
@@ -214,3 +216,14 @@ def import_bundle(progress: Callable[[str], None] | None = None) -> ImportSummar
             if entry.related:
                 set_related(article=articles[entry.slug], slugs=list(entry.related))
     return summary
+
+
+def count_search(*, found: bool) -> None:
+    """Count one help-center search in this hour's row (for the deflection report)."""
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # The row is created once per hour; the increment is one short UPDATE, so concurrent
+    # searches queue on it only for the statement, never for a whole request.
+    SearchCount.objects.bulk_create([SearchCount(hour=hour)], ignore_conflicts=True)
+    SearchCount.objects.filter(hour=hour).update(
+        searches=F("searches") + 1, no_results=F("no_results") + (0 if found else 1)
+    )

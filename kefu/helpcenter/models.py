@@ -187,3 +187,21 @@ class SearchBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.fingerprint}"
+
+
+class SearchCount(models.Model):
+    """Help-center searches per UTC hour, for the deflection report.
+
+    A counter rather than a log: the report needs only totals, and no query text is kept.
+    """
+
+    hour = models.DateTimeField(unique=True)
+    searches = models.PositiveIntegerField(default=0)
+    no_results = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("help-center search count")
+        verbose_name_plural = _("help-center search counts")
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00} {self.searches}"

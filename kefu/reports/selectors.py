@@ -1,13 +1,50 @@
 """What each report shows, read from the rollups (never by scanning conversations).
 
-INTERFACE ONLY (foundation commit): the rollups helper implements these functions; the
-pages are written against these names and shapes. Durations are seconds, in business time
-where a calendar applies; rates are 0..1 or None when nothing was counted.
+Every function runs a fixed number of queries whatever the data size: aggregates over the
+rollup rows of the period (their count grows with the period and the number of teams,
+inboxes and intents, not with conversations) plus bounded lookups — team and agent
+labels, the latest CSAT comments through the answered_at index, and each agent's current
+load from the assignee/status index. Durations are seconds in business time, estimated
+from the histogram buckets (`kefu.reports.histogram`: within 25 % of the true value);
+rates are 0..1 or None when nothing was counted.
+
+Time zone: rollups are UTC hours; the heatmap and the days are shifted to the viewer's
+zone (`ReportFilter.tz`) hour by hour, exact for whole-hour offsets (see filters.py for
+half-hour zones). Guided flows have no team or inbox, so deflection ignores those filters,
+and online minutes are per agent only, so they ignore every filter but the period.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
+from django.db.models import Count as CountOf
+from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from kefu.agents.models import Agent, Team
+from kefu.conversations.models import REFERENCE_PREFIX, Conversation, Status
+from kefu.core.intents import Intent
+from kefu.feedback.models import Survey
+from kefu.helpcenter.models import SearchCount
+from kefu.inboxes.models import Channel
+from kefu.reports import histogram
 from kefu.reports.filters import ReportFilter
+from kefu.reports.models import (
+    AgentRollup,
+    DurationMetric,
+    DurationRollup,
+    FlowRollup,
+    OnlineMinutes,
+    Rollup,
+    SlaRollup,
+)
+from kefu.sla.models import Target
+
+# The CSAT page shows this many of the latest comments.
+COMMENTS = 50
+ACTIVE_STATUSES = (Status.OPEN, Status.PENDING, Status.ON_HOLD)
 
 
 @dataclass(frozen=True)
@@ -112,25 +149,305 @@ class AgentRow:
     load: int  # conversations open and assigned now
 
 
+Row = TypeVar("Row", Rollup, DurationRollup, SlaRollup, AgentRollup)
+
+
+def _rows(model: type[Row], f: ReportFilter) -> "QuerySet[Row]":
+    first, last = f.utc_range()
+    rows = model.objects.filter(hour__gte=first, hour__lt=last)
+    if f.team_ids:
+        rows = rows.filter(team_id__in=f.team_ids)
+    if f.channels:
+        rows = rows.filter(channel__in=f.channels)
+    if f.inbox_ids:
+        rows = rows.filter(inbox_id__in=f.inbox_ids)
+    return rows.order_by()
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _team_labels() -> dict[int | None, str]:
+    # Teams are few: one query for all of them keeps the count fixed.
+    labels: dict[int | None, str] = dict(Team.objects.values_list("id", "name"))
+    labels[None] = _("No team")
+    return labels
+
+
+def _agent_labels(ids: set[int]) -> dict[int, str]:
+    agents = Agent.objects.filter(pk__in=ids).only("id", "display_name", "username")
+    return {agent.pk: str(agent) for agent in agents}
+
+
+def _local(hour: datetime, f: ReportFilter) -> datetime:
+    return hour.astimezone(UTC).astimezone(f.tz)
+
+
 def volume(f: ReportFilter) -> Volume:
-    raise NotImplementedError
+    heatmap = [[0] * 24 for _weekday in range(7)]
+    days: dict[str, int] = defaultdict(int)
+    for hour, n in _rows(Rollup, f).values_list("hour").annotate(n=Sum("opened")):
+        local = _local(hour, f)
+        heatmap[local.weekday()][local.hour] += n or 0
+        days[local.date().isoformat()] += n or 0
+    by_day = []
+    for offset in range(f.days):
+        day = (f.start + timedelta(days=offset)).isoformat()
+        by_day.append(Count(key=day, label=day, count=days.get(day, 0)))
+    channels = dict(Channel.choices)
+    by_channel = [
+        Count(key=channel, label=str(channels.get(channel, channel)), count=n)
+        for channel, n in _rows(Rollup, f).values_list("channel").annotate(n=Sum("opened"))
+        if n
+    ]
+    intents = dict(Intent.choices)
+    by_intent = [
+        Count(
+            key=intent,
+            label=str(intents.get(intent, intent)) if intent else _("No intent"),
+            count=n,
+        )
+        for intent, n in _rows(Rollup, f).values_list("intent").annotate(n=Sum("opened"))
+        if n
+    ]
+    by_channel.sort(key=lambda row: (-row.count, row.key))
+    by_intent.sort(key=lambda row: (-row.count, row.key))
+    return Volume(
+        heatmap=heatmap,
+        by_day=by_day,
+        by_channel=by_channel,
+        by_intent=by_intent,
+        total=sum(row.count for row in by_channel),
+    )
+
+
+def _durations(counts: dict[int, int]) -> Durations:
+    return Durations(
+        count=sum(counts.values()),
+        median=histogram.percentile(counts, 0.5),
+        p90=histogram.percentile(counts, 0.9),
+    )
 
 
 def times(f: ReportFilter) -> Times:
-    raise NotImplementedError
+    total: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_team: dict[int | None, dict[str, dict[int, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
+    counted = (
+        _rows(DurationRollup, f).values_list("team_id", "metric", "bucket").annotate(n=Sum("count"))
+    )
+    for team, metric, bucket, n in counted:
+        total[metric][bucket] += n
+        per_team[team][metric][bucket] += n
+    labels = _team_labels()
+    by_team = [
+        TeamTimes(
+            team_id=team,
+            label=labels.get(team, str(team)),
+            first_response=_durations(metrics[DurationMetric.FIRST_RESPONSE]),
+            resolution=_durations(metrics[DurationMetric.RESOLUTION]),
+        )
+        for team, metrics in per_team.items()
+    ]
+    by_team.sort(key=lambda row: row.label)
+    return Times(
+        first_response=_durations(total[DurationMetric.FIRST_RESPONSE]),
+        resolution=_durations(total[DurationMetric.RESOLUTION]),
+        by_team=by_team,
+    )
 
 
 def sla_compliance(f: ReportFilter) -> list[SlaRow]:
-    raise NotImplementedError
+    counted = (
+        _rows(SlaRollup, f)
+        .values_list("target", "team_id")
+        .annotate(met=Sum("met"), breached=Sum("breached"))
+    )
+    targets = dict(Target.choices)
+    teams = _team_labels()
+    rows = [
+        SlaRow(
+            target=target,
+            target_label=str(targets.get(target, target)),
+            team_id=team,
+            team_label=teams.get(team, str(team)),
+            met=met,
+            breached=breached,
+            rate=_rate(met, met + breached),
+        )
+        for target, team, met, breached in counted
+    ]
+    order = list(targets)
+    rows.sort(
+        key=lambda row: (order.index(row.target) if row.target in order else 99, row.team_label)
+    )
+    return rows
+
+
+def _csat_row(key: str, label: str, responses: int, total: int, satisfied: int) -> CsatRow:
+    return CsatRow(
+        key=key,
+        label=label,
+        responses=responses,
+        average=total / responses if responses else None,
+        satisfied=satisfied,
+        rate=_rate(satisfied, responses),
+    )
+
+
+_CSAT_SUMS: dict[str, Any] = {
+    "responses": Sum("csat_responses"),
+    "total": Sum("csat_sum"),
+    "r1": Sum("csat_1"),
+    "r2": Sum("csat_2"),
+    "r3": Sum("csat_3"),
+    "r4": Sum("csat_4"),
+    "r5": Sum("csat_5"),
+    "outside": Sum("contacted_outside"),
+}
 
 
 def csat(f: ReportFilter) -> Csat:
-    raise NotImplementedError
+    sums = _rows(Rollup, f).aggregate(**_CSAT_SUMS)
+    responses, total = sums["responses"] or 0, sums["total"] or 0
+    distribution = [sums[f"r{rating}"] or 0 for rating in range(1, 6)]
+    teams = _team_labels()
+    by_team = [
+        _csat_row(str(team or ""), teams.get(team, str(team)), n, s or 0, (r4 or 0) + (r5 or 0))
+        for team, n, s, r4, r5 in _rows(Rollup, f)
+        .values_list("team_id")
+        .annotate(n=Sum("csat_responses"), s=Sum("csat_sum"), r4=Sum("csat_4"), r5=Sum("csat_5"))
+        if n
+    ]
+    per_agent = list(
+        _rows(AgentRollup, f)
+        .values_list("agent_id")
+        .annotate(n=Sum("csat_responses"), s=Sum("csat_sum"), good=Sum("csat_satisfied"))
+        .filter(n__gt=0)
+    )
+    comments = list(_comments(f))
+    agents = _agent_labels(
+        {row[0] for row in per_agent} | {c.agent_id for c in comments if c.agent_id}
+    )
+    by_agent = [
+        _csat_row(str(agent), agents.get(agent, str(agent)), n, s or 0, good or 0)
+        for agent, n, s, good in per_agent
+    ]
+    by_team.sort(key=lambda row: row.label)
+    by_agent.sort(key=lambda row: row.label)
+    return Csat(
+        responses=responses,
+        average=total / responses if responses else None,
+        rate=_rate(distribution[3] + distribution[4], responses),
+        distribution=distribution,
+        contacted_outside=sums["outside"] or 0,
+        by_agent=by_agent,
+        by_team=by_team,
+        comments=[
+            CsatComment(
+                reference=f"{REFERENCE_PREFIX}{c.conversation_id:06d}",
+                conversation_id=c.conversation_id,
+                rating=c.rating or 0,
+                comment=c.comment,
+                agent_label=agents.get(c.agent_id, "") if c.agent_id else "",
+                answered_at_iso=_local(c.answered_at, f).isoformat() if c.answered_at else "",
+            )
+            for c in comments
+        ],
+    )
+
+
+def _comments(f: ReportFilter) -> "QuerySet[Survey]":
+    first, last = f.utc_range()
+    surveys = Survey.objects.filter(
+        answered_at__gte=first, answered_at__lt=last, rating__isnull=False
+    ).exclude(comment="")
+    if f.team_ids:
+        surveys = surveys.filter(team_id__in=f.team_ids)
+    if f.channels:
+        surveys = surveys.filter(channel__in=f.channels)
+    if f.inbox_ids:
+        surveys = surveys.filter(inbox_id__in=f.inbox_ids)
+    fields = ("conversation_id", "rating", "comment", "agent_id", "answered_at")
+    return surveys.only(*fields).order_by("-answered_at", "-id")[:COMMENTS]
 
 
 def deflection(f: ReportFilter) -> list[DeflectionRow]:
-    raise NotImplementedError
+    first, last = f.utc_range()
+    runs = (
+        FlowRollup.objects.filter(hour__gte=first, hour__lt=last)
+        .values_list("intent")
+        .annotate(n=Sum("started"), solved=Sum("solved"), handed=Sum("handed_off"))
+        .order_by()
+    )
+    intents = dict(Intent.choices)
+    rows = [
+        DeflectionRow(
+            key=intent,
+            label=str(intents.get(intent, intent)),
+            started=n,
+            solved=solved,
+            handed_off=handed,
+            rate=_rate(solved, n),
+        )
+        for intent, n, solved, handed in runs
+    ]
+    rows.sort(key=lambda row: (-row.started, row.key))
+    searched = SearchCount.objects.filter(hour__gte=first, hour__lt=last).aggregate(
+        n=Sum("searches"), empty=Sum("no_results")
+    )
+    searches, empty = searched["n"] or 0, searched["empty"] or 0
+    # A search "solves" when it finds an article; whether the reader then wrote to
+    # support is not tracked (the portal does not tie a search to a later conversation).
+    rows.append(
+        DeflectionRow(
+            key="search",
+            label=_("Help-center search"),
+            started=searches,
+            solved=searches - empty,
+            handed_off=empty,
+            rate=_rate(searches - empty, searches),
+        )
+    )
+    return rows
 
 
 def agent_activity(f: ReportFilter) -> list[AgentRow]:
-    raise NotImplementedError
+    worked = {
+        agent: (handled or 0, replies or 0)
+        for agent, handled, replies in _rows(AgentRollup, f)
+        .values_list("agent_id")
+        .annotate(handled=Sum("handled"), replies=Sum("replies"))
+    }
+    first, last = f.utc_range()
+    online = dict(
+        OnlineMinutes.objects.filter(hour__gte=first, hour__lt=last)
+        .values_list("agent_id")
+        .annotate(n=Sum("minutes"))
+        .order_by()
+    )
+    open_now = Conversation.objects.filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
+    if f.team_ids:
+        open_now = open_now.filter(team_id__in=f.team_ids)
+    if f.channels:
+        open_now = open_now.filter(channel__in=f.channels)
+    if f.inbox_ids:
+        open_now = open_now.filter(inbox_id__in=f.inbox_ids)
+    load = dict(open_now.values_list("assignee_id").annotate(n=CountOf("id")).order_by())
+    ids = set(worked) | set(online) | set(load)
+    labels = _agent_labels(ids)
+    rows = [
+        AgentRow(
+            agent_id=agent,
+            label=labels.get(agent, str(agent)),
+            handled=worked.get(agent, (0, 0))[0],
+            replies=worked.get(agent, (0, 0))[1],
+            online_minutes=online.get(agent, 0),
+            load=load.get(agent, 0),
+        )
+        for agent in ids
+    ]
+    rows.sort(key=lambda row: (-row.handled, row.label))
+    return rows

@@ -117,7 +117,10 @@ class Clock(models.Model):
                 fields=["check_at"],
                 name="sla_clock_check",
                 condition=models.Q(check_at__isnull=False),
-            )
+            ),
+            # The report rollups recompute recent hours of met and breached clocks.
+            models.Index(fields=["fulfilled_at"], name="sla_clock_fulfilled"),
+            models.Index(fields=["breached_at"], name="sla_clock_breached"),
         ]
 
     def __str__(self) -> str:

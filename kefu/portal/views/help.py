@@ -72,6 +72,8 @@ def search_results(request: HttpRequest) -> HttpResponse:
             results = search(query, _language(), limit=RESULTS_PER_PAGE)
         except QueryError as refused:
             error = refused.message
+        else:
+            actions.count_search(found=bool(results))
     return render_page(
         request,
         "portal/help/search.html",

@@ -1,0 +1,118 @@
+"""Rollups: per-hour counts the reports read instead of the raw tables.
+
+Every row is keyed by a UTC hour (`hour`, the start of it) and the dimensions a report
+filters on: team, inbox (with its channel stored beside it, so a channel filter needs no
+join) and intent. Team and inbox are plain ids, not foreign keys: a rollup outlives a
+deleted team, and rebuilding millions of rows should not check constraints row by row.
+
+The rows are *recomputed*, never incremented (see `kefu.reports.rollup`), except
+`OnlineMinutes`, which is a sample of who is online now and cannot be recomputed later.
+"""
+
+from django.db import models
+
+
+class HourRow(models.Model):
+    hour = models.DateTimeField()  # the start of a UTC hour
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.hour:%Y-%m-%d %H:00}"
+
+
+class KeyedRow(HourRow):
+    team_id = models.BigIntegerField(null=True)
+    inbox_id = models.BigIntegerField()
+    channel = models.CharField(max_length=16)
+    intent = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(KeyedRow):
+    opened = models.PositiveIntegerField(default=0)  # by created_at
+    resolved = models.PositiveIntegerField(default=0)  # by resolved_at
+    first_responses = models.PositiveIntegerField(default=0)  # by first_response_at
+    # CSAT answers by answered_at: count, sum of ratings, ratings 1..5, "contacted outside".
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveIntegerField(default=0)
+    csat_1 = models.PositiveIntegerField(default=0)
+    csat_2 = models.PositiveIntegerField(default=0)
+    csat_3 = models.PositiveIntegerField(default=0)
+    csat_4 = models.PositiveIntegerField(default=0)
+    csat_5 = models.PositiveIntegerField(default=0)
+    contacted_outside = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], name="rollup_hour")]
+
+
+class DurationMetric(models.TextChoices):
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+
+
+class DurationRollup(KeyedRow):
+    """How many durations fell in each histogram bucket (`kefu.reports.histogram`)."""
+
+    metric = models.CharField(max_length=16, choices=DurationMetric.choices)
+    bucket = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], name="duration_rollup_hour")]
+
+
+class SlaRollup(KeyedRow):
+    """SLA clocks met (by fulfilled_at, never breached) and breached (by breached_at)."""
+
+    target = models.CharField(max_length=16)
+    met = models.PositiveIntegerField(default=0)
+    breached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], name="sla_rollup_hour")]
+
+
+class AgentRollup(HourRow):
+    """Per agent: conversations resolved while assigned, replies sent, CSAT earned."""
+
+    agent_id = models.BigIntegerField()
+    team_id = models.BigIntegerField(null=True)
+    inbox_id = models.BigIntegerField()
+    channel = models.CharField(max_length=16)
+    handled = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], name="agent_rollup_hour")]
+
+
+class FlowRollup(HourRow):
+    """Guided-flow runs by the hour they started and their outcome now."""
+
+    intent = models.CharField(max_length=32)
+    started = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    handed_off = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["hour"], name="flow_rollup_hour")]
+
+
+class OnlineMinutes(HourRow):
+    """Minutes an agent was really online, sampled once a minute by the scheduler."""
+
+    agent_id = models.BigIntegerField()
+    minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hour", "agent_id"], name="online_minutes_unique")
+        ]

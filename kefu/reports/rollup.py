@@ -1,0 +1,311 @@
+"""Maintaining the rollups: recompute whole hours from the raw tables, idempotently.
+
+Why recompute rather than increment inside each storing transaction: an increment puts
+one hot row (this hour × team × inbox × intent) in every conversation's transaction, which
+serialises busy inboxes on PostgreSQL, and a missed or doubled increment is wrong forever.
+A recompute reads the raw rows of a few hours through indexed time columns
+(Conversation.created_at / first_response_at / resolved_at, Message.created_at,
+Survey.answered_at, Clock.fulfilled_at / breached_at, FlowRun.started_at), deletes those
+hours' rollup rows and writes them again in one transaction: running it twice, or on two
+hosts at once, gives the same rows.
+
+Late commits: a row stamped 10:59:59 may commit at 11:00:02, after 10:00's hour was
+computed. The scheduler job therefore recomputes the current hour and the RECENT_HOURS
+before it every minute, so a commit up to two hours late is counted; a daily job
+recomputes the last DAILY_DAYS days for what changes later (a survey answer changed, a
+flow run finished, a conversation reopened). `kefu reports rebuild` recomputes any range.
+
+Attribution: each event counts in the hour it happened and under the conversation's team,
+inbox, channel and intent as they are at recompute time. Durations are business time
+(`routing.business_time.calendar_for(team)`): first response from created_at to
+first_response_at, resolution from created_at to resolved_at.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from kefu.conversations.models import Conversation, Message, MessageKind
+from kefu.feedback.models import Survey
+from kefu.helpcenter.flows.models import FlowRun, RunOutcome
+from kefu.reports.histogram import bucket_of
+from kefu.reports.models import (
+    AgentRollup,
+    DurationMetric,
+    DurationRollup,
+    FlowRollup,
+    OnlineMinutes,
+    Rollup,
+    SlaRollup,
+)
+from kefu.routing.business_time import BusinessCalendar, calendar_for
+from kefu.sla.models import Clock
+
+HOUR = timedelta(hours=1)
+RECENT_HOURS = 2
+DAILY_DAYS = 8
+BATCH = 5000
+
+Dims = tuple[datetime, int | None, int, str, str]
+
+
+def floor_hour(at: datetime) -> datetime:
+    return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _hour(field: str) -> TruncHour:
+    return TruncHour(field, tzinfo=UTC)
+
+
+def _utc(at: datetime) -> datetime:
+    # SQLite hands TruncHour back naive in some versions; rollups are always UTC.
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _conversation_counts(field: str, start: datetime, end: datetime) -> Iterator[tuple[Dims, int]]:
+    rows = (
+        Conversation.objects.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .annotate(h=_hour(field))
+        .values_list("h", "team_id", "inbox_id", "channel", "intent")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for h, team, inbox, channel, intent, n in rows:
+        yield (_utc(h), team, inbox, channel, intent), n
+
+
+class _Calendars:
+    """calendar_for costs a query per call; one recompute asks once per team."""
+
+    def __init__(self) -> None:
+        self._by_team: dict[int | None, BusinessCalendar] = {}
+
+    def __call__(self, team_id: int | None) -> BusinessCalendar:
+        if team_id not in self._by_team:
+            self._by_team[team_id] = calendar_for(team_id)
+        return self._by_team[team_id]
+
+
+def _durations(
+    field: str, start: datetime, end: datetime, calendars: _Calendars
+) -> dict[tuple[Dims, int], int]:
+    counts: dict[tuple[Dims, int], int] = defaultdict(int)
+    rows = (
+        Conversation.objects.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+        .values_list(field, "created_at", "team_id", "inbox_id", "channel", "intent")
+        .order_by()
+    )
+    for done_at, created_at, team, inbox, channel, intent in rows.iterator(chunk_size=BATCH):
+        seconds = calendars(team).between(created_at, done_at).total_seconds()
+        counts[((floor_hour(done_at), team, inbox, channel, intent), bucket_of(seconds))] += 1
+    return counts
+
+
+def _rollups(
+    start: datetime, end: datetime, calendars: _Calendars
+) -> tuple[list[Rollup], list[DurationRollup]]:
+    rows: dict[Dims, dict[str, int]] = defaultdict(dict)
+    for field, name in (("created_at", "opened"), ("resolved_at", "resolved")):
+        for dims, n in _conversation_counts(field, start, end):
+            rows[dims][name] = n
+    durations = []
+    metrics: tuple[tuple[str, str, str | None], ...] = (
+        ("first_response_at", DurationMetric.FIRST_RESPONSE, "first_responses"),
+        ("resolved_at", DurationMetric.RESOLUTION, None),
+    )
+    for field, metric, count_as in metrics:
+        for (dims, bucket), n in _durations(field, start, end, calendars).items():
+            if count_as:
+                rows[dims][count_as] = rows[dims].get(count_as, 0) + n
+            durations.append(DurationRollup(**_key(dims), metric=metric, bucket=bucket, count=n))
+    answered = (
+        Survey.objects.filter(answered_at__gte=start, answered_at__lt=end, rating__isnull=False)
+        .annotate(h=_hour("answered_at"))
+        .values_list("h", "team_id", "inbox_id", "channel", "intent")
+        .annotate(
+            n=Count("id"),
+            total=Sum("rating"),
+            r1=Count("id", filter=Q(rating=1)),
+            r2=Count("id", filter=Q(rating=2)),
+            r3=Count("id", filter=Q(rating=3)),
+            r4=Count("id", filter=Q(rating=4)),
+            r5=Count("id", filter=Q(rating=5)),
+            outside=Count("id", filter=Q(contacted_outside=True)),
+        )
+        .order_by()
+    )
+    for h, team, inbox, channel, intent, n, total, r1, r2, r3, r4, r5, outside in answered:
+        rows[(_utc(h), team, inbox, channel, intent)].update(
+            csat_responses=n,
+            csat_sum=total or 0,
+            csat_1=r1,
+            csat_2=r2,
+            csat_3=r3,
+            csat_4=r4,
+            csat_5=r5,
+            contacted_outside=outside,
+        )
+    return [Rollup(**_key(dims), **values) for dims, values in rows.items()], durations
+
+
+def _key(dims: Dims) -> dict[str, Any]:
+    hour, team, inbox, channel, intent = dims
+    return {"hour": hour, "team_id": team, "inbox_id": inbox, "channel": channel, "intent": intent}
+
+
+def _sla(start: datetime, end: datetime) -> list[SlaRollup]:
+    rows: dict[tuple[Dims, str], dict[str, int]] = defaultdict(dict)
+    dims = ("conversation__team_id", "conversation__inbox_id", "conversation__channel")
+    for field, name, extra in (
+        ("fulfilled_at", "met", Q(breached_at__isnull=True)),
+        ("breached_at", "breached", Q()),
+    ):
+        counted = (
+            Clock.objects.filter(extra, **{f"{field}__gte": start, f"{field}__lt": end})
+            .annotate(h=_hour(field))
+            .values_list("h", *dims, "conversation__intent", "target")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for h, team, inbox, channel, intent, target, n in counted:
+            rows[((_utc(h), team, inbox, channel, intent), target)][name] = n
+    return [
+        SlaRollup(**_key(key), target=target, **values) for (key, target), values in rows.items()
+    ]
+
+
+def _agents(start: datetime, end: datetime) -> list[AgentRollup]:
+    rows: dict[tuple[datetime, int, int | None, int, str], dict[str, int]] = defaultdict(dict)
+    handled = (
+        Conversation.objects.filter(
+            resolved_at__gte=start, resolved_at__lt=end, assignee__isnull=False
+        )
+        .annotate(h=_hour("resolved_at"))
+        .values_list("h", "assignee_id", "team_id", "inbox_id", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for h, agent, team, inbox, channel, n in handled:
+        rows[(_utc(h), agent, team, inbox, channel)]["handled"] = n
+    replies = (
+        Message.objects.filter(
+            created_at__gte=start,
+            created_at__lt=end,
+            kind=MessageKind.OUTBOUND,
+            author_agent__isnull=False,
+        )
+        .annotate(h=_hour("created_at"))
+        .values_list(
+            "h",
+            "author_agent_id",
+            "conversation__team_id",
+            "conversation__inbox_id",
+            "conversation__channel",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for h, agent, team, inbox, channel, n in replies:
+        rows[(_utc(h), agent, team, inbox, channel)]["replies"] = n
+    rated = (
+        Survey.objects.filter(
+            answered_at__gte=start, answered_at__lt=end, rating__isnull=False, agent__isnull=False
+        )
+        .annotate(h=_hour("answered_at"))
+        .values_list("h", "agent_id", "team_id", "inbox_id", "channel")
+        .annotate(n=Count("id"), total=Sum("rating"), good=Count("id", filter=Q(rating__gte=4)))
+        .order_by()
+    )
+    for h, agent, team, inbox, channel, n, total, good in rated:
+        rows[(_utc(h), agent, team, inbox, channel)].update(
+            csat_responses=n, csat_sum=total or 0, csat_satisfied=good
+        )
+    return [
+        AgentRollup(hour=h, agent_id=agent, team_id=team, inbox_id=inbox, channel=channel, **values)
+        for (h, agent, team, inbox, channel), values in rows.items()
+    ]
+
+
+def _flows(start: datetime, end: datetime) -> list[FlowRollup]:
+    runs = (
+        FlowRun.objects.filter(started_at__gte=start, started_at__lt=end)
+        .annotate(h=_hour("started_at"))
+        .values_list("h", "intent")
+        .annotate(
+            n=Count("id"),
+            solved=Count("id", filter=Q(outcome=RunOutcome.SOLVED)),
+            handed=Count("id", filter=Q(outcome=RunOutcome.HANDOFF)),
+        )
+        .order_by()
+    )
+    return [
+        FlowRollup(hour=_utc(h), intent=intent, started=n, solved=solved, handed_off=handed)
+        for h, intent, n, solved, handed in runs
+    ]
+
+
+def recompute(start: datetime, end: datetime) -> int:
+    """Recompute every rollup of the hours touching [start, end); returns rows written."""
+    start = floor_hour(start)
+    end = floor_hour(end) + (HOUR if end != floor_hour(end) else timedelta(0))
+    calendars = _Calendars()
+    rollups, durations = _rollups(start, end, calendars)
+    built: list[tuple[type[Any], list[Any]]] = [
+        (Rollup, rollups),
+        (DurationRollup, durations),
+        (SlaRollup, _sla(start, end)),
+        (AgentRollup, _agents(start, end)),
+        (FlowRollup, _flows(start, end)),
+    ]
+    # Read first, then swap in one short transaction: readers see the old hours or the
+    # new ones, never a half-written hour.
+    with transaction.atomic():
+        for model, objects in built:
+            model.objects.filter(hour__gte=start, hour__lt=end).delete()
+            model.objects.bulk_create(objects, batch_size=BATCH)
+    return sum(len(objects) for _, objects in built)
+
+
+def recompute_recent(now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    written = recompute(floor_hour(now) - RECENT_HOURS * HOUR, floor_hour(now) + HOUR)
+    return f"rollups: {written} rows" if written else ""
+
+
+def recompute_days(days: int = DAILY_DAYS, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    written = recompute(floor_hour(now) - timedelta(days=days), floor_hour(now) + HOUR)
+    return f"rollups of {days} days: {written} rows"
+
+
+def rebuild(
+    start: datetime, end: datetime, progress: Callable[[datetime, int], None] | None = None
+) -> int:
+    """Recompute [start, end) a day at a time (bounded memory), reporting each day."""
+    written = 0
+    day = floor_hour(start)
+    while day < end:
+        upto = min(day + timedelta(days=1), end)
+        written += recompute(day, upto)
+        if progress:
+            progress(upto, written)
+        day = upto
+    return written
+
+
+def sample_online(agent_ids: list[int], now: datetime | None = None) -> None:
+    """Count one minute for each agent online now (called once a minute by the scheduler)."""
+    from django.db.models import F
+
+    hour = floor_hour(now or timezone.now())
+    OnlineMinutes.objects.bulk_create(
+        [OnlineMinutes(hour=hour, agent_id=agent, minutes=0) for agent in agent_ids],
+        ignore_conflicts=True,
+    )
+    OnlineMinutes.objects.filter(hour=hour, agent_id__in=agent_ids).update(minutes=F("minutes") + 1)
