@@ -7,8 +7,8 @@ its CSV download.
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import formats, timezone
@@ -128,12 +128,15 @@ def chart_locale() -> str:
 # --- sections -------------------------------------------------------------------------
 
 
-def _counts_table(name: str, caption: str, first: str, counts: Sequence[selectors.Count]) -> Table:
+def _counts_table(
+    name: str, caption: str, first: str, counts: Sequence[selectors.Count], by_key: bool = False
+) -> Table:
+    """`by_key`: the CSV gets the key (a date as 2026-03-08) rather than the page's label."""
     return Table(
         name,
         caption,
         [first, pgettext("a count", "Conversations")],
-        [[_text(c.label), _count(c.count)] for c in counts],
+        [[Cell(c.label, c.key if by_key else c.label), _count(c.count)] for c in counts],
     )
 
 
@@ -149,8 +152,15 @@ def _bar(id: str, label: str, counts: Sequence[selectors.Count], kind: str = "ba
     )
 
 
+def _day_label(count: selectors.Count) -> selectors.Count:
+    """A day's count labelled as the viewer writes a date ("3月8日", "March 8")."""
+    day = date.fromisoformat(count.key)
+    return replace(count, label=formats.date_format(day, "MONTH_DAY_FORMAT", use_l10n=True))
+
+
 def volume_section(v: selectors.Volume) -> Section:
     days, hours = weekday_names(), hour_labels()
+    by_day = [_day_label(c) for c in v.by_day]
     heat_rows = [
         [_text(days[day]), *(_count(n) for n in v.heatmap[day])] for day in range(len(days))
     ]
@@ -170,7 +180,7 @@ def volume_section(v: selectors.Volume) -> Section:
         [(_("Conversations opened"), number(v.total))],
         [
             heat,
-            _bar("volume-days", _("Conversations opened by day"), v.by_day, kind="line"),
+            _bar("volume-days", _("Conversations opened by day"), by_day, kind="line"),
             _bar("volume-channels", _("Conversations by channel"), v.by_channel),
             _bar("volume-intents", _("Conversations by intent"), v.by_intent),
         ],
@@ -181,7 +191,7 @@ def volume_section(v: selectors.Volume) -> Section:
                 [pgettext("weekday column", "Day"), *hours],
                 heat_rows,
             ),
-            _counts_table("volume_days", _("By day"), _("Date"), v.by_day),
+            _counts_table("volume_days", _("By day"), _("Date"), by_day, by_key=True),
             _counts_table("volume_channels", _("By channel"), _("Channel"), v.by_channel),
             _counts_table("volume_intents", _("By intent"), _("Intent"), v.by_intent),
         ],

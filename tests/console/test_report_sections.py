@@ -128,3 +128,11 @@ def test_every_table_name_the_csv_export_accepts_is_built(monkeypatch) -> None:
     assert built == set(r.TABLES)
     for name, section_id in r.TABLES.items():
         assert any(t.name == name for s in sections if s.id == section_id for t in s.tables)
+
+
+def test_days_are_labelled_as_the_viewer_writes_a_date_and_exported_as_iso() -> None:
+    with translation.override("zh-hans"):
+        section = r.volume_section(sample.VOLUME)
+    assert section.charts[1].x == ["12月1日", "12月2日"]
+    table = next(t for t in section.tables if t.name == "volume_days")
+    assert [(row[0].text, row[0].csv) for row in table.rows][0] == ("12月1日", "2026-12-01")
