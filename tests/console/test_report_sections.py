@@ -135,4 +135,5 @@ def test_days_are_labelled_as_the_viewer_writes_a_date_and_exported_as_iso() -> 
         section = r.volume_section(sample.VOLUME)
     assert section.charts[1].x == ["12月1日", "12月2日"]
     table = next(t for t in section.tables if t.name == "volume_days")
-    assert [(row[0].text, row[0].csv) for row in table.rows][0] == ("12月1日", "2026-12-01")
+    first = table.rows[0][0]
+    assert (first.text, first.csv) == ("12月1日", "2026-12-01")
