@@ -78,6 +78,5 @@ def test_a_chinese_speaking_supervisor_sees_the_charts_with_chinese_labels(
         # The table equivalent names the same channel, for screen readers.
         expect(page.locator("#table-volume_channels")).to_have_text("按渠道")
         assert not [e for e in errors if "Content Security Policy" in e or "echarts" in e]
-        page.locator("#volume").screenshot(path=str(ARTIFACTS / "console-reports-volume.png"))
         page.screenshot(path=str(ARTIFACTS / "console-reports.png"), full_page=True)
         browser.close()

@@ -4,12 +4,13 @@ of queries whatever the data's size, and CSV rows that add up to the page's tota
 import csv
 import io
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 
-from kefu.agents.models import Role
+from kefu.agents.models import Agent, Role
 from kefu.reports import rollup
 from tests.conftest import verified_client
 from tests.reports.conftest import World, world_factory  # noqa: F401  (the fixture)
@@ -23,9 +24,9 @@ PERIOD = "period=custom&start=2026-03-07&end=2026-03-12"
 
 
 @pytest.fixture
-def supervisor_client(agent_factory: Callable[..., object]) -> Client:
+def supervisor_client(agent_factory: Callable[..., Agent]) -> Client:
     agent = agent_factory(role=Role.SUPERVISOR, language="en", timezone="UTC")
-    return verified_client(agent)  # type: ignore[arg-type]
+    return verified_client(agent)
 
 
 def rebuilt(world: World) -> World:
@@ -36,14 +37,14 @@ def rebuilt(world: World) -> World:
 def test_page_query_count_does_not_grow_with_the_data(
     world_factory: Callable[..., World],  # noqa: F811
     supervisor_client: Client,
-    django_assert_num_queries: Callable[..., object],
+    django_assert_num_queries: Callable[..., AbstractContextManager[object]],
 ) -> None:
     rebuilt(world_factory(conversations=40, seed=1))
     supervisor_client.get(f"/console/reports/?{PERIOD}")  # the session, warmed
-    with django_assert_num_queries(QUERIES):  # type: ignore[operator]
+    with django_assert_num_queries(QUERIES):
         small = supervisor_client.get(f"/console/reports/?{PERIOD}")
     rebuilt(world_factory(conversations=400, seed=2))
-    with django_assert_num_queries(QUERIES):  # type: ignore[operator]
+    with django_assert_num_queries(QUERIES):
         large = supervisor_client.get(f"/console/reports/?{PERIOD}")
     assert small.status_code == large.status_code == 200
 
