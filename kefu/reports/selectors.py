@@ -310,17 +310,29 @@ _CSAT_SUMS: dict[str, Any] = {
 
 
 def csat(f: ReportFilter) -> Csat:
-    sums = _rows(Rollup, f).aggregate(**_CSAT_SUMS)
-    responses, total = sums["responses"] or 0, sums["total"] or 0
-    distribution = [sums[f"r{rating}"] or 0 for rating in range(1, 6)]
-    teams = _team_labels()
-    by_team = [
-        _csat_row(str(team or ""), teams.get(team, str(team)), n, s or 0, (r4 or 0) + (r5 or 0))
-        for team, n, s, r4, r5 in _rows(Rollup, f)
-        .values_list("team_id")
-        .annotate(n=Sum("csat_responses"), s=Sum("csat_sum"), r4=Sum("csat_4"), r5=Sum("csat_5"))
-        if n
+    # One pass over the period's rows, per team; the totals are the teams' sums (teams
+    # are few), which saves the database a second pass.
+    per_team = [
+        row for row in _rows(Rollup, f).values_list("team_id").annotate(**_CSAT_SUMS) if row[1]
     ]
+    names = list(_CSAT_SUMS)
+    sums = {name: sum(row[1 + i] or 0 for row in per_team) for i, name in enumerate(names)}
+    responses, total = sums["responses"], sums["total"]
+    distribution = [sums[f"r{rating}"] for rating in range(1, 6)]
+    teams = _team_labels()
+    by_team = []
+    for row in per_team:
+        values = dict(zip(names, row[1:], strict=True))
+        team = row[0]
+        by_team.append(
+            _csat_row(
+                str(team or ""),
+                teams.get(team, str(team)),
+                values["responses"],
+                values["total"] or 0,
+                (values["r4"] or 0) + (values["r5"] or 0),
+            )
+        )
     per_agent = list(
         _rows(AgentRollup, f)
         .values_list("agent_id")
