@@ -2,8 +2,8 @@ from django.urls import path
 
 from kefu.console.views import (
     attachments,
-    canned,
     calls,
+    canned,
     conversation,
     conversation_actions,
     deflection,

@@ -159,9 +159,9 @@ def test_a_shortcut_is_unique_per_owner_not_across_owners(
 def test_agents_write_personal_replies_supervisors_team_and_global(
     agent: Agent, supervisor: Agent, team: Team, agent_factory: Callable[..., Agent]
 ) -> None:
-    for scope, fields in ((Scope.TEAM, {"team": team}), (Scope.GLOBAL, {})):
+    for scope, scope_team in ((Scope.TEAM, team), (Scope.GLOBAL, None)):
         with pytest.raises(actions.CannedForbidden):
-            actions.create_canned_reply(actor=agent, data=reply_input(scope=scope, **fields))
+            actions.create_canned_reply(actor=agent, data=reply_input(scope=scope, team=scope_team))
     team_reply = actions.create_canned_reply(
         actor=supervisor, data=reply_input(scope=Scope.TEAM, team=team)
     )
