@@ -44,6 +44,13 @@ class CannedRefused(KefuError):
         self.field = field
 
 
+class ShortcutTaken(CannedRefused):
+    """A conflict with a stored reply, not bad input: the API answers 409."""
+
+    code = "shortcut_taken"
+    status = 409
+
+
 class CannedForbidden(KefuError):
     code = "forbidden"
     status = 403
@@ -116,7 +123,7 @@ def _save(actor: Agent, reply: CannedReply, data: CannedInput, *, created: bool)
     for language, column in BODY_FIELDS.items():
         setattr(reply, column, cleaned.bodies.get(language, ""))
     if _shortcut_taken(reply):
-        raise CannedRefused(
+        raise ShortcutTaken(
             _("The shortcut “%(shortcut)s” is already used by another reply shared the same way.")
             % {"shortcut": reply.shortcut},
             "shortcut",
@@ -133,7 +140,7 @@ def _save(actor: Agent, reply: CannedReply, data: CannedInput, *, created: bool)
             )
     except IntegrityError:
         # Another agent took the shortcut between the check and the insert.
-        raise CannedRefused(
+        raise ShortcutTaken(
             _("The shortcut “%(shortcut)s” is already used by another reply shared the same way.")
             % {"shortcut": reply.shortcut},
             "shortcut",

@@ -101,7 +101,7 @@ def _visible(request: HttpRequest, reply_id: int) -> CannedReply:
     return reply
 
 
-_WRITE_ERRORS = error_responses(400, 401, 403, 404, 422)
+_WRITE_ERRORS = error_responses(400, 401, 403, 404, 409, 422)
 
 
 @router.get(
