@@ -3,6 +3,7 @@ from django.urls import path
 from kefu.console.views import (
     attachments,
     calls,
+    canned,
     conversation,
     conversation_actions,
     escalation,
@@ -46,6 +47,7 @@ urlpatterns = [
         name="reply_window",
     ),
     path("c/<str:reference>/note/", conversation_actions.note, name="note"),
+    path("c/<str:reference>/canned/", canned.canned_suggest, name="canned_suggest"),
     path("c/<str:reference>/freeze/", platform.freeze_account, name="freeze_account"),
     path("c/<str:reference>/verification/", verification.panel, name="verification_panel"),
     path("c/<str:reference>/verification/open/", verification.open_case, name="open_case"),
@@ -104,6 +106,11 @@ urlpatterns = [
     path("me/phone/", preferences.call_device, name="call_device"),
     path("me/language/", preferences.language, name="language"),
     path("me/availability/", preferences.availability, name="availability"),
+    path("canned/", canned.canned_list, name="canned"),
+    path("canned/new/", canned.canned_create, name="canned_create"),
+    path("canned/<id:reply_id>/", canned.canned_edit, name="canned_edit"),
+    path("canned/<id:reply_id>/delete/", canned.canned_delete, name="canned_delete"),
+    path("canned/<id:reply_id>/used/", canned.canned_used, name="canned_used"),
     path("safety/alerts/", safety_alerts.alert_list, name="safety_alerts"),
     path(
         "safety/alerts/<id:alert_id>/seen/",
