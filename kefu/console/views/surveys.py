@@ -28,4 +28,4 @@ def survey_settings(request: AgentRequest) -> HttpResponse:
     except PermissionDenied as denied:
         return error_response(request, str(denied), 403)
     inboxes = [(inbox, actions.surveys_enabled(inbox)) for inbox in Inbox.objects.order_by("name")]
-    return render(request, "feedback/console_settings.html", {"inboxes": inboxes})
+    return render(request, "feedback/console_settings.html", {"inboxes": inboxes, "nav": "surveys"})
