@@ -3,13 +3,20 @@
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.core.language import normalize_language
+from kefu.core.languages import to_django
 from kefu.safety.guard_explanations import EXPLANATIONS, explain
 from kefu.safety.markers import MARKERS
 from kefu.safety.models import SafetyAlert
 
 ALERTS_PER_PAGE = 50
+
+# Where a customer's own report came from: kefu.feedback raises a "contacted outside
+# official channels" alert with the reason "survey".
+_SOURCES = {"survey": _lazy("The customer said so in the satisfaction survey.")}
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ def describe_reason(reason: str, language: str) -> str:
         return explain(reason, language)
     if reason in MARKERS:
         return MARKERS[reason][normalize_language(language, "")]
+    if reason in _SOURCES:
+        with translation.override(to_django(normalize_language(language, ""))):
+            return str(_SOURCES[reason])
     return reason
 
 

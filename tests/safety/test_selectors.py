@@ -14,6 +14,9 @@ from kefu.safety.models import SafetyAlert
         (PASSWORD, "en", "[password removed]"),
         (PASSWORD, "zh-Hant", "[密碼已移除]"),
         (ASKS_OTP, "zh-Hans", "客服"),
+        ("survey", "zh-Hans", "满意度调查"),
+        ("survey", "zh-Hant", "滿意度調查"),
+        ("survey", "en", "satisfaction survey"),
         ("a_reason_from_a_newer_version", "en", "a_reason_from_a_newer_version"),
     ],
 )
