@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncHour
+from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
 from kefu.conversations.models import Conversation, Message, MessageKind
@@ -36,6 +36,7 @@ from kefu.feedback.models import Survey
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.reports.histogram import bucket_of
 from kefu.reports.models import (
+    OPENED_BY_HOUR,
     AgentRollup,
     DurationMetric,
     DurationRollup,
@@ -48,6 +49,7 @@ from kefu.routing.business_time import BusinessCalendar, calendar_for
 from kefu.sla.models import Clock
 
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 RECENT_HOURS = 2
 DAILY_DAYS = 8
 BATCH = 5000
@@ -57,6 +59,15 @@ Dims = tuple[datetime, int | None, int, str, str]
 
 def floor_hour(at: datetime) -> datetime:
     return at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def floor_day(at: datetime) -> datetime:
+    return floor_hour(at).replace(hour=0)
+
+
+def ceil_day(at: datetime) -> datetime:
+    day = floor_day(at)
+    return day if day == at else day + DAY
 
 
 def _hour(field: str) -> TruncHour:
@@ -151,6 +162,9 @@ def _rollups(
             csat_5=r5,
             contacted_outside=outside,
         )
+    for dims, values in rows.items():
+        if "opened" in values:
+            values[OPENED_BY_HOUR[dims[0].hour]] = values["opened"]
     return [Rollup(**_key(dims), **values) for dims, values in rows.items()], durations
 
 
@@ -264,12 +278,76 @@ def recompute(start: datetime, end: datetime) -> int:
         (FlowRollup, _flows(start, end)),
     ]
     # Read first, then swap in one short transaction: readers see the old hours or the
-    # new ones, never a half-written hour.
+    # new ones, never a half-written hour, and never a day that disagrees with its hours.
     with transaction.atomic():
         for model, objects in built:
-            model.objects.filter(hour__gte=start, hour__lt=end).delete()
+            model.objects.filter(daily=False, hour__gte=start, hour__lt=end).delete()
             model.objects.bulk_create(objects, batch_size=BATCH)
+        derive_days(start, end)
     return sum(len(objects) for _, objects in built)
+
+
+_KEYS = ("team_id", "inbox_id", "channel", "intent")
+# Per grained model: the columns a daily row is keyed by, and the counts it sums.
+GRAINS: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        Rollup,
+        _KEYS,
+        (
+            "opened",
+            "resolved",
+            "first_responses",
+            "csat_responses",
+            "csat_sum",
+            "csat_1",
+            "csat_2",
+            "csat_3",
+            "csat_4",
+            "csat_5",
+            "contacted_outside",
+            *OPENED_BY_HOUR,
+        ),
+    ),
+    (DurationRollup, (*_KEYS, "metric", "bucket"), ("count",)),
+    (SlaRollup, (*_KEYS, "target"), ("met", "breached")),
+    (
+        AgentRollup,
+        ("agent_id", "team_id", "inbox_id", "channel"),
+        ("handled", "replies", "csat_responses", "csat_sum", "csat_satisfied"),
+    ),
+    (FlowRollup, ("intent",), ("started", "solved", "handed_off")),
+)
+
+
+def derive_days(start: datetime, end: datetime) -> int:
+    """Re-derive the daily rows of the UTC days touching [start, end) from their hourly rows.
+
+    One GROUP BY per model over at most those days' hourly rows (hours outside [start, end)
+    but inside those days are current already). Call inside the recompute's transaction.
+    """
+    first, last = floor_day(start), ceil_day(end)
+    written = 0
+    for model, keys, sums in GRAINS:
+        summed = (
+            model.objects.filter(daily=False, hour__gte=first, hour__lt=last)
+            .annotate(day=TruncDay("hour", tzinfo=UTC))
+            .values_list("day", *keys)
+            .annotate(**{name: Sum(name) for name in sums})
+            .order_by()
+        )
+        days = [
+            model(
+                hour=_utc(row[0]),
+                daily=True,
+                **dict(zip(keys, row[1 : 1 + len(keys)], strict=True)),
+                **dict(zip(sums, row[1 + len(keys) :], strict=True)),
+            )
+            for row in summed
+        ]
+        model.objects.filter(daily=True, hour__gte=first, hour__lt=last).delete()
+        model.objects.bulk_create(days, batch_size=BATCH)
+        written += len(days)
+    return written
 
 
 def recompute_recent(now: datetime | None = None) -> str:
