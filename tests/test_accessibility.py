@@ -186,7 +186,7 @@ CONSOLE_PAGES = pages(
     "/console/c/{reference}/",
     Visit("/console/c/{reference}/", then=note_tab, label="note tab"),
     "/console/queue/",
-    "/console/help/deflection/",
+    "/console/reports/",
     "/console/safety/alerts/",
     "/console/calls/",
     "/console/calls/?show=todo",

@@ -230,6 +230,14 @@ class ReplyIn(InputSchema):
         "refused with 409 `reply_window_closed`.",
         examples=["email"],
     )
+    seen_message_id: int | None = Field(
+        None,
+        ge=0,
+        description="The newest message id the client has seen. When another agent (or an "
+        "automatic message) replied after it, nothing is sent: 409 `conversation_changed`. "
+        "Send again with the newest id to send anyway.",
+        examples=[1042],
+    )
 
     @field_validator("text")
     @classmethod

@@ -4,6 +4,7 @@ import asyncio
 import logging
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -11,6 +12,7 @@ from django_otp.models import Device
 
 from kefu.agents.actions import mark_present
 from kefu.agents.models import Agent, Role
+from kefu.console import presence
 from kefu.conversations.models import Conversation
 from kefu.core.consumers import EventConsumer
 from kefu.core.events import AGENTS_GROUP, SUPERVISORS_GROUP, agent_group, conversation_group
@@ -49,8 +51,18 @@ def _conversation_id(value: Any) -> int | None:
     return parse_id(value) if isinstance(value, int) else None
 
 
+def _name(agent: Agent) -> str:
+    return str(agent.display_name or agent.username)
+
+
 class ConsoleConsumer(EventConsumer):
     heartbeat: asyncio.Task[None] | None = None
+    # Conversations this socket shows, with the viewers it last told the others about.
+    viewing: dict[int, list[presence.Viewer]]
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self.viewing = {}
+        await super().websocket_connect(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -77,17 +89,61 @@ class ConsoleConsumer(EventConsumer):
             await asyncio.sleep(settings.KEFU_AGENT_PRESENCE_SECONDS / 3)
             try:
                 await _present(agent)
+                for conversation_id in list(self.viewing):
+                    await self.view(conversation_id, renew=True)
             except Exception as error:  # the database restarting: the next beat retries
                 logger.warning("console presence heartbeat failed: %s", error)
 
     async def disconnect(self, code: int) -> None:
         if self.heartbeat is not None:
             self.heartbeat.cancel()
+        for conversation_id in list(getattr(self, "viewing", {})):
+            try:
+                await self.unview(conversation_id)
+            except Exception as error:  # Redis away: the entry lapses on its own
+                logger.warning("console presence leave failed: %s", error)
         await super().disconnect(code)
+
+    async def view(self, conversation_id: int, *, renew: bool = False) -> None:
+        """This socket shows the conversation: tell its other viewers when that changes.
+
+        A renewal is quiet unless someone else's entry lapsed meanwhile (a crashed
+        browser or process), which the others then hear about.
+        """
+        user = self.scope["user"]
+        viewers = await sync_to_async(presence.join)(
+            conversation_id, self.channel_name, agent_id=user.pk, name=_name(user)
+        )
+        if renew and viewers == self.viewing.get(conversation_id):
+            return
+        self.viewing[conversation_id] = viewers
+        await self.tell_viewers(conversation_id, viewers)
+
+    async def unview(self, conversation_id: int) -> None:
+        self.viewing.pop(conversation_id, None)
+        viewers = await sync_to_async(presence.leave)(conversation_id, self.channel_name)
+        await self.tell_viewers(conversation_id, viewers)
+
+    async def tell_viewers(self, conversation_id: int, viewers: list[presence.Viewer]) -> None:
+        # Ids and names only; the customer's chat socket on the same group drops this kind.
+        await self.channel_layer.group_send(
+            conversation_group(conversation_id),
+            {
+                "type": "kefu.event",
+                "event": {
+                    "kind": "conversation.viewers",
+                    "conversation_id": conversation_id,
+                    "viewers": [viewer.as_event() for viewer in viewers],
+                },
+            },
+        )
 
     async def handle_frame(self, content: dict[str, Any]) -> None:
         if "typing" in content or "read" in content:
             await self.chat_activity(content)
+            return
+        if "composing" in content:
+            await self.composing(content)
             return
         # An open conversation page follows its own timeline; ids are checked to be ints
         # so a crafted frame cannot name an arbitrary group.
@@ -103,8 +159,39 @@ class ConsoleConsumer(EventConsumer):
             else:
                 await self.leave(conversation_group(conversation_id))
             await self.send_json({"kind": verb + "d", "conversation_id": conversation_id})
+            # After the answer, so the page hears "subscribed" before the viewers list.
+            if verb == "subscribe":
+                await self.view(conversation_id)
+            elif conversation_id in self.viewing:
+                await self.unview(conversation_id)
             return
         await super().handle_frame(content)
+
+    async def composing(self, content: dict[str, Any]) -> None:
+        """An agent is writing a reply or a note: their colleagues on the page see it.
+
+        Ephemeral, on any channel; a kind of its own, so that a note being written is never
+        shown to a chat customer as "typing".
+        """
+        conversation_id = _conversation_id(content.get("composing"))
+        if conversation_id is None or conversation_group(conversation_id) not in self.groups_joined:
+            await self.send_json({"kind": "error", "code": "bad_frame"})
+            return
+        user = self.scope["user"]
+        await self.channel_layer.group_send(
+            conversation_group(conversation_id),
+            {
+                "type": "kefu.event",
+                "event": {
+                    "kind": "agent.composing",
+                    "conversation_id": conversation_id,
+                    "agent_id": user.pk,
+                    "name": _name(user),
+                    "note": content.get("note") is True,
+                    "active": content.get("active") is True,
+                },
+            },
+        )
 
     async def chat_activity(self, content: dict[str, Any]) -> None:
         """Typing and read receipts for a live chat the agent has open (ephemeral / marks)."""

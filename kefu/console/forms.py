@@ -96,6 +96,9 @@ class ReplyForm(forms.Form):
     via = forms.ChoiceField(
         label=_("Send by"), required=False, choices=[("", ""), *Channel.choices]
     )
+    # The newest message on the page when the form rendered: a reply someone else sent
+    # after it makes the send a collision warning instead (conversations.actions).
+    seen_message_id = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, allowed_statuses: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

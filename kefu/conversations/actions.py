@@ -12,12 +12,13 @@ from django.db import connection, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kefu.agents.models import Agent, Role
 from kefu.agents.permissions import require_agent, require_role
 from kefu.contacts.actions import find_or_create_contact, surviving
 from kefu.contacts.models import Contact
-from kefu.conversations import attachments, events, lifecycle, reply_window
+from kefu.conversations import attachments, events, holds, lifecycle, reply_window
 from kefu.conversations.acknowledgements import acknowledge
 from kefu.conversations.dedupe import find_duplicate
 from kefu.conversations.delivery_reports import record_bounce
@@ -41,7 +42,13 @@ from kefu.conversations.sequence import allocate_seqs, next_seq
 from kefu.conversations.status import REOPENED_BY_CUSTOMER, can_transition
 from kefu.conversations.threading import find_conversation
 from kefu.core import audit
-from kefu.core.errors import InvalidTransition, MergeRefused, MessageRejected, TagRejected
+from kefu.core.errors import (
+    ConversationChanged,
+    InvalidTransition,
+    MergeRefused,
+    MessageRejected,
+    TagRejected,
+)
 from kefu.core.language import detect_language
 from kefu.helpcenter.triage import triage
 from kefu.safety.actions import raise_alert
@@ -179,6 +186,7 @@ def receive_message(inbound: InboundMessage) -> Message:
                 conversation.resolved_at = None
             conversation.last_message_at = now
             conversation.save(update_fields=["status", "resolved_at", "last_message_at"])
+            holds.sync_secret_lock(conversation)
             lifecycle.status_changed(conversation, previous_status, now)
             lifecycle.customer_wrote(conversation, message, now)
         events.message_added(message)
@@ -239,6 +247,7 @@ def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
     conversation.secret_exposed = True
     conversation.priority = Priority.URGENT
     conversation.save(update_fields=["secret_exposed", "priority"])
+    holds.sync_secret_lock(conversation)
     warning = Message.objects.create(
         conversation=conversation,
         seq=next_seq(conversation),
@@ -266,11 +275,14 @@ def send_reply(
     files: Sequence[InboundAttachment] = (),
     then_status: str = "",
     via: str = "",
+    seen_message_id: int | None = None,
 ) -> Message:
     """Store an agent's reply and queue its delivery on the conversation's channel.
 
     `via`: one of the reply window's alternatives (the customer's email, the portal) when
     the conversation's channel no longer takes replies; ReplyWindowClosed otherwise.
+    `seen_message_id`: the newest message the agent had seen; when someone else has
+    replied since, ConversationChanged is raised and nothing is sent (collision warning).
     """
     from kefu.conversations.tasks import queue_delivery
     from kefu.safety.outbound import guard_reply
@@ -288,6 +300,8 @@ def send_reply(
     types = [attachments.check(upload) for upload in files]
     if then_status and not can_transition(conversation.status, then_status):
         raise _transition_error(conversation, then_status)
+    if seen_message_id is not None:
+        _require_unchanged(conversation, agent, seen_message_id)
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
@@ -312,6 +326,8 @@ def send_reply(
             _apply_status(conversation, then_status, now)
             changed += ["status", "resolved_at", "closed_at"]
         conversation.save(update_fields=changed)
+        if then_status:
+            _move_secret_lock(conversation, agent)
         lifecycle.agent_replied(conversation, message, now)
         lifecycle.status_changed(conversation, previous_status, now)
         if then_status:
@@ -321,6 +337,25 @@ def send_reply(
         events.message_added(message)
         events.conversation_updated(conversation, *changed)
     return message
+
+
+def _require_unchanged(conversation: Conversation, agent: Agent, seen_message_id: int) -> None:
+    """Refuse a reply written without seeing what another agent (or Kefu) just sent."""
+    from kefu.conversations.selectors import replies_since
+
+    missed = replies_since(conversation, seen_message_id, agent)
+    if missed:
+        raise ConversationChanged(
+            ngettext(
+                "A reply was sent since you opened this conversation: read it, then send "
+                "yours anyway or change it.",
+                "%(count)s replies were sent since you opened this conversation: read them, "
+                "then send yours anyway or change it.",
+                len(missed),
+            )
+            % {"count": len(missed)},
+            replies=missed,
+        )
 
 
 def add_note(*, conversation: Conversation, agent: Agent, text: str) -> Message:
@@ -439,7 +474,10 @@ def assign(
     """
     require_agent(actor)
     require_writable(conversation)
-    require_free(conversation, actor)
+    supervisor = actor.has_role(Role.SUPERVISOR)
+    # A supervisor moves a secret lock (takes the case over, or hands it on); a
+    # verification case's hold still binds them.
+    require_free(conversation, actor, ignore=holds.secret_key(conversation) if supervisor else "")
     own = assignee in (None, actor) and conversation.assignee_id in (None, actor.pk)
     if not own:
         require_role(actor, Role.SUPERVISOR)
@@ -457,9 +495,19 @@ def assign(
         audit.record(
             actor, "conversation.assign", conversation, assignee=assignee.pk if assignee else None
         )
+        _move_secret_lock(conversation, actor)
         events.conversation_updated(conversation, *fields)
         router().slots_changed()
     return conversation
+
+
+def _move_secret_lock(conversation: Conversation, actor: Agent | None) -> None:
+    """Re-derive the secret lock after a change; an owner change is audited on its own."""
+    before = holds.secret_lock_owner(conversation)
+    holds.sync_secret_lock(conversation)
+    after = holds.secret_lock_owner(conversation)
+    if before != after:
+        audit.record(actor, "conversation.secret_lock", conversation, previous=before, owner=after)
 
 
 def _transition_error(conversation: Conversation, target: str) -> InvalidTransition:
@@ -493,6 +541,7 @@ def change_status(*, conversation: Conversation, actor: Agent, status: str) -> C
         now = timezone.now()
         _apply_status(conversation, status, now)
         conversation.save(update_fields=["status", "resolved_at", "closed_at"])
+        _move_secret_lock(conversation, actor)
         lifecycle.status_changed(conversation, previous, now)
         audit.record(actor, "conversation.status", conversation, old=previous, new=status)
         events.conversation_updated(conversation, "status")
@@ -590,6 +639,7 @@ def merge(*, source: Conversation, target: Conversation, actor: Agent) -> Conver
         source.status = Status.CLOSED
         source.closed_at = now
         source.save(update_fields=["merged_into", "status", "closed_at"])
+        holds.sync_secret_lock(source)
         target.last_message_at = max(target.last_message_at, source.last_message_at)
         target.save(update_fields=["last_message_at"])
         lifecycle.merged(source, target, now)

@@ -23,11 +23,18 @@ def message_added(message: Message) -> None:
         "message_id": message.pk,
         "message_kind": message.kind,
     }
-    groups = [AGENTS_GROUP, conversation_group(conversation.pk)]
+    # Agents also hear who wrote it ("X just replied", collision.js); a customer's portal
+    # is not told an agent's internal id.
+    publications: list[Publication] = [
+        (
+            [AGENTS_GROUP, conversation_group(conversation.pk)],
+            {**event, "author_agent_id": message.author_agent_id},
+        )
+    ]
     # Internal notes stay among agents.
     if message.kind != MessageKind.NOTE:
-        groups.append(contact_group(conversation.contact_id))
-    publish_on_commit(groups, event)
+        publications.append(([contact_group(conversation.contact_id)], event))
+    publish_all_on_commit(publications)
 
 
 def _updated(conversation: Conversation, fields: tuple[str, ...]) -> Publication:

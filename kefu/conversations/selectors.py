@@ -131,6 +131,25 @@ def conversation_for_agent(agent: Agent, reference: str) -> Conversation:
     return conversation
 
 
+def latest_message_id(conversation: Conversation) -> int:
+    """What an agent has seen when a reply form renders (0 for none): see replies_since."""
+    return conversation.messages.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def replies_since(conversation: Conversation, seen_message_id: int, agent: Agent) -> list[Message]:
+    """What went to the customer after `seen_message_id` from anyone but `agent`.
+
+    Another agent's replies and automatic messages both count: either may already say what
+    the agent is about to say. Notes do not, the customer never sees them.
+    """
+    return list(
+        conversation.messages.filter(kind=MessageKind.OUTBOUND, pk__gt=seen_message_id)
+        .exclude(author_agent=agent)
+        .select_related("author_agent")
+        .order_by("pk")
+    )
+
+
 def timeline(conversation: Conversation, *, include_notes: bool) -> list[Message]:
     messages = (
         Message.objects.filter(conversation=conversation)

@@ -49,6 +49,17 @@ class TagRejected(KefuError):
     status = 422
 
 
+class ConversationChanged(KefuError):
+    """Someone else replied since the agent's page (or API client) last looked: 409.
+
+    `replies` are the messages the agent has not seen; sending again with the newest
+    one's id as seen is the agent's "send anyway".
+    """
+
+    code = "conversation_changed"
+    status = 409
+
+
 class MergeRefused(KefuError):
     code = "merge_refused"
     status = 409

@@ -237,6 +237,7 @@ def load() -> None:
     for spec in CONVERSATIONS:
         _conversation(spec, agents)
     # The demo platform's sample customers, linked to the contacts above.
+    from kefu.canned import demo_data as canned_demo
     from kefu.feedback import demo_data as feedback_demo
     from kefu.helpcenter.flows import demo_data as flows_demo
     from kefu.inboxes.messenger import demo_data as messenger_demo
@@ -262,6 +263,7 @@ def load() -> None:
     messenger_demo.load()
     verification_demo.load()
     feedback_demo.load()
+    canned_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

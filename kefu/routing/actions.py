@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from kefu.agents.models import Agent, Role, Team
 from kefu.agents.permissions import require_agent, require_role
-from kefu.conversations import events
+from kefu.conversations import events, holds
 from kefu.conversations.actions import require_writable
 from kefu.conversations.holds import require_free
 from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind, Status
@@ -97,6 +97,7 @@ def _assign_in_order(
         if not won:
             continue
         conversation.assignee = agent
+        holds.sync_secret_lock(conversation)
         agent.load += 1
         audit.record(None, "conversation.auto_assign", conversation, assignee=agent.pk)
         events.conversation_updated(conversation, "assignee")
@@ -161,6 +162,7 @@ def transfer(
             conversation.team = to_team
         conversation.assignee = to_agent or _someone_else(conversation, previous)
         conversation.save(update_fields=["assignee", "team"])
+        holds.sync_secret_lock(conversation)
         target = str(to_agent) if to_agent is not None else str(to_team)
         # Numbered: the customer's chat shows who has their conversation now.
         note = Message.objects.create(

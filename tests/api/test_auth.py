@@ -25,6 +25,7 @@ _SAMPLE = {
     "token": "00000000-0000-4000-8000-000000000000",
     "case_uuid": "00000000-0000-4000-8000-000000000000",
     "kind": "email_code",
+    "reply_id": "1",
 }
 _UNDOCUMENTED = {"openapi.json", "docs", ""}
 

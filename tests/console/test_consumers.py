@@ -46,6 +46,8 @@ async def test_a_verified_agent_hears_about_new_messages(
         "kind": "subscribed",
         "conversation_id": conversation.pk,
     }
+    # Then who has the conversation open: the agent themselves (tests/console/test_collision.py).
+    assert (await communicator.receive_json_from(timeout=10))["kind"] == "conversation.viewers"
     note = await database_sync_to_async(actions.add_note)(
         conversation=conversation, agent=agent, text="looking"
     )
@@ -55,6 +57,7 @@ async def test_a_verified_agent_hears_about_new_messages(
         "conversation_id": conversation.pk,
         "message_id": note.pk,
         "message_kind": "note",
+        "author_agent_id": agent.pk,
     }
     await communicator.disconnect()
 

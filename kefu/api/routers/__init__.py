@@ -9,7 +9,7 @@ from ninja.operation import Operation
 from kefu.api import errors
 from kefu.api.auth import TokenAuth
 from kefu.api.parser import StrictParser
-from kefu.api.routers import contacts, conversations, helpcenter, verification, verify
+from kefu.api.routers import canned, contacts, conversations, helpcenter, verification, verify
 from kefu.helpcenter.flows import api as flows_api
 
 DESCRIPTION = """
@@ -69,6 +69,7 @@ api.add_router("/v1/conversations", conversations.router)
 # Cases sit under their conversation and under /v1/verification-cases: paths from /v1.
 api.add_router("/v1", verification.router)
 api.add_router("/v1/contacts", contacts.router)
+api.add_router("/v1/canned-replies", canned.router)
 api.add_router("/v1/verify", verify.router)
 api.add_router("/v1/help", helpcenter.router)
 api.add_router("/v1/help/flows", flows_api.router)

@@ -316,8 +316,9 @@ def download_attachment(
         "refused with 422 `outbound_blocked` (with `reasons`) and reported to supervisors. "
         "409 on a closed conversation, and 409 `reply_window_closed` (with the reason in "
         "`message`) when the channel no longer takes replies (WeChat: 48 hours after the "
-        "customer's last message, 20 messages) or `via` is not one of the alternatives. The "
-        "answer carries the reply window after this reply."
+        "customer's last message, 20 messages) or `via` is not one of the alternatives. "
+        "409 `conversation_changed` when `seen_message_id` is given and someone else replied "
+        "after it (nothing is sent). The answer carries the reply window after this reply."
     ),
 )
 def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[ReplyOut]:
@@ -328,6 +329,7 @@ def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status
         text=payload.text,
         then_status=payload.then_status or "",
         via=payload.via or "",
+        seen_message_id=payload.seen_message_id,
     )
     reply = MessageOut.of(message, with_attachments=False)
     window = ReplyWindowOut.of(reply_window(conversation))

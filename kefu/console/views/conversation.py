@@ -18,7 +18,7 @@ from kefu.console.templatetags.kefu_sla import short_duration
 from kefu.console.views.call_panel import calls_context
 from kefu.console.views.escalation_panel import escalation_context
 from kefu.console.views.verification_panel import verification_context
-from kefu.conversations import selectors
+from kefu.conversations import holds, selectors
 from kefu.conversations.models import Conversation, Message, MessageKind, Priority, Status
 from kefu.conversations.reply_window import ChannelRule, reply_window, rule_for
 from kefu.conversations.status import TRANSITIONS
@@ -62,7 +62,11 @@ def allowed_statuses(conversation: Conversation) -> list[tuple[str, str]]:
 
 
 def reply_form(conversation: Conversation, data: Any = None, files: Any = None) -> ReplyForm:
-    return ReplyForm(data, files, allowed_statuses=allowed_statuses(conversation))
+    # A blank form records what its agent has seen, for the collision warning on send.
+    initial = (
+        {} if data is not None else {"seen_message_id": selectors.latest_message_id(conversation)}
+    )
+    return ReplyForm(data, files, initial=initial, allowed_statuses=allowed_statuses(conversation))
 
 
 def is_writable(conversation: Conversation) -> bool:
@@ -168,6 +172,23 @@ def help_context(conversation: Conversation) -> dict[str, Any]:
     }
 
 
+def secret_lock_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
+    """Who holds the conversation's secret lock, when it is someone other than this agent.
+
+    The composer shows the lock instead of the form; a supervisor gets "take over".
+    """
+    if not conversation.secret_exposed:  # no query for the usual conversation
+        return {"secret_lock_owner": ""}
+    owner = holds.secret_lock_owner(conversation)
+    if owner is None or owner == request.agent.pk or conversation.assignee is None:
+        return {"secret_lock_owner": ""}
+    assignee = conversation.assignee
+    return {
+        "secret_lock_owner": assignee.display_name or assignee.username,
+        "can_take_over": request.agent.has_role(Role.SUPERVISOR),
+    }
+
+
 def page_context(request: AgentRequest, conversation: Conversation) -> dict[str, Any]:
     loaded = timeline_context(conversation)
     return {
@@ -183,6 +204,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         "sla": sla_selectors.panel(conversation),
         **calls_context(conversation),
         **verification_context(request, conversation),
+        **secret_lock_context(request, conversation),
     }
 
 

@@ -6,7 +6,7 @@ success and gets the whole page with the error on refusal. A refusal changes not
 """
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -39,7 +39,7 @@ from kefu.console.views.conversation import (
 )
 from kefu.conversations import actions, selectors
 from kefu.conversations.models import Conversation, Message
-from kefu.core.errors import KefuError
+from kefu.core.errors import ConversationChanged, KefuError
 from kefu.feedback import actions as feedback_actions
 from kefu.routing import actions as routing_actions
 
@@ -121,6 +121,14 @@ Refused = Callable[[AgentRequest, Conversation, F, RefusedError], HttpResponse]
 Succeeded = Callable[[AgentRequest, Conversation, R], HttpResponse]
 
 
+def _missed(refusal: RefusedError) -> list[Message]:
+    """The replies a collision warning shows: what others sent since the form rendered."""
+    cause = refusal.__cause__
+    if not isinstance(cause, ConversationChanged):
+        return []
+    return cast(list[Message], cause.params["replies"])
+
+
 @require_POST
 @agent_required
 @with_conversation
@@ -132,6 +140,7 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
         text = form.cleaned_data["text"]
         then_status = form.cleaned_data["then_status"]
         via = form.cleaned_data["via"]
+        seen = form.cleaned_data["seen_message_id"]
         _attempt(
             lambda: actions.send_reply(
                 conversation=conversation,
@@ -140,12 +149,18 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
                 files=form.uploads(),
                 then_status=then_status,
                 via=via,
+                seen_message_id=seen,
             )
         )
     except RefusedError as refusal:
         conversation = _fresh(request, conversation)
         # The bound form keeps the agent's text; file inputs cannot be refilled.
-        refused = reply_form(conversation, request.POST)
+        data = request.POST.copy()
+        missed = _missed(refusal)
+        if missed:
+            # Now seen: submitting the same form again is the agent's "send anyway".
+            data["seen_message_id"] = str(missed[-1].pk)
+        refused = reply_form(conversation, data)
         if not is_htmx(request):
             return render_page(
                 request,
@@ -154,12 +169,14 @@ def reply(request: AgentRequest, conversation: Conversation) -> HttpResponse:
                 reply_form=refused,
                 reply_error=refusal.message,
                 reply_error_title=refusal.title,
+                collision_replies=missed,
             )
         context = {
             "conversation": conversation,
             "reply_form": refused,
             "reply_error": refusal.message,
             "reply_error_title": refusal.title,
+            "collision_replies": missed,
             # A window that closed meanwhile shows why, and the ways that remain.
             **reply_window_context(conversation),
         }

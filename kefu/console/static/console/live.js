@@ -312,6 +312,8 @@
   function sendFrame(frame) {
     if (liveSocket && liveSocket.readyState === WebSocket.OPEN) liveSocket.send(JSON.stringify(frame));
   }
+  // Page scripts that add to the live page (collision.js) send and hear through this socket.
+  window.kefuLive = { send: sendFrame };
 
   function chatActivity(event) {
     var line = document.getElementById("chat-activity");
@@ -375,7 +377,10 @@
       everOpened = true;
     });
     socket.addEventListener("message", function (message) {
-      try { handle(JSON.parse(message.data)); } catch (e) { /* not an event */ }
+      var event;
+      try { event = JSON.parse(message.data); } catch (e) { return; /* not an event */ }
+      try { handle(event); } catch (e) { /* a page part missing: the others still hear */ }
+      document.dispatchEvent(new CustomEvent("kefu-live", { detail: event }));
     });
     socket.addEventListener("close", function (closed) {
       setStatus(false);
