@@ -21,10 +21,12 @@ inbox, channel and intent as they are at recompute time. Durations are business 
 first_response_at, resolution from created_at to resolved_at.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -93,15 +95,66 @@ def _conversation_counts(field: str, start: datetime, end: datetime) -> Iterator
         yield (_utc(h), team, inbox, channel, intent), n
 
 
+class WorkingTime:
+    """Working seconds between two instants of one calendar, by prefix sums.
+
+    `BusinessCalendar.between` walks every day between its two instants on each call; a
+    rebuild asks it for every conversation, and a resolution can span weeks. Here the
+    calendar's working intervals are listed once for the dates asked about (grown when a
+    later question reaches further), with the working time before each interval, so one
+    answer is two bisects: worked(end) - worked(start). Equal to `between` (tested).
+    """
+
+    def __init__(self, calendar: BusinessCalendar) -> None:
+        self.calendar = calendar
+        self._zone = ZoneInfo(calendar.timezone)
+        self._first: date | None = None
+        self._last: date | None = None
+        self._starts: list[float] = []
+        self._ends: list[float] = []
+        self._before: list[float] = []  # working seconds before interval i
+
+    def _cover(self, first: date, last: date) -> None:
+        if self._first is not None and self._last is not None:
+            if self._first <= first and last <= self._last:
+                return
+            first, last = min(first, self._first), max(last, self._last)
+        # A margin, so a rebuild's next days are usually covered already.
+        first, last = first - timedelta(days=7), last + timedelta(days=31)
+        self._first, self._last = first, last
+        self._starts, self._ends, self._before = [], [], []
+        total = 0.0
+        for start, end in self.calendar.intervals(first, last):
+            begin, finish = start.timestamp(), end.timestamp()
+            self._starts.append(begin)
+            self._ends.append(finish)
+            self._before.append(total)
+            total += finish - begin
+
+    def _worked_until(self, at: float) -> float:
+        i = bisect_right(self._starts, at) - 1
+        if i < 0:
+            return 0.0
+        return self._before[i] + min(at, self._ends[i]) - self._starts[i]
+
+    def seconds(self, start: datetime, end: datetime) -> float:
+        if end <= start:
+            return 0.0
+        if self.calendar.always_open:
+            return (end - start).total_seconds()
+        self._cover(start.astimezone(self._zone).date(), end.astimezone(self._zone).date())
+        return self._worked_until(end.timestamp()) - self._worked_until(start.timestamp())
+
+
 class _Calendars:
     """calendar_for costs a query per call; one recompute asks once per team."""
 
     def __init__(self) -> None:
-        self._by_team: dict[int | None, BusinessCalendar] = {}
+        self._by_team: dict[int | None, WorkingTime] = {}
 
-    def __call__(self, team_id: int | None) -> BusinessCalendar:
+    def __call__(self, team_id: int | None) -> WorkingTime:
         if team_id not in self._by_team:
-            self._by_team[team_id] = calendar_for(team_id)
+            self._by_team[team_id] = WorkingTime(calendar_for(team_id))
         return self._by_team[team_id]
 
 
@@ -115,7 +168,7 @@ def _durations(
         .order_by()
     )
     for done_at, created_at, team, inbox, channel, intent in rows.iterator(chunk_size=BATCH):
-        seconds = calendars(team).between(created_at, done_at).total_seconds()
+        seconds = calendars(team).seconds(created_at, done_at)
         counts[((floor_hour(done_at), team, inbox, channel, intent), bucket_of(seconds))] += 1
     return counts
 
