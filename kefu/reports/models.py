@@ -1,8 +1,14 @@
-"""Rollups: per-hour counts the reports read instead of the raw tables.
+"""Rollups: per-hour and per-day counts the reports read instead of the raw tables.
 
 Every row is keyed by a UTC hour (`hour`, the start of it) and the dimensions a report
 filters on: team, inbox (with its channel stored beside it, so a channel filter needs no
-join) and intent. Team and inbox are plain ids, not foreign keys: a rollup outlives a
+join) and intent. Rows come in two grains in the same table: hourly rows (`daily` false)
+and daily rows (`daily` true, `hour` = the UTC midnight starting the day), each daily row
+the sum of that day's hourly rows with the same keys. A long period reads its whole UTC
+days from daily rows and only its partial edge hours from hourly rows, so the rows read
+grow with days, not hours (up to 24× fewer rows when each key sees a few conversations a day).
+
+Team and inbox are plain ids, not foreign keys: a rollup outlives a
 deleted team, and rebuilding millions of rows should not check constraints row by row.
 
 The rows are *recomputed*, never incremented (see `kefu.reports.rollup`), except
@@ -22,7 +28,15 @@ class HourRow(models.Model):
         return f"{type(self).__name__} {self.hour:%Y-%m-%d %H:00}"
 
 
-class KeyedRow(HourRow):
+class GrainRow(HourRow):
+    # True: the sum of the UTC day starting at `hour` (see kefu.reports.rollup.derive_days).
+    daily = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class KeyedRow(GrainRow):
     team_id = models.BigIntegerField(null=True)
     inbox_id = models.BigIntegerField()
     channel = models.CharField(max_length=16)
@@ -45,15 +59,25 @@ class Rollup(KeyedRow):
     csat_4 = models.PositiveIntegerField(default=0)
     csat_5 = models.PositiveIntegerField(default=0)
     contacted_outside = models.PositiveIntegerField(default=0)
+    # opened_h00 … opened_h23 (added below): conversations opened in each UTC hour of the
+    # row. An hourly row fills only its own hour; a daily row all 24, so the heatmap
+    # (weekday × hour in the viewer's zone) is shifted from daily rows without hourly ones.
 
     class Meta:
         indexes = [
-            models.Index(fields=["hour"], name="rollup_hour"),
+            models.Index(fields=["daily", "hour"], name="rollup_grain_hour"),
             # CSAT reads only the hours with answers, a fraction of the rows.
             models.Index(
-                fields=["hour"], name="rollup_csat_hour", condition=models.Q(csat_responses__gt=0)
+                fields=["daily", "hour"],
+                name="rollup_csat_grain_hour",
+                condition=models.Q(csat_responses__gt=0),
             ),
         ]
+
+
+OPENED_BY_HOUR = tuple(f"opened_h{h:02d}" for h in range(24))
+for _name in OPENED_BY_HOUR:
+    Rollup.add_to_class(_name, models.PositiveIntegerField(default=0))
 
 
 class DurationMetric(models.TextChoices):
@@ -69,7 +93,7 @@ class DurationRollup(KeyedRow):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["hour"], name="duration_rollup_hour")]
+        indexes = [models.Index(fields=["daily", "hour"], name="duration_rollup_grain_hour")]
 
 
 class SlaRollup(KeyedRow):
@@ -80,10 +104,10 @@ class SlaRollup(KeyedRow):
     breached = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["hour"], name="sla_rollup_hour")]
+        indexes = [models.Index(fields=["daily", "hour"], name="sla_rollup_grain_hour")]
 
 
-class AgentRollup(HourRow):
+class AgentRollup(GrainRow):
     """Per agent: conversations resolved while assigned, replies sent, CSAT earned."""
 
     agent_id = models.BigIntegerField()
@@ -98,16 +122,16 @@ class AgentRollup(HourRow):
 
     class Meta:
         indexes = [
-            models.Index(fields=["hour"], name="agent_rollup_hour"),
+            models.Index(fields=["daily", "hour"], name="agent_rollup_grain_hour"),
             models.Index(
-                fields=["hour"],
-                name="agent_rollup_csat_hour",
+                fields=["daily", "hour"],
+                name="agent_rollup_csat_grain_hour",
                 condition=models.Q(csat_responses__gt=0),
             ),
         ]
 
 
-class FlowRollup(HourRow):
+class FlowRollup(GrainRow):
     """Guided-flow runs by the hour they started and their outcome now."""
 
     intent = models.CharField(max_length=32)
@@ -116,7 +140,7 @@ class FlowRollup(HourRow):
     handed_off = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["hour"], name="flow_rollup_hour")]
+        indexes = [models.Index(fields=["daily", "hour"], name="flow_rollup_grain_hour")]
 
 
 class OnlineMinutes(HourRow):

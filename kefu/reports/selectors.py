@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db.models import Count as CountOf
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent, Team
@@ -32,6 +32,7 @@ from kefu.inboxes.models import Channel
 from kefu.reports import histogram
 from kefu.reports.filters import ReportFilter
 from kefu.reports.models import (
+    OPENED_BY_HOUR,
     AgentRollup,
     DurationMetric,
     DurationRollup,
@@ -152,9 +153,25 @@ class AgentRow:
 Row = TypeVar("Row", Rollup, DurationRollup, SlaRollup, AgentRollup)
 
 
+def _period(first: datetime, last: datetime) -> Q:
+    """Rows of [first, last): the whole UTC days from daily rows, the edge hours from hourly.
+
+    One query still (an OR of three ranges on the (daily, hour) index), so query counts
+    stay fixed while the rows read grow with days rather than hours.
+    """
+    day_first = first.replace(hour=0) + (timedelta(days=1) if first.hour else timedelta(0))
+    day_last = last.replace(hour=0)
+    if day_first >= day_last:
+        return Q(daily=False, hour__gte=first, hour__lt=last)
+    return (
+        Q(daily=True, hour__gte=day_first, hour__lt=day_last)
+        | Q(daily=False, hour__gte=first, hour__lt=day_first)
+        | Q(daily=False, hour__gte=day_last, hour__lt=last)
+    )
+
+
 def _rows(model: type[Row], f: ReportFilter) -> "QuerySet[Row]":
-    first, last = f.utc_range()
-    rows = model.objects.filter(hour__gte=first, hour__lt=last)
+    rows = model.objects.filter(_period(*f.utc_range()))
     if f.team_ids:
         rows = rows.filter(team_id__in=f.team_ids)
     if f.channels:
@@ -187,10 +204,19 @@ def _local(hour: datetime, f: ReportFilter) -> datetime:
 def volume(f: ReportFilter) -> Volume:
     heatmap = [[0] * 24 for _weekday in range(7)]
     days: dict[str, int] = defaultdict(int)
-    for hour, n in _rows(Rollup, f).values_list("hour").annotate(n=Sum("opened")):
-        local = _local(hour, f)
-        heatmap[local.weekday()][local.hour] += n or 0
-        days[local.date().isoformat()] += n or 0
+    # Per row start (a day or an edge hour): opened in each UTC hour of that day.
+    opened = (
+        _rows(Rollup, f)
+        .values_list("hour")
+        .annotate(**{name: Sum(name) for name in OPENED_BY_HOUR})
+    )
+    for start, *by_hour in opened:
+        midnight = start.astimezone(UTC).replace(hour=0)
+        for utc_hour, n in enumerate(by_hour):
+            if n:
+                local = _local(midnight + timedelta(hours=utc_hour), f)
+                heatmap[local.weekday()][local.hour] += n
+                days[local.date().isoformat()] += n
     by_day = []
     for offset in range(f.days):
         day = (f.start + timedelta(days=offset)).isoformat()
@@ -393,7 +419,7 @@ def _comments(f: ReportFilter) -> "QuerySet[Survey]":
 def deflection(f: ReportFilter) -> list[DeflectionRow]:
     first, last = f.utc_range()
     runs = (
-        FlowRollup.objects.filter(hour__gte=first, hour__lt=last)
+        FlowRollup.objects.filter(_period(first, last))
         .values_list("intent")
         .annotate(n=Sum("started"), solved=Sum("solved"), handed=Sum("handed_off"))
         .order_by()

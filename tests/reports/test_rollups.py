@@ -252,3 +252,83 @@ def test_report_query_count_does_not_grow_with_data(
     assert counts[0] == counts[1]
     # volume 3, times 2, sla 2, csat 5, deflection 2, agent activity 4
     assert counts[0] == [3, 2, 2, 5, 2, 4]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/New_York"])
+def test_a_period_cutting_utc_days_reads_days_and_edge_hours_exactly(
+    world_factory: Callable[..., World], zone: str
+) -> None:
+    # In both zones the local days 9–10 March start mid-UTC-day, so the report sums whole
+    # UTC days from daily rows plus edge hours from hourly rows (New York also changes to
+    # daylight time on 8 March). Every figure must equal the raw rows of that exact range.
+    world = world_factory(conversations=300)
+    rollup.rebuild(world.start - timedelta(days=1), world.end)
+    f = parse_filter("2026-03-09", "2026-03-10", ZoneInfo(zone))
+    first, last = f.utc_range()
+    # The edges really cut UTC days.
+    assert first.hour
+    assert last.hour
+
+    def within(field: str) -> dict[str, datetime]:
+        return {f"{field}__gte": first, f"{field}__lt": last}
+
+    opened = Conversation.objects.filter(**within("created_at"))
+    volume = selectors.volume(f)
+    assert volume.total == opened.count() > 0
+    heatmap = [[0] * 24 for _ in range(7)]
+    for created in opened.values_list("created_at", flat=True):
+        local = created.astimezone(f.tz)
+        heatmap[local.weekday()][local.hour] += 1
+    assert volume.heatmap == heatmap
+    assert {c.key: c.count for c in volume.by_channel} == dict(
+        Counter(opened.values_list("channel", flat=True))
+    )
+
+    times = selectors.times(f)
+    assert (
+        times.first_response.count
+        == Conversation.objects.filter(**within("first_response_at")).count()
+    )
+    assert times.resolution.count == Conversation.objects.filter(**within("resolved_at")).count()
+
+    sla = selectors.sla_compliance(f)
+    assert sum(row.breached for row in sla) == Clock.objects.filter(**within("breached_at")).count()
+    assert sum(row.met for row in sla) == (
+        Clock.objects.filter(breached_at__isnull=True, **within("fulfilled_at")).count()
+    )
+
+    answered = Survey.objects.filter(rating__isnull=False, **within("answered_at"))
+    assert selectors.csat(f).responses == answered.count()
+
+    replies = Message.objects.filter(
+        kind=MessageKind.OUTBOUND, author_agent__isnull=False, **within("created_at")
+    )
+    assert sum(row.replies for row in selectors.agent_activity(f)) == replies.count()
+
+    started = {row.key: row.started for row in selectors.deflection(f) if row.key != "search"}
+    assert started == dict(
+        Counter(FlowRun.objects.filter(**within("started_at")).values_list("intent", flat=True))
+    )
+
+
+def test_daily_rows_are_the_sum_of_their_hours(world_factory: Callable[..., World]) -> None:
+    world = world_factory(conversations=120)
+    rollup.rebuild(world.start, world.end)
+    # A later recompute of a few hours re-derives their day, and only from its hours.
+    rollup.recompute(world.start + timedelta(hours=30), world.start + timedelta(hours=31))
+    hourly: Counter[tuple[object, ...]] = Counter()
+    for hour, team, inbox, intent, opened in Rollup.objects.filter(daily=False).values_list(
+        "hour", "team_id", "inbox_id", "intent", "opened"
+    ):
+        hourly[(hour.date(), team, inbox, intent)] += opened
+    daily = Counter(
+        {
+            (hour.date(), team, inbox, intent): opened
+            for hour, team, inbox, intent, opened in Rollup.objects.filter(daily=True).values_list(
+                "hour", "team_id", "inbox_id", "intent", "opened"
+            )
+        }
+    )
+    assert +daily == +hourly
+    days = Rollup.objects.filter(daily=True).values_list("hour", flat=True)
+    assert {day.astimezone(UTC).time() for day in days} == {datetime.min.time()}
