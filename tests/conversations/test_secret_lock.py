@@ -1,14 +1,22 @@
 """The hard lock: a conversation whose customer exposed a secret is its assignee's alone."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from kefu.agents.models import Agent, Role
 from kefu.conversations import actions, holds
 from kefu.conversations.models import Conversation, Status
 from kefu.core.models import AuditEntry
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # The refusals are matched by their English text; the project's default is zh-Hans.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
