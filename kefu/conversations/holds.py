@@ -66,13 +66,13 @@ def sync_secret_lock(conversation: Conversation) -> None:
     secret exposed, an assignment, a status change); idempotent, inside the caller's
     transaction. No assignee: no lock yet (someone has to be able to take the case).
     """
+    if not conversation.secret_exposed:
+        # Never exposed (the flag is never cleared): there is no lock to take or to drop,
+        # and the hot paths (every customer message, every assignment) skip the queries.
+        return
     key = secret_key(conversation)
     owner = conversation.assignee_id
-    if not (
-        conversation.secret_exposed
-        and conversation.status in _LOCKED_STATUSES
-        and conversation.merged_into_id is None
-    ):
+    if conversation.status not in _LOCKED_STATUSES or conversation.merged_into_id is not None:
         owner = None
     stale = ConversationHold.objects.filter(conversation=conversation, key=key)
     if owner is not None:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kefu.contacts.models import Contact
-from kefu.conversations.models import Conversation
+from kefu.conversations.models import Conversation, Status
 from kefu.core.public_address import absolute_url
 from kefu.feedback.models import Survey, SurveyState
 
@@ -37,7 +37,13 @@ def answerable_for(contact: Contact) -> Survey | None:
 
 
 def open_survey(conversation: Conversation) -> Survey | None:
-    """The latest resolution's survey while it can be answered (the portal's "rate" entry)."""
+    """The latest resolution's survey while it can be answered (the portal's "rate" entry).
+
+    Only while the case stays resolved or closed: a reopened case is not rated mid-way,
+    and an open ticket page (the common one) reads nothing more.
+    """
+    if conversation.status not in (Status.RESOLVED, Status.CLOSED):
+        return None
     return _answerable(
         Survey.objects.filter(conversation=conversation).order_by("-resolved_at").first()
     )
