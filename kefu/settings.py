@@ -223,6 +223,11 @@ if REDIS_URL:
                         "max_connections": int(
                             os.environ.get("KEFU_REDIS_MAX_CONNECTIONS", "1000")
                         ),
+                        # redis-py 8 reads with a 5 s socket timeout by default, and the
+                        # layer's receive blocks in Redis for 5 s (brpop_timeout): the two
+                        # race, and a lost race kills the WebSocket (and the events sent
+                        # while it reconnects). Reads must outlast the blocking wait.
+                        "socket_timeout": 15,
                     }
                 ],
                 "prefix": "kefu",

@@ -82,3 +82,32 @@ def test_a_site_url_that_cannot_be_a_links_base_stops_start_up(
     )
     assert result.returncode != 0
     assert f"KEFU_SITE_URL: {site_url!r}" in result.stderr
+
+
+def test_the_channel_layers_reads_outlast_its_blocking_receive(tmp_path: Path) -> None:
+    # redis-py's default read timeout (5 s) equals channels_redis's blocking wait (5 s): a
+    # read that loses the race kills every console and chat WebSocket now and then.
+    script = """
+from django.conf import settings
+from channels_redis.core import RedisChannelLayer
+from channels_redis.utils import create_pool
+layer = RedisChannelLayer(**settings.CHANNEL_LAYERS["default"]["CONFIG"])
+pool = create_pool(layer.hosts[0])
+print(pool.connection_kwargs["socket_timeout"], layer.brpop_timeout)
+"""
+    env = {
+        **os.environ,
+        "KEFU_VAR_DIR": str(tmp_path),
+        "KEFU_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "kefu.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + script],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    read_timeout, blocking_wait = (float(value) for value in done.stdout.split()[-2:])
+    assert read_timeout > blocking_wait
