@@ -122,6 +122,24 @@ def verified_client(agent: Agent) -> Client:
 
 
 @pytest.fixture
+def on(
+    contact_factory: Callable[..., Contact], conversation_factory: Callable[..., Conversation]
+) -> Callable[..., Conversation]:
+    """A conversation on `channel` whose customer wrote once, with an email address."""
+
+    def make(channel: str, contact: Contact | None = None) -> Conversation:
+        contact = contact or contact_factory()
+        email = contact.identities.filter(kind=IdentityKind.EMAIL).first()
+        if email is not None and not contact.email:
+            contact.email = email.value
+            contact.save(update_fields=["email"])
+        inbox = Inbox.objects.create(name=channel, channel=channel)
+        return conversation_factory(contact=contact, inbox=inbox, channel=channel, text="在吗")
+
+    return make
+
+
+@pytest.fixture
 def agent(agent_factory: Callable[..., Agent]) -> Agent:
     return agent_factory(role=Role.L1)
 

@@ -32,24 +32,6 @@ TIMES = {
 ALWAYS_OPEN = [Channel.WEBCHAT, Channel.EMAIL, Channel.PORTAL, Channel.API, Channel.PHONE]
 
 
-@pytest.fixture
-def on(
-    contact_factory: Callable[..., Contact], conversation_factory: Callable[..., Conversation]
-) -> Callable[..., Conversation]:
-    """A conversation on `channel` whose customer wrote once, with an email address."""
-
-    def make(channel: str, contact: Contact | None = None) -> Conversation:
-        contact = contact or contact_factory()
-        email = contact.identities.filter(kind=IdentityKind.EMAIL).first()
-        if email is not None and not contact.email:
-            contact.email = email.value
-            contact.save(update_fields=["email"])
-        inbox = Inbox.objects.create(name=channel, channel=channel)
-        return conversation_factory(contact=contact, inbox=inbox, channel=channel, text="在吗")
-
-    return make
-
-
 def _heard(conversation: Conversation) -> datetime:
     return conversation.messages.filter(kind=MessageKind.INBOUND).latest("created_at").created_at
 

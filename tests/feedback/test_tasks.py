@@ -7,33 +7,15 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from kefu.contacts.models import Contact, IdentityKind
+from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation, DeliveryStatus, Message, MessageKind
 from kefu.conversations.tasks import deliver_message
 from kefu.core.intents import Intent
 from kefu.feedback import selectors, tasks
 from kefu.feedback.models import Survey, SurveyState
-from kefu.inboxes.models import Channel, Inbox
+from kefu.inboxes.models import Channel
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on(
-    contact_factory: Callable[..., Contact], conversation_factory: Callable[..., Conversation]
-) -> Callable[..., Conversation]:
-    """A conversation on `channel` whose customer wrote once, with an email address."""
-
-    def make(channel: str, contact: Contact | None = None) -> Conversation:
-        contact = contact or contact_factory()
-        email = contact.identities.filter(kind=IdentityKind.EMAIL).first()
-        if email is not None and not contact.email:
-            contact.email = email.value
-            contact.save(update_fields=["email"])
-        inbox = Inbox.objects.create(name=channel, channel=channel)
-        return conversation_factory(contact=contact, inbox=inbox, channel=channel, text="在吗")
-
-    return make
 
 
 def _automatic(conversation: Conversation) -> list[Message]:
