@@ -126,17 +126,29 @@ class ConsoleConsumer(EventConsumer):
 
     async def tell_viewers(self, conversation_id: int, viewers: list[presence.Viewer]) -> None:
         # Ids and names only; the customer's chat socket on the same group drops this kind.
-        await self.channel_layer.group_send(
-            conversation_group(conversation_id),
+        await self.tell_page(
+            conversation_id,
             {
-                "type": "kefu.event",
-                "event": {
-                    "kind": "conversation.viewers",
-                    "conversation_id": conversation_id,
-                    "viewers": [viewer.as_event() for viewer in viewers],
-                },
+                "kind": "conversation.viewers",
+                "conversation_id": conversation_id,
+                "viewers": [viewer.as_event() for viewer in viewers],
             },
         )
+
+    async def tell_page(self, conversation_id: int, event: dict[str, Any]) -> None:
+        """An ephemeral event to everyone following the conversation (never stored)."""
+        await self.channel_layer.group_send(
+            conversation_group(conversation_id), {"type": "kefu.event", "event": event}
+        )
+
+    async def joined_conversation(self, value: Any) -> int | None:
+        """The conversation a frame names, if this socket follows it; else a bad_frame
+        answer (a socket only speaks on the pages it has open)."""
+        conversation_id = _conversation_id(value)
+        if conversation_id is None or conversation_group(conversation_id) not in self.groups_joined:
+            await self.send_json({"kind": "error", "code": "bad_frame"})
+            return None
+        return conversation_id
 
     async def handle_frame(self, content: dict[str, Any]) -> None:
         if "typing" in content or "read" in content:
@@ -173,46 +185,37 @@ class ConsoleConsumer(EventConsumer):
         Ephemeral, on any channel; a kind of its own, so that a note being written is never
         shown to a chat customer as "typing".
         """
-        conversation_id = _conversation_id(content.get("composing"))
-        if conversation_id is None or conversation_group(conversation_id) not in self.groups_joined:
-            await self.send_json({"kind": "error", "code": "bad_frame"})
+        conversation_id = await self.joined_conversation(content.get("composing"))
+        if conversation_id is None:
             return
         user = self.scope["user"]
-        await self.channel_layer.group_send(
-            conversation_group(conversation_id),
+        await self.tell_page(
+            conversation_id,
             {
-                "type": "kefu.event",
-                "event": {
-                    "kind": "agent.composing",
-                    "conversation_id": conversation_id,
-                    "agent_id": user.pk,
-                    "name": _name(user),
-                    "note": content.get("note") is True,
-                    "active": content.get("active") is True,
-                },
+                "kind": "agent.composing",
+                "conversation_id": conversation_id,
+                "agent_id": user.pk,
+                "name": _name(user),
+                "note": content.get("note") is True,
+                "active": content.get("active") is True,
             },
         )
 
     async def chat_activity(self, content: dict[str, Any]) -> None:
         """Typing and read receipts for a live chat the agent has open (ephemeral / marks)."""
-        conversation_id = _conversation_id(content.get("typing", content.get("read")))
-        if conversation_id is None or conversation_group(conversation_id) not in self.groups_joined:
-            await self.send_json({"kind": "error", "code": "bad_frame"})
+        conversation_id = await self.joined_conversation(content.get("typing", content.get("read")))
+        if conversation_id is None:
             return
         if "read" in content:
             await _agent_read(conversation_id)
             return
-        user = self.scope["user"]
-        await self.channel_layer.group_send(
-            conversation_group(conversation_id),
+        await self.tell_page(
+            conversation_id,
             {
-                "type": "kefu.event",
-                "event": {
-                    "kind": "chat.typing",
-                    "conversation_id": conversation_id,
-                    "who": "agent",
-                    "active": bool(content.get("active")),
-                    "name": user.display_name or user.username,
-                },
+                "kind": "chat.typing",
+                "conversation_id": conversation_id,
+                "who": "agent",
+                "active": bool(content.get("active")),
+                "name": _name(self.scope["user"]),
             },
         )
