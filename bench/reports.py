@@ -11,7 +11,8 @@ child process:
 
 1. migrates a fresh database and inserts, with plain multi-row inserts (COPY on
    PostgreSQL), conversations spread over the last 180 days (teams follow intents as
-   routing does, intents skewed, six inboxes on five channels, 40 agents), their
+   routing does, intents skewed, six inboxes on five channels, 40 agents in six teams,
+   each conversation assigned within its team), their
    messages, two SLA clocks each, surveys for a share of the resolved ones and guided
    flow runs;
 2. builds the rollups with `kefu.reports.rollup.rebuild` (the code `kefu reports
@@ -130,7 +131,11 @@ def _generate(conversations: int, messages: int, seed: int) -> dict[str, Any]:
     intents = list(Intent.values)
     weights = [1 / (rank + 1) for rank in range(len(intents))]  # a few intents dominate
     team_of = {intent: teams[n % len(teams)].pk for n, intent in enumerate(intents)}
-    agent_ids = [agent.pk for agent in agents]
+    # Each agent works in one team, and a conversation is assigned within its team, as
+    # routing assigns it.
+    members: dict[int, list[int]] = {team.pk: [] for team in teams}
+    for n, agent in enumerate(agents):
+        members[teams[n % len(teams)].pk].append(agent.pk)
 
     rows = []
     span = SPAN_DAYS * 86400
@@ -151,7 +156,8 @@ def _generate(conversations: int, messages: int, seed: int) -> dict[str, Any]:
             resolved = None
         if first and first > now:
             first = None
-        rows.append((number, created, first, resolved, intent, inbox, rng.choice(agent_ids)))
+        agent = rng.choice(members[team_of[intent]])
+        rows.append((number, created, first, resolved, intent, inbox, agent))
 
     conversation_columns = [
         "id",

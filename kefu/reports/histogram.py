@@ -2,7 +2,8 @@
 
 Bucket 0 holds [0, 10 s); bucket i ≥ 1 holds [10 s × 1.25^(i-1), 10 s × 1.25^i); the last
 bucket (about 90 days and up) is open-ended. Counts of the same bucket add up across hours,
-teams and channels, so any filter's distribution is one SUM … GROUP BY bucket.
+teams and channels, so any filter's distribution is a SUM of each bucket's column (see
+`kefu.reports.models.DurationRollup`).
 
 A percentile is the nearest-rank value (the ⌈q·n⌉-th smallest duration). The estimate is
 interpolated linearly inside the bucket that holds that rank, so it lies in the same bucket
@@ -11,6 +12,7 @@ as the true value: it is off by less than 25 % of the true value (less than 10 s
 """
 
 import math
+from collections.abc import Sequence
 
 FIRST_EDGE = 10.0
 RATIO = 1.25
@@ -34,16 +36,16 @@ def bucket_of(seconds: float) -> int:
     return index
 
 
-def percentile(counts: dict[int, int], q: float) -> float | None:
-    """The q-quantile (0 < q ≤ 1) estimated from bucket → count, None when empty."""
-    total = sum(counts.values())
+def percentile(counts: Sequence[int], q: float) -> float | None:
+    """The q-quantile (0 < q ≤ 1) estimated from the counts of buckets 0, 1, 2 …; None
+    when they are all zero."""
+    total = sum(counts)
     if total == 0:
         return None
     rank = max(1, math.ceil(q * total))
     seen = 0
-    for bucket in sorted(counts):
-        n = counts[bucket]
-        if seen + n >= rank:
+    for bucket, n in enumerate(counts):
+        if n and seen + n >= rank:
             low = EDGES[bucket]
             if bucket == BUCKETS - 1:
                 return low

@@ -1,12 +1,13 @@
 """Rollups: per-hour and per-day counts the reports read instead of the raw tables.
 
 Every row is keyed by a UTC hour (`hour`, the start of it) and the dimensions a report
-filters on: team, inbox (with its channel stored beside it, so a channel filter needs no
-join) and intent. Rows come in two grains in the same table: hourly rows (`daily` false)
-and daily rows (`daily` true, `hour` = the UTC midnight starting the day), each daily row
-the sum of that day's hourly rows with the same keys. A long period reads its whole UTC
-days from daily rows and only its partial edge hours from hourly rows, so the rows read
-grow with days, not hours (up to 24× fewer rows when each key sees a few conversations a day).
+filters on: team and inbox (with its channel stored beside it, so a channel filter needs
+no join); the rows the volume and CSAT reports read are also keyed by intent. Rows come
+in two grains in the same table: hourly rows (`daily` false) and daily rows (`daily`
+true, `hour` = the UTC midnight starting the day), each daily row the sum of that day's
+hourly rows with the same keys. A long period reads its whole UTC days from daily rows
+and only its partial edge hours from hourly rows, so the rows read grow with days, not
+hours (up to 24× fewer rows when each key sees a few conversations a day).
 
 Team and inbox are plain ids, not foreign keys: a rollup outlives a
 deleted team, and rebuilding millions of rows should not check constraints row by row.
@@ -16,6 +17,8 @@ The rows are *recomputed*, never incremented (see `kefu.reports.rollup`), except
 """
 
 from django.db import models
+
+from kefu.reports.histogram import BUCKETS
 
 
 class HourRow(models.Model):
@@ -36,10 +39,20 @@ class GrainRow(HourRow):
         abstract = True
 
 
-class KeyedRow(GrainRow):
+class PlaceRow(GrainRow):
+    """Keyed by where the conversations were: the dimensions the report filters act on."""
+
     team_id = models.BigIntegerField(null=True)
     inbox_id = models.BigIntegerField()
     channel = models.CharField(max_length=16)
+
+    class Meta:
+        abstract = True
+
+
+class KeyedRow(PlaceRow):
+    """And by intent, for the one report that counts by it (volume)."""
+
     intent = models.CharField(max_length=32, blank=True)
 
     class Meta:
@@ -85,18 +98,28 @@ class DurationMetric(models.TextChoices):
     RESOLUTION = "resolution"
 
 
-class DurationRollup(KeyedRow):
-    """How many durations fell in each histogram bucket (`kefu.reports.histogram`)."""
+class DurationRollup(PlaceRow):
+    """A histogram of durations (`kefu.reports.histogram`): bucket_00 … bucket_61 (added
+    below) count the durations that fell in each bucket.
+
+    One row per key holds the whole histogram, rather than a row per bucket: a month of
+    daily rows is then a few thousand rows whatever the traffic, where bucket rows
+    multiplied them by the buckets in use (up to 62) as traffic grew. Not keyed by intent,
+    which no duration report groups or filters by.
+    """
 
     metric = models.CharField(max_length=16, choices=DurationMetric.choices)
-    bucket = models.PositiveSmallIntegerField()
-    count = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["daily", "hour"], name="duration_rollup_grain_hour")]
 
 
-class SlaRollup(KeyedRow):
+BUCKET_COLUMNS = tuple(f"bucket_{b:02d}" for b in range(BUCKETS))
+for _name in BUCKET_COLUMNS:
+    DurationRollup.add_to_class(_name, models.PositiveIntegerField(default=0))
+
+
+class SlaRollup(PlaceRow):
     """SLA clocks met (by fulfilled_at, never breached) and breached (by breached_at)."""
 
     target = models.CharField(max_length=16)

@@ -16,10 +16,9 @@ recomputes the last DAILY_DAYS days for what changes later (a survey answer chan
 flow run finished, a conversation reopened). `kefu reports rebuild` recomputes any range.
 
 Attribution: each event counts in the hour it happened and under the conversation's team,
-inbox, channel and intent as they are at recompute time. Durations are business time
-(`routing.business_time.calendar_for(team)`): first response from created_at to
-first_response_at, resolution from created_at to resolved_at.
-"""
+inbox, channel and (where the row has one) intent as they are at recompute time.
+Durations are business time (`routing.business_time.calendar_for(team)`): first response
+from created_at to first_response_at, resolution from created_at to resolved_at."""
 
 from bisect import bisect_right
 from collections import defaultdict
@@ -36,8 +35,9 @@ from django.utils import timezone
 from kefu.conversations.models import Conversation, Message, MessageKind
 from kefu.feedback.models import Survey
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
-from kefu.reports.histogram import bucket_of
+from kefu.reports.histogram import BUCKETS, bucket_of
 from kefu.reports.models import (
+    BUCKET_COLUMNS,
     OPENED_BY_HOUR,
     AgentRollup,
     DurationMetric,
@@ -56,6 +56,8 @@ RECENT_HOURS = 2
 DAILY_DAYS = 8
 BATCH = 5000
 
+# A row's hour, team, inbox and channel; and with its intent.
+Place = tuple[datetime, int | None, int, str]
 Dims = tuple[datetime, int | None, int, str, str]
 # One rollup row as column → value; columns left out take their default (0, False).
 Values = dict[str, Any]
@@ -180,16 +182,21 @@ def _rollups(
     for field, name in (("created_at", "opened"), ("resolved_at", "resolved")):
         for dims, n in _conversation_counts(field, start, end):
             rows[dims][name] = n
-    durations = []
+    durations: list[Values] = []
     metrics: tuple[tuple[str, str, str | None], ...] = (
         ("first_response_at", DurationMetric.FIRST_RESPONSE, "first_responses"),
         ("resolved_at", DurationMetric.RESOLUTION, None),
     )
     for field, metric, count_as in metrics:
+        histograms: dict[Place, list[int]] = {}
         for (dims, bucket), n in _durations(field, start, end, calendars).items():
             if count_as:
                 rows[dims][count_as] = rows[dims].get(count_as, 0) + n
-            durations.append({**_key(dims), "metric": metric, "bucket": bucket, "count": n})
+            histograms.setdefault(dims[:4], [0] * BUCKETS)[bucket] += n
+        durations.extend(
+            {**_place(place), "metric": metric, **dict(zip(BUCKET_COLUMNS, counts, strict=True))}
+            for place, counts in histograms.items()
+        )
     answered = (
         Survey.objects.filter(answered_at__gte=start, answered_at__lt=end, rating__isnull=False)
         .annotate(h=_hour("answered_at"))
@@ -224,12 +231,16 @@ def _rollups(
 
 
 def _key(dims: Dims) -> dict[str, Any]:
-    hour, team, inbox, channel, intent = dims
-    return {"hour": hour, "team_id": team, "inbox_id": inbox, "channel": channel, "intent": intent}
+    return {**_place(dims[:4]), "intent": dims[4]}
+
+
+def _place(place: Place) -> dict[str, Any]:
+    hour, team, inbox, channel = place
+    return {"hour": hour, "team_id": team, "inbox_id": inbox, "channel": channel}
 
 
 def _sla(start: datetime, end: datetime) -> list[Values]:
-    rows: dict[tuple[Dims, str], dict[str, int]] = defaultdict(dict)
+    rows: dict[tuple[Place, str], dict[str, int]] = defaultdict(dict)
     dims = ("conversation__team_id", "conversation__inbox_id", "conversation__channel")
     for field, name, extra in (
         ("fulfilled_at", "met", Q(breached_at__isnull=True)),
@@ -238,13 +249,13 @@ def _sla(start: datetime, end: datetime) -> list[Values]:
         counted = (
             Clock.objects.filter(extra, **{f"{field}__gte": start, f"{field}__lt": end})
             .annotate(h=_hour(field))
-            .values_list("h", *dims, "conversation__intent", "target")
+            .values_list("h", *dims, "target")
             .annotate(n=Count("id"))
             .order_by()
         )
-        for h, team, inbox, channel, intent, target, n in counted:
-            rows[((_utc(h), team, inbox, channel, intent), target)][name] = n
-    return [{**_key(key), "target": target, **values} for (key, target), values in rows.items()]
+        for h, team, inbox, channel, target, n in counted:
+            rows[((_utc(h), team, inbox, channel), target)][name] = n
+    return [{**_place(key), "target": target, **values} for (key, target), values in rows.items()]
 
 
 def _agents(start: datetime, end: datetime) -> list[Values]:
@@ -378,7 +389,8 @@ def recompute(start: datetime, end: datetime) -> int:
     return sum(len(objects) for _, objects in built)
 
 
-_KEYS = ("team_id", "inbox_id", "channel", "intent")
+_PLACE = ("team_id", "inbox_id", "channel")
+_KEYS = (*_PLACE, "intent")
 # Per grained model: the columns a daily row is keyed by, and the counts it sums.
 GRAINS: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
     (
@@ -399,8 +411,8 @@ GRAINS: tuple[tuple[type[Any], tuple[str, ...], tuple[str, ...]], ...] = (
             *OPENED_BY_HOUR,
         ),
     ),
-    (DurationRollup, (*_KEYS, "metric", "bucket"), ("count",)),
-    (SlaRollup, (*_KEYS, "target"), ("met", "breached")),
+    (DurationRollup, (*_PLACE, "metric"), BUCKET_COLUMNS),
+    (SlaRollup, (*_PLACE, "target"), ("met", "breached")),
     (
         AgentRollup,
         ("agent_id", "team_id", "inbox_id", "channel"),

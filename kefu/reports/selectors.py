@@ -32,6 +32,7 @@ from kefu.inboxes.models import Channel
 from kefu.reports import histogram
 from kefu.reports.filters import ReportFilter
 from kefu.reports.models import (
+    BUCKET_COLUMNS,
     OPENED_BY_HOUR,
     AgentRollup,
     DurationMetric,
@@ -221,10 +222,18 @@ def volume(f: ReportFilter) -> Volume:
     for offset in range(f.days):
         day = (f.start + timedelta(days=offset)).isoformat()
         by_day.append(Count(key=day, label=day, count=days.get(day, 0)))
+    # Channels and intents in one pass: their pairs are few (a channel's intents).
+    per_channel: dict[str, int] = defaultdict(int)
+    per_intent: dict[str, int] = defaultdict(int)
+    for channel, intent, n in (
+        _rows(Rollup, f).values_list("channel", "intent").annotate(n=Sum("opened"))
+    ):
+        per_channel[channel] += n
+        per_intent[intent] += n
     channels = dict(Channel.choices)
     by_channel = [
         Count(key=channel, label=str(channels.get(channel, channel)), count=n)
-        for channel, n in _rows(Rollup, f).values_list("channel").annotate(n=Sum("opened"))
+        for channel, n in per_channel.items()
         if n
     ]
     intents = dict(Intent.choices)
@@ -234,7 +243,7 @@ def volume(f: ReportFilter) -> Volume:
             label=str(intents.get(intent, intent)) if intent else _("No intent"),
             count=n,
         )
-        for intent, n in _rows(Rollup, f).values_list("intent").annotate(n=Sum("opened"))
+        for intent, n in per_intent.items()
         if n
     ]
     by_channel.sort(key=lambda row: (-row.count, row.key))
@@ -248,25 +257,28 @@ def volume(f: ReportFilter) -> Volume:
     )
 
 
-def _durations(counts: dict[int, int]) -> Durations:
+def _durations(counts: list[int]) -> Durations:
     return Durations(
-        count=sum(counts.values()),
+        count=sum(counts),
         median=histogram.percentile(counts, 0.5),
         p90=histogram.percentile(counts, 0.9),
     )
 
 
 def times(f: ReportFilter) -> Times:
-    total: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    per_team: dict[int | None, dict[str, dict[int, int]]] = defaultdict(
-        lambda: defaultdict(lambda: defaultdict(int))
-    )
+    def empty() -> list[int]:
+        return [0] * histogram.BUCKETS
+
+    total: dict[str, list[int]] = defaultdict(empty)
+    per_team: dict[int | None, dict[str, list[int]]] = defaultdict(lambda: defaultdict(empty))
     counted = (
-        _rows(DurationRollup, f).values_list("team_id", "metric", "bucket").annotate(n=Sum("count"))
+        _rows(DurationRollup, f)
+        .values_list("team_id", "metric")
+        .annotate(**{name: Sum(name) for name in BUCKET_COLUMNS})
     )
-    for team, metric, bucket, n in counted:
-        total[metric][bucket] += n
-        per_team[team][metric][bucket] += n
+    for team, metric, *counts in counted:
+        per_team[team][metric] = counts
+        total[metric] = [a + b for a, b in zip(total[metric], counts, strict=True)]
     labels = _team_labels()
     by_team = [
         TeamTimes(

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 # The generated help desk spans 2026-03-08 12:00 to 2026-03-11 12:00 UTC.
 # session, agent, device, nav badges, the form's teams and inboxes, the six reports
-QUERIES = 24
+QUERIES = 23
 PERIOD = "period=custom&start=2026-03-07&end=2026-03-12"
 
 
