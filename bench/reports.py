@@ -156,8 +156,8 @@ def _generate(conversations: int, messages: int, seed: int) -> dict[str, Any]:
             resolved = None
         if first and first > now:
             first = None
-        agent = rng.choice(members[team_of[intent]])
-        rows.append((number, created, first, resolved, intent, inbox, agent))
+        assignee = rng.choice(members[team_of[intent]])
+        rows.append((number, created, first, resolved, intent, inbox, assignee))
 
     conversation_columns = [
         "id",
