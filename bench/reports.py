@@ -12,9 +12,9 @@ child process:
 1. migrates a fresh database and inserts, with plain multi-row inserts (COPY on
    PostgreSQL), conversations spread over the last 180 days (teams follow intents as
    routing does, intents skewed, six inboxes on five channels, 40 agents in six teams,
-   each conversation assigned within its team), their
-   messages, two SLA clocks each, surveys for a share of the resolved ones and guided
-   flow runs;
+   each conversation assigned within its team; unresolved ones older than a week
+   closed), their messages, two SLA clocks each,
+   surveys for a share of the resolved ones and guided flow runs;
 2. builds the rollups with `kefu.reports.rollup.rebuild` (the code `kefu reports
    rebuild` and the scheduler run) and reports how long that took;
 3. times each report's selector (`kefu.reports.selectors`) and the whole console page
@@ -95,13 +95,23 @@ def _defaults(model: Any, given: Sequence[str]) -> tuple[list[str], tuple[Any, .
     return names, tuple(values)
 
 
+def _status(created: datetime, resolved: datetime | None, now: datetime) -> str:
+    """Resolved, or open for a week; older unresolved ones were closed (spam, duplicates,
+    customers who never wrote back), so agents' open load stays what a desk works on."""
+    from kefu.conversations.models import Status
+
+    if resolved:
+        return Status.RESOLVED
+    return Status.OPEN if now - created < timedelta(days=7) else Status.CLOSED
+
+
 def _generate(conversations: int, messages: int, seed: int) -> dict[str, Any]:
     from django.db import connection
     from django.utils import timezone
 
     from kefu.agents.models import Agent, Team
     from kefu.contacts.models import Contact
-    from kefu.conversations.models import Conversation, Message, MessageKind, Status
+    from kefu.conversations.models import Conversation, Message, MessageKind
     from kefu.core.intents import Intent
     from kefu.feedback.models import Survey
     from kefu.helpcenter.flows.models import FlowRun, RunOutcome
@@ -183,7 +193,7 @@ def _generate(conversations: int, messages: int, seed: int) -> dict[str, Any]:
                 contact.pk,
                 inbox.pk,
                 inbox.channel,
-                Status.RESOLVED if resolved else Status.OPEN,
+                _status(created, resolved, now),
                 intent,
                 team_of[intent],
                 agent,
