@@ -16,9 +16,20 @@ The rows are *recomputed*, never incremented (see `kefu.reports.rollup`), except
 `OnlineMinutes`, which is a sample of who is online now and cannot be recomputed later.
 """
 
+from datetime import datetime
+
 from django.db import models
 
 from kefu.reports.histogram import BUCKETS
+
+
+def grain(daily: bool, first: datetime, last: datetime) -> models.Q:
+    """Rows of one grain starting in [first, last), as a condition the `(daily, hour)`
+    indexes can seek: Django writes `daily=True` as a bare `"daily"` (and False as
+    `NOT "daily"`), which SQLite's planner only skip-scans, walking the other grain's
+    index entries in the range too (at 1,000,000 conversations, 80 ms instead of 20 for
+    180 days of agent rows). An explicit value makes it `"daily" = 1`."""
+    return models.Q(daily=models.Value(daily), hour__gte=first, hour__lt=last)
 
 
 class HourRow(models.Model):

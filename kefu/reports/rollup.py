@@ -46,6 +46,7 @@ from kefu.reports.models import (
     OnlineMinutes,
     Rollup,
     SlaRollup,
+    grain,
 )
 from kefu.routing.business_time import BusinessCalendar, calendar_for
 from kefu.sla.models import Clock
@@ -393,7 +394,7 @@ def recompute(start: datetime, end: datetime) -> int:
     # new ones, never a half-written hour, and never a day that disagrees with its hours.
     with transaction.atomic():
         for model, objects in built:
-            model.objects.filter(daily=False, hour__gte=start, hour__lt=end).delete()
+            model.objects.filter(grain(False, start, end)).delete()
             _insert(model, objects)
         derive_days(start, end, dict(built))
     return sum(len(objects) for _, objects in built)
@@ -450,7 +451,7 @@ def derive_days(
             rows = _sum_days(built.get(model, []), keys, sums)
         else:
             rows = (
-                model.objects.filter(daily=False, hour__gte=first, hour__lt=last)
+                model.objects.filter(grain(False, first, last))
                 .annotate(day=TruncDay("hour", tzinfo=UTC))
                 .values_list("day", *keys)
                 .annotate(**{name: Sum(name) for name in sums})
@@ -462,7 +463,7 @@ def derive_days(
             | dict(zip(sums, row[1 + len(keys) :], strict=True))
             for row in rows
         ]
-        model.objects.filter(daily=True, hour__gte=first, hour__lt=last).delete()
+        model.objects.filter(grain(True, first, last)).delete()
         _insert(model, days)
         written += len(days)
     return written

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from django.db.models import Count as CountOf
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent, Team
@@ -41,6 +41,7 @@ from kefu.reports.models import (
     OnlineMinutes,
     Rollup,
     SlaRollup,
+    grain,
 )
 from kefu.sla.models import Target
 
@@ -163,11 +164,11 @@ def _period(first: datetime, last: datetime) -> Q:
     day_first = first.replace(hour=0) + (timedelta(days=1) if first.hour else timedelta(0))
     day_last = last.replace(hour=0)
     if day_first >= day_last:
-        return Q(daily=False, hour__gte=first, hour__lt=last)
+        return grain(False, first, last)
     return (
-        Q(daily=True, hour__gte=day_first, hour__lt=day_last)
-        | Q(daily=False, hour__gte=first, hour__lt=day_first)
-        | Q(daily=False, hour__gte=day_last, hour__lt=last)
+        grain(True, day_first, day_last)
+        | grain(False, first, day_first)
+        | grain(False, day_last, last)
     )
 
 
@@ -468,6 +469,22 @@ def deflection(f: ReportFilter) -> list[DeflectionRow]:
     return rows
 
 
+def _load(f: ReportFilter) -> dict[int, int]:
+    """Each agent's conversations open now, counted per agent through the (assignee,
+    status) index: grouping all open conversations by assignee instead made SQLite walk
+    that index over every conversation ever assigned (75 ms at 1,000,000)."""
+    open_now = Conversation.objects.filter(assignee=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+    if f.team_ids:
+        open_now = open_now.filter(team_id__in=f.team_ids)
+    if f.channels:
+        open_now = open_now.filter(channel__in=f.channels)
+    if f.inbox_ids:
+        open_now = open_now.filter(inbox_id__in=f.inbox_ids)
+    counted = open_now.order_by().values("assignee").annotate(n=CountOf("id")).values("n")
+    agents = Agent.objects.annotate(n=Subquery(counted)).values_list("pk", "n")
+    return {agent: n for agent, n in agents if n}
+
+
 def agent_activity(f: ReportFilter) -> list[AgentRow]:
     worked = {
         agent: (handled or 0, replies or 0)
@@ -482,14 +499,7 @@ def agent_activity(f: ReportFilter) -> list[AgentRow]:
         .annotate(n=Sum("minutes"))
         .order_by()
     )
-    open_now = Conversation.objects.filter(status__in=ACTIVE_STATUSES, assignee__isnull=False)
-    if f.team_ids:
-        open_now = open_now.filter(team_id__in=f.team_ids)
-    if f.channels:
-        open_now = open_now.filter(channel__in=f.channels)
-    if f.inbox_ids:
-        open_now = open_now.filter(inbox_id__in=f.inbox_ids)
-    load = dict(open_now.values_list("assignee_id").annotate(n=CountOf("id")).order_by())
+    load = _load(f)
     ids = set(worked) | set(online) | set(load)
     labels = _agent_labels(ids)
     rows = [
