@@ -98,6 +98,11 @@ _SECRET_KINDS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
 )
 # A Chinese verb followed by 了 or 过 reports what was done ("我们已发送了验证码").
 _COMPLETED = re.compile(r"\s*[了过過]")
+# A verb followed by 的 describes its object rather than asking for it ("您发送的助记词已被
+# 删除": the phrase you sent), unless a 是 makes it the point ("您要提供的是助记词") or a
+# modal before it still asks ("需要您提供的助记词", "您要输入的私钥").
+_DESCRIBES = re.compile(r"\s*的(?!\s*(?:就是|是|为|為))")
+_STILL_ASKED = re.compile(r"(?:要|需|须|須|得|必须|必須|应该|應該|应|應|请|請)\s*(?:您|你)?\s*$")
 # What stands just before an address that funds are sent to: "to", "into", "到", or a
 # colon ending "…this address:".
 _DESTINATION = _compile(r"(?:\b(?:to|into)\b|[到至入往])[^.!?。]*$|[:：]\s*$")
@@ -157,9 +162,16 @@ class _Clause:
                 for match in pattern.finditer(self.text)
                 if not self.negated_at(match.start())
                 and not _COMPLETED.match(self.text, match.end())
+                and not self.describes(match)
                 and not self.sent_by_us(match)
             ]
         return found
+
+    def describes(self, verb: re.Match[str]) -> bool:
+        """'您发送的助记词': the verb tells which object is meant, not what to do."""
+        return _DESCRIBES.match(self.text, verb.end()) is not None and not _STILL_ASKED.search(
+            self.text, 0, verb.start()
+        )
 
     def sent_by_us(self, verb: re.Match[str]) -> bool:
         """Support sending something ("we will send a code to your email") asks nothing."""

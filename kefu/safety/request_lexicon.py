@@ -129,7 +129,7 @@ ONE_TIME_CODE_OBJECTS: Final = alternatives(
 
 # Handing something over to the person writing: blocked for every kind of secret.
 TRANSMIT_VERBS: Final = alternatives(
-    r"[发發][给給]?(?:我|我们|我們|客服|过来|過來|一下|下)",
+    r"[发發][给給]?(?:我|我们|我們|客服|过来|過來|一下|下|一次|一遍)",
     r"[发發]送",
     r"[传傳](?:给|給|送)",
     r"[给給](?:我|我们|我們|客服)",
@@ -257,7 +257,8 @@ SENDER_IS_US: Final = alternatives(
     # to the customer (请、让、您).
     r"(?:我们|我們|我|系统|系統|平台|客服)[^,，。请請让讓您你]{0,6}?"
     r"(?:会|會|将|將|已|已经|已經|可以|马上|馬上|稍后|稍後|自动|自動)*"
-    r"(?:通过|通過)?(?:向(?:您|你)[^,，。]{0,12}|给(?:您|你)|給(?:您|你))?[发發寄]送",
+    r"(?:通过|通過)?(?:向(?:您|你)[^,，。]{0,12}|给(?:您|你)|給(?:您|你))?"
+    r"(?:[发發寄]送|[发發](?:一次|一遍))",
 )
 
 # Pronouns that point back at a secret named earlier ("…your seed phrase. Send it to me").
