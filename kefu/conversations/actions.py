@@ -191,7 +191,7 @@ def receive_message(inbound: InboundMessage) -> Message:
             lifecycle.customer_wrote(conversation, message, now)
         events.message_added(message)
         if screened.kinds:
-            _handle_exposure(conversation, screened.kinds)
+            handle_exposure(conversation, screened.kinds)
         if inbound.acknowledge and (is_new or resent):
             acknowledge(conversation, contact, duplicate=resent)
         events.conversation_updated(conversation, "status", "last_message_at")
@@ -240,8 +240,9 @@ def _thread_by_channel_hints(
     return inbound, False
 
 
-def _handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
-    """The customer sent a secret (already removed): warn them now, flag, escalate."""
+def handle_exposure(conversation: Conversation, kinds: frozenset[str]) -> None:
+    """The customer sent a secret (already removed), in a message or anywhere else they
+    write about this conversation: warn them now, flag, escalate."""
     from kefu.conversations.tasks import queue_delivery
 
     conversation.secret_exposed = True

@@ -120,8 +120,10 @@ def answer(
         _check_answer(locked, rating, comment, now)
         first = locked.answered_at is None
         locked.rating = rating
-        # Customers paste anything, a recovery phrase included: it is never stored.
-        locked.comment = redact(comment, locked.language).text if comment else ""
+        # Customers paste anything, a recovery phrase included: it is never stored, and
+        # they are warned as when they send one in a message.
+        redacted = redact(comment, locked.language)
+        locked.comment = redacted.text
         if contacted_outside is not None or first:
             locked.contacted_outside = contacted_outside
         if first:
@@ -130,6 +132,10 @@ def answer(
             locked.changed_at = now
         locked.state = SurveyState.ANSWERED
         locked.save()
+        if redacted.found:
+            conversation_actions.handle_exposure(
+                locked.conversation, frozenset(finding.kind for finding in redacted.findings)
+            )
         if locked.contacted_outside and not _alert_raised(locked):
             raise_alert(
                 kind=SafetyAlert.Kind.CONTACTED_OUTSIDE,

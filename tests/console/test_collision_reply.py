@@ -107,7 +107,7 @@ def test_a_form_without_the_field_sends_as_before(
 @pytest.fixture
 def locked(conversation: Conversation, colleague: Agent) -> Conversation:
     actions.assign(conversation=conversation, actor=colleague, assignee=colleague)
-    actions._handle_exposure(conversation, frozenset({"mnemonic"}))
+    actions.handle_exposure(conversation, frozenset({"mnemonic"}))
     return conversation
 
 

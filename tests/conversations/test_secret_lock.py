@@ -37,7 +37,7 @@ def supervisor(agent_factory: Callable[..., Agent]) -> Agent:
 @pytest.fixture
 def exposed(conversation_factory: Callable[..., Conversation], owner: Agent) -> Conversation:
     conversation = conversation_factory(assignee=owner)
-    actions._handle_exposure(conversation, frozenset({"mnemonic"}))
+    actions.handle_exposure(conversation, frozenset({"mnemonic"}))
     return conversation
 
 
@@ -51,7 +51,7 @@ def test_without_an_assignee_there_is_no_lock_until_someone_takes_it(
     conversation_factory: Callable[..., Conversation], owner: Agent, other: Agent
 ) -> None:
     conversation = conversation_factory()
-    actions._handle_exposure(conversation, frozenset({"mnemonic"}))
+    actions.handle_exposure(conversation, frozenset({"mnemonic"}))
     assert holds.secret_lock_owner(conversation) is None
     actions.assign(conversation=conversation, actor=owner, assignee=owner)
     assert holds.secret_lock_owner(conversation) == owner.pk

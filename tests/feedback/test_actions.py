@@ -136,6 +136,25 @@ def test_a_recovery_phrase_in_the_comment_is_stored_redacted(survey: Survey) -> 
     assert "帮我看看" in answered.comment
 
 
+def test_a_secret_in_the_comment_warns_the_customer_and_flags_the_case(survey: Survey) -> None:
+    """As when a customer sends one in a message: the secret is gone, but whoever holds
+    it can empty the wallet, so the customer is told at once and supervisors see it."""
+    actions.answer(survey=survey, rating=2, comment=f"{PHRASE} 这是我的助记词")
+    conversation = Conversation.objects.get(pk=survey.conversation_id)
+    assert conversation.secret_exposed
+    warning = conversation.messages.filter(kind=MessageKind.OUTBOUND).latest("pk")
+    assert "abandon" not in warning.text
+    assert SafetyAlert.objects.filter(
+        kind=SafetyAlert.Kind.SECRET_EXPOSED, conversation=conversation
+    ).exists()
+
+
+def test_an_ordinary_comment_flags_nothing(survey: Survey) -> None:
+    actions.answer(survey=survey, rating=4, comment="客服很耐心，谢谢！")
+    assert not Conversation.objects.get(pk=survey.conversation_id).secret_exposed
+    assert not SafetyAlert.objects.exists()
+
+
 def test_yes_to_contacted_outside_raises_exactly_one_alert(survey: Survey) -> None:
     actions.answer(survey=survey, rating=3, contacted_outside=True)
     actions.answer(survey=survey, rating=3, contacted_outside=False)
