@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from kefu.core.errors import KefuError
+from kefu.core.errors import ConversationChanged, KefuError
 from kefu.verification.actions import CaseRefused
 
 logger = logging.getLogger(__name__)
@@ -182,6 +182,8 @@ def install(api: NinjaAPI) -> None:
         reasons = getattr(exc, "reasons", None)
         if reasons is not None:
             extra["reasons"] = list(reasons)
+        if isinstance(exc, ConversationChanged):
+            extra["missed_message_ids"] = [message.pk for message in exc.replies]
         return error_response(api, request, exc.status, exc.code, exc.message, **extra)
 
     @handler(CaseRefused)

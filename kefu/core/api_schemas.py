@@ -68,6 +68,13 @@ class ErrorBody(Schema):
     message: str = Field(examples=["Conversation K-000999 was not found."])
     fields: list[FieldErrorOut] | None = Field(None, description="Only for validation_error.")
     reasons: list[str] | None = Field(None, description="Only for outbound_blocked.")
+    missed_message_ids: list[int] | None = Field(
+        None,
+        description=(
+            "Only for conversation_changed: the replies sent since `seen_message_id`, oldest "
+            "first. Read them; to send anyway, send again with the last one as seen."
+        ),
+    )
 
 
 class ErrorOut(Schema):

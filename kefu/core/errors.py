@@ -1,5 +1,8 @@
 """Errors that reach a person: each has a stable code (for the API) and a translated message."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.utils.functional import Promise
 
 
@@ -58,6 +61,10 @@ class ConversationChanged(KefuError):
 
     code = "conversation_changed"
     status = 409
+
+    def __init__(self, message: str | Promise, *, replies: Sequence[Any]) -> None:
+        super().__init__(message, replies=replies)
+        self.replies = list(replies)  # conversations.models.Message, oldest first
 
 
 class MergeRefused(KefuError):

@@ -318,7 +318,8 @@ def download_attachment(
         "`message`) when the channel no longer takes replies (WeChat: 48 hours after the "
         "customer's last message, 20 messages) or `via` is not one of the alternatives. "
         "409 `conversation_changed` when `seen_message_id` is given and someone else replied "
-        "after it (nothing is sent). The answer carries the reply window after this reply."
+        "after it (nothing is sent; `missed_message_ids` lists those replies). The answer "
+        "carries the reply window after this reply."
     ),
 )
 def post_reply(request: HttpRequest, reference: str, payload: ReplyIn) -> Status[ReplyOut]:

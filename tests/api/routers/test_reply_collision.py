@@ -29,9 +29,11 @@ def test_the_api_refuses_with_409_conversation_changed(
     body = {"text": "您好", "seen_message_id": seen}
     response = client.post(path, body, content_type="application/json")
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "conversation_changed"
+    error = response.json()["error"]
+    assert error["code"] == "conversation_changed"
     assert outbound_by(conversation, agent) == []
     newest = conversation.messages.order_by("-pk").first()
     assert newest is not None
+    assert error["missed_message_ids"] == [newest.pk]
     body["seen_message_id"] = newest.pk
     assert client.post(path, body, content_type="application/json").status_code == 201
