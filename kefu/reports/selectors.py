@@ -153,6 +153,7 @@ class AgentRow:
 
 
 Row = TypeVar("Row", Rollup, DurationRollup, SlaRollup, AgentRollup)
+Filtered = TypeVar("Filtered", Rollup, DurationRollup, SlaRollup, AgentRollup, Survey, Conversation)
 
 
 def _period(first: datetime, last: datetime) -> Q:
@@ -172,15 +173,19 @@ def _period(first: datetime, last: datetime) -> Q:
     )
 
 
-def _rows(model: type[Row], f: ReportFilter) -> "QuerySet[Row]":
-    rows = model.objects.filter(_period(*f.utc_range()))
+def _where(rows: "QuerySet[Filtered]", f: ReportFilter) -> "QuerySet[Filtered]":
+    """The filter's team, channel and inbox, on rows that carry all three."""
     if f.team_ids:
         rows = rows.filter(team_id__in=f.team_ids)
     if f.channels:
         rows = rows.filter(channel__in=f.channels)
     if f.inbox_ids:
         rows = rows.filter(inbox_id__in=f.inbox_ids)
-    return rows.order_by()
+    return rows
+
+
+def _rows(model: type[Row], f: ReportFilter) -> "QuerySet[Row]":
+    return _where(model.objects.filter(_period(*f.utc_range())), f).order_by()
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -419,12 +424,7 @@ def _comments(f: ReportFilter) -> "QuerySet[Survey]":
     surveys = Survey.objects.filter(
         answered_at__gte=first, answered_at__lt=last, rating__isnull=False
     ).exclude(comment="")
-    if f.team_ids:
-        surveys = surveys.filter(team_id__in=f.team_ids)
-    if f.channels:
-        surveys = surveys.filter(channel__in=f.channels)
-    if f.inbox_ids:
-        surveys = surveys.filter(inbox_id__in=f.inbox_ids)
+    surveys = _where(surveys, f)
     fields = ("conversation_id", "rating", "comment", "agent_id", "answered_at")
     return surveys.only(*fields).order_by("-answered_at", "-id")[:COMMENTS]
 
@@ -473,13 +473,9 @@ def _load(f: ReportFilter) -> dict[int, int]:
     """Each agent's conversations open now, counted per agent through the (assignee,
     status) index: grouping all open conversations by assignee instead made SQLite walk
     that index over every conversation ever assigned (75 ms at 1,000,000)."""
-    open_now = Conversation.objects.filter(assignee=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-    if f.team_ids:
-        open_now = open_now.filter(team_id__in=f.team_ids)
-    if f.channels:
-        open_now = open_now.filter(channel__in=f.channels)
-    if f.inbox_ids:
-        open_now = open_now.filter(inbox_id__in=f.inbox_ids)
+    open_now = _where(
+        Conversation.objects.filter(assignee=OuterRef("pk"), status__in=ACTIVE_STATUSES), f
+    )
     counted = open_now.order_by().values("assignee").annotate(n=CountOf("id")).values("n")
     agents = Agent.objects.annotate(n=Subquery(counted)).values_list("pk", "n")
     return {agent: n for agent, n in agents if n}
