@@ -63,7 +63,7 @@ class ConversationChanged(KefuError):
     status = 409
 
     def __init__(self, message: str | Promise, *, replies: Sequence[Any]) -> None:
-        super().__init__(message, replies=replies)
+        super().__init__(message)
         self.replies = list(replies)  # conversations.models.Message, oldest first
 
 

@@ -18,7 +18,8 @@ flow run finished, a conversation reopened). `kefu reports rebuild` recomputes a
 Attribution: each event counts in the hour it happened and under the conversation's team,
 inbox, channel and (where the row has one) intent as they are at recompute time.
 Durations are business time (`routing.business_time.calendar_for(team)`): first response
-from created_at to first_response_at, resolution from created_at to resolved_at."""
+from created_at to first_response_at, resolution from created_at to resolved_at.
+"""
 
 from bisect import bisect_right
 from collections import defaultdict

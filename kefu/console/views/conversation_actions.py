@@ -126,7 +126,7 @@ def _missed(refusal: RefusedError) -> list[Message]:
     cause = refusal.__cause__
     if not isinstance(cause, ConversationChanged):
         return []
-    return cast(list[Message], cause.params["replies"])
+    return cast(list[Message], cause.replies)
 
 
 @require_POST
