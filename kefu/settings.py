@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "kefu.helpcenter.flows",
     "kefu.feedback",
     "kefu.canned",
+    "kefu.community",
     "kefu.reports",
     # Above the domain apps: the demo loader imports them all.
     "kefu.demo",
