@@ -143,6 +143,8 @@ def _unleet(text: str) -> str:
 
 
 def _check_member(member: Member) -> None:
+    # Read afresh: a ban or an approval may have come since the caller loaded the member.
+    member.refresh_from_db(fields=["banned_until", "approved_posts"])
     if member.banned_until is not None and member.banned_until > timezone.now():
         raise errors.Banned(member.banned_until)
 
