@@ -62,9 +62,7 @@ def unanswered(filters: QueueFilter) -> list[Question]:
 def held_posts(filters: QueueFilter) -> list[Post]:
     """Posts waiting for a moderator, oldest first, with their (redacted) text."""
     return list(
-        Post.objects.filter(
-            _filtered_questions(filters, "question__"), visibility=Visibility.HELD
-        )
+        Post.objects.filter(_filtered_questions(filters, "question__"), visibility=Visibility.HELD)
         .select_related("question", "member", "agent")
         .order_by("created_at", "pk")[:QUEUE_SIZE]
     )
@@ -112,7 +110,7 @@ def thread_for_staff(question_id: int) -> StaffThread:
     )
     if question is None:
         raise NotFound(_question_not_found())
-    posts = list(
+    posts: list[Post] = list(
         Post.objects.filter(question=question)
         .select_related("member", "agent")
         .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
