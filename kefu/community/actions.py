@@ -843,10 +843,9 @@ def _take_to_support(
         )
     )
     with transaction.atomic():
-        # Locked, so two clicks open one conversation.
-        locked = (
-            Question.objects.select_for_update().select_related("conversation").get(pk=question.pk)
-        )
+        # Locked, so two clicks open one conversation (the row alone: PostgreSQL cannot
+        # lock the nullable side of a join).
+        locked = Question.objects.select_for_update().get(pk=question.pk)
         current = locked.conversation
         if current is not None and current.status != Status.CLOSED:
             question.conversation = current
