@@ -326,3 +326,20 @@ def test_the_sidebar_links_to_the_community(agent_client):
 def test_moderator_actions_are_audited(moderator_client, question):
     moderator_client.post(f"/console/community/q/{question.pk}/lock/", {"locked": "on"})
     assert AuditEntry.objects.filter(action__startswith="community.").exists()
+
+
+def test_the_path_safety_alerts_store_is_the_post_link(agent_client, question):
+    from django.urls import reverse
+
+    post = _opening(question)
+    stored = actions.CONSOLE_POST_PATH.format(id=post.pk)
+    assert stored == reverse("console:community_post", args=[post.pk])
+    assert agent_client.get(stored).status_code == 302
+
+
+def test_a_held_post_shows_its_reasons_on_the_thread(moderator_client, question, author):
+    held = _post_for_hold(_held(question, author), HoldReason.SECRET)
+    page = moderator_client.get(f"/console/community/q/{question.pk}/").content.decode()
+    assert f'id="post-{held.pk}"' in page
+    assert "A recovery phrase or key was removed" in page
+    assert f"/console/community/posts/{held.pk}/approve/" in page
