@@ -886,6 +886,12 @@ def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
         post = answer(author=actor, question=question, body=body)
         post.from_conversation_id = question.conversation_id
         post.save(update_fields=["from_conversation"])
+        # The agents on the ticket see that the customer's question has its answer now.
+        add_system_note(
+            conversation=post.from_conversation,
+            text=_("Published to community question #%(id)s as an official answer: %(url)s")
+            % {"id": question.pk, "url": question_url(question)},
+        )
         audit.record(
             actor,
             "community.publish_answer",
@@ -924,6 +930,15 @@ def _without_names(text: str, names: set[str]) -> str:
     return text
 
 
+def _thread_names(question: Question) -> set[str]:
+    """Every name that wrote in the thread: members' display names, agents' names."""
+    members = Member.objects.filter(posts__question=question).values_list("display_name", flat=True)
+    agents = Agent.objects.filter(community_posts__question=question).values_list(
+        "display_name", "username"
+    )
+    return {*members, *(name for pair in agents for name in pair if name)}
+
+
 def propose_article(*, actor: Agent, question: Question) -> ArticleTranslation:
     """A solved question as a help-center draft, in the question's language, for review.
 
@@ -943,14 +958,7 @@ def propose_article(*, actor: Agent, question: Question) -> ArticleTranslation:
     if existing is not None:
         return existing
     opening = _opening_post(question)
-    names = {
-        name
-        for post in (opening, solution)
-        for name in (
-            post.member.display_name if post.member is not None else "",
-            (post.agent.display_name or post.agent.username) if post.agent is not None else "",
-        )
-    }
+    names = _thread_names(question)
     heading = in_language(question.language, lambda: str(_("Answer")))
     body = f"{opening.body}\n\n## {heading}\n\n{solution.body}"
     # Stored text is redacted already; a second pass costs little and guards edits made
