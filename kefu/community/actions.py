@@ -880,15 +880,16 @@ def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
     answer) that remembers the conversation it came from; once published, an official
     answer solves the question (a held one waits for a moderator like any other).
     """
-    if question.conversation_id is None:
+    conversation = question.conversation
+    if conversation is None:
         raise errors.NotWithSupport()
     with transaction.atomic():
         post = answer(author=actor, question=question, body=body)
-        post.from_conversation_id = question.conversation_id
+        post.from_conversation = conversation
         post.save(update_fields=["from_conversation"])
         # The agents on the ticket see that the customer's question has its answer now.
         add_system_note(
-            conversation=post.from_conversation,
+            conversation=conversation,
             text=_("Published to community question #%(id)s as an official answer: %(url)s")
             % {"id": question.pk, "url": question_url(question)},
         )
@@ -897,7 +898,7 @@ def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
             "community.publish_answer",
             question,
             post=post.pk,
-            conversation=question.conversation_id,
+            conversation=conversation.pk,
         )
     question.refresh_from_db(fields=["solved", "first_official_answer_at", "answer_count"])
     return post

@@ -122,7 +122,7 @@ def test_the_answer_is_published_back_as_an_official_answer_and_solves(author, q
     assert Question.objects.get(pk=question.pk).solved
     assert len(_audited("community.publish_answer", question)) == 1
     notes = conversation.messages.filter(kind=MessageKind.NOTE).order_by("pk")
-    assert "official answer" in notes.last().text
+    assert "official answer" in notes.reverse()[0].text
 
 
 def test_publishing_needs_a_support_conversation(question, agent):
