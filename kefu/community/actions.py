@@ -9,6 +9,14 @@ commit: alerts and events are published on commit.
 Posts are screened before they are stored (kefu.community.moderation): what is stored
 is redacted, and a post that must be looked at is stored held with its reasons, which
 its author sees (the page shows them a private warning) and moderators review.
+
+Agents are screened like members, except for the first-post queue: a secret in an
+agent's post is removed and the post held (an agent may paste a customer's phrase while
+quoting them; the quote must not go public, and a supervisor should know), and an
+invitation to talk elsewhere is held too (an insider posing as support is the threat
+model). What an agent posts must also pass the outbound guard: an official answer that
+asks for a phrase, a key or a scam step is refused with the console's OutboundBlocked,
+nothing is stored, and supervisors are alerted, exactly as for a blocked reply.
 """
 
 import re
@@ -234,11 +242,11 @@ def _read(upload: UploadedFile) -> InboundAttachment:
         raise errors.FileRejected(redact(refused.message).text) from None
 
 
-def _guard_official(author: Author, text: str, question: Question) -> None:
+def _guard_official(author: Author, text: str, language: str) -> None:
     """An official answer is read by customers as the exchange's word: it passes the
     outbound guard as a console reply does, and is refused with the console's error."""
     if isinstance(author, Agent):
-        guard_public_text(agent=author, text=text, language=question.language)
+        guard_public_text(agent=author, text=text, language=language)
 
 
 def _visibility(author: Author, screening: Screening) -> tuple[str, list[str]]:
@@ -251,7 +259,9 @@ def _visibility(author: Author, screening: Screening) -> tuple[str, list[str]]:
 def _mentionable(question: Question) -> list[str]:
     """Display names of the members in a thread: "@name" of one of them is a mention."""
     return list(
-        Member.objects.filter(posts__question=question).values_list("display_name", flat=True)
+        Member.objects.filter(posts__question=question)
+        .values_list("display_name", flat=True)
+        .distinct()
     )
 
 
@@ -337,9 +347,7 @@ def ask(
         language = Language.ZH_HANS
     read = _read_files(files)
     screening = screen(title=title, body=body, files=read, language=language)
-    if isinstance(author, Agent):
-        question_stub = Question(language=language)
-        _guard_official(author, f"{title}\n{body}", question_stub)
+    _guard_official(author, f"{title}\n{body}", language)
     _limit(author, POST_LIMIT)
     now = timezone.now()
     with transaction.atomic():
@@ -399,7 +407,7 @@ def answer(
     screening = screen(
         body=body, files=read, language=question.language, mentionable=_mentionable(question)
     )
-    _guard_official(author, body, question)
+    _guard_official(author, body, question.language)
     _limit(author, POST_LIMIT)
     with transaction.atomic():
         post = _create_post(
@@ -422,8 +430,7 @@ def comment(*, author: Author, parent: Post, body: str) -> Post:
     _check_visible_to(parent, author)
     body = _check_body(body)
     screening = screen(body=body, language=question.language, mentionable=_mentionable(question))
-    if isinstance(author, Agent):
-        _guard_official(author, body, question)
+    _guard_official(author, body, question.language)
     _limit(author, POST_LIMIT)
     with transaction.atomic():
         post = _create_post(
@@ -458,8 +465,7 @@ def edit(*, author: Author, post: Post, body: str, title: str | None = None) -> 
         language=question.language,
         mentionable=_mentionable(question),
     )
-    if isinstance(author, Agent):
-        _guard_official(author, f"{checked_title or ''}\n{body}", question)
+    _guard_official(author, f"{checked_title or ''}\n{body}", question.language)
     _limit(author, POST_LIMIT)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)
@@ -606,7 +612,7 @@ def report(*, member: Member, post: Post, reason: str, note: str = "") -> PostRe
     _check_member(member)
     if reason not in PostReport.Reason.values:
         raise errors.InvalidReason()
-    if post.visibility == Visibility.HIDDEN:
+    if post.visibility != Visibility.PUBLISHED:
         raise errors.NotPublished()
     note = redact(" ".join(note.split())[:500]).text
     if PostReport.objects.filter(post=post, member=member).exists():

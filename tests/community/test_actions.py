@@ -502,3 +502,28 @@ class TestModeration:
         with pytest.raises(errors.InvalidMove):
             actions.merge(actor=moderator, question=original, into=original)
         assert AuditEntry.objects.filter(action="community.merge").exists()
+
+
+class TestAgentsAreScreened:
+    def test_an_agent_quoting_a_phrase_is_held_not_published(
+        self, member: Member, agent: Agent
+    ) -> None:
+        question = _ask(member)
+        answer = actions.answer(
+            author=agent, question=question, body=f"You wrote {PHRASE}; move your funds now."
+        )
+        assert answer.visibility == Visibility.HELD
+        assert answer.hold_reasons == [HoldReason.SECRET]
+        assert "abandon" not in answer.body
+        assert not Question.objects.get(pk=question.pk).solved
+
+    def test_an_agent_is_never_held_for_first_posts(self, member: Member, agent: Agent) -> None:
+        answer = actions.answer(author=agent, question=_ask(member), body="Fixed now.")
+        assert answer.visibility == Visibility.PUBLISHED
+
+    def test_a_held_post_cannot_be_reported(
+        self, member_factory: Callable[..., Member], member: Member
+    ) -> None:
+        held = _ask(member_factory("Quinn", trusted=False))
+        with pytest.raises(errors.NotPublished):
+            actions.report(member=member, post=_opening(held), reason="spam")
