@@ -92,7 +92,9 @@ def test_a_moderator_escalates_for_the_author_and_it_is_audited(author, question
     assert conversation.contact_id == author.contact_id
     assert Question.objects.get(pk=question.pk).conversation_id == conversation.pk
     assert len(_audited("community.escalate", question)) == 1
-    assert "moderator" in conversation.messages.get(kind=MessageKind.NOTE).text
+    note = conversation.messages.get(kind=MessageKind.NOTE).text
+    assert f"#{question.pk}" in note
+    assert f"/community/q/{question.pk}/" in note
 
 
 def test_an_agent_who_is_not_a_moderator_cannot_escalate(question, agent):
@@ -121,8 +123,10 @@ def test_the_answer_is_published_back_as_an_official_answer_and_solves(author, q
     assert post.from_conversation_id == conversation.pk
     assert Question.objects.get(pk=question.pk).solved
     assert len(_audited("community.publish_answer", question)) == 1
-    notes = conversation.messages.filter(kind=MessageKind.NOTE).order_by("pk")
-    assert "official answer" in notes.reverse()[0].text
+    # One note when support took it over, one when the answer went back.
+    notes = conversation.messages.filter(kind=MessageKind.NOTE)
+    assert notes.count() == 2
+    assert all(f"/community/q/{question.pk}/" in note.text for note in notes)
 
 
 def test_publishing_needs_a_support_conversation(question, agent):
