@@ -4,6 +4,8 @@ appears in place with the badge."""
 
 import pytest
 
+from kefu.community.models import HoldReason
+from kefu.core.languages import in_language
 from tests.services import require_chromium
 from tests.test_browser import (  # noqa: F401  (server: the fixture)
     ARTIFACTS,
@@ -48,9 +50,7 @@ def test_the_queue_and_an_official_answer_from_the_thread(server: Server) -> Non
         page.goto(f"{server.url}/console/community/")
         expect(page.get_by_text("加我电报私聊")).to_be_visible()
         expect(
-            page.get_by_text("邀请他人到社区以外交流").or_(
-                page.get_by_text("Invites people to talk outside the community")
-            )
+            page.get_by_text(in_language("zh-Hans", lambda: str(HoldReason.OFF_PLATFORM.label)))
         ).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "console-community-queue.png"), full_page=True)
 
