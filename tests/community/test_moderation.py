@@ -34,9 +34,16 @@ HELD = [
     "Message me on te1egram",
     "Inbox me for the fix",
     "Our support Telegram is @kefu_official_help",
+    # Disguised: Cyrillic letters, an invisible character, full width, spaced Chinese
+    "Message me on \u0422\u0435legram",
+    "D\u200bM me for a refund",
+    "\uff44\uff4d\u3000\uff4d\uff45",
+    "whatsapp me now",
+    "Add me on tg",
     # Simplified Chinese
     "私信我，帮你处理",
     "加我微信 kefu8888",
+    "加 我 微 信",
     "联系客服电报 @kefu_kf",
     "有问题加我QQ 12345678",
     "请联系我们的在线客服 +86 138 0013 8000",
@@ -75,6 +82,9 @@ PASSES = [
     "我也遇到同样的问题，等了两个小时就到账了。",
     "You can contact me here in this thread if it happens again.",
     "Write to support from the Help Center form.",
+    "See the contact form in the app.",
+    "I use Telegram too.",
+    "This is a scam, don't add their WeChat kf_8888.",
 ]
 
 

@@ -270,7 +270,8 @@
       case "outbound_blocked":
       case "secret_exposed":
         // Safety alerts go to the supervisors' group only; the check is a second guard.
-        if (isSupervisor) toast(event);
+        // One without a conversation (a community post) waits on the alerts page.
+        if (isSupervisor && event.conversation_id) toast(event);
         break;
       default:
         break;
