@@ -4,34 +4,28 @@ same form with the text kept."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
 
 from kefu.community.models import PostReport
 from kefu.helpcenter.models import Category
 
-# Long enough for logs and steps; the actions hold the real limits and say so.
-BODY_MAX = 20_000
 
 
-def _body(label: str, rows: int) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=BODY_MAX,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+def _body(label: Promise, rows: int) -> forms.CharField:
+    # No max_length here: the action refuses a long post with its own message and code.
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}))
 
 
 class JoinForm(forms.Form):
     display_name = forms.CharField(
         label=_("Display name"),
-        max_length=40,
         help_text=_("Shown next to everything you post. Do not use your real name or email."),
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
     )
 
 
 class AskForm(forms.Form):
-    title = forms.CharField(label=_("Question"), max_length=200)
+    title = forms.CharField(label=_("Question"))
     body = _body(_("Details"), 8)
     category = forms.ChoiceField(label=_("Category"), required=False)
 
@@ -57,7 +51,7 @@ class CommentForm(forms.Form):
 
 
 class EditForm(forms.Form):
-    title = forms.CharField(label=_("Question"), max_length=200, required=False)
+    title = forms.CharField(label=_("Question"), required=False)
     body = _body(_("Text"), 8)
 
 

@@ -3,12 +3,23 @@ official badge that only staff answers can carry."""
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from kefu.agents.models import Agent
-from kefu.community.models import HoldReason, PostKind, Question, Visibility
+from kefu.agents.models import Agent, Role
+from kefu.community import actions
+from kefu.community.models import (
+    HoldReason,
+    Member,
+    Post,
+    PostKind,
+    PostReport,
+    Question,
+    Visibility,
+)
 from kefu.contacts.models import Contact
 from tests.community import threads
 from tests.portal.conftest import client_reading
@@ -180,3 +191,161 @@ def test_a_signed_in_customer_without_a_name_is_asked_for_one(
 def test_community_is_in_the_navigation() -> None:
     html = _anonymous().get("/help/").content.decode()
     assert re.search(r'<a href="/community/">', html)
+
+
+# Posting, through the actions -------------------------------------------------------------
+
+PHRASE = "abandon " * 11 + "about"  # the BIP39 test vector
+
+
+@pytest.fixture
+def trusted(contact_factory: Callable[..., Contact]) -> Callable[[str], Member]:
+    """A member who has posted before (a new member's first posts wait for review)."""
+
+    def make(name: str) -> Member:
+        joined = actions.join(contact=contact_factory(language="en"), display_name=name)
+        joined.approved_posts = 10
+        joined.save(update_fields=["approved_posts"])
+        return joined
+
+    return make
+
+
+def test_joining_picks_a_name_and_continues_where_the_customer_was(
+    contact_factory: Callable[..., Contact],
+) -> None:
+    contact = contact_factory(language="en")
+    client = client_reading(contact)
+    response = client.post(
+        "/community/join/", {"display_name": "satoshi", "next": "/community/ask/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/community/ask/"
+    assert Member.objects.get(contact=contact).display_name == "satoshi"
+
+
+def test_a_staff_looking_name_is_refused_and_kept_in_the_form(
+    contact_factory: Callable[..., Contact],
+) -> None:
+    contact = contact_factory(language="en")
+    response = client_reading(contact).post(
+        "/community/join/", {"display_name": "Official Support", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="Official Support"' in html
+    assert 'class="field-error"' in html
+    assert not Member.objects.filter(contact=contact).exists()
+
+
+def test_a_member_asks_another_answers_and_the_asker_accepts(
+    trusted: Callable[[str], Member],
+) -> None:
+    asker, helper = trusted("alice"), trusted("bob")
+    category = threads.category()
+    client = client_reading(asker.contact)
+    response = client.post(
+        "/community/ask/",
+        {"title": "Deposit missing", "body": "Sent *USDT* an hour ago.", "category": "deposits"},
+    )
+    asked = Question.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/community/q/{asked.pk}/deposit-missing/"
+    assert asked.category == category and asked.visibility == Visibility.PUBLISHED
+    page = client.get(response["Location"]).content.decode()
+    assert "<em>USDT</em>" in page and "your post is published" in page
+
+    answered = client_reading(helper.contact).post(
+        f"/community/q/{asked.pk}/answer/", {"body": "Wait for 20 confirmations."}
+    )
+    reply = Post.objects.get(kind=PostKind.ANSWER)
+    assert answered["Location"].endswith(f"#post-{reply.pk}")
+    assert "Accept this answer" in client.get(f"/community/q/{asked.pk}/").content.decode()
+    client.post(f"/community/p/{reply.pk}/accept/")
+    asked.refresh_from_db()
+    assert asked.accepted_answer == reply and asked.solved
+    html = client.get(f"/community/q/{asked.pk}/").content.decode()
+    assert "Accepted answer" in html
+
+
+def test_only_the_asker_is_offered_accept(trusted: Callable[[str], Member]) -> None:
+    asker, helper = trusted("alice"), trusted("bob")
+    asked = actions.ask(author=asker, title="Help", body="please", language="en")
+    actions.answer(author=helper, question=asked, body="Try this.")
+    html = client_reading(helper.contact).get(f"/community/q/{asked.pk}/").content.decode()
+    assert "Accept this answer" not in html
+
+
+def test_an_action_refusal_keeps_the_typed_text(
+    trusted: Callable[[str], Member], agent_factory: Callable[..., Agent]
+) -> None:
+    asker, banned = trusted("alice"), trusted("bob")
+    asked = actions.ask(author=asker, title="Help", body="please", language="en")
+    moderator = agent_factory(role=Role.SUPERVISOR)
+    actions.ban(
+        actor=moderator, member=banned, until=timezone.now() + timedelta(days=1), reason="spam"
+    )
+    client = client_reading(banned.contact)
+    response = client.post(f"/community/q/{asked.pk}/answer/", {"body": "My long careful answer"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "My long careful answer</textarea>" in html
+    assert 'class="field-error"' in html
+    opening = asked.posts.get()
+    response = client.post(f"/community/p/{opening.pk}/comment/", {"body": "A comment of mine"})
+    assert response.status_code == 403
+    assert "A comment of mine</textarea>" in response.content.decode()
+    assert asked.posts.count() == 1
+
+
+def test_an_empty_question_is_refused_with_the_title_kept(
+    trusted: Callable[[str], Member],
+) -> None:
+    client = client_reading(trusted("alice").contact)
+    response = client.post("/community/ask/", {"title": "My title", "body": "   "})
+    assert response.status_code == 400
+    assert 'value="My title"' in response.content.decode()
+    assert not Question.objects.exists()
+
+
+def test_a_secret_is_removed_and_the_author_warned_privately(
+    trusted: Callable[[str], Member],
+) -> None:
+    asker, helper = trusted("alice"), trusted("bob")
+    asked = actions.ask(author=asker, title="Wallet", body="empty?", language="en")
+    client = client_reading(helper.contact)
+    response = client.post(f"/community/q/{asked.pk}/answer/", {"body": f"Mine is {PHRASE}"})
+    held = Post.objects.get(kind=PostKind.ANSWER)
+    assert held.visibility == Visibility.HELD and PHRASE not in held.body
+    html = client.get(response["Location"]).content.decode()
+    assert PHRASE not in html
+    assert "Waiting for review" in html
+    assert html.count("Treat that wallet as compromised") == 2  # the notice and the post
+    other = client_reading(asker.contact).get(f"/community/q/{asked.pk}/").content.decode()
+    assert "Waiting for review" not in other and "compromised" not in other
+
+
+def test_vote_subscribe_report_and_edit(trusted: Callable[[str], Member]) -> None:
+    asker, reader = trusted("alice"), trusted("bob")
+    asked = actions.ask(author=asker, title="Help", body="please", language="en")
+    opening = asked.posts.get()
+    client = client_reading(reader.contact)
+    client.post(f"/community/p/{opening.pk}/vote/", {"value": "1"})
+    opening.refresh_from_db()
+    assert opening.score == 1
+    html = client.get(f"/community/q/{asked.pk}/").content.decode()
+    assert 'aria-pressed="true"' in html
+    client.post(f"/community/q/{asked.pk}/subscribe/", {"on": "1"})
+    assert asked.subscriptions.filter(member=reader).exists()
+    client.post(f"/community/q/{asked.pk}/subscribe/", {"on": "0"})
+    assert not asked.subscriptions.filter(member=reader).exists()
+    form = client.get(f"/community/p/{opening.pk}/report/").content.decode()
+    assert 'type="radio"' in form
+    client.post(f"/community/p/{opening.pk}/report/", {"reason": "spam", "note": "ads"})
+    assert PostReport.objects.get(post=opening).reason == "spam"
+    assert client.get(f"/community/p/{opening.pk}/edit/").status_code == 404
+    mine = client_reading(asker.contact)
+    assert "please" in mine.get(f"/community/p/{opening.pk}/edit/").content.decode()
+    mine.post(f"/community/p/{opening.pk}/edit/", {"title": "Help me", "body": "please, now"})
+    opening.refresh_from_db()
+    asked.refresh_from_db()
+    assert opening.body == "please, now" and asked.title == "Help me"
