@@ -16,9 +16,6 @@ from enum import StrEnum
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from kefu.contacts.models import Contact
-from kefu.core.errors import NotFound
-from kefu.helpcenter.models import Category
 from kefu.community.models import (
     Member,
     Post,
@@ -29,6 +26,9 @@ from kefu.community.models import (
     Visibility,
     Vote,
 )
+from kefu.contacts.models import Contact
+from kefu.core.errors import NotFound
+from kefu.helpcenter.models import Category
 
 QUESTIONS_PER_PAGE = 20
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -301,11 +301,7 @@ def question_thread(question_id: int, *, viewer: Member | None, language: str) -
 
 def post_in_thread(post_id: int, *, viewer: Member | None) -> Post:
     """A post the viewer can see (to vote on, answer under, report or edit), or NotFound."""
-    post = (
-        Post.objects.filter(_visible_to(viewer), pk=post_id)
-        .select_related("question")
-        .first()
-    )
+    post = Post.objects.filter(_visible_to(viewer), pk=post_id).select_related("question").first()
     if post is None:
         raise NotFound(_("There is no such post."))
     return post

@@ -4,14 +4,13 @@ same form with the text kept."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 from kefu.community.models import PostReport
 from kefu.helpcenter.models import Category
 
 
-
-def _body(label: Promise, rows: int) -> forms.CharField:
+def _body(label: StrOrPromise, rows: int) -> forms.CharField:
     # No max_length here: the action refuses a long post with its own message and code.
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}))
 

@@ -105,7 +105,9 @@ def test_ask_answer_accept_and_the_official_badge(site: Site) -> None:
         page.goto(site.url + "/community/")
         page.get_by_role("link", name="Ask a question").first.click()
         page.get_by_label("Question").fill("My USDT deposit has not arrived after an hour")
-        page.get_by_label("Details").fill("Sent on **TRC-20**, the explorer shows 12 confirmations.")
+        page.get_by_label("Details").fill(
+            "Sent on **TRC-20**, the explorer shows 12 confirmations."
+        )
         page.get_by_label("Category").select_option("deposits")
         page.get_by_role("button", name="Post your question").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -6,7 +6,7 @@ import pytest
 
 from kefu.agents.models import Agent
 from kefu.community import selectors
-from kefu.community.models import HoldReason, PostKind, Question, Visibility
+from kefu.community.models import HoldReason, Member, PostKind, Question, Visibility
 from kefu.contacts.models import Contact
 from kefu.core.errors import NotFound
 from tests.community import threads
@@ -15,24 +15,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice(contact_factory: Callable[..., Contact]) -> threads.Member:
+def alice(contact_factory: Callable[..., Contact]) -> Member:
     return threads.member(contact_factory(), "alice")
 
 
 @pytest.fixture
-def bob(contact_factory: Callable[..., Contact]) -> threads.Member:
+def bob(contact_factory: Callable[..., Contact]) -> Member:
     return threads.member(contact_factory(), "bob")
 
 
 def test_member_for_finds_the_contacts_member_or_none(
-    alice: threads.Member, contact_factory: Callable[..., Contact]
+    alice: Member, contact_factory: Callable[..., Contact]
 ) -> None:
     assert selectors.member_for(alice.contact) == alice
     assert selectors.member_for(contact_factory()) is None
 
 
 def test_categories_count_listed_questions_only(
-    alice: threads.Member, django_assert_max_num_queries
+    alice: Member, django_assert_max_num_queries
 ) -> None:
     deposits = threads.category()
     threads.category("trading", "Trading")
@@ -49,7 +49,7 @@ def test_categories_count_listed_questions_only(
 
 
 def test_question_list_is_newest_activity_first_and_pages_by_keyset(
-    alice: threads.Member, django_assert_max_num_queries
+    alice: Member, django_assert_max_num_queries
 ) -> None:
     asked = [threads.question(alice, title=f"Q{n}") for n in range(5)]
     with django_assert_max_num_queries(1):
@@ -65,7 +65,7 @@ def test_question_list_is_newest_activity_first_and_pages_by_keyset(
     assert len(asked) == 5
 
 
-def test_question_list_filters_unanswered_and_solved(alice: threads.Member) -> None:
+def test_question_list_filters_unanswered_and_solved(alice: Member) -> None:
     open_one = threads.question(alice, title="open")
     answered = threads.question(alice, title="answered")
     threads.post(answered, "try this", by=alice)
@@ -73,9 +73,7 @@ def test_question_list_filters_unanswered_and_solved(alice: threads.Member) -> N
     assert [r.title for r in selectors.question_list(show=selectors.Show.UNANSWERED).rows] == [
         open_one.title
     ]
-    assert [r.title for r in selectors.question_list(show=selectors.Show.SOLVED).rows] == [
-        "solved"
-    ]
+    assert [r.title for r in selectors.question_list(show=selectors.Show.SOLVED).rows] == ["solved"]
 
 
 def test_a_malformed_cursor_means_the_first_page() -> None:
@@ -85,7 +83,7 @@ def test_a_malformed_cursor_means_the_first_page() -> None:
 
 
 def test_thread_orders_answers_official_then_accepted_then_score(
-    alice: threads.Member, bob: threads.Member, agent: Agent
+    alice: Member, bob: Member, agent: Agent
 ) -> None:
     asked = threads.question(alice)
     low = threads.post(asked, "low", by=bob, score=-1)
@@ -95,7 +93,8 @@ def test_thread_orders_answers_official_then_accepted_then_score(
     Question.objects.filter(pk=asked.pk).update(accepted_answer=accepted)
     thread = selectors.question_thread(asked.pk, viewer=None, language="en")
     assert [item.post for item in thread.answers] == [official, accepted, high, low]
-    assert thread.answers[0].official and thread.answers[0].author.staff
+    assert thread.answers[0].official
+    assert thread.answers[0].author.staff
     assert thread.answers[0].author.agent_public_id == agent.public_id
     assert thread.answers[1].accepted
     assert not any(item.official for item in thread.answers[1:])
@@ -113,9 +112,7 @@ def test_a_members_name_never_makes_a_post_official(
     assert thread.answers[0].author.agent_public_id == ""
 
 
-def test_held_posts_are_shown_to_their_author_only(
-    alice: threads.Member, bob: threads.Member
-) -> None:
+def test_held_posts_are_shown_to_their_author_only(alice: Member, bob: Member) -> None:
     asked = threads.question(alice)
     held = threads.post(
         asked,
@@ -129,12 +126,12 @@ def test_held_posts_are_shown_to_their_author_only(
     assert selectors.question_thread(asked.pk, viewer=alice, language="en").answers == []
     mine = selectors.question_thread(asked.pk, viewer=bob, language="en").answers
     assert [item.post for item in mine] == [held]
-    assert mine[0].held and mine[0].mine and mine[0].secret_removed
+    assert mine[0].held
+    assert mine[0].mine
+    assert mine[0].secret_removed
 
 
-def test_a_held_question_exists_for_its_author_only(
-    alice: threads.Member, bob: threads.Member
-) -> None:
+def test_a_held_question_exists_for_its_author_only(alice: Member, bob: Member) -> None:
     asked = threads.question(alice, visibility=Visibility.HELD)
     assert selectors.question_thread(asked.pk, viewer=alice, language="en").opening.held
     for viewer in (None, bob):
@@ -142,7 +139,7 @@ def test_a_held_question_exists_for_its_author_only(
             selectors.question_thread(asked.pk, viewer=viewer, language="en")
 
 
-def test_comments_sit_under_their_post(alice: threads.Member, bob: threads.Member) -> None:
+def test_comments_sit_under_their_post(alice: Member, bob: Member) -> None:
     asked = threads.question(alice)
     reply = threads.post(asked, "answer", by=bob)
     opening = asked.posts.get(kind=PostKind.QUESTION)
@@ -153,7 +150,7 @@ def test_comments_sit_under_their_post(alice: threads.Member, bob: threads.Membe
     assert [c.post for c in thread.answers[0].comments] == [on_answer]
 
 
-def _grow(asked: Question, alice: threads.Member, bob: threads.Member, agent: Agent) -> None:
+def _grow(asked: Question, alice: Member, bob: Member, agent: Agent) -> None:
     answer = threads.post(asked, "answer", by=bob)
     threads.post(asked, "official", by=agent)
     threads.post(asked, "comment", by=alice, kind=PostKind.COMMENT, parent=answer)
@@ -161,7 +158,7 @@ def _grow(asked: Question, alice: threads.Member, bob: threads.Member, agent: Ag
 
 
 def test_thread_query_count_does_not_grow_with_posts(
-    alice: threads.Member, bob: threads.Member, agent: Agent, django_assert_max_num_queries
+    alice: Member, bob: Member, agent: Agent, django_assert_max_num_queries
 ) -> None:
     asked = threads.question(alice, in_category=threads.category())
     _grow(asked, alice, bob, agent)

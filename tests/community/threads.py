@@ -4,7 +4,7 @@ The actions screen and count; reading tests need exact rows (a held post, an off
 answer, a score) without going through them.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from django.utils import timezone
@@ -26,7 +26,7 @@ def category(slug: str = "deposits", name: str = "Deposits") -> Category:
     return Category.objects.create(slug=slug, name_en=name, name_zh_hans=name, name_zh_hant=name)
 
 
-def _moment() -> timezone.datetime:
+def _moment() -> datetime:
     # Strictly increasing, so "newest activity first" is deterministic.
     return timezone.now() + timedelta(seconds=next(_ticks))
 

@@ -21,6 +21,7 @@ from kefu.community.models import (
     Visibility,
 )
 from kefu.contacts.models import Contact
+from kefu.conversations.models import Conversation
 from tests.community import threads
 from tests.portal.conftest import client_reading
 
@@ -34,17 +35,17 @@ def _anonymous(language: str = "en") -> Client:
 
 
 @pytest.fixture
-def alice(contact_factory: Callable[..., Contact]) -> threads.Member:
+def alice(contact_factory: Callable[..., Contact]) -> Member:
     return threads.member(contact_factory(language="en"), "alice")
 
 
 @pytest.fixture
-def bob(contact_factory: Callable[..., Contact]) -> threads.Member:
+def bob(contact_factory: Callable[..., Contact]) -> Member:
     return threads.member(contact_factory(language="en"), "bob")
 
 
 def test_anyone_reads_the_front_page_category_and_question(
-    alice: threads.Member, bob: threads.Member, django_assert_max_num_queries
+    alice: Member, bob: Member, django_assert_max_num_queries
 ) -> None:
     deposits = threads.category()
     asked = threads.question(alice, "USDT deposit missing", in_category=deposits, solved=True)
@@ -54,7 +55,8 @@ def test_anyone_reads_the_front_page_category_and_question(
         home = client.get("/community/")
     html = home.content.decode()
     assert home.status_code == 200
-    assert "USDT deposit missing" in html and "Solved" in html
+    assert "USDT deposit missing" in html
+    assert "Solved" in html
     assert 'href="/community/c/deposits/"' in html
     listing = client.get("/community/c/deposits/?show=solved")
     assert "USDT deposit missing" in listing.content.decode()
@@ -67,8 +69,8 @@ def test_anyone_reads_the_front_page_category_and_question(
 
 
 def test_question_page_queries_do_not_grow_with_answers(
-    alice: threads.Member,
-    bob: threads.Member,
+    alice: Member,
+    bob: Member,
     agent: Agent,
     django_assert_max_num_queries,
 ) -> None:
@@ -90,7 +92,7 @@ def test_question_page_queries_do_not_grow_with_answers(
     assert first.status_code == later.status_code == 200
 
 
-def test_a_slug_in_the_address_is_optional(alice: threads.Member) -> None:
+def test_a_slug_in_the_address_is_optional(alice: Member) -> None:
     asked = threads.question(alice, "Where is my deposit")
     assert _anonymous().get(f"/community/q/{asked.pk}/where-is-my-deposit/").status_code == 200
     assert _anonymous().get(f"/community/q/{asked.pk}/anything/").status_code == 200
@@ -98,7 +100,7 @@ def test_a_slug_in_the_address_is_optional(alice: threads.Member) -> None:
 
 
 def test_official_badge_is_on_staff_answers_and_links_to_verify(
-    alice: threads.Member, agent: Agent
+    alice: Member, agent: Agent
 ) -> None:
     asked = threads.question(alice)
     threads.post(asked, "Official help", by=agent)
@@ -108,7 +110,7 @@ def test_official_badge_is_on_staff_answers_and_links_to_verify(
 
 
 def test_a_member_named_official_support_gets_no_badge(
-    contact_factory: Callable[..., Contact], alice: threads.Member
+    contact_factory: Callable[..., Contact], alice: Member
 ) -> None:
     impostor = threads.member(contact_factory(), "Official Support")
     asked = threads.question(alice)
@@ -120,7 +122,7 @@ def test_a_member_named_official_support_gets_no_badge(
 
 
 def test_held_post_is_shown_to_its_author_only_with_the_secret_warning(
-    alice: threads.Member, bob: threads.Member
+    alice: Member, bob: Member
 ) -> None:
     asked = threads.question(alice)
     threads.post(
@@ -140,16 +142,16 @@ def test_held_post_is_shown_to_its_author_only_with_the_secret_warning(
 
 
 def test_support_banner_shows_no_ticket_details(
-    alice: threads.Member, conversation_factory: Callable[..., object]
+    alice: Member, conversation_factory: Callable[..., Conversation]
 ) -> None:
     conversation = conversation_factory()
     asked = threads.question(alice, conversation=conversation)
     html = _anonymous().get(f"/community/q/{asked.pk}/").content.decode()
     assert "Support took this question over" in html
-    assert str(getattr(conversation, "reference")) not in html
+    assert conversation.reference not in html
 
 
-def test_a_merged_question_sends_the_reader_on(alice: threads.Member) -> None:
+def test_a_merged_question_sends_the_reader_on(alice: Member) -> None:
     target = threads.question(alice, "Target")
     merged = threads.question(alice, "Old", merged_into=target)
     response = _anonymous().get(f"/community/q/{merged.pk}/")
@@ -157,7 +159,7 @@ def test_a_merged_question_sends_the_reader_on(alice: threads.Member) -> None:
     assert response["Location"] == f"/community/q/{target.pk}/target/"
 
 
-def test_html_in_a_post_is_shown_as_text(alice: threads.Member, bob: threads.Member) -> None:
+def test_html_in_a_post_is_shown_as_text(alice: Member, bob: Member) -> None:
     asked = threads.question(alice, "<script>alert(1)</script> title")
     threads.post(asked, "<script>alert(2)</script>", by=bob)
     html = _anonymous().get(f"/community/q/{asked.pk}/").content.decode()
@@ -166,13 +168,14 @@ def test_html_in_a_post_is_shown_as_text(alice: threads.Member, bob: threads.Mem
     assert "<script>alert" not in html
 
 
-def test_posting_pages_ask_to_sign_in(alice: threads.Member) -> None:
+def test_posting_pages_ask_to_sign_in(alice: Member) -> None:
     response = _anonymous().get("/community/ask/")
     assert response.status_code == 302
     assert response["Location"].startswith("/portal/?next=")
     asked = threads.question(alice)
     response = _anonymous().post(f"/community/q/{asked.pk}/answer/", {"body": "hi"})
-    assert response.status_code == 302 and "/portal/?next=" in response["Location"]
+    assert response.status_code == 302
+    assert "/portal/?next=" in response["Location"]
     assert Question.objects.get(pk=asked.pk).posts.count() == 1
 
 
@@ -219,7 +222,8 @@ def test_joining_picks_a_name_and_continues_where_the_customer_was(
     response = client.post(
         "/community/join/", {"display_name": "satoshi", "next": "/community/ask/"}
     )
-    assert response.status_code == 302 and response["Location"] == "/community/ask/"
+    assert response.status_code == 302
+    assert response["Location"] == "/community/ask/"
     assert Member.objects.get(contact=contact).display_name == "satoshi"
 
 
@@ -250,9 +254,11 @@ def test_a_member_asks_another_answers_and_the_asker_accepts(
     asked = Question.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/community/q/{asked.pk}/deposit-missing/"
-    assert asked.category == category and asked.visibility == Visibility.PUBLISHED
+    assert asked.category == category
+    assert asked.visibility == Visibility.PUBLISHED
     page = client.get(response["Location"]).content.decode()
-    assert "<em>USDT</em>" in page and "your post is published" in page
+    assert "<em>USDT</em>" in page
+    assert "your post is published" in page
 
     answered = client_reading(helper.contact).post(
         f"/community/q/{asked.pk}/answer/", {"body": "Wait for 20 confirmations."}
@@ -262,7 +268,8 @@ def test_a_member_asks_another_answers_and_the_asker_accepts(
     assert "Accept this answer" in client.get(f"/community/q/{asked.pk}/").content.decode()
     client.post(f"/community/p/{reply.pk}/accept/")
     asked.refresh_from_db()
-    assert asked.accepted_answer == reply and asked.solved
+    assert asked.accepted_answer == reply
+    assert asked.solved
     html = client.get(f"/community/q/{asked.pk}/").content.decode()
     assert "Accepted answer" in html
 
@@ -315,13 +322,15 @@ def test_a_secret_is_removed_and_the_author_warned_privately(
     client = client_reading(helper.contact)
     response = client.post(f"/community/q/{asked.pk}/answer/", {"body": f"Mine is {PHRASE}"})
     held = Post.objects.get(kind=PostKind.ANSWER)
-    assert held.visibility == Visibility.HELD and PHRASE not in held.body
+    assert held.visibility == Visibility.HELD
+    assert PHRASE not in held.body
     html = client.get(response["Location"]).content.decode()
     assert PHRASE not in html
     assert "Waiting for review" in html
     assert html.count("Treat that wallet as compromised") == 2  # the notice and the post
     other = client_reading(asker.contact).get(f"/community/q/{asked.pk}/").content.decode()
-    assert "Waiting for review" not in other and "compromised" not in other
+    assert "Waiting for review" not in other
+    assert "compromised" not in other
 
 
 def test_vote_subscribe_report_and_edit(trusted: Callable[[str], Member]) -> None:
@@ -348,4 +357,5 @@ def test_vote_subscribe_report_and_edit(trusted: Callable[[str], Member]) -> Non
     mine.post(f"/community/p/{opening.pk}/edit/", {"title": "Help me", "body": "please, now"})
     opening.refresh_from_db()
     asked.refresh_from_db()
-    assert opening.body == "please, now" and asked.title == "Help me"
+    assert opening.body == "please, now"
+    assert asked.title == "Help me"

@@ -75,10 +75,7 @@ def _tell_author(request: HttpRequest, post: Post) -> None:
     else:
         messages.info(
             request,
-            _(
-                "Your post is waiting for review by a moderator. Until then only you "
-                "can see it."
-            ),
+            _("Your post is waiting for review by a moderator. Until then only you can see it."),
         )
 
 
@@ -280,7 +277,9 @@ def answer(request: PortalRequest, question_id: int) -> HttpResponseBase:
     status = 400
     if form.is_valid():
         try:
-            posted = actions.answer(author=member, question=question, body=form.cleaned_data["body"])
+            posted = actions.answer(
+                author=member, question=question, body=form.cleaned_data["body"]
+            )
         except KefuError as refused:
             form.add_error("body", refused.message)
             status = refused.status
@@ -450,9 +449,7 @@ def report(request: PortalRequest, post_id: int) -> HttpResponseBase:
             form.add_error(None, refused.message)
             status = refused.status
         else:
-            messages.success(
-                request, _("Thank you. Moderators will look at this post.")
-            )
+            messages.success(request, _("Thank you. Moderators will look at this post."))
             return redirect(_post_url(post))
     elif form.is_bound:
         status = 400
@@ -462,4 +459,3 @@ def report(request: PortalRequest, post_id: int) -> HttpResponseBase:
         {"form": form, "post": post, "back": _post_url(post)},
         status=status,
     )
-
