@@ -9,7 +9,7 @@ from kefu.community import selectors
 from kefu.community.models import HoldReason, Member, PostKind, Question, Visibility
 from kefu.contacts.models import Contact
 from kefu.core.errors import NotFound
-from tests.community import threads
+from tests.community import page_threads as threads
 
 pytestmark = pytest.mark.django_db
 

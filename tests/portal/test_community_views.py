@@ -22,7 +22,7 @@ from kefu.community.models import (
 )
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation
-from tests.community import threads
+from tests.community import page_threads as threads
 from tests.portal.conftest import client_reading
 
 pytestmark = pytest.mark.django_db
