@@ -14,6 +14,7 @@ urlpatterns = [
     path("q/<id:question_id>/", community.question, name="question"),
     path("q/<id:question_id>/answer/", community.answer, name="answer"),
     path("q/<id:question_id>/subscribe/", community.subscribe, name="subscribe"),
+    path("q/<id:question_id>/support/", community.ask_support, name="ask_support"),
     # The slug is for people reading the address; the id alone finds the question.
     path("q/<id:question_id>/<str:slug>/", community.question, name="question_slug"),
     path("p/<id:post_id>/comment/", community.comment, name="comment"),

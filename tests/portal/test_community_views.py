@@ -359,3 +359,28 @@ def test_vote_subscribe_report_and_edit(trusted: Callable[[str], Member]) -> Non
     asked.refresh_from_db()
     assert opening.body == "please, now"
     assert asked.title == "Help me"
+
+
+def test_the_asker_takes_the_question_to_support_privately(
+    trusted: Callable[[str], Member],
+) -> None:
+    asker, reader = trusted("alice"), trusted("bob")
+    asked = actions.ask(author=asker, title="Frozen account", body="Why?", language="en")
+    client = client_reading(asker.contact)
+    assert "Ask support privately" in client.get(f"/community/q/{asked.pk}/").content.decode()
+    other = client_reading(reader.contact)
+    assert "Ask support privately" not in other.get(f"/community/q/{asked.pk}/").content.decode()
+    assert other.post(f"/community/q/{asked.pk}/support/").status_code == 404
+    response = client.post(f"/community/q/{asked.pk}/support/")
+    asked.refresh_from_db()
+    assert asked.conversation is not None
+    reference = asked.conversation.reference
+    assert response["Location"] == f"/portal/tickets/{reference}/"
+    mine = client.get(f"/community/q/{asked.pk}/").content.decode()
+    assert "Escalated to support" in mine
+    assert reference in mine
+    assert "Ask support privately" not in mine
+    public = _anonymous().get(f"/community/q/{asked.pk}/").content.decode()
+    assert "Escalated to support" in public
+    assert reference not in public
+    assert reference not in other.get(f"/community/q/{asked.pk}/").content.decode()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kefu.community import actions, selectors
 from kefu.community.models import HoldReason, Member, Post, PostKind, Question, Visibility
 from kefu.contacts.models import Contact
+from kefu.conversations.models import Conversation
 from kefu.core.errors import KefuError
 from kefu.core.languages import Language, from_django
 from kefu.portal import session
@@ -35,6 +36,7 @@ from kefu.portal.community_forms import (
     ReportForm,
 )
 from kefu.portal.views.layout import not_found_page, render_page
+from kefu.portal.views.tickets import TICKET_CREATED_TAG
 
 
 def _language() -> Language:
@@ -158,7 +160,12 @@ def _thread_page(
         if merged is not None:
             return redirect(question_url(merged))
     here = question_url(question)
+    ticket = ""
+    if thread.asked_by_viewer and question.conversation_id is not None:
+        # The ticket is the asker's own: its number is shown to them alone.
+        ticket = Conversation(pk=question.conversation_id).reference  # from the id: no query
     context: dict[str, Any] = {
+        "ticket": ticket,
         "thread": thread,
         "question": question,
         "here": here,
@@ -425,6 +432,28 @@ def subscribe(request: PortalRequest, question_id: int) -> HttpResponseBase:
         else:
             messages.success(request, _("You will no longer get emails about this question."))
     return redirect(question_url(question))
+
+
+@require_POST
+@signed_in
+@not_found_page
+def ask_support(request: PortalRequest, question_id: int) -> HttpResponseBase:
+    """The asker takes their question to support privately: a ticket opens with it."""
+    member = selectors.member_for(request.contact)
+    thread = selectors.question_thread(question_id, viewer=member, language=_language())
+    if member is None or not thread.asked_by_viewer:
+        return render_page(request, "portal/not_found.html", status=404)
+    try:
+        conversation = actions.ask_support(member=member, question=thread.question)
+    except KefuError as refused:
+        _refused(request, refused)
+        return redirect(question_url(thread.question))
+    messages.success(
+        request,
+        _("Support has your question and will answer you here, privately."),
+        extra_tags=TICKET_CREATED_TAG,
+    )
+    return redirect("portal:ticket", reference=conversation.reference)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
