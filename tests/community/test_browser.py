@@ -147,4 +147,15 @@ def test_ask_answer_accept_and_the_official_badge(site: Site) -> None:
         page.goto(site.url + "/community/c/deposits/")
         expect(page.locator(".tag-solved")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "community-category.png"), full_page=True)
+
+        # A reader who is not signed in, in Chinese: the same thread, the badge, no forms.
+        reader = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        anonymous = reader.new_page()
+        anonymous.goto(site.url + "/community/")
+        expect(anonymous.get_by_role("heading", level=1)).to_have_text("社区")
+        anonymous.screenshot(path=str(ARTIFACTS / "community-home-zh.png"), full_page=True)
+        anonymous.goto(question_url)
+        expect(anonymous.locator(".badge-official")).to_have_text("官方回答 · Li Na")
+        expect(anonymous.get_by_role("link", name="登录后回答")).to_be_visible()
+        anonymous.screenshot(path=str(ARTIFACTS / "community-question-zh.png"), full_page=True)
         browser.close()
