@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.agents.models import Agent
 from kefu.community import errors
@@ -65,6 +66,9 @@ Author = Member | Agent
 # Where a moderator looks at a held post in the console (the console's community pages
 # are written apart; the alert keeps the path, not a reverse() of a URL name).
 CONSOLE_POST_PATH = "/console/community/posts/{id}/"
+# The label of SafetyAlert.Kind.COMMUNITY_POST, translated in this app's catalogue: the
+# safety app's strings live in the project catalogue, which apps do not regenerate.
+ALERT_LABEL = gettext_lazy("A community post was held")
 
 # Members post at most this often; agents are not limited (they answer for a living).
 POST_LIMIT = throttle.Limit("community.post", attempts=5, window_seconds=600)
@@ -149,6 +153,8 @@ def _unleet(text: str) -> str:
 
 
 def _check_member(member: Member) -> None:
+    # Read afresh: a ban or an approval may have come since the caller loaded the member.
+    member.refresh_from_db(fields=["banned_until", "approved_posts"])
     if member.banned_until is not None and member.banned_until > timezone.now():
         raise errors.Banned(member.banned_until)
 
@@ -880,18 +886,25 @@ def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
     answer) that remembers the conversation it came from; once published, an official
     answer solves the question (a held one waits for a moderator like any other).
     """
-    if question.conversation_id is None:
+    conversation = question.conversation
+    if conversation is None:
         raise errors.NotWithSupport()
     with transaction.atomic():
         post = answer(author=actor, question=question, body=body)
-        post.from_conversation_id = question.conversation_id
+        post.from_conversation = conversation
         post.save(update_fields=["from_conversation"])
+        # The agents on the ticket see that the customer's question has its answer now.
+        add_system_note(
+            conversation=conversation,
+            text=_("Published to community question #%(id)s as an official answer: %(url)s")
+            % {"id": question.pk, "url": question_url(question)},
+        )
         audit.record(
             actor,
             "community.publish_answer",
             question,
             post=post.pk,
-            conversation=question.conversation_id,
+            conversation=conversation.pk,
         )
     question.refresh_from_db(fields=["solved", "first_official_answer_at", "answer_count"])
     return post
@@ -924,6 +937,15 @@ def _without_names(text: str, names: set[str]) -> str:
     return text
 
 
+def _thread_names(question: Question) -> set[str]:
+    """Every name that wrote in the thread: members' display names, agents' names."""
+    members = Member.objects.filter(posts__question=question).values_list("display_name", flat=True)
+    agents = Agent.objects.filter(community_posts__question=question).values_list(
+        "display_name", "username"
+    )
+    return {*members, *(name for pair in agents for name in pair if name)}
+
+
 def propose_article(*, actor: Agent, question: Question) -> ArticleTranslation:
     """A solved question as a help-center draft, in the question's language, for review.
 
@@ -943,14 +965,7 @@ def propose_article(*, actor: Agent, question: Question) -> ArticleTranslation:
     if existing is not None:
         return existing
     opening = _opening_post(question)
-    names = {
-        name
-        for post in (opening, solution)
-        for name in (
-            post.member.display_name if post.member is not None else "",
-            (post.agent.display_name or post.agent.username) if post.agent is not None else "",
-        )
-    }
+    names = _thread_names(question)
     heading = in_language(question.language, lambda: str(_("Answer")))
     body = f"{opening.body}\n\n## {heading}\n\n{solution.body}"
     # Stored text is redacted already; a second pass costs little and guards edits made

@@ -121,6 +121,8 @@ def test_the_answer_is_published_back_as_an_official_answer_and_solves(author, q
     assert post.from_conversation_id == conversation.pk
     assert Question.objects.get(pk=question.pk).solved
     assert len(_audited("community.publish_answer", question)) == 1
+    notes = conversation.messages.filter(kind=MessageKind.NOTE).order_by("pk")
+    assert "official answer" in notes.reverse()[0].text
 
 
 def test_publishing_needs_a_support_conversation(question, agent):
@@ -186,7 +188,7 @@ def test_an_unsolved_question_is_not_proposed(question, agent):
 
 def test_the_accepted_answer_is_the_one_proposed(author, question, contact_factory, agent):
     helper = member_of(contact_factory(), "热心网友")
-    accepted = answer_by(question, member=helper, body="换一个网络重新提币就好了")
+    accepted = answer_by(question, member=helper, body="换一个网络重新提币就好了,谢谢小明")
     Question.objects.filter(pk=question.pk).update(accepted_answer=accepted, solved=True)
     question.refresh_from_db()
 
@@ -194,6 +196,7 @@ def test_the_accepted_answer_is_the_one_proposed(author, question, contact_facto
 
     assert "换一个网络重新提币" in draft.body
     assert "热心网友" not in draft.body
+    assert "小明" not in draft.body  # the asker, named in another's answer
 
 
 def test_a_disabled_agent_cannot_propose(question, agent):
