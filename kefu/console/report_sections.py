@@ -435,7 +435,11 @@ def community_section(c: community.Community) -> Section:
             Table(
                 "community_waiting",
                 _("Waiting now"),
-                [_("What"), _("Count"), _("Oldest waiting since")],
+                [
+                    pgettext("community report column", "Waiting"),
+                    _("Count"),
+                    _("Oldest waiting since"),
+                ],
                 [
                     [_text(label), _count(w.count), Cell(_waiting_since(w), _iso_or_blank(w))]
                     for label, w in waiting
