@@ -114,7 +114,7 @@ def name_key(name: str) -> str:
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 
 # Spaced-out letters ("d m me", "t e l e g r a m") are one word to a reader.
-_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .·_*-]){2,}[a-z0-9](?![a-z0-9])")
+_SPACED_LETTERS = re.compile(r"(?<![a-z0-9])(?:[a-z0-9][ .·_*-]){1,}[a-z0-9](?![a-z0-9])")
 # Chinese characters with spaces or dots between them ("私 信 我", "加.微.信").
 _BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])[\s.·_*\-|/]+(?=[{_HAN}])")
 
@@ -123,12 +123,19 @@ _CLAUSE_END = re.compile(r"[.!?;。！？；，,\n]+(?:\s|$)|[。！？；，\n]
 
 
 def _alternatives(*words: str) -> str:
-    return "(?:" + "|".join(words) + ")"
+    # English words need their edges ("dm" is not in "admin"); Chinese words have none.
+    return (
+        "(?:"
+        + "|".join(
+            rf"(?<![a-z0-9]){word}(?![a-z0-9])" if word[0].isascii() else word for word in words
+        )
+        + ")"
+    )
 
 
 # Leetspelling of the messenger names: "te1egram", "wh4tsapp", "w3chat".
 _MESSENGERS = _alternatives(
-    r"t[e3]l[e3]gr[a4@]m",
+    r"t[e3][l1][e3]gr[a4@]m",
     r"tg",
     r"wh?[a4@]t'?s[ -]?[a4@]pp?",
     r"w[e3][ -]?ch[a4@]t",
@@ -187,7 +194,7 @@ _CUES = _alternatives(
     r"e-mail",
     r"mail",
     r"wh?[a4@]t'?s[ -]?[a4@]pp?",
-    r"t[e3]l[e3]gr[a4@]m",
+    r"t[e3][l1][e3]gr[a4@]m",
     r"dm",
     r"pm",
     r"inbox",
@@ -254,16 +261,23 @@ _WARNINGS = _alternatives(
 )
 
 
-def _word(source: str) -> re.Pattern[str]:
-    # English words need their edges; Chinese words have none, so they match anywhere.
-    return re.compile(rf"(?<![a-z0-9]){source}(?![a-z0-9])")
-
-
-_CUE = _word(_CUES)
-_MESSENGER = _word(_MESSENGERS)
-_PRIVATE_CHANNEL = _word(_PRIVATE)
-_ME = _word(_FIRST_PERSON)
-_WARNING = _word(_WARNINGS)
+_CUE = re.compile(_CUES)
+_MESSENGER = re.compile(_MESSENGERS)
+_PRIVATE_CHANNEL = re.compile(_PRIVATE)
+_ME = re.compile(_FIRST_PERSON)
+_WARNING = re.compile(_WARNINGS)
+# A messenger used as a verb ("whatsapp me", "telegram us").
+_MESSENGER_VERB = re.compile(_MESSENGERS + r" (?:me|us)(?![a-z0-9])")
+# An account named after its messenger: "WeChat: helper888", "QQ 12345678", "微信号 kf01".
+# The id has a digit or an underscore, or follows a colon or "id"/"号": "telegram group"
+# names no one.
+_MESSENGER_ID = re.compile(
+    _MESSENGERS
+    + r"\s*(?:(?:号|號|id|account|number)\s*[:：]?|[:：])\s*@?(?P<id>[a-z0-9][a-z0-9_.-]{2,31})"
+    + "|"
+    + _MESSENGERS
+    + r"\s+@?(?P<bare>(?=[a-z0-9_.-]*[0-9_])[a-z0-9][a-z0-9_.-]{3,31})"
+)
 
 _HANDLE = re.compile(r"(?<![\w.@])@([a-z][a-z0-9_.]{2,31})(?![\w@])")
 _EMAIL = re.compile(r"(?<![\w.+-])[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
@@ -360,9 +374,13 @@ def _clause_invitations(
         for email in _EMAIL.finditer(clause):
             if not _official_email(email.group(), known()):
                 yield "email address"
-    if not cues and not _unwarned(_MESSENGER, clause):
-        return
     messengers = _unwarned(_MESSENGER, clause)
+    for account in _MESSENGER_ID.finditer(clause):
+        name = (account.group("id") or account.group("bare") or "").rstrip(".")
+        if messengers and name not in known().handles:
+            yield f"messenger account: {name}"
+    if not cues and not messengers:
+        return
     # A handle named with a messenger or a cue ("Telegram @kefu_help", "contact @x").
     for handle in _HANDLE.finditer(_without_emails(clause)):
         name = handle.group(1).rstrip(".")
@@ -370,7 +388,12 @@ def _clause_invitations(
             continue
         if messengers or cues:
             yield f"handle: @{name}"
-    if not cues:
+    if _unwarned(_MESSENGER_VERB, clause):
+        yield "messenger with me"
+        return
+    # A cue that is not the messenger's own name ("Our Telegram is …" invites no one).
+    verbs = [cue for cue in cues if _MESSENGER.fullmatch(cue.group()) is None]
+    if not verbs:
         return
     # "DM me", "私信我", "add my WeChat", "message me on Telegram", "加我微信".
     for channel in (*_unwarned(_PRIVATE_CHANNEL, clause), *messengers):
