@@ -13,6 +13,7 @@ its author sees (the page shows them a private warning) and moderators review.
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.agents.models import Agent
-from kefu.community import errors
+from kefu.community import errors, tasks
 from kefu.community.models import (
     HoldReason,
     Member,
@@ -393,8 +394,11 @@ def answer(
         post = _create_post(
             author=author, question=question, kind=PostKind.ANSWER, screening=screening
         )
+        if isinstance(author, Member):
+            Subscription.objects.get_or_create(question=question, member=author)
         if post.visibility == Visibility.PUBLISHED:
             _published(post)
+            _notify_answer(post)
         else:
             _touch(question)
     return post
@@ -584,8 +588,11 @@ def accept(*, member: Member, answer: Post) -> Question:
         Question.objects.filter(pk=question.pk).update(
             accepted_answer=answer, solved=True, last_activity_at=timezone.now()
         )
+        already = question.accepted_answer_id == answer.pk
         question.refresh_from_db()
         index_question(question)
+        if not already:
+            transaction.on_commit(partial(tasks.send_accepted_notice.enqueue, question.pk))
     return question
 
 
@@ -626,6 +633,11 @@ def subscribe(*, member: Member, question: Question, on: bool) -> None:
         Subscription.objects.filter(question=question, member=member).delete()
 
 
+def _notify_answer(post: Post) -> None:
+    """Mail the question's subscribers about a published answer once this commits."""
+    transaction.on_commit(partial(tasks.send_answer_notices.enqueue, post.pk))
+
+
 # --- moderators -----------------------------------------------------------------------------
 
 
@@ -640,6 +652,8 @@ def approve(*, actor: Agent, post: Post) -> Post:
         post.hold_reasons = []
         post.save(update_fields=["hold_reasons"])
         _set_visibility(post, Visibility.PUBLISHED)
+        if post.kind == PostKind.ANSWER:
+            _notify_answer(post)
         if post.member_id is not None:
             Member.objects.filter(pk=post.member_id).update(approved_posts=F("approved_posts") + 1)
         audit.record(actor, "community.approve", post, reasons=reasons)
