@@ -11,6 +11,7 @@ is redacted, and a post that must be looked at is stored held with its reasons, 
 its author sees (the page shows them a private warning) and moderators review.
 """
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
@@ -44,11 +45,16 @@ from kefu.community.rendering import to_html
 from kefu.community.search.indexing import index_question
 from kefu.contacts.models import Contact
 from kefu.conversations import attachments
-from kefu.conversations.inbound import InboundAttachment
+from kefu.conversations.actions import add_system_note, receive_message
+from kefu.conversations.inbound import InboundAttachment, InboundMessage
+from kefu.conversations.models import Conversation, Status
 from kefu.core import audit, throttle
 from kefu.core.errors import KefuError
-from kefu.core.languages import Language
-from kefu.helpcenter.models import Category
+from kefu.core.languages import Language, in_language
+from kefu.helpcenter.actions import save_article, save_category, save_translation
+from kefu.helpcenter.models import ArticleTranslation, Category
+from kefu.helpcenter.models import Status as ArticleStatus
+from kefu.inboxes.portal.inbound import portal_inbox
 from kefu.safety.actions import raise_alert
 from kefu.safety.links import skeleton
 from kefu.safety.models import SafetyAlert
@@ -791,3 +797,211 @@ __all__ = [
     "unban",
     "vote",
 ]
+
+
+# --- Support ------------------------------------------------------------------------
+# A question taken to a private support conversation, its answer published back, and a
+# solved question proposed as a help-center article. The public page only learns that
+# support took it over (question.conversation_id); the ticket and its details stay private.
+
+# The public question page (helper "pages" serves /community/q/<id>/); a message needs the
+# whole address, since the agent and the customer read it outside the site.
+QUESTION_PATH = "/community/q/{id}/"
+# Help-center articles drafted from questions live in the question's category, or here.
+ARTICLE_CATEGORY_SLUG = "community"
+ARTICLE_SLUG = "community-question-{id}"
+
+
+def question_url(question: Question) -> str:
+    return settings.SITE_URL + QUESTION_PATH.format(id=question.pk)
+
+
+def _opening_post(question: Question) -> Post:
+    return Post.objects.select_related("member__contact").get(
+        question=question, kind=PostKind.QUESTION
+    )
+
+
+def ask_support(*, member: Member, question: Question) -> Conversation:
+    """The question's author asks support about it privately: a portal ticket opens.
+
+    Asking again returns the same conversation while it is not closed; after it closed, a
+    new one opens (the old one stays as it was, like a portal reply to a closed ticket).
+    """
+    opening = _opening_post(question)
+    if opening.member_id != member.pk:
+        raise errors.NotAuthor(_("Only the person who asked can take this question to support."))
+    return _take_to_support(question, opening, opening_by=member, actor=None)
+
+
+def escalate(*, actor: Agent, question: Question) -> Conversation:
+    """A moderator hands a member's question to support, as if its author had asked."""
+    require_moderator(actor)
+    opening = _opening_post(question)
+    if opening.member is None:
+        raise errors.StaffQuestion()
+    return _take_to_support(question, opening, opening_by=opening.member, actor=actor)
+
+
+def _take_to_support(
+    question: Question, opening: Post, *, opening_by: Member, actor: Agent | None
+) -> Conversation:
+    url = question_url(question)
+    # The first message is the customer's own words (stored redacted already, and screened
+    # again by receive_message) followed by where they were written.
+    text = (
+        opening.body
+        + "\n\n"
+        + in_language(
+            question.language, lambda: _("Asked in the community: %(url)s") % {"url": url}
+        )
+    )
+    with transaction.atomic():
+        # Locked, so two clicks open one conversation (the row alone: PostgreSQL cannot
+        # lock the nullable side of a join).
+        locked = Question.objects.select_for_update().get(pk=question.pk)
+        current = locked.conversation
+        if current is not None and current.status != Status.CLOSED:
+            question.conversation = current
+            return current
+        message = receive_message(
+            InboundMessage(
+                inbox=portal_inbox(),
+                contact=opening_by.contact,
+                text=text,
+                subject=locked.title,
+                language=locked.language,
+            )
+        )
+        conversation = message.conversation
+        note = (
+            _("Escalated from community question #%(id)s by a moderator: %(url)s")
+            if actor is not None
+            else _("The author asked support about community question #%(id)s: %(url)s")
+        )
+        add_system_note(conversation=conversation, text=note % {"id": locked.pk, "url": url})
+        Question.objects.filter(pk=locked.pk).update(conversation=conversation)
+        if actor is not None:
+            audit.record(actor, "community.escalate", locked, conversation=conversation.pk)
+    question.conversation = conversation
+    return conversation
+
+
+def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
+    """An agent's answer from the support conversation, published as an official answer.
+
+    It is `answer(author=agent)` (the same screening and outbound guard as any official
+    answer) that remembers the conversation it came from; once published, an official
+    answer solves the question (a held one waits for a moderator like any other).
+    """
+    if question.conversation_id is None:
+        raise errors.NotWithSupport()
+    with transaction.atomic():
+        post = answer(author=actor, question=question, body=body)
+        post.from_conversation_id = question.conversation_id
+        post.save(update_fields=["from_conversation"])
+        audit.record(
+            actor,
+            "community.publish_answer",
+            question,
+            post=post.pk,
+            conversation=question.conversation_id,
+        )
+    question.refresh_from_db(fields=["solved", "first_official_answer_at", "answer_count"])
+    return post
+
+
+def _official_or_accepted(question: Question) -> Post | None:
+    if question.accepted_answer_id is not None:
+        accepted = Post.objects.filter(
+            pk=question.accepted_answer_id, visibility=Visibility.PUBLISHED
+        ).first()
+        if accepted is not None:
+            return accepted
+    return (
+        Post.objects.filter(
+            question=question,
+            kind=PostKind.ANSWER,
+            official=True,
+            visibility=Visibility.PUBLISHED,
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+def _without_names(text: str, names: set[str]) -> str:
+    """Drop the thread's author names: an article speaks for the platform, not a person."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 2:
+            text = re.sub(re.escape(name), "", text, flags=re.IGNORECASE)
+    return text
+
+
+def propose_article(*, actor: Agent, question: Question) -> ArticleTranslation:
+    """A solved question as a help-center draft, in the question's language, for review.
+
+    Drafting is open to any agent: nothing is published until someone reviews it in the
+    admin. Proposing again returns the draft already made rather than overwriting edits.
+    """
+    require_staff(actor)
+    if not question.solved:
+        raise errors.NotSolved()
+    solution = _official_or_accepted(question)
+    if solution is None:
+        raise errors.NotSolved()
+    slug = ARTICLE_SLUG.format(id=question.pk)
+    existing = ArticleTranslation.objects.filter(
+        article__slug=slug, language=question.language
+    ).first()
+    if existing is not None:
+        return existing
+    opening = _opening_post(question)
+    names = {
+        name
+        for post in (opening, solution)
+        for name in (
+            post.member.display_name if post.member is not None else "",
+            (post.agent.display_name or post.agent.username) if post.agent is not None else "",
+        )
+    }
+    heading = in_language(question.language, lambda: str(_("Answer")))
+    body = f"{opening.body}\n\n## {heading}\n\n{solution.body}"
+    # Stored text is redacted already; a second pass costs little and guards edits made
+    # before the scanner knew a pattern.
+    title = redact(_without_names(question.title, names), question.language).text
+    body = redact(_without_names(body, names), question.language).text
+    with transaction.atomic():
+        article = save_article(
+            slug=slug, intent="", category=_article_category(question), actor=actor
+        )
+        draft = save_translation(
+            article=article,
+            language=question.language,
+            title=title[:200],
+            body=body,
+            status=ArticleStatus.DRAFT,
+            author=actor,
+            note=f"community question {question.pk}",
+        )
+        audit.record(actor, "community.propose_article", question, translation=draft.pk)
+    return draft
+
+
+def _article_category(question: Question) -> Category:
+    if question.category is not None:
+        return question.category
+    existing = Category.objects.filter(slug=ARTICLE_CATEGORY_SLUG).first()
+    if existing is not None:
+        return existing
+    return save_category(
+        slug=ARTICLE_CATEGORY_SLUG,
+        names={
+            Language.ZH_HANS: "社区问答",
+            Language.ZH_HANT: "社區問答",
+            Language.EN: "Community answers",
+        },
+    )
+
+
+__all__ += ["ask_support", "escalate", "propose_article", "publish_answer"]

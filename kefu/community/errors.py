@@ -218,3 +218,37 @@ def file_not_image(name: str) -> FileRejected:
 
 def too_many_files(limit: int) -> FileRejected:
     return FileRejected(_("At most %(limit)s images per post.") % {"limit": limit})
+
+
+# --- Support (post → ticket, ticket → answer and article) -----------------------------
+
+
+class StaffQuestion(CommunityError):
+    code = "staff_question"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(_("A question asked by staff has no customer to open a ticket for."))
+
+
+class NotWithSupport(CommunityError):
+    code = "not_with_support"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This question was not taken to support, so there is no conversation to "
+                "publish from."
+            )
+        )
+
+
+class NotSolved(CommunityError):
+    code = "not_solved"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Only a solved question (with an official or accepted answer) can become an article.")
+        )
