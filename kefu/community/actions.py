@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.agents.models import Agent
 from kefu.community import errors, tasks
@@ -66,6 +67,9 @@ Author = Member | Agent
 # Where a moderator looks at a held post in the console (the console's community pages
 # are written apart; the alert keeps the path, not a reverse() of a URL name).
 CONSOLE_POST_PATH = "/console/community/posts/{id}/"
+# The label of SafetyAlert.Kind.COMMUNITY_POST, translated in this app's catalogue: the
+# safety app's strings live in the project catalogue, which apps do not regenerate.
+ALERT_LABEL = gettext_lazy("A community post was held")
 
 # Members post at most this often; agents are not limited (they answer for a living).
 POST_LIMIT = throttle.Limit("community.post", attempts=5, window_seconds=600)
@@ -150,6 +154,8 @@ def _unleet(text: str) -> str:
 
 
 def _check_member(member: Member) -> None:
+    # Read afresh: a ban or an approval may have come since the caller loaded the member.
+    member.refresh_from_db(fields=["banned_until", "approved_posts"])
     if member.banned_until is not None and member.banned_until > timezone.now():
         raise errors.Banned(member.banned_until)
 

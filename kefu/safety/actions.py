@@ -43,7 +43,7 @@ def raise_alert(
     redacted, so a phrase or key the agent pasted is never shown again.
     """
     text = ""
-    if blocked_reply:
+    if kind == SafetyAlert.Kind.OUTBOUND_BLOCKED and blocked_reply:
         text = redact(blocked_reply, conversation.language if conversation else language).text
     alert = SafetyAlert.objects.create(
         kind=kind, conversation=conversation, agent=agent, reasons=reasons, text=text, link=link

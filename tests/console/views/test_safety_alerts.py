@@ -156,3 +156,22 @@ def test_the_list_query_count_does_not_grow_with_alerts(
         _exposed(conversation_factory())
     with django_assert_max_num_queries(12):
         supervisor_client.get("/console/safety/alerts/")
+
+
+def test_an_alert_without_a_conversation_links_to_its_page_and_is_marked_seen(
+    supervisor_client, supervisor
+):
+    alert = raise_alert(
+        kind=SafetyAlert.Kind.COMMUNITY_POST,
+        reasons=[RECOVERY_PHRASE],
+        link="/console/community/posts/7/",
+    )
+    page = supervisor_client.get("/console/safety/alerts/").content.decode()
+    assert 'href="/console/community/posts/7/"' in page
+    assert "A community post was held" in page
+    response = supervisor_client.post(f"/console/safety/alerts/{alert.pk}/seen/")
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == supervisor
+    seen = supervisor_client.get("/console/safety/alerts/?seen=1").content.decode()
+    assert 'href="/console/community/posts/7/"' in seen
