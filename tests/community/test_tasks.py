@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from mnemonic import Mnemonic
 
 from kefu.agents.models import Agent
@@ -184,3 +185,26 @@ def test_accepted_notice_after_the_answer_was_hidden_tells_nobody(
     actions.accept(member=asker, answer=answer)
     actions.hide(actor=moderator, post=answer, reason="wrong")
     assert send_accepted_notice.call(question.pk) == 0
+
+
+def test_markup_in_an_answer_is_text_in_the_html_mail(
+    asker: Member,
+    member_factory: Callable[..., Member],
+    django_capture_on_commit_callbacks: Capture,
+    run_tasks: Callable[[], None],
+) -> None:
+    question = ask(asker)
+    posted(
+        django_capture_on_commit_callbacks,
+        run_tasks,
+        lambda: actions.answer(
+            author=member_factory("Bob"),
+            question=question,
+            body='Try <script>alert(1)</script> and <a href="https://x.test">this</a>.',
+        ),
+    )
+    (message,) = mail.outbox
+    assert isinstance(message, EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
+    assert "<script>" not in html
+    assert '<a href="https://x.test"' not in html
