@@ -22,6 +22,7 @@ nothing is stored, and supervisors are alerted, exactly as for a blocked reply.
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.agents.models import Agent
-from kefu.community import errors
+from kefu.community import errors, tasks
 from kefu.community.models import (
     HoldReason,
     Member,
@@ -413,8 +414,11 @@ def answer(
         post = _create_post(
             author=author, question=question, kind=PostKind.ANSWER, screening=screening
         )
+        if isinstance(author, Member):
+            Subscription.objects.get_or_create(question=question, member=author)
         if post.visibility == Visibility.PUBLISHED:
             _published(post)
+            _notify_answer(post)
         else:
             _touch(question)
     return post
@@ -602,8 +606,11 @@ def accept(*, member: Member, answer: Post) -> Question:
         Question.objects.filter(pk=question.pk).update(
             accepted_answer=answer, solved=True, last_activity_at=timezone.now()
         )
+        already = question.accepted_answer_id == answer.pk
         question.refresh_from_db()
         index_question(question)
+        if not already:
+            transaction.on_commit(partial(tasks.send_accepted_notice.enqueue, question.pk))
     return question
 
 
@@ -644,6 +651,11 @@ def subscribe(*, member: Member, question: Question, on: bool) -> None:
         Subscription.objects.filter(question=question, member=member).delete()
 
 
+def _notify_answer(post: Post) -> None:
+    """Mail the question's subscribers about a published answer once this commits."""
+    transaction.on_commit(partial(tasks.send_answer_notices.enqueue, post.pk))
+
+
 # --- moderators -----------------------------------------------------------------------------
 
 
@@ -658,6 +670,8 @@ def approve(*, actor: Agent, post: Post) -> Post:
         post.hold_reasons = []
         post.save(update_fields=["hold_reasons"])
         _set_visibility(post, Visibility.PUBLISHED)
+        if post.kind == PostKind.ANSWER:
+            _notify_answer(post)
         if post.member_id is not None:
             Member.objects.filter(pk=post.member_id).update(approved_posts=F("approved_posts") + 1)
         audit.record(actor, "community.approve", post, reasons=reasons)

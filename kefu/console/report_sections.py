@@ -16,7 +16,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from kefu.reports import selectors
+from kefu.reports import community, selectors
 from kefu.reports.filters import ReportFilter
 
 
@@ -379,6 +379,92 @@ def agents_section(rows: Sequence[selectors.AgentRow]) -> Section:
     )
 
 
+def _waiting_since(w: community.Waiting) -> str:
+    if w.oldest is None:
+        return "—"
+    return _local_time(w.oldest.isoformat())
+
+
+def community_section(c: community.Community) -> Section:
+    days = [formats.date_format(d.day, "MONTH_DAY_FORMAT", use_l10n=True) for d in c.days]
+    waiting = [
+        (_("Unanswered questions"), c.unanswered),
+        (_("Without an official or accepted answer"), c.without_official),
+        (_("Posts held for review"), c.held_posts),
+    ]
+    return Section(
+        "community",
+        _("Community"),
+        [
+            (_("Questions asked"), number(c.questions)),
+            (_("Answers"), number(c.answers)),
+            (_("Official answers"), number(c.official_answers)),
+            (_("Solved"), percent(c.solved_rate)),
+            (_("First official answer, median"), duration(c.official_median)),
+            (_("First official answer, 90th percentile"), duration(c.official_p90)),
+            (_("Unanswered questions now"), number(c.unanswered.count)),
+            (_("Posts held for review now"), number(c.held_posts.count)),
+        ],
+        [
+            Chart(
+                "community-days",
+                "line",
+                _("Community questions asked by day"),
+                x=days,
+                y=[],
+                data=[d.questions for d in c.days],
+                series=_("Questions asked"),
+            )
+        ],
+        [
+            Table(
+                "community_days",
+                _("Community by day"),
+                [_("Date"), _("Questions asked"), _("Answers"), _("Official answers"), _("Solved")],
+                [
+                    [
+                        Cell(label, d.day.isoformat()),
+                        _count(d.questions),
+                        _count(d.answers),
+                        _count(d.official_answers),
+                        _rate(d.solved_rate),
+                    ]
+                    for label, d in zip(days, c.days, strict=True)
+                ],
+            ),
+            Table(
+                "community_waiting",
+                _("Waiting now"),
+                [
+                    pgettext("community report column", "Waiting"),
+                    _("Count"),
+                    _("Oldest waiting since"),
+                ],
+                [
+                    [_text(label), _count(w.count), Cell(_waiting_since(w), _iso_or_blank(w))]
+                    for label, w in waiting
+                ],
+            ),
+            Table(
+                "community_official",
+                _("Time to the first official answer (calendar time)"),
+                [_("Questions answered officially"), _("Median"), _("90th percentile")],
+                [
+                    [
+                        _count(c.official_count),
+                        _duration(c.official_median),
+                        _duration(c.official_p90),
+                    ]
+                ],
+            ),
+        ],
+    )
+
+
+def _iso_or_blank(w: community.Waiting) -> str:
+    return "" if w.oldest is None else w.oldest.isoformat()
+
+
 UrlFor = Callable[[str], str]
 
 # Each section from its one selector call, so the page's query count stays fixed and a
@@ -390,6 +476,7 @@ SECTIONS: dict[str, Callable[[ReportFilter, UrlFor], Section]] = {
     "csat": lambda f, url: csat_section(selectors.csat(f), url),
     "deflection": lambda f, url: deflection_section(selectors.deflection(f)),
     "agents": lambda f, url: agents_section(selectors.agent_activity(f)),
+    "community": lambda f, url: community_section(community.community(f)),
 }
 
 # The CSV export's ?table= names, and the section that holds each.
@@ -406,6 +493,9 @@ TABLES: dict[str, str] = {
     "csat_comments": "csat",
     "deflection": "deflection",
     "agents": "agents",
+    "community_days": "community",
+    "community_waiting": "community",
+    "community_official": "community",
 }
 
 

@@ -238,6 +238,7 @@ def load() -> None:
         _conversation(spec, agents)
     # The demo platform's sample customers, linked to the contacts above.
     from kefu.canned import demo_data as canned_demo
+    from kefu.community import demo_data as community_demo
     from kefu.feedback import demo_data as feedback_demo
     from kefu.helpcenter.flows import demo_data as flows_demo
     from kefu.inboxes.messenger import demo_data as messenger_demo
@@ -264,6 +265,7 @@ def load() -> None:
     verification_demo.load()
     feedback_demo.load()
     canned_demo.load()
+    community_demo.load()
 
 
 def sign_in_hints() -> list[tuple[str, str, str, str]]:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from mnemonic import Mnemonic
 
 from kefu.agents.models import Agent, Role
@@ -87,7 +88,8 @@ def test_only_the_author_may_ask_support(question, contact_factory):
 
 
 def test_a_moderator_escalates_for_the_author_and_it_is_audited(author, question, moderator):
-    conversation = actions.escalate(actor=moderator, question=question)
+    with translation.override("en"):  # the note is written in the active language
+        conversation = actions.escalate(actor=moderator, question=question)
 
     assert conversation.contact_id == author.contact_id
     assert Question.objects.get(pk=question.pk).conversation_id == conversation.pk

@@ -1,5 +1,8 @@
 """Hand-built report figures in the selectors' shapes, for tests of the pages' formatting."""
 
+from datetime import UTC, date, datetime
+
+from kefu.reports import community as c
 from kefu.reports import selectors as s
 
 
@@ -54,6 +57,22 @@ CSAT = s.Csat(
 )
 DEFLECTION = [s.DeflectionRow("search", "Help-center search", 20, 15, 5, 0.75)]
 AGENTS = [s.AgentRow(7, "Chen Jie", handled=5, replies=12, online_minutes=80, load=2)]
+COMMUNITY = c.Community(
+    days=[
+        c.CommunityDay(date(2026, 12, 1), 4, 6, 2, 3),
+        c.CommunityDay(date(2026, 12, 2), 0, 1, 0, 0),
+    ],
+    questions=4,
+    answers=7,
+    official_answers=2,
+    solved=3,
+    unanswered=c.Waiting(1, datetime(2026, 12, 1, 1, 30, tzinfo=UTC)),
+    without_official=c.Waiting(2, datetime(2026, 12, 1, 1, 30, tzinfo=UTC)),
+    held_posts=c.Waiting(0, None),
+    official_count=2,
+    official_median=1800,
+    official_p90=7200,
+)
 
 
 def patch_selectors(monkeypatch) -> None:
@@ -64,3 +83,4 @@ def patch_selectors(monkeypatch) -> None:
     monkeypatch.setattr(s, "csat", lambda f: CSAT)
     monkeypatch.setattr(s, "deflection", lambda f: DEFLECTION)
     monkeypatch.setattr(s, "agent_activity", lambda f: AGENTS)
+    monkeypatch.setattr(c, "community", lambda f: COMMUNITY)

@@ -137,3 +137,19 @@ def test_days_are_labelled_as_the_viewer_writes_a_date_and_exported_as_iso() -> 
     table = next(t for t in section.tables if t.name == "volume_days")
     first = table.rows[0][0]
     assert (first.text, first.csv) == ("12月1日", "2026-12-01")
+
+
+def test_community_section_in_chinese_with_days_and_waiting_since() -> None:
+    with translation.override("zh-hans"), timezone.override("Asia/Shanghai"):
+        section = r.community_section(sample.COMMUNITY)
+    assert section.title == "社区"
+    assert dict(section.figures)["已解决"] == "75.0%"
+    days = next(t for t in section.tables if t.name == "community_days")
+    assert [(row[0].text, row[0].csv) for row in days.rows] == [
+        ("12月1日", "2026-12-01"),
+        ("12月2日", "2026-12-02"),
+    ]
+    assert days.rows[1][4].text == "—"  # no questions that day: no share solved
+    waiting = next(t for t in section.tables if t.name == "community_waiting")
+    assert "9:30" in waiting.rows[0][2].text  # 01:30 UTC is 09:30 in Shanghai
+    assert waiting.rows[2][2].text == "—"  # nothing held

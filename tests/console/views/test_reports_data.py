@@ -18,8 +18,9 @@ from tests.reports.conftest import World, world_factory  # noqa: F401  (the fixt
 pytestmark = pytest.mark.django_db
 
 # The generated help desk spans 2026-03-08 12:00 to 2026-03-11 12:00 UTC.
-# session, agent, device, nav badges, the form's teams and inboxes, the six reports
-QUERIES = 23
+# session, agent, device, nav badges, the form's teams and inboxes, the six reports, and
+# the community section's five (two by day, official-answer times, "now" and held posts)
+QUERIES = 28
 PERIOD = "period=custom&start=2026-03-07&end=2026-03-12"
 
 
