@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kefu.community.models import Post, PostKind, Question, SearchDocument, Visibility
+from kefu.community.models import Post, PostKind, SearchDocument, Visibility
 from kefu.core.search.analysis import analyze, fold
 from kefu.core.search.expressions import Concepts, fts5_match, tsquery
 from kefu.core.search.queries import clean_query
@@ -104,6 +104,7 @@ class _Row(NamedTuple):
     official: bool
     answer_count: int
     title_terms: str
+    accepted_id: int | None
 
 
 def _rows(ranked: list[int], terms: list[str], language: str) -> list[_Row]:
@@ -112,11 +113,9 @@ def _rows(ranked: list[int], terms: list[str], language: str) -> list[_Row]:
     Published and not merged is checked on the question itself, not trusted to the index,
     so a question hidden a moment ago is not shown even if its document lags.
     """
-    found = SearchDocument.objects.filter(
-        question_id__in=ranked,
-        question__visibility=Visibility.PUBLISHED,
-        question__merged_into__isnull=True,
-    ).values_list(
+    # The visibility is read, not filtered on: as a condition it tempts SQLite into
+    # the questions-by-visibility index, a scan of every published question.
+    found = SearchDocument.objects.filter(question_id__in=ranked).values_list(
         "question_id",
         "question__title",
         "question__language",
@@ -124,10 +123,14 @@ def _rows(ranked: list[int], terms: list[str], language: str) -> list[_Row]:
         "question__first_official_answer_at",
         "question__answer_count",
         "title_terms",
+        "question__accepted_answer_id",
+        "question__visibility",
+        "question__merged_into_id",
     )
     rows = [
-        _Row(pk, title, lang, solved, official_at is not None, answers, title_terms)
-        for pk, title, lang, solved, official_at, answers, title_terms in found
+        _Row(pk, title, lang, solved, official_at is not None, answers, terms, accepted)
+        for pk, title, lang, solved, official_at, answers, terms, accepted, shown, merged in found
+        if shown == Visibility.PUBLISHED and merged is None
     ]
     rank = {question_id: position for position, question_id in enumerate(ranked)}
     family = _family(language)
@@ -157,22 +160,23 @@ def _snippets(rows: list[_Row], highlight: Highlight) -> dict[int, SafeString]:
     can show.
     """
     ids = [row.question_id for row in rows]
-    accepted = Question.objects.filter(pk__in=ids, accepted_answer__isnull=False).values(
-        "accepted_answer_id"
-    )
+    accepted = [row.accepted_id for row in rows if row.accepted_id is not None]
+    # Read by the thread index (question, kind); the visibility is tested here, as a
+    # condition it would lead SQLite to walk every published post.
     posts = (
         Post.objects.filter(
             Q(kind=PostKind.QUESTION) | Q(kind=PostKind.ANSWER, official=True) | Q(pk__in=accepted),
             question_id__in=ids,
-            visibility=Visibility.PUBLISHED,
         )
         .annotate(start=Substr("body", 1, SCAN))
-        .order_by("created_at", "pk")
-        .values_list("question_id", "kind", "start")
+        .order_by("question_id", "created_at", "pk")
+        .values_list("question_id", "kind", "visibility", "start")
     )
     answers: dict[int, list[str]] = {}
     opening: dict[int, str] = {}
-    for question_id, kind, start in posts:
+    for question_id, kind, visibility, start in posts:
+        if visibility != Visibility.PUBLISHED:
+            continue
         plain = to_plain(start)
         if kind == PostKind.QUESTION:
             opening.setdefault(question_id, plain)
