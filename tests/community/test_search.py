@@ -4,6 +4,7 @@ as similar questions for the ask form, and rebuilt by `kefu community reindex`."
 import json
 from collections.abc import Callable
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -232,3 +233,12 @@ def test_reindex_rebuilds_the_documents(ask: MakeQuestion) -> None:
     index_question(public)
     again = SearchDocument.objects.get()
     assert (document.title_terms, document.terms) == (again.title_terms, again.terms)
+
+
+def test_the_similar_questions_script_writes_titles_as_text() -> None:
+    script = (
+        Path(__file__).resolve().parents[2] / "kefu/portal/static/portal/community-similar.js"
+    ).read_text(encoding="utf-8")
+    assert "innerHTML" not in script
+    assert "/community/similar/" in script
+    assert 'getElementById("similar-questions")' in script

@@ -1,7 +1,8 @@
 /* Kefu community: questions like the one being asked, listed under the ask form's title
  * field while the customer types. The form works without this script; this only fills
- * <ul id="similar-questions" data-similar-endpoint="…"> from the JSON endpoint after a
- * short pause in typing. Titles are set as text, never as HTML. */
+ * <ul id="similar-questions"> from the JSON endpoint (/community/similar/, or the list's
+ * data-similar-endpoint) after a short pause in typing. Titles are set as text, never
+ * as HTML. */
 (function () {
   "use strict";
 
@@ -11,7 +12,7 @@
   function enhance(list) {
     var form = list.closest("form");
     var input = form && form.querySelector("input[name=title]");
-    var endpoint = list.getAttribute("data-similar-endpoint");
+    var endpoint = list.getAttribute("data-similar-endpoint") || "/community/similar/";
     if (!input || !endpoint || !window.fetch) return;
     var timer = null;
     var latest = 0;
