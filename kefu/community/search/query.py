@@ -12,6 +12,7 @@ the full-text rank, which already weighs the title above the text.
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import NamedTuple
 
 from django.db import connection
@@ -39,10 +40,17 @@ _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
 # A page of results is picked from this many times as many full-text candidates: enough
 # for the solved and same-language ones to come first without ranking every match.
 _CANDIDATES = 5
+_TSQUERY_TERM_END = re.compile(r"'(:\*)?(?=[\s)|&]|$)")
 # The texts of the similar-questions endpoint (kefu/portal/views/community_search.py), in
 # the community's catalogue with the rest of its search.
 SIMILAR_HEADING = gettext_lazy("Similar questions")
 TOO_MANY_SEARCHES = gettext_lazy("Too many searches. Wait a few minutes and try again.")
+
+
+class Step(Enum):
+    TITLES = "titles"  # every concept in the title
+    EVERY = "every"  # every concept anywhere
+    ANY = "any"  # some of them, ranked
 
 
 @dataclass(frozen=True)
@@ -73,25 +81,41 @@ def _family(language: str) -> str:
     return "zh" if language.startswith("zh") else language
 
 
-def _match(concepts: Concepts, limit: int, *, every: bool) -> list[int]:
-    """Question ids whose document has every concept (or any), best full-text rank first.
+def _title_tsquery(query: str) -> str:
+    """The tsquery restricted to the title's words (weight A): 'x' → 'x':A, 'x':* → 'x':*A."""
+    return _TSQUERY_TERM_END.sub(lambda end: "':*A" if end.group(1) else "':A", query)
+
+
+def _match(concepts: Concepts, limit: int, step: Step) -> list[int]:
+    """Question ids whose document has the concepts as the step asks, best first.
 
     Only the index is read: the filters and the finer order come after, on a few rows.
+    Where every concept must match, the newest come first and nothing is ranked: a word
+    common in a large community matches thousands of questions, and scoring them all
+    (bm25, ts_rank) costs tens of milliseconds for an order the caller refines anyway.
+    Any-word matches are ranked, so those with more of the query come first.
     """
+    every = step is not Step.ANY
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = tsquery(concepts, every=every)
+            if step is Step.TITLES:
+                query = _title_tsquery(query)
+            order = "ts_rank(vector, CAST(%s AS tsquery)) DESC" if not every else "question_id DESC"
             cursor.execute(
                 "SELECT question_id FROM community_searchdocument"
-                " WHERE vector @@ CAST(%s AS tsquery)"
-                " ORDER BY ts_rank(vector, CAST(%s AS tsquery)) DESC LIMIT %s",
-                [query, query, limit],
+                f" WHERE vector @@ CAST(%s AS tsquery) ORDER BY {order} LIMIT %s",
+                [query, query, limit] if not every else [query, limit],
             )
         else:
+            expression = fts5_match(concepts, every=every)
+            if step is Step.TITLES:
+                expression = f"title_terms : ({expression})"
+            order = f"bm25(community_search_fts, {_BM25_WEIGHTS})" if not every else "rowid DESC"
             cursor.execute(
                 "SELECT rowid FROM community_search_fts WHERE community_search_fts MATCH %s"
-                f" ORDER BY bm25(community_search_fts, {_BM25_WEIGHTS}) LIMIT %s",
-                [fts5_match(concepts, every=every), limit],
+                f" ORDER BY {order} LIMIT %s",
+                [expression, limit],
             )
         return [row[0] for row in cursor.fetchall()]
 
@@ -220,18 +244,25 @@ def search(
     if not concepts:
         return []  # only words too common to search for ("how do I")
     terms = _terms(concepts)
+    # Candidates from each step in turn while the page is not full, then ordered
+    # together: a solved question found by its text goes before an unsolved one whose
+    # title has the words.
+    ranked: list[int] = []
     rows: list[_Row] = []
-    for every in (True, False):
-        if not every and len(concepts) == 1:
+    for step in Step:
+        if step is Step.ANY and len(concepts) == 1:
             break
-        seen = {row.question_id for row in rows}
-        ranked = [
+        seen = set(ranked)
+        ranked += [
             question_id
-            for question_id in _match(concepts, limit * _CANDIDATES, every=every)
+            for question_id in _match(concepts, limit * _CANDIDATES, step)
             if question_id not in seen
         ]
-        found = _rows(ranked, terms, language)
-        rows += [row for row in found if row.solved or row.official or not solved_only]
+        rows = [
+            row
+            for row in _rows(ranked, terms, language)
+            if row.solved or row.official or not solved_only
+        ]
         if len(rows) >= limit:
             break
     rows = rows[:limit]
@@ -256,6 +287,9 @@ def similar(title: str, language: str, limit: int = 5) -> list[Result]:
             concepts.append([prefix + "*"])
     if not concepts:
         return []
-    ranked = _match(concepts, limit * _CANDIDATES, every=False)
+    ranked = _match(concepts, limit * _CANDIDATES, Step.TITLES)
+    seen = set(ranked)
+    if len(ranked) < limit:
+        ranked += [pk for pk in _match(concepts, limit * _CANDIDATES, Step.ANY) if pk not in seen]
     rows = _rows(ranked, _terms(concepts), language)[:limit]
     return [_result(row, SafeString("")) for row in rows]
