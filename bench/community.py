@@ -15,9 +15,11 @@ on the server KEFU_BENCH_POSTGRES_URL names), a child process:
    quarter with an accepted one, every answer given to a random question;
 2. builds the search index with `kefu.community.search.rebuild` (what `kefu community
    reindex` runs) and reports questions indexed per second;
-3. times `--runs` question pages on random questions: the read (the question, then its
-   published posts with their authors: two queries) and the render of a page template
-   that shows every post, beside one bare SELECT of the same question's posts;
+3. times `--runs` question pages on random questions: the page through Django's test
+   Client (`/community/q/<id>/`, the view with its selector `question_thread`, template
+   and middleware, read by an anonymous visitor), and a lean read and render of our own
+   (the question, then its published posts with their authors: two queries, every post
+   rendered), each beside one bare SELECT of the same question's posts;
 4. times `kefu.community.search.query.search` (the function behind the help center's
    shared search page) over a fixed set of customer queries in both Chinese scripts and
    English, beside the bare full-text query (the index's matching ids, no ranking, no
@@ -277,10 +279,19 @@ def child(questions: int, answers: int, runs: int) -> dict[str, Any]:
             )
             cursor.fetchall()
 
-    page = _figures(
-        _timed(_question_page, ids),
-        _timed(bare_posts, ids),
-    )
+    from django.test import Client
+
+    client = Client()
+
+    def view(question_id: int) -> None:
+        response = client.get(f"/community/q/{question_id}/")
+        if response.status_code != 200:
+            raise SystemExit(f"question page {question_id}: {response.status_code}")
+
+    view(ids[0])
+    bare = _timed(bare_posts, ids)
+    page = _figures(_timed(view, ids), bare)
+    lean = _figures(_timed(_question_page, ids), bare)
 
     def bare_match(text: str) -> None:
         concepts = analyze(text).concepts
@@ -324,6 +335,7 @@ def child(questions: int, answers: int, runs: int) -> dict[str, Any]:
         "indexed_s": round(index_seconds, 1),
         "indexed_per_s": round(indexed / max(index_seconds, 0.001)),
         "question_page": page,
+        "question_read": lean,
         "search": searched,
         "load_average": [round(load, 2) for load in os.getloadavg()],
     }
@@ -341,6 +353,7 @@ def report(name: str, result: dict[str, Any]) -> None:
     )
     for label, key, plain in (
         ("question page", "question_page", "bare SELECT of its posts"),
+        ("lean read", "question_read", "bare SELECT of its posts"),
         ("search", "search", "bare full-text match"),
     ):
         figures = result[key]

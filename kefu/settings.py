@@ -394,6 +394,10 @@ KEFU_SLA_SWEEP_SECONDS = int(os.environ.get("KEFU_SLA_SWEEP_SECONDS", "30"))
 # How many days after a resolution its satisfaction survey takes, and lets the customer
 # change, an answer (kefu.feedback).
 KEFU_SURVEY_ANSWER_DAYS = int(os.environ.get("KEFU_SURVEY_ANSWER_DAYS", "7"))
+# The community (kefu.community): a member's posts wait for a moderator until this many
+# were approved; a published post is held for review after this many members report it.
+KEFU_COMMUNITY_TRUSTED_AFTER = int(os.environ.get("KEFU_COMMUNITY_TRUSTED_AFTER", "2"))
+KEFU_COMMUNITY_REPORTS_TO_HOLD = int(os.environ.get("KEFU_COMMUNITY_REPORTS_TO_HOLD", "3"))
 # Phone (kefu.inboxes.phone). A number written without a country code belongs to this
 # country (ISO 3166 code): a PBX that sends "13800138000" means +86 138 0013 8000.
 KEFU_PHONE_REGION = os.environ.get("KEFU_PHONE_REGION", "CN")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("feedback/", include("kefu.feedback.urls")),
     path("help/flows/", include("kefu.helpcenter.flows.urls")),
     path("help/", include("kefu.portal.help_urls")),
+    path("community/", include("kefu.portal.community_urls")),
     path("community/", include("kefu.portal.community_search_urls")),
     path("api/", api.urls),
     path("chat/", include("kefu.inboxes.webchat.urls")),

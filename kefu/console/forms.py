@@ -353,3 +353,60 @@ class DecisionForm(CaseForm):
     invalid_message = _("Give the reason for your decision.")
 
     reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+
+# --- the community (console.views.community) ------------------------------------------
+
+
+class CommunityQueueFilterForm(forms.Form):
+    """The community queue's GET parameters; anything unknown is ignored."""
+
+    show = forms.ChoiceField(
+        choices=[
+            ("", _("Everything")),
+            ("unanswered", _("Unanswered")),
+            ("held", _("Held posts")),
+            ("reported", _("Reported posts")),
+        ],
+        required=False,
+    )
+    language = forms.ChoiceField(
+        choices=[("", _("Any language")), *Language.choices], required=False
+    )
+    category = forms.IntegerField(required=False, min_value=1)
+
+
+class CommunityAnswerForm(ActionForm):
+    invalid_message = _("Write the answer first.")
+    body = forms.CharField(label=_("Official answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class CommunityPublishForm(CommunityAnswerForm):
+    """An answer from a support conversation, published to the question it came from."""
+
+    question = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CommunityHideForm(ActionForm):
+    invalid_message = _("Say why the post is hidden.")
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class CommunityLockForm(ActionForm):
+    locked = forms.BooleanField(required=False)
+
+
+class CommunityMoveForm(ActionForm):
+    invalid_message = _("Choose a category.")
+    category = forms.IntegerField(label=_("Category"), required=False, min_value=1)
+
+
+class CommunityMergeForm(ActionForm):
+    invalid_message = _("Enter the number of the question to merge into.")
+    into = forms.IntegerField(label=_("Merge into question"), min_value=1)
+
+
+class CommunityBanForm(ActionForm):
+    invalid_message = _("Give the number of days (1 to 3650) and a reason.")
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=3650, initial=7)
+    reason = forms.CharField(label=_("Reason"), max_length=200)

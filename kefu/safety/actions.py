@@ -29,28 +29,32 @@ class SignInTooOld(KefuError):
 def raise_alert(
     *,
     kind: str,
-    conversation: Conversation,
+    conversation: Conversation | None = None,
     reasons: list[str],
     agent: Agent | None = None,
     blocked_reply: str = "",
+    link: str = "",
+    language: str | None = None,
 ) -> SafetyAlert:
     """Record an alert and show it on every supervisor's console once committed.
 
-    `blocked_reply` is the text of a blocked agent reply; it is stored redacted, so a
-    phrase or key the agent pasted is never shown again.
+    An alert is about a conversation, or (a community post) about what `link`, a console
+    path, shows. `blocked_reply` is the text of a blocked agent reply; it is stored
+    redacted, so a phrase or key the agent pasted is never shown again.
     """
     text = ""
-    if kind == SafetyAlert.Kind.OUTBOUND_BLOCKED and blocked_reply:
-        text = redact(blocked_reply, conversation.language).text
+    if blocked_reply:
+        text = redact(blocked_reply, conversation.language if conversation else language).text
     alert = SafetyAlert.objects.create(
-        kind=kind, conversation=conversation, agent=agent, reasons=reasons, text=text
+        kind=kind, conversation=conversation, agent=agent, reasons=reasons, text=text, link=link
     )
     publish_on_commit(
         [SUPERVISORS_GROUP],
         {
             "kind": kind,
             "alert_id": alert.pk,
-            "conversation_id": conversation.pk,
+            "conversation_id": conversation.pk if conversation else None,
+            "link": link,
             "agent_id": agent.pk if agent else None,
             "reasons": reasons,
         },
@@ -67,7 +71,9 @@ def acknowledge_alert(*, actor: Agent, alert: SafetyAlert) -> SafetyAlert:
         alert.acknowledged_by = actor
         alert.acknowledged_at = timezone.now()
         alert.save(update_fields=["acknowledged_by", "acknowledged_at"])
-        audit.record(actor, "safety.alert_acknowledged", alert.conversation, alert=alert.pk)
+        # The conversation is the target when there is one; else the alert itself.
+        target = alert.conversation if alert.conversation is not None else alert
+        audit.record(actor, "safety.alert_acknowledged", target, alert=alert.pk)
     return alert
 
 

@@ -49,11 +49,21 @@ class SafetyAlert(models.Model):
             "contacted_outside",
             _("A customer was contacted outside official channels"),
         )
+        # A community post held for a secret, or an official community answer the
+        # outbound guard blocked: no conversation, `link` is the console page to look at.
+        COMMUNITY_POST = "community_post", _("A community post was held")
 
     kind = models.CharField(max_length=24, choices=Kind.choices)
+    # Empty for an alert about something outside conversations (a community post).
     conversation = models.ForeignKey(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="safety_alerts"
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="safety_alerts",
     )
+    # The console path to look at when there is no conversation.
+    link = models.CharField(max_length=300, blank=True)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -74,4 +84,4 @@ class SafetyAlert(models.Model):
         verbose_name_plural = _("safety alerts")
 
     def __str__(self) -> str:
-        return f"{self.kind} on {self.conversation_id}"
+        return f"{self.kind} on {self.conversation_id or self.link}"

@@ -27,7 +27,25 @@ class OutboundBlocked(KefuError):
 
 def guard_reply(*, conversation: Conversation, agent: Agent, text: str) -> None:
     """Raise OutboundBlocked if `text` asks the customer for a secret or a scam step."""
-    verdict = check_outbound(text, conversation.language)
+    _guard(agent=agent, text=text, language=conversation.language, conversation=conversation)
+
+
+def guard_public_text(*, agent: Agent, text: str, language: str, link: str = "") -> None:
+    """The same guard for what an agent writes outside a conversation (an official
+    community answer, read by every customer): raise OutboundBlocked, with the alert
+    pointing at `link`, a console path, when there is one."""
+    _guard(agent=agent, text=text, language=language, conversation=None, link=link)
+
+
+def _guard(
+    *,
+    agent: Agent,
+    text: str,
+    language: str,
+    conversation: Conversation | None,
+    link: str = "",
+) -> None:
+    verdict = check_outbound(text, language)
     if not verdict.blocked:
         return
     # Kept as evidence for the supervisor (an insider posing as support is the threat
@@ -36,9 +54,9 @@ def guard_reply(*, conversation: Conversation, agent: Agent, text: str) -> None:
         audit.record(
             agent,
             "safety.outbound_blocked",
-            conversation,
+            conversation if conversation is not None else agent,
             reasons=list(verdict.reasons),
-            text=redact(text, conversation.language).text,
+            text=redact(text, language).text,
         )
         raise_alert(
             kind=SafetyAlert.Kind.OUTBOUND_BLOCKED,
@@ -46,6 +64,8 @@ def guard_reply(*, conversation: Conversation, agent: Agent, text: str) -> None:
             reasons=list(verdict.reasons),
             agent=agent,
             blocked_reply=text,
+            link=link,
+            language=language,
         )
     # The explanation is for the agent, in the agent's language.
     language = from_django(get_language() or "en")

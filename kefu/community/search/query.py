@@ -18,6 +18,7 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,9 +31,6 @@ from kefu.core.search.snippets import SCAN, Highlight, matching_snippet, snippet
 from kefu.helpcenter.rendering import to_plain
 
 MAX_TERMS = 32
-# The question page's path, written by the community pages (kefu/portal/views/community.py).
-QUESTION_PATH = "/community/q/{id}/"
-ASK_PATH = "/community/ask/"
 # bm25 column weights for (title_terms, terms), in the proportion PostgreSQL's default
 # ts_rank weights give an A-weighted title word over an unweighted one (1.0 / 0.1).
 _BM25_WEIGHTS = "10.0, 1.0"
@@ -73,7 +71,12 @@ class Result:
 
 
 def question_url(question_id: int) -> str:
-    return QUESTION_PATH.format(id=question_id)
+    """The question page (kefu/portal/community_urls.py); the id alone finds it."""
+    return reverse("community:question", args=[question_id])
+
+
+def ask_url() -> str:
+    return reverse("community:ask")
 
 
 def _family(language: str) -> str:

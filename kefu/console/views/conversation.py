@@ -16,6 +16,7 @@ from kefu.console.forms import NoteForm, ReplyForm
 from kefu.console.htmx import is_htmx
 from kefu.console.templatetags.kefu_sla import short_duration
 from kefu.console.views.call_panel import calls_context
+from kefu.console.views.community_panel import community_context
 from kefu.console.views.escalation_panel import escalation_context
 from kefu.console.views.verification_panel import verification_context
 from kefu.conversations import holds, selectors
@@ -205,6 +206,7 @@ def page_context(request: AgentRequest, conversation: Conversation) -> dict[str,
         **calls_context(conversation),
         **verification_context(request, conversation),
         **secret_lock_context(request, conversation),
+        **community_context(conversation),
     }
 
 

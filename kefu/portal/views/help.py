@@ -90,7 +90,7 @@ def search_results(request: HttpRequest) -> HttpResponse:
             "query": query,
             "results": results,
             "questions": questions,
-            "ask_url": community_search.ASK_PATH,
+            "ask_url": community_search.ask_url(),
             "error": error,
         },
         status=400 if error else 200,
