@@ -38,6 +38,8 @@ _TRAILING_WORD = re.compile(r"([a-z0-9]{2,})$")
 # A page of results is picked from this many times as many full-text candidates: enough
 # for the solved and same-language ones to come first without ranking every match.
 _CANDIDATES = 5
+# Any-word matches ranked per search: the newest this many.
+RANKED_WINDOW = 2000
 _TSQUERY_TERM_END = re.compile(r"'(:\*)?(?=[\s)|&]|$)")
 # The texts of the similar-questions endpoint (kefu/portal/views/community_search.py), in
 # the community's catalogue with the rest of its search.
@@ -96,7 +98,9 @@ def _match(concepts: Concepts, limit: int, step: Step) -> list[int]:
     Where every concept must match, the newest come first and nothing is ranked: a word
     common in a large community matches thousands of questions, and scoring them all
     (bm25, ts_rank) costs tens of milliseconds for an order the caller refines anyway.
-    Any-word matches are ranked, so those with more of the query come first.
+    Any-word matches are ranked, so those with more of the query come first, but only
+    the newest RANKED_WINDOW of them: a few common words match most of a large
+    community, and ranking the whole union is what made a search slow.
     """
     every = step is not Step.ANY
     with connection.cursor() as cursor:
@@ -104,22 +108,36 @@ def _match(concepts: Concepts, limit: int, step: Step) -> list[int]:
             query = tsquery(concepts, every=every)
             if step is Step.TITLES:
                 query = _title_tsquery(query)
-            order = "ts_rank(vector, CAST(%s AS tsquery)) DESC" if not every else "question_id DESC"
-            cursor.execute(
-                "SELECT question_id FROM community_searchdocument"
-                f" WHERE vector @@ CAST(%s AS tsquery) ORDER BY {order} LIMIT %s",
-                [query, query, limit] if not every else [query, limit],
+            newest = (
+                "SELECT question_id{} FROM community_searchdocument"
+                " WHERE vector @@ CAST(%s AS tsquery) ORDER BY question_id DESC LIMIT %s"
             )
+            if every:
+                cursor.execute(newest.format(""), [query, limit])
+            else:
+                cursor.execute(
+                    f"SELECT question_id FROM ({newest.format(', vector')}) recent"
+                    " ORDER BY ts_rank(vector, CAST(%s AS tsquery)) DESC LIMIT %s",
+                    [query, RANKED_WINDOW, query, limit],
+                )
         else:
             expression = fts5_match(concepts, every=every)
             if step is Step.TITLES:
                 expression = f"title_terms : ({expression})"
-            order = f"bm25(community_search_fts, {_BM25_WEIGHTS})" if not every else "rowid DESC"
-            cursor.execute(
-                "SELECT rowid FROM community_search_fts WHERE community_search_fts MATCH %s"
-                f" ORDER BY {order} LIMIT %s",
-                [expression, limit],
-            )
+            if every:
+                cursor.execute(
+                    "SELECT rowid FROM community_search_fts WHERE community_search_fts MATCH %s"
+                    " ORDER BY rowid DESC LIMIT %s",
+                    [expression, limit],
+                )
+            else:
+                cursor.execute(
+                    "SELECT rowid FROM (SELECT rowid, bm25(community_search_fts,"
+                    f" {_BM25_WEIGHTS}) AS score FROM community_search_fts"
+                    " WHERE community_search_fts MATCH %s ORDER BY rowid DESC LIMIT %s)"
+                    " ORDER BY score LIMIT %s",
+                    [expression, RANKED_WINDOW, limit],
+                )
         return [row[0] for row in cursor.fetchall()]
 
 
