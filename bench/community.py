@@ -281,7 +281,7 @@ def child(questions: int, answers: int, runs: int) -> dict[str, Any]:
 
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
 
     def view(question_id: int) -> None:
         response = client.get(f"/community/q/{question_id}/")
