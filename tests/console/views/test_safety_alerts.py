@@ -118,6 +118,7 @@ def test_marking_as_seen_moves_the_alert_to_the_seen_list(
     assert alert.acknowledged_by == supervisor
     assert "Nothing to review." in supervisor_client.get("/console/safety/alerts/").content.decode()
     seen = supervisor_client.get("/console/safety/alerts/?seen=1").content.decode()
+    assert alert.conversation is not None
     assert alert.conversation.reference in seen
 
 
