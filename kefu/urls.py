@@ -21,6 +21,7 @@ urlpatterns = [
     path("help/", include("kefu.portal.help_urls")),
     path("community/unsubscribe/", include("kefu.portal.community_notice_urls")),
     path("community/", include("kefu.portal.community_urls")),
+    path("community/", include("kefu.portal.community_search_urls")),
     path("api/", api.urls),
     path("chat/", include("kefu.inboxes.webchat.urls")),
     path("phone/", include("kefu.inboxes.phone.urls")),

@@ -1,7 +1,9 @@
 """The public help center: front page, categories, articles, search, "was this helpful?".
 
 Server-rendered and complete without JavaScript; help-search.js only adds results as the
-reader types, from the same search the results page uses.
+reader types, from the same search the results page uses. The search page also shows the
+community's solved questions for the same words (kefu.community.search), with a way to
+ask the community when neither answers.
 """
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kefu.community.search import query as community_search
 from kefu.core.errors import NotFound
 from kefu.core.languages import Language, from_django
 from kefu.core.search.queries import QueryError
@@ -19,6 +22,8 @@ from kefu.helpcenter.search.query import search
 from kefu.portal.views.layout import render_page
 
 RESULTS_PER_PAGE = 20
+# Beside the articles: questions other customers had answered, official answers first.
+COMMUNITY_RESULTS = 5
 
 
 def _language() -> Language:
@@ -67,17 +72,27 @@ def search_results(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     error = ""
     results = []
+    questions: list[community_search.Result] = []
     if query:
         try:
             results = search(query, _language(), limit=RESULTS_PER_PAGE)
+            questions = community_search.search(
+                query, _language(), limit=COMMUNITY_RESULTS, solved_only=True
+            )
         except QueryError as refused:
             error = refused.message
         else:
-            actions.count_search(found=bool(results))
+            actions.count_search(found=bool(results or questions))
     return render_page(
         request,
         "portal/help/search.html",
-        {"query": query, "results": results, "error": error},
+        {
+            "query": query,
+            "results": results,
+            "questions": questions,
+            "ask_url": community_search.ask_url(),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
