@@ -15,8 +15,9 @@ from django.db.migrations.state import StateApps
 def full_text_index(
     *, sqlite: Sequence[str], postgresql: Sequence[str], sqlite_table: str
 ) -> migrations.RunPython:
-    """Run the statements for this database; reversing drops the SQLite FTS5 table (the
-    PostgreSQL columns go with the model's table)."""
+    """Run the statements for this database; reversing drops the SQLite FTS5 table and its
+    triggers, named `<sqlite_table>_insert`, `_delete` and `_update` (the PostgreSQL
+    columns go with the model's table)."""
 
     def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         statements = {"sqlite": sqlite, "postgresql": postgresql}.get(
@@ -27,6 +28,10 @@ def full_text_index(
 
     def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor == "sqlite":
+            # The triggers go first: left behind, they would name a missing table, and
+            # the next statement that rebuilds or writes the documents' table fails.
+            for event in ("insert", "delete", "update"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {sqlite_table}_{event}")
             schema_editor.execute(f"DROP TABLE IF EXISTS {sqlite_table}")
 
     return migrations.RunPython(create, drop)
