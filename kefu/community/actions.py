@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from kefu.agents.models import Agent
 from kefu.community import errors, tasks
+from kefu.community.links import console_post_path, question_url
 from kefu.community.models import (
     HoldReason,
     Member,
@@ -72,9 +73,6 @@ from kefu.safety.redaction import redact
 
 Author = Member | Agent
 
-# Where a moderator looks at a held post in the console (the console's community pages
-# are written apart; the alert keeps the path, not a reverse() of a URL name).
-CONSOLE_POST_PATH = "/console/community/posts/{id}/"
 # The label of SafetyAlert.Kind.COMMUNITY_POST, translated in this app's catalogue: the
 # safety app's strings live in the project catalogue, which apps do not regenerate.
 ALERT_LABEL = gettext_lazy("A community post was held")
@@ -296,7 +294,7 @@ def _after_screening(post: Post, screening: Screening) -> None:
             kind=SafetyAlert.Kind.COMMUNITY_POST,
             reasons=sorted(screening.secret_kinds),
             agent=post.agent,
-            link=CONSOLE_POST_PATH.format(id=post.pk),
+            link=console_post_path(post.pk),
         )
 
 
@@ -816,16 +814,9 @@ __all__ = [
 # solved question proposed as a help-center article. The public page only learns that
 # support took it over (question.conversation_id); the ticket and its details stay private.
 
-# The public question page (helper "pages" serves /community/q/<id>/); a message needs the
-# whole address, since the agent and the customer read it outside the site.
-QUESTION_PATH = "/community/q/{id}/"
 # Help-center articles drafted from questions live in the question's category, or here.
 ARTICLE_CATEGORY_SLUG = "community"
 ARTICLE_SLUG = "community-question-{id}"
-
-
-def question_url(question: Question) -> str:
-    return settings.SITE_URL + QUESTION_PATH.format(id=question.pk)
 
 
 def _opening_post(question: Question) -> Post:
@@ -858,7 +849,7 @@ def escalate(*, actor: Agent, question: Question) -> Conversation:
 def _take_to_support(
     question: Question, opening: Post, *, opening_by: Member, actor: Agent | None
 ) -> Conversation:
-    url = question_url(question)
+    url = question_url(question.pk)
     # The first message is the customer's own words (stored redacted already, and screened
     # again by receive_message) followed by where they were written.
     text = (
@@ -917,7 +908,7 @@ def publish_answer(*, actor: Agent, question: Question, body: str) -> Post:
         add_system_note(
             conversation=conversation,
             text=_("Published to community question #%(id)s as an official answer: %(url)s")
-            % {"id": question.pk, "url": question_url(question)},
+            % {"id": question.pk, "url": question_url(question.pk)},
         )
         audit.record(
             actor,

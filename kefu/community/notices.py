@@ -66,15 +66,9 @@ def unsubscribe_target(token: str) -> tuple[Member, Question] | None:
     return member, question
 
 
-def question_url(question: Question) -> str:
-    # The question page belongs to the portal's community pages (/community/q/<id>/);
-    # the path is written here so a background job needs no request to build it.
-    return absolute_url(f"/community/q/{question.pk}/")
-
-
 def unsubscribe_url(member_id: int, question_id: int) -> str:
     token = unsubscribe_token(member_id, question_id)
-    return absolute_url(reverse("community_notices:unsubscribe", args=[token]))
+    return absolute_url(reverse("community:unsubscribe", args=[token]))
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:

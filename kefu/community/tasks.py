@@ -10,6 +10,7 @@ next to a lost one.
 from django_tasks import task
 
 from kefu.community import notices
+from kefu.community.links import question_url
 from kefu.community.models import Member, Post, PostKind, Question, Visibility
 
 
@@ -31,7 +32,7 @@ def _answer_context(post: Post) -> dict[str, object]:
     return {
         "question_id": question.pk,
         "title": question.title,
-        "question_url": notices.question_url(question),
+        "question_url": question_url(question.pk),
         "author": notices.author_name(post),
         "official": post.official,
         "excerpt": notices.excerpt(post.body),

@@ -2,12 +2,16 @@
 
 from django.urls import path
 
-from kefu.portal.views import community
+from kefu.portal.views import community, community_notices, community_search
 
 app_name = "community"
 
 urlpatterns = [
     path("", community.home, name="home"),
+    # Questions like the one being typed into the ask form (community-similar.js).
+    path("similar/", community_search.similar_questions, name="similar"),
+    # The link in community notices: asks before it unsubscribes.
+    path("unsubscribe/<str:token>/", community_notices.unsubscribe, name="unsubscribe"),
     path("join/", community.join, name="join"),
     path("ask/", community.ask, name="ask"),
     path("c/<slug:slug>/", community.category, name="category"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kefu.agents.models import Agent, Role
 from kefu.community import actions, errors
+from kefu.community.links import console_post_path
 from kefu.community.models import (
     HoldReason,
     Member,
@@ -199,7 +200,7 @@ class TestSecretsAreNeverStored:
         alert = alerts.first()
         assert alert is not None
         assert alert.conversation is None
-        assert alert.link == actions.CONSOLE_POST_PATH.format(id=opening.pk)
+        assert alert.link == console_post_path(opening.pk)
 
 
 class TestHeldForReview:

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kefu.agents.models import Agent, Role
 from kefu.community import actions
+from kefu.community.links import console_post_path
 from kefu.community.models import (
     HoldReason,
     Member,
@@ -332,7 +333,7 @@ def test_the_path_safety_alerts_store_is_the_post_link(agent_client, question):
     from django.urls import reverse
 
     post = _opening(question)
-    stored = actions.CONSOLE_POST_PATH.format(id=post.pk)
+    stored = console_post_path(post.pk)
     assert stored == reverse("console:community_post", args=[post.pk])
     assert agent_client.get(stored).status_code == 302
 

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kefu.community.links import question_path
 from kefu.community.models import Post, PostKind, SearchDocument, Visibility
 from kefu.core.search.analysis import analyze, fold
 from kefu.core.search.expressions import Concepts, fts5_match, tsquery
@@ -70,11 +71,6 @@ class Result:
         if self.official:
             return _("Official answer")
         return _("Solved") if self.solved else ""
-
-
-def question_url(question_id: int) -> str:
-    """The question page (kefu/portal/community_urls.py); the id alone finds it."""
-    return reverse("community:question", args=[question_id])
 
 
 def ask_url() -> str:
@@ -247,7 +243,7 @@ def _result(row: _Row, cut: SafeString) -> Result:
         official=row.official,
         answer_count=row.answer_count,
         snippet=cut,
-        url=question_url(row.question_id),
+        url=question_path(row.question_id),
     )
 
 

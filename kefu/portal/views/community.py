@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from kefu.community import actions, selectors
+from kefu.community import actions, errors, selectors
 from kefu.community.models import HoldReason, Member, Post, PostKind, Question, Visibility
 from kefu.contacts.models import Contact
 from kefu.conversations.models import Conversation
@@ -248,7 +248,11 @@ def ask(request: PortalRequest) -> HttpResponseBase:
     if not isinstance(member, Member):
         return member
     language = _language()
-    form = AskForm(request.POST if request.method == "POST" else None, language=language)
+    # "Ask the community" on the help center's search page carries what was searched for.
+    initial = {"title": request.GET.get("title", "")[: errors.MAX_TITLE_CHARS]}
+    form = AskForm(
+        request.POST if request.method == "POST" else None, language=language, initial=initial
+    )
     status = 200
     if form.is_bound and form.is_valid():
         try:

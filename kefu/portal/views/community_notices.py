@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kefu.community import actions, notices
+from kefu.community.links import question_url
 from kefu.portal.views.layout import render_page
 
 TEMPLATE = "community/notices/unsubscribe.html"
@@ -22,7 +23,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if target is None:
         return render_page(request, TEMPLATE, {"state": "invalid"}, status=404)
     member, question = target
-    context = {"question": question, "question_url": notices.question_url(question)}
+    context = {"question": question, "question_url": question_url(question.pk)}
     if request.method != "POST":
         return render_page(request, TEMPLATE, context | {"state": "confirm"})
     actions.subscribe(member=member, question=question, on=False)
