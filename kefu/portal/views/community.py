@@ -6,8 +6,10 @@ where they were). Every write is a kefu.community action; a refusal (KefuError) 
 back on the same form, in the reader's language, with what they typed kept.
 """
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -276,6 +278,22 @@ def ask(request: PortalRequest) -> HttpResponseBase:
     return render_page(request, "portal/community/ask.html", {"form": form}, status=status)
 
 
+def _submit(
+    request: PortalRequest, form: forms.Form, write: Callable[[str], Post]
+) -> HttpResponseBase | int:
+    """Post the form's text through `write`: the new post's address, or the status to show
+    the thread again with (the form keeps the text and the refusal)."""
+    if not form.is_valid():
+        return 400
+    try:
+        posted = write(form.cleaned_data["body"])
+    except KefuError as refused:
+        form.add_error("body", refused.message)
+        return refused.status
+    _tell_author(request, posted)
+    return redirect(_post_url(posted))
+
+
 @require_POST
 @signed_in
 @not_found_page
@@ -285,18 +303,13 @@ def answer(request: PortalRequest, question_id: int) -> HttpResponseBase:
     if not isinstance(member, Member):
         return member
     form = AnswerForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            posted = actions.answer(
-                author=member, question=question, body=form.cleaned_data["body"]
-            )
-        except KefuError as refused:
-            form.add_error("body", refused.message)
-            status = refused.status
-        else:
-            _tell_author(request, posted)
-            return redirect(_post_url(posted))
+    status = _submit(
+        request,
+        form,
+        lambda body: actions.answer(author=member, question=question, body=body),
+    )
+    if not isinstance(status, int):
+        return status
     return _thread_page(
         request,
         question.pk,
@@ -316,16 +329,11 @@ def comment(request: PortalRequest, post_id: int) -> HttpResponseBase:
     if member is None:
         return HttpResponseRedirect(_join_url(_post_url(parent)))
     form = CommentForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            posted = actions.comment(author=member, parent=parent, body=form.cleaned_data["body"])
-        except KefuError as refused:
-            form.add_error("body", refused.message)
-            status = refused.status
-        else:
-            _tell_author(request, posted)
-            return redirect(_post_url(posted))
+    status = _submit(
+        request, form, lambda body: actions.comment(author=member, parent=parent, body=body)
+    )
+    if not isinstance(status, int):
+        return status
     return _thread_page(
         request,
         parent.question_id,
