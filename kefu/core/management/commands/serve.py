@@ -14,9 +14,30 @@ from typing import Any
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kefu.core import children
 from kefu.core.public_address import listening_url
+
+
+def app_processes(requested: int | None) -> int:
+    """How many app processes to run: as asked, else one per core when they can share
+    state through Redis. Without Redis the channel layer and the cache live in the
+    process's memory, so a second process would split live updates, sign-in lockouts and
+    rate limits: refused."""
+    if not settings.REDIS_URL:
+        if requested is not None and requested > 1:
+            raise CommandError(
+                _(
+                    "Several app processes need KEFU_REDIS_URL: without Redis, live "
+                    "updates, sign-in lockouts and rate limits stay inside one process. "
+                    "Set KEFU_REDIS_URL or run with --workers 1."
+                )
+            )
+        return 1
+    if requested is not None:
+        return requested
+    return os.cpu_count() or 1
 
 
 class Command(BaseCommand):
@@ -25,7 +46,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1, help="app processes (uvicorn)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="app processes (uvicorn); default: one per core with KEFU_REDIS_URL, else 1",
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -37,6 +63,7 @@ class Command(BaseCommand):
         if options["app_only"]:
             self._serve_app(options)
             return
+        options["workers"] = app_processes(options["workers"])
         base = listening_url(options["host"], options["port"])
         env = self._children_env(options)
         self.stdout.write(
@@ -50,11 +77,6 @@ class Command(BaseCommand):
             + f"\n  links in emails {env['KEFU_SITE_URL'].rstrip('/')}/  (KEFU_SITE_URL)\n"
         )
         self.stdout.flush()
-        if options["workers"] > 1 and not settings.REDIS_URL:
-            self.stderr.write(
-                "Several app processes need KEFU_REDIS_URL, or live updates only reach "
-                "clients connected to the process that raised them."
-            )
         # uvicorn stops on SIGTERM by re-raising it once it has shut down, which ends a
         # process before its `finally` runs; unwinding instead lets it stop the others.
         children.exit_on_sigterm()
