@@ -1,5 +1,5 @@
 """How many app processes `kefu serve` runs: one per core when Redis lets them share live
-updates, lockouts and rate limits; one without Redis, where a second would split them."""
+updates and the cache; one without Redis, where a second would split them."""
 
 import os
 from typing import Any

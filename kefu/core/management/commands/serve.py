@@ -21,16 +21,17 @@ from kefu.core.public_address import listening_url
 
 
 def app_processes(requested: int | None) -> int:
-    """How many app processes to run: as asked, else one per core when they can share
-    state through Redis. Without Redis the channel layer and the cache live in the
-    process's memory, so a second process would split live updates, sign-in lockouts and
-    rate limits: refused."""
+    """How many app processes to run: as asked, else one per core when they share live
+    updates and the cache through Redis. Without Redis the channel layer and the cache
+    live in each process's memory, so a second process would split live updates (an
+    agent would miss what another process raised) and the public rate limits: refused.
+    (Security limits count in the database and hold across processes either way.)"""
     if not settings.REDIS_URL:
         if requested is not None and requested > 1:
             raise CommandError(
                 _(
                     "Several app processes need KEFU_REDIS_URL: without Redis, live "
-                    "updates, sign-in lockouts and rate limits stay inside one process. "
+                    "updates and rate limits stay inside the process that made them. "
                     "Set KEFU_REDIS_URL or run with --workers 1."
                 )
             )
