@@ -1,13 +1,17 @@
 """Conversations created per second through the REST API, and the inbox list at scale.
 
-    .venv/bin/python bench/api_create.py [--quick] [--workers 2,1] [--no-postgres] [--no-list]
+    .venv/bin/python bench/api_create.py [--quick] [--workers 2,1] [--server uvicorn,gunicorn]
+                                         [--no-postgres] [--no-list] [--against-helpdesk]
 
 For SQLite (a WAL file in a temporary directory, the project's settings) and for
 PostgreSQL (a temporary database `kefu_bench_<pid>` at postgres://postgres@127.0.0.1:5432/,
 skipped with a note when unreachable), it:
 
 1. migrates a fresh database, creates an administrator, an API inbox and a token;
-2. starts a real server, `uvicorn kefu.asgi:application`, on a free local port;
+2. starts a real server on a free local port: `uvicorn kefu.asgi:application` (what
+   `kefu serve` runs), or with `--server gunicorn` / `gunicorn-gthread` the WSGI entry
+   point `kefu.wsgi:application` under gunicorn's sync workers or gthread workers (8
+   threads each), each with every count of `--workers`;
 3. sends `POST /api/v1/conversations` (a new customer each time, as an app does) at
    concurrency 1, 4 and 16 over keep-alive connections, after a warm-up, and reports
    creates/s with p50/p99 latency;
@@ -20,6 +24,11 @@ skipped with a note when unreachable), it:
    runs ANALYZE, and times the inbox list for the common filters (all, unassigned,
    status=open, mine): `kefu.conversations.selectors.inbox_page` in-process, and the API
    list endpoint over HTTP, p50/p95 over repeated calls, with the query plans.
+
+With `--against-helpdesk`, right after Kefu's SQLite creates, the django-helpdesk harness
+(`../shared/anchors/django_helpdesk` from the project root, or `--helpdesk-anchor`) is
+built in a temporary folder and measured at concurrency 16 (gunicorn -w 2, SQLite); its
+creates/s and p99 and Kefu's best SQLite c16 figures over them go into the JSON line.
 
 Human-readable lines first; the last line is one JSON object with every figure.
 Subcommands (`--step …`) are the same file run inside the temporary environment.
@@ -38,7 +47,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +60,8 @@ from environments import (
     run_captured,
     run_json_step,
     sqlite_env,
+    start_child,
+    stop_child,
     uvicorn_server,
 )
 from measure import free_port, log, percentile
@@ -497,6 +508,90 @@ async def _list_http(target: Server, token: str, repeats: int) -> dict[str, Any]
     return results
 
 
+SERVERS = ("uvicorn", "gunicorn", "gunicorn-gthread")
+HELPDESK_ANCHOR = ROOT.parent / "shared" / "anchors" / "django_helpdesk"
+
+
+@contextlib.contextmanager
+def gunicorn_server(
+    env: dict[str, str], port: int, workers: int, worker_class: str, log_path: Path
+) -> Iterator[Server]:
+    """gunicorn serving kefu.wsgi on 127.0.0.1:`port` until the block ends."""
+    import httpx
+
+    command = [
+        sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", worker_class, "--threads", "8" if worker_class == "gthread" else "1",
+        "--keep-alive", "120", "--log-level", "warning",
+    ]  # fmt: skip
+    with log_path.open("w") as output:
+        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if _openapi_answers(base):
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield Server(base, process.pid)
+    finally:
+        stop_child(process, timeout=15)
+
+
+def app_server(
+    env: dict[str, str], server: str, workers: int, log_path: Path
+) -> "contextlib.AbstractContextManager[Server]":
+    if server == "uvicorn":
+        return uvicorn_server(
+            env, ["kefu.asgi:application"], free_port(), workers, log_path, _openapi_answers
+        )
+    worker_class = "gthread" if server == "gunicorn-gthread" else "sync"
+    return gunicorn_server(env, free_port(), workers, worker_class, log_path)
+
+
+def measure_helpdesk(anchor: Path, tmp: Path, quick: bool) -> dict[str, Any]:
+    """django-helpdesk's REST creates at concurrency 16 by its own harness, built in `tmp`.
+
+    The harness's shell and its gunicorn share one process group, which a bash trap
+    stops as a whole when the kernel sends SIGTERM because this bench died.
+    """
+    work = tmp / "django_helpdesk"
+    seconds = ("8", "2") if quick else ("15", "3")
+    command = [
+        "bash", "-c", 'trap "trap - TERM; kill 0" TERM; "$@" & wait $!', "helpdesk-anchor",
+        str(anchor / "run.sh"), str(work), "--conc", "16", "--no-list", "--no-basic",
+        "--duration", seconds[0], "--warmup", seconds[1], "--baseline-seconds", "2",
+    ]  # fmt: skip
+    done = run_captured(command, cwd=anchor, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit(
+            f"django-helpdesk harness failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}"
+        )
+    results = json.loads((work / "results.json").read_text())
+    (level,) = [r for r in results["create_session_auth"] if r["concurrency"] == 16]
+    return {
+        "creates_per_s_c16": level["req_per_s"],
+        "p99_ms_c16": level["p99_ms"],
+        "errors": level["errors"],
+        "server": results["server"]["cmd"],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def best_c16(levels_by_variant: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return max(
+        (level for levels in levels_by_variant.values() for level in levels
+         if level["concurrency"] == 16),
+        key=lambda level: level["creates_per_s"],
+    )  # fmt: skip
+
+
 def measure_creates(target: Server, token: str, backend: str, quick: bool) -> list[dict[str, Any]]:
     levels = []
     warmup = 10 if quick else 200
@@ -531,21 +626,32 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
     result["create"] = {}
     with contextlib.ExitStack() as servers:
         # The last server measured stays up for the list part: one start less per backend.
-        for workers in args.workers:
-            servers.close()
-            target = servers.enter_context(
-                uvicorn_server(
-                    env,
-                    ["kefu.asgi:application"],
-                    free_port(),
-                    workers,
-                    tmp / f"uvicorn-{backend}-{workers}.log",
-                    _openapi_answers,
+        for server in args.server:
+            for workers in args.workers:
+                servers.close()
+                target = servers.enter_context(
+                    app_server(env, server, workers, tmp / f"{server}-{backend}-{workers}.log")
                 )
-            )
-            log(f"  [{backend}] uvicorn with {workers} worker(s) at {target.base}")
-            result["create"][f"workers_{workers}"] = measure_creates(
-                target, token, backend, args.quick
+                log(f"  [{backend}] {server} with {workers} worker(s) at {target.base}")
+                result["create"][f"{server}_workers_{workers}"] = measure_creates(
+                    target, token, backend, args.quick
+                )
+        servers.close()
+        if backend == "sqlite" and args.against_helpdesk:
+            log(f"  [{backend}] django-helpdesk harness (gunicorn -w 2, SQLite), c=16 ...")
+            helpdesk = measure_helpdesk(args.helpdesk_anchor, tmp, args.quick)
+            kefu = best_c16(result["create"])
+            result["against_helpdesk"] = {
+                "helpdesk": helpdesk,
+                "kefu_creates_per_s_c16": kefu["creates_per_s"],
+                "kefu_p99_ms_c16": kefu["p99_ms"],
+                "ratio_creates": round(kefu["creates_per_s"] / helpdesk["creates_per_s_c16"], 2),
+            }
+            log(
+                f"  [{backend}] django-helpdesk c=16 {helpdesk['creates_per_s_c16']:.1f} "
+                f"creates/s p99 {helpdesk['p99_ms_c16']:.1f} ms | Kefu {kefu['creates_per_s']:.1f}"
+                f" creates/s p99 {kefu['p99_ms']:.1f} ms | ratio "
+                f"{result['against_helpdesk']['ratio_creates']}x (load {helpdesk['loadavg_1m']})"
             )
 
         raw_count = 200 if args.quick else 2000
@@ -568,6 +674,9 @@ def run_backend(env: dict[str, str], backend: str, args: argparse.Namespace, tmp
 
         if args.no_list:
             return result
+        target = servers.enter_context(
+            app_server(env, args.server[-1], args.workers[-1], tmp / f"list-{backend}.log")
+        )
         fill = 20_000 if args.quick else 100_000
         result["fill"] = run_json_step(
             __file__, ["--step", "fill", "--arg", str(fill)], env, timeout=1800
@@ -598,11 +707,7 @@ def targets(results: dict[str, Any]) -> dict[str, Any]:
     sqlite = results["backends"].get("sqlite")
     if not isinstance(sqlite, dict) or "create" not in sqlite:
         return checks
-    best = max(
-        (level for levels in sqlite["create"].values() for level in levels
-         if level["concurrency"] == 16),
-        key=lambda level: level["creates_per_s"],
-    )  # fmt: skip
+    best = best_c16(sqlite["create"])
     checks["sqlite_c16_creates_per_s"] = {
         "value": best["creates_per_s"],
         "target": f">= {TARGETS['creates_per_s_c16_sqlite']}",
@@ -637,6 +742,22 @@ def main() -> None:
         help="uvicorn worker counts, comma-separated; the last one also serves the list part "
         "(default: 1 with --quick, 2,1 otherwise)",
     )
+    parser.add_argument(
+        "--server",
+        default="uvicorn",
+        help=f"app servers to measure, comma-separated, of: {', '.join(SERVERS)}",
+    )
+    parser.add_argument(
+        "--against-helpdesk",
+        action="store_true",
+        help="also measure django-helpdesk's creates at c16 on SQLite, in this run",
+    )
+    parser.add_argument(
+        "--helpdesk-anchor",
+        type=Path,
+        default=HELPDESK_ANCHOR,
+        help="the django-helpdesk harness (default: ../shared/anchors/django_helpdesk)",
+    )
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--arg", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -645,6 +766,14 @@ def main() -> None:
         print(json.dumps(STEPS[args.step](args.arg)))
         return
     args.workers = [int(w) for w in args.workers.split(",") if w] or ([1] if args.quick else [2, 1])
+    args.server = [name for name in args.server.split(",") if name]
+    if unknown := set(args.server) - set(SERVERS):
+        parser.error(f"unknown server(s) {', '.join(sorted(unknown))}: use {', '.join(SERVERS)}")
+    if args.against_helpdesk and not (args.helpdesk_anchor / "run.sh").is_file():
+        parser.error(
+            f"no django-helpdesk harness at {args.helpdesk_anchor} (run.sh missing): "
+            "give its folder with --helpdesk-anchor"
+        )
 
     results: dict[str, Any] = {
         "benchmark": "api_create",

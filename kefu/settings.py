@@ -192,7 +192,8 @@ def _database() -> dict[str, Any]:
             }
         return config
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's backend plus a writer mutex per process (kefu/core/db/sqlite3).
+        "ENGINE": "kefu.core.db.sqlite3",
         "NAME": os.environ.get("KEFU_SQLITE_PATH", str(VAR_DIR / "kefu.sqlite3")),
         "OPTIONS": {
             # WAL lets the app and the worker read while one of them writes; IMMEDIATE

@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from kefu.core import children
 from tests.inboxes.email.conftest import SmtpSink
 from tests.processes import alive, descendants, free_port, site, wait_for
+from tests.services import require_redis
 
 pytestmark = pytest.mark.multiprocess
 
@@ -28,7 +29,9 @@ def answers(port: int) -> bool:
     "stop", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT", "SIGKILL"]
 )
 def test_every_child_stops_with_kefu_serve(stop: signal.Signals, tmp_path: Path) -> None:
-    with site("sqlite", tmp_path, KEFU_LOG_LEVEL="WARNING") as place:
+    # Several app processes share their state through Redis (refused without it).
+    redis = require_redis()
+    with site("sqlite", tmp_path, KEFU_LOG_LEVEL="WARNING", KEFU_REDIS_URL=redis) as place:
         port = free_port()
         log = tmp_path / "serve.log"
         with log.open("w") as output:

@@ -14,9 +14,31 @@ from typing import Any
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kefu.core import children
 from kefu.core.public_address import listening_url
+
+
+def app_processes(requested: int | None) -> int:
+    """How many app processes to run: as asked, else one per core when they share live
+    updates and the cache through Redis. Without Redis the channel layer and the cache
+    live in each process's memory, so a second process would split live updates (an
+    agent would miss what another process raised) and the public rate limits: refused.
+    (Security limits count in the database and hold across processes either way.)"""
+    if not settings.REDIS_URL:
+        if requested is not None and requested > 1:
+            raise CommandError(
+                _(
+                    "Several app processes need KEFU_REDIS_URL: without Redis, live "
+                    "updates and rate limits stay inside the process that made them. "
+                    "Set KEFU_REDIS_URL or run with --workers 1."
+                )
+            )
+        return 1
+    if requested is not None:
+        return requested
+    return os.cpu_count() or 1
 
 
 class Command(BaseCommand):
@@ -25,7 +47,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=1, help="app processes (uvicorn)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="app processes (uvicorn); default: one per core with KEFU_REDIS_URL, else 1",
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -37,6 +64,7 @@ class Command(BaseCommand):
         if options["app_only"]:
             self._serve_app(options)
             return
+        options["workers"] = app_processes(options["workers"])
         base = listening_url(options["host"], options["port"])
         env = self._children_env(options)
         self.stdout.write(
@@ -50,11 +78,6 @@ class Command(BaseCommand):
             + f"\n  links in emails {env['KEFU_SITE_URL'].rstrip('/')}/  (KEFU_SITE_URL)\n"
         )
         self.stdout.flush()
-        if options["workers"] > 1 and not settings.REDIS_URL:
-            self.stderr.write(
-                "Several app processes need KEFU_REDIS_URL, or live updates only reach "
-                "clients connected to the process that raised them."
-            )
         # uvicorn stops on SIGTERM by re-raising it once it has shut down, which ends a
         # process before its `finally` runs; unwinding instead lets it stop the others.
         children.exit_on_sigterm()
