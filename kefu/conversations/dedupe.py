@@ -38,10 +38,12 @@ def find_duplicate(text: str, contact: Contact, now: datetime) -> Conversation |
             author_contact=contact, kind=MessageKind.INBOUND, created_at__gte=since
         )
         .exclude(conversation__status=Status.CLOSED)
-        .order_by("-created_at")
-        .values_list("conversation_id", "text")[:_RECENT]
+        # The conversation comes along: a match needs no second query.
+        .select_related("conversation")
+        .only("text", "conversation")
+        .order_by("-created_at")[:_RECENT]
     )
-    for conversation_id, previous in recent:
-        if similar(text, previous):
-            return Conversation.objects.get(pk=conversation_id)
+    for message in recent:
+        if similar(text, message.text):
+            return message.conversation
     return None

@@ -27,14 +27,19 @@ def find_conversation(inbound: InboundMessage, contact: Contact) -> Conversation
     """By the ids the message answers (nearest first), then by the ticket number it quotes."""
     refs = list(dict.fromkeys(ref for ref in inbound.thread_refs if ref))[:_MAX_REFS]
     if refs:
-        matches = dict(
-            Message.objects.filter(external_id__in=refs, conversation__contact=contact)
+        # The conversations come with their messages: one query, not one more per match.
+        matches = {
+            message.external_id: message.conversation
+            for message in Message.objects.filter(
+                external_id__in=refs, conversation__contact=contact
+            )
+            .select_related("conversation")
+            .only("external_id", "conversation")
             .order_by("created_at")
-            .values_list("external_id", "conversation_id")
-        )
+        }
         for ref in refs:
             if ref in matches:
-                return Conversation.objects.get(pk=matches[ref])
+                return matches[ref]
     found = _REFERENCE.search(inbound.reference_hint)
     if found:
         return Conversation.objects.filter(pk=int(found.group(1)), contact=contact).first()
