@@ -376,7 +376,9 @@ class ConversationOut(Schema):
     sla: SlaOut
 
     @staticmethod
-    def of(conversation: Conversation) -> "ConversationOut":
+    def of(conversation: Conversation, *, tags: list[str] | None = None) -> "ConversationOut":
+        """`tags`: the conversation's tag names when the caller already knows them (none
+        on a conversation just opened), else they are read."""
         # Built by hand rather than from attributes: the fields are few, and this is the
         # hot path of conversation creation (no resolver look-ups, no dotted getters).
         return ConversationOut(
@@ -389,7 +391,7 @@ class ConversationOut(Schema):
             subject=conversation.subject,
             contact_id=conversation.contact_id,
             assignee=AgentOut.of(conversation.assignee) if conversation.assignee_id else None,
-            tags=sorted(tag.name for tag in conversation.tags.all()),
+            tags=sorted(tag.name for tag in conversation.tags.all()) if tags is None else tags,
             created_at=conversation.created_at,
             last_message_at=conversation.last_message_at,
             first_response_at=conversation.first_response_at,

@@ -87,7 +87,11 @@ def create_conversation(
 ) -> Status[ConversationOut]:
     started = timezone.now()
     message = actions.receive_message(inbound.new_conversation(payload, token_inbox(request)))
-    return Status(_stored(message, started), ConversationOut.of(message.conversation))
+    status = _stored(message, started)
+    # A conversation this request opened (its message is number 1) has no tags yet, so
+    # the answer spares a query; a replay's conversation may have been tagged since.
+    opened = status == 201 and message.seq == 1
+    return Status(status, ConversationOut.of(message.conversation, tags=[] if opened else None))
 
 
 @router.get(

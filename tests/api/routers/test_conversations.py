@@ -21,6 +21,7 @@ from kefu.conversations.models import (
     MessageKind,
     Priority,
     Status,
+    Tag,
 )
 from kefu.core.models import AuditEntry
 from kefu.inboxes.models import Inbox
@@ -121,10 +122,20 @@ class TestCreate:
         # conversation; message; the contact's identities and the search document
         # (conversations/search/indexing.py); team by intent; the SLA policies, the
         # business calendar's freshness check, the clocks, their events and the next
-        # deadline on the conversation (kefu.sla.clock); COMMIT; tags.
-        with django_assert_num_queries(18):
+        # deadline on the conversation (kefu.sla.clock); COMMIT. Not the tags: a
+        # conversation just opened has none.
+        with django_assert_num_queries(17):
             response = new_conversation(api_client, external_id="x-1", intent="deposit_missing")
         assert response.status_code == 201
+
+    def test_a_replay_answers_with_the_tags_added_since(self, api_client: Client) -> None:
+        first = new_conversation(api_client, external_id="x-1")
+        assert first.json()["tags"] == []
+        conversation = Conversation.objects.get()
+        conversation.tags.add(Tag.objects.create(name="vip"))
+        again = new_conversation(api_client, external_id="x-1")
+        assert again.status_code == 200
+        assert again.json()["tags"] == ["vip"]
 
     def test_an_external_id_holding_a_secret_is_kept_as_its_hash_and_still_deduplicates(
         self, api_client: Client
