@@ -14,18 +14,20 @@ from typing import Any
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from kefu.core import children
 from kefu.core.public_address import listening_url
 
 
-def app_processes(requested: int | None) -> int:
+def app_processes(requested: int | None, *, database: str) -> int:
     """How many app processes to run: as asked, else one per core when they share live
-    updates and the cache through Redis. Without Redis the channel layer and the cache
-    live in each process's memory, so a second process would split live updates (an
-    agent would miss what another process raised) and the public rate limits: refused.
-    (Security limits count in the database and hold across processes either way.)"""
+    updates and the cache through Redis and `database` (a connection's vendor) is not
+    SQLite. Without Redis the channel layer and the cache live in each process's memory,
+    so a second process would split live updates (an agent would miss what another
+    process raised) and the public rate limits: refused. (Security limits count in the
+    database and hold across processes either way.)"""
     if not settings.REDIS_URL:
         if requested is not None and requested > 1:
             raise CommandError(
@@ -38,6 +40,9 @@ def app_processes(requested: int | None) -> int:
         return 1
     if requested is not None:
         return requested
+    # SQLite has one writer: a second process only adds waits at its lock (BENCHMARKS.md).
+    if database == "sqlite":
+        return 1
     return os.cpu_count() or 1
 
 
@@ -51,7 +56,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="app processes (uvicorn); default: one per core with KEFU_REDIS_URL, else 1",
+            help="app processes (uvicorn); default: one per core with Redis and PostgreSQL, else 1",
         )
         parser.add_argument(
             "--no-worker",
@@ -64,7 +69,7 @@ class Command(BaseCommand):
         if options["app_only"]:
             self._serve_app(options)
             return
-        options["workers"] = app_processes(options["workers"])
+        options["workers"] = app_processes(options["workers"], database=connection.vendor)
         base = listening_url(options["host"], options["port"])
         env = self._children_env(options)
         self.stdout.write(
