@@ -7,6 +7,7 @@ token, so 提币, 提现 and "withdrawal" all match each other in both direction
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -50,9 +51,16 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@cache
+_per_thread = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    # A Snowball stemmer keeps the word it is stemming on itself: threads that stem side
+    # by side (the chat's database threads) each need their own.
+    stemmer: snowballstemmer.stemmer | None = getattr(_per_thread, "stemmer", None)
+    if stemmer is None:
+        stemmer = _per_thread.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @cache

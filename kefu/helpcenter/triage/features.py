@@ -15,7 +15,8 @@ from functools import cache
 
 import opencc
 import rjieba
-import snowballstemmer
+
+from kefu.core.search.analysis import stem
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -36,11 +37,6 @@ def _to_simplified() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-@cache
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
-
-
 def fold(text: str) -> str:
     """Lower-case, traditional folded to simplified: the text rules and features read."""
     return _to_simplified().convert(text.lower())
@@ -58,7 +54,7 @@ def features(text: str) -> set[str]:
         if _HAN_RUN.fullmatch(word) and len(word) > 1:
             found.add("w:" + word)
     stems = [
-        _stemmer().stemWord(word.replace("'", ""))
+        stem(word.replace("'", ""))
         for word in _LATIN_WORD.findall(folded)
         if word not in _ENGLISH_STOPWORDS
     ]

@@ -30,7 +30,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, DataError
@@ -46,6 +45,7 @@ from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows import selectors as flow_selectors
 from kefu.inboxes.models import Channel, Inbox
 from kefu.inboxes.webchat import actions, queue_watch, selectors
+from kefu.inboxes.webchat.db_threads import in_db_thread
 from kefu.inboxes.webchat.identity import Visitor, identify
 from kefu.inboxes.webchat.inbound import (
     ChatMessage,
@@ -67,24 +67,25 @@ WINDOW_SECONDS = 10.0
 # A burst of queue changes (a busy minute's new chats) becomes one re-read per customer
 # every few seconds, spread so that a process's waiting sockets do not all read at once.
 QUEUE_REFRESH_SECONDS = 3.0
+# Both announcements of a message arrive close together; a few dozen covers a burst.
+KNOWN_MESSAGES = 64
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _webchat_inbox(inbox_id: int) -> Inbox | None:
     return Inbox.objects.filter(pk=inbox_id, channel=Channel.WEBCHAT, is_active=True).first()
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _greet(inbox: Inbox, frame: dict[str, Any]) -> tuple[Visitor, str, Conversation | None, bool]:
     visitor, token = identify(inbox, frame.get("session"), frame.get("identity"))
     is_open = service_status(inbox.default_team).is_open
     return visitor, token, selectors.current_chat(visitor), is_open
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
-def _store(
+def store_message(
     inbox: Inbox,
     visitor: Visitor,
     message: ChatMessage,
@@ -117,10 +118,17 @@ def _store(
     actions.discard_uploads(
         inbox_id=inbox.pk, visitor_id=visitor.visitor_id, ids=message.upload_ids
     )
-    return stored, stored.conversation, stored.conversation.contact
+    conversation = stored.conversation
+    if contact is None or contact.pk != conversation.contact_id:
+        # The first message, or a merge moved the chat: read the contact it has now.
+        contact = conversation.contact
+    return stored, conversation, contact
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+_store = in_db_thread(store_message)
+
+
+@in_db_thread
 def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool, int] | None:
     """The conversation as the widget shows it, whether the customer is waiting, and
     whose it is (the contact's group carries what is for the customer, a survey)."""
@@ -148,7 +156,7 @@ def _conversation_state(conversation_id: int) -> tuple[dict[str, Any], bool, int
     return state, waiting, conversation.contact_id
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     conversation = Conversation.objects.select_related("inbox").filter(pk=conversation_id).first()
     if conversation is None:
@@ -165,13 +173,13 @@ def _queue_frame(conversation_id: int) -> dict[str, Any] | None:
     }
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _mark_read(conversation_id: int, seq: int) -> None:
     conversation = Conversation.objects.get(pk=conversation_id)
     actions.mark_read(conversation=conversation, by_agent=False, seq=seq)
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _request_transcript(
     conversation_id: int, visitor: Visitor, email: str, address: str
 ) -> actions.TranscriptStep:
@@ -181,7 +189,7 @@ def _request_transcript(
     )
 
 
-@database_sync_to_async  # type: ignore[untyped-decorator]  # channels is untyped
+@in_db_thread
 def _confirm_transcript_email(
     conversation_id: int, visitor: Visitor, email: str, code: str, address: str
 ) -> None:
@@ -191,8 +199,8 @@ def _confirm_transcript_email(
     )
 
 
-_frames_after = database_sync_to_async(selectors.frames_after)
-_message_frame = database_sync_to_async(selectors.message_frame_by_id)
+_frames_after = in_db_thread(selectors.frames_after)
+_message_frame = in_db_thread(selectors.message_frame_by_id)
 
 
 # receive_message reports these two after every customer message; the status can only
@@ -221,8 +229,11 @@ class ChatConsumer(EventConsumer):
     async def connect(self) -> None:
         self.sent_times: deque[float] = deque()
         self.queue_refresh: asyncio.Task[None] | None = None
-        # Messages this socket stored: their "ack" told the widget, no fetch needed.
-        self.own_messages: set[int] = set()
+        # Messages the widget has already: those this socket stored (their "ack" told
+        # it) and those it was sent. Each message is announced to the conversation's
+        # group and to the contact's, and this socket listens to both: the second
+        # announcement must not cost another read and a duplicate frame.
+        self.known_messages: deque[int] = deque(maxlen=KNOWN_MESSAGES)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         inbox_id = parse_id(query.get("inbox", [""])[0])
         inbox = await _webchat_inbox(inbox_id) if inbox_id else None
@@ -330,6 +341,7 @@ class ChatConsumer(EventConsumer):
         assert self.conversation_id is not None
         frames = await _frames_after(self.conversation_id, after)
         for frame in frames:
+            self.known_messages.append(frame["id"])
             await self.send_json(frame)
         last = frames[-1]["seq"] if frames else after
         await self.send_json(
@@ -410,7 +422,7 @@ class ChatConsumer(EventConsumer):
         except PermissionDenied as refused:
             raise FrameError("forbidden") from refused
         if not message.upload_ids:  # with files, the frame carries their links: fetch it
-            self.own_messages.add(stored.pk)
+            self.known_messages.append(stored.pk)
         await self.send_json(
             {
                 "type": "ack",
@@ -458,13 +470,14 @@ class ChatConsumer(EventConsumer):
         if self.conversation_id is not None:
             await _mark_read(self.conversation_id, seq)
 
-    def _transcript_address(self, frame: dict[str, Any]) -> str:
+    def _transcript_address(self, frame: dict[str, Any]) -> tuple[int, str]:
+        """The chat's conversation and the address a transcript is asked for."""
         if self.conversation_id is None:
             raise FrameError("no_conversation")
         email = checked_email(frame.get("email"))
         if not email:
             raise FrameError("bad_email")
-        return email
+        return self.conversation_id, email
 
     def _client_address(self) -> str:
         # The socket's peer; behind a proxy, uvicorn's --proxy-headers puts the client's
@@ -474,9 +487,9 @@ class ChatConsumer(EventConsumer):
 
     async def on_transcript(self, frame: dict[str, Any]) -> None:
         assert self.visitor is not None
-        email = self._transcript_address(frame)
+        conversation_id, email = self._transcript_address(frame)
         step = await _request_transcript(
-            self.conversation_id, self.visitor, email, self._client_address()
+            conversation_id, self.visitor, email, self._client_address()
         )
         if step == "queued":
             await self.send_json({"type": "transcript_queued"})
@@ -485,12 +498,12 @@ class ChatConsumer(EventConsumer):
 
     async def on_transcript_code(self, frame: dict[str, Any]) -> None:
         assert self.visitor is not None
-        email = self._transcript_address(frame)
+        conversation_id, email = self._transcript_address(frame)
         code = frame.get("code")
         if not isinstance(code, str) or not 0 < len(code) <= 32:
             raise FrameError("bad_code")
         await _confirm_transcript_email(
-            self.conversation_id, self.visitor, email, code, self._client_address()
+            conversation_id, self.visitor, email, code, self._client_address()
         )
         await self.send_json({"type": "transcript_queued"})
 
@@ -503,9 +516,9 @@ class ChatConsumer(EventConsumer):
         if self.conversation_id is None or event.get("conversation_id") != self.conversation_id:
             return
         if kind == "message_added" and event.get("message_kind") != "note":
-            if event["message_id"] in self.own_messages:
-                self.own_messages.discard(event["message_id"])
+            if event["message_id"] in self.known_messages:
                 return
+            self.known_messages.append(event["message_id"])
             frame = await _message_frame(self.conversation_id, event["message_id"])
             if frame is not None:
                 await self.send_json(frame)

@@ -8,7 +8,9 @@ from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import AsyncClient
+from django.test.utils import CaptureQueriesContext
 
 from kefu.agents.models import Agent
 from kefu.asgi import application
@@ -19,13 +21,20 @@ from kefu.helpcenter.flows import actions as flow_actions
 from kefu.helpcenter.flows.models import FlowRun, RunOutcome
 from kefu.inboxes.models import Inbox
 from kefu.inboxes.webchat import actions as webchat_actions
+from kefu.inboxes.webchat.identity import identify
+from kefu.inboxes.webchat.inbound import parse_message
 from kefu.inboxes.webchat.models import ChatSession, Upload
+from kefu.inboxes.webchat.receiver import store_message
 from tests.core.test_ids import HOSTILE_IDS, HOSTILE_JSON_IDS, hostile_spellings
 from tests.inboxes.webchat.conftest import PAGE, frames_until, hello, identity_token, open_chat
 from tests.inboxes.webchat.test_views import PNG
 from tests.safety.secret_files import PHRASE_EN, WIF
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# What storing a chat's messages costs, pinned (see BENCHMARKS.md, live chat).
+OPENING_STATEMENTS = 15
+NEXT_MESSAGE_STATEMENTS = 7
 
 
 async def send_message(communicator: WebsocketCommunicator, client_id: str, text: str, **extra):
@@ -267,7 +276,8 @@ async def test_hostile_numbers_in_frames_are_bad_frames(chat_inbox: Inbox, value
         if frame["type"] == "resume" and value == 0:
             continue  # "after 0" is a valid resume from the start
         await chat.send_json_to(frame)
-        assert (await chat.receive_json_from())["code"] == "bad_frame", frame
+        got = await chat.receive_json_from()
+        assert got.get("code") == "bad_frame", (frame, got)
     await chat.send_json_to({"type": "resume", "after": ack["seq"]})
     assert (await frames_until(chat, "resumed"))[-1]["last_seq"] == ack["seq"]
     await chat.disconnect()
@@ -935,3 +945,30 @@ async def test_a_survey_about_another_conversation_of_the_contact_is_not_shown(
     await chat.send_json_to({"type": "ping"})
     assert [f["type"] for f in await frames_until(chat, "pong")] == ["pong"]
     await chat.disconnect()
+
+
+def _statements(captured: list[dict[str, Any]]) -> list[str]:
+    """The SQL a write sent, without transaction control (SQLite logs BEGIN, PostgreSQL not)."""
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
+    return [q["sql"] for q in captured if not q["sql"].startswith(control)]
+
+
+def test_opening_a_chat_and_the_next_message_cost_a_fixed_number_of_statements(
+    chat_inbox: Inbox,
+) -> None:
+    visitor, _ = identify(chat_inbox, None, None)
+    first = parse_message({"type": "message", "client_id": "c1", "text": "My withdrawal is late"})
+    with CaptureQueriesContext(connection) as opening:
+        _, conversation, contact = store_message(chat_inbox, visitor, first, None, None)
+    following = parse_message({"type": "message", "client_id": "c2", "text": "still late"})
+    with CaptureQueriesContext(connection) as next_message:
+        store_message(chat_inbox, visitor, following, conversation.pk, contact)
+
+    # Opening: the identity lookup, contact, identity, receipt, conversation, message,
+    # search document, routing and SLA, then the chat session (its own transaction).
+    # Fewer once the routing and SLA lookups are cached in the process.
+    assert len(_statements(opening.captured_queries)) <= OPENING_STATEMENTS
+    # A later message: the conversation, then one transaction (receipt, sequence,
+    # message, search document, conversation), 6 or 7 with the process's caches;
+    # the socket's contact is not read again.
+    assert len(_statements(next_message.captured_queries)) <= NEXT_MESSAGE_STATEMENTS
