@@ -59,9 +59,8 @@ from environments import (
     postgres_unreachable,
     run_captured,
     run_json_step,
+    served,
     sqlite_env,
-    start_child,
-    stop_child,
     uvicorn_server,
 )
 from measure import free_port, log, percentile
@@ -517,31 +516,14 @@ def gunicorn_server(
     env: dict[str, str], port: int, workers: int, worker_class: str, log_path: Path
 ) -> Iterator[Server]:
     """gunicorn serving kefu.wsgi on 127.0.0.1:`port` until the block ends."""
-    import httpx
-
     command = [
         sys.executable, "-m", "gunicorn", "kefu.wsgi:application",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
         "--worker-class", worker_class, "--threads", "8" if worker_class == "gthread" else "1",
         "--keep-alive", "120", "--log-level", "warning",
     ]  # fmt: skip
-    with log_path.open("w") as output:
-        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log_path.read_text()[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if _openapi_answers(base):
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield Server(base, process.pid)
-    finally:
-        stop_child(process, timeout=15)
+    with served(command, "gunicorn", env, port, log_path, _openapi_answers) as server:
+        yield server
 
 
 def app_server(

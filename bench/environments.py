@@ -149,27 +149,42 @@ def uvicorn_server(
     Keep-alive outlasts any wait under load: a connection the server closes just as the
     client reuses it would count as an error that is not the app's.
     """
-    import httpx
-
     command = [
         sys.executable, "-m", "uvicorn", *app,
         "--host", "127.0.0.1", "--port", str(port),
         "--lifespan", "off", "--no-access-log", "--log-level", "warning",
         "--workers", str(workers), "--timeout-keep-alive", "120",
     ]  # fmt: skip
+    with served(command, "uvicorn", env, port, log_path, is_up) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def served(
+    command: Sequence[str],
+    name: str,
+    env: dict[str, str],
+    port: int,
+    log_path: Path,
+    is_up: Callable[[str], bool],
+) -> Iterator[Server]:
+    """The server `command` (in its own process group) until the block ends, once
+    `is_up(base)` says it answers on 127.0.0.1:`port`; its log goes to `log_path`."""
+    import httpx
+
     with log_path.open("w") as output:
-        process = start_child(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+        process = start_child(list(command), env=env, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} exited:\n{log_path.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if is_up(base):
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"uvicorn did not answer:\n{log_path.read_text()[-3000:]}")
+                raise RuntimeError(f"{name} did not answer:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
         yield Server(base, process.pid)
     finally:
